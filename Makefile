@@ -1,0 +1,145 @@
+# pgodrift: build, test, demo, bench, install.
+#
+#   make demo         the main job on the bundled example (installs packages)
+#   make check        build and run every test (installs packages)
+#   make check-asan   the same suite under ASan + UBSan
+#   make bench        speed and memory against go tool preprofile
+#   make install PREFIX=/usr/local
+#
+# Flags are spelled out for Debian 12 rather than asked of pkg-config, which
+# a fresh machine may lack before contrib/install-deps.sh has run.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+MANDIR    ?= $(PREFIX)/share/man
+PKGCFGDIR ?= $(LIBDIR)/pkgconfig
+
+CC        ?= cc
+BUILD     ?= build
+SANITIZE  ?=
+OPT       ?= -O2 -g
+
+VERSION   := $(shell sed -n 's/^#define PGD_VERSION "\(.*\)"/\1/p' include/pgodrift/pgodrift.h)
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen \
+             -I/usr/include/libdwarf -I/usr/include/cjson
+CFLAGS    += -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SANITIZE)
+LDFLAGS   += $(SANITIZE)
+LDLIBS    := -ldwarf -lelf -lcapstone -lprotobuf-c -lcjson -lz -lm
+
+LIB_SRCS  := $(sort $(wildcard src/*.c))
+CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+GEN_SRCS  := $(BUILD)/gen/profile.pb-c.c
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/profile.pb-c.o
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+LIBA      := $(BUILD)/libpgodrift.a
+LIBSO     := $(BUILD)/libpgodrift.so
+CLI       := $(BUILD)/pgodrift
+
+# Committed fixture binaries are gzip'd; tests read them unpacked here.
+FIXTURE_GZ   := $(wildcard testdata/bin/*.gz)
+FIXTURE_BINS := $(FIXTURE_GZ:testdata/bin/%.gz=$(BUILD)/testdata/bin/%)
+
+.PHONY: all deps demo check check-asan test test-asan unit cli-tests bench install uninstall clean fixtures
+.DELETE_ON_ERROR:
+
+all: $(CLI) $(LIBA) $(LIBSO)
+
+deps:
+	@sh contrib/install-deps.sh
+
+$(BUILD)/gen/profile.pb-c.c $(BUILD)/gen/profile.pb-c.h: proto/profile.proto
+	@mkdir -p $(BUILD)/gen
+	protoc-c --proto_path=proto --c_out=$(BUILD)/gen proto/profile.proto
+
+$(BUILD)/gen/profile.pb-c.o: $(BUILD)/gen/profile.pb-c.c
+	$(CC) $(CPPFLAGS) -std=c11 $(OPT) -fPIC -fvisibility=hidden $(SANITIZE) -w -c -o $@ $<
+
+# Every object may include the generated header.
+$(BUILD)/src/%.o: src/%.c $(BUILD)/gen/profile.pb-c.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBSO): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libpgodrift.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(CLI): $(CLI_OBJS) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lcmocka
+
+$(BUILD)/testdata/bin/%: testdata/bin/%.gz
+	@mkdir -p $(@D)
+	gzip -dc $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+fixtures: $(FIXTURE_BINS)
+
+unit: $(UNIT_BINS) fixtures
+
+# The suite: unit tests (cmocka) then CLI tests against golden files.
+# tests/run.sh prints one closing "N passed, N failed" line.
+test: all unit
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# `make check` is the one command CI runs: the suite, then the same suite
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test-asan
+
+check-asan: deps
+	@$(MAKE) --no-print-directory test-asan
+
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+demo: deps
+	@$(MAKE) --no-print-directory all fixtures
+	@echo '$$ pgodrift check --binary testdata/bin/cachesvc.pgo --base testdata/profiles/base.pprof --fresh testdata/profiles/fresh-even.pprof --format text'
+	@$(CLI) check --binary $(BUILD)/testdata/bin/cachesvc.pgo \
+		--base testdata/profiles/base.pprof \
+		--fresh testdata/profiles/fresh-even.pprof --format text; \
+	status=$$?; echo "(exit status $$status: 0 clean, 1 findings, 2 bad input)"; [ $$status -le 1 ]
+
+bench: deps
+	@$(MAKE) --no-print-directory all fixtures
+	@sh contrib/bench.sh $(CLI)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/pgodrift \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCFGDIR)
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/pgodrift
+	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libpgodrift.a
+	install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libpgodrift.so.0
+	ln -sf libpgodrift.so.0 $(DESTDIR)$(LIBDIR)/libpgodrift.so
+	install -m 644 include/pgodrift/*.h $(DESTDIR)$(INCDIR)/pgodrift/
+	install -m 644 man/pgodrift.1 $(DESTDIR)$(MANDIR)/man1/pgodrift.1
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
+		contrib/pgodrift.pc.in > $(DESTDIR)$(PKGCFGDIR)/pgodrift.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pgodrift $(DESTDIR)$(LIBDIR)/libpgodrift.a \
+		$(DESTDIR)$(LIBDIR)/libpgodrift.so $(DESTDIR)$(LIBDIR)/libpgodrift.so.0 \
+		$(DESTDIR)$(MANDIR)/man1/pgodrift.1 $(DESTDIR)$(PKGCFGDIR)/pgodrift.pc
+	rm -rf $(DESTDIR)$(INCDIR)/pgodrift
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)

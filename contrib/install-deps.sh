@@ -1,0 +1,41 @@
+#!/bin/sh
+# Installs the Debian 12 packages pgodrift needs to build and test.
+# As root it runs apt-get; otherwise it prints the exact command and fails,
+# so `make check` never half-works on a machine that lacks a library.
+#
+#   sh contrib/install-deps.sh            # install what is missing
+#   sh contrib/install-deps.sh --list     # print the package list
+set -eu
+
+# Why each one: protobuf-c + its compiler decode profile.proto; zlib gunzips
+# profiles and .zdebug sections; libdwarf (20210528) walks Go's DWARF; capstone
+# decodes call instructions on amd64 and arm64 (a hand-written x86 decoder is a
+# bug farm); cJSON writes JSON with correct escaping; cmocka runs the unit
+# tests; binutils (readelf/objcopy) and gzip are used by tests; nodejs/npm run
+# the SARIF validator (@microsoft/sarif-multitool) in the test suite.
+PKGS="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
+libdwarf-dev libelf-dev libcapstone-dev libcjson-dev libcmocka-dev binutils gzip"
+
+if [ "${1:-}" = "--list" ]; then
+	echo $PKGS
+	exit 0
+fi
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "pgodrift: missing Debian packages:$missing" >&2
+	echo "run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "pgodrift: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGODRIFT_PGODRIFT_H
+#define PGODRIFT_PGODRIFT_H
+
+/*
+ * libpgodrift: find stale profile-guided devirtualization in Go binaries.
+ *
+ * The pipeline, in the order a caller drives it:
+ *
+ *   pgd_profile__open()  one pprof or GO PREPROFILE V1 file -> pgd_profile
+ *   pgd_edges__build()   profiles -> call edges as the Go compiler sees them
+ *   pgd_binary__open()   Go ELF binary -> build info, DWARF, call decoding
+ *   pgd_sites__run()     edges + binary -> classified call sites (a report)
+ *   pgd_check__run()     base vs fresh through the binary -> drift verdicts
+ *   pgd_doctor__run()    profile, binary and repo health checks
+ *   pgd_report__write()  any report -> json | text | markdown | sarif
+ *
+ * Conventions (libbpf's): objects are opaque and named object__verb; int
+ * functions return 0 or a negative PGD_E* code and fill struct pgd_err; the
+ * library never prints and never exits. Options structs start with
+ * `size_t sz` (set it to sizeof) so they can grow; NULL means defaults and a
+ * zero field means that field's default.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PGD_API __attribute__((visibility("default")))
+
+#define PGD_VERSION "0.1.0"
+
+/* ---- errors ------------------------------------------------------------ */
+
+enum pgd_errcode {
+	PGD_OK = 0,
+	PGD_EUSAGE = -1,    /* the caller asked for something impossible */
+	PGD_EINPUT = -2,    /* an input file is unreadable, malformed or unusable */
+	PGD_ENOMEM = -3,
+	PGD_ELIMIT = -4,    /* an input exceeds a configured cap */
+	PGD_EIO = -5,       /* writing output failed */
+	PGD_EINTERNAL = -6,
+};
+
+/*
+ * Filled by every failing call. `file` names the input the error is about
+ * ("" when none); `msg` says the cause, lowercase, no final period.
+ */
+struct pgd_err {
+	int code;
+	char file[1024];
+	char msg[512];
+};
+
+PGD_API const char *pgd_strerror(int code);
+/* Formats "'file': msg" (or just msg) into buf; returns buf. */
+PGD_API const char *pgd_err_format(const struct pgd_err *err, char *buf, size_t size);
+
+/* ---- limits shared by every reader ------------------------------------- */
+
+/*
+ * Caps on what one input may make the library allocate, so a hostile or
+ * runaway file fails with PGD_ELIMIT instead of exhausting memory.
+ */
+struct pgd_limits {
+	size_t sz;
+	uint64_t max_file_bytes;      /* default 1 GiB */
+	uint64_t max_decoded_bytes;   /* gunzip output, default 2 GiB */
+	uint64_t max_elements;        /* samples, locations, functions, edges... default 50M */
+};
+
+/* ---- profiles ----------------------------------------------------------- */
+
+struct pgd_profile;
+
+enum pgd_profile_format {
+	PGD_PROFILE_PPROF = 1,        /* profile.proto, gzip-compressed or raw */
+	PGD_PROFILE_PREPROFILE = 2,   /* "GO PREPROFILE V1" text from go tool preprofile */
+};
+
+PGD_API int pgd_profile__open(const char *path, const struct pgd_limits *limits,
+			      struct pgd_profile **out, struct pgd_err *err);
+PGD_API void pgd_profile__close(struct pgd_profile *p);
+PGD_API const char *pgd_profile__path(const struct pgd_profile *p);
+PGD_API enum pgd_profile_format pgd_profile__format(const struct pgd_profile *p);
+PGD_API uint64_t pgd_profile__file_size(const struct pgd_profile *p);
+/* Sum of the sample value Go uses (0 for a preprofile: it keeps no samples). */
+PGD_API int64_t pgd_profile__total_value(const struct pgd_profile *p);
+/* Sum of samples/count when present, else total_value / period. */
+PGD_API int64_t pgd_profile__sample_count(const struct pgd_profile *p);
+PGD_API int64_t pgd_profile__time_nanos(const struct pgd_profile *p);
+PGD_API int64_t pgd_profile__duration_nanos(const struct pgd_profile *p);
+
+/* ---- call edges ---------------------------------------------------------- */
+
+struct pgd_edges;
+
+enum pgd_attribution {
+	/* Only the last two locations of each sample, as cmd/compile does. */
+	PGD_ATTR_COMPILER = 0,
+	/* Every caller->callee pair along each sample's stack. */
+	PGD_ATTR_STACK = 1,
+};
+
+/* Merges several profiles into one weighted edge set. */
+PGD_API int pgd_edges__build(struct pgd_profile *const *profiles, size_t n,
+			     enum pgd_attribution attribution,
+			     struct pgd_edges **out, struct pgd_err *err);
+PGD_API void pgd_edges__free(struct pgd_edges *e);
+PGD_API size_t pgd_edges__count(const struct pgd_edges *e);
+PGD_API int64_t pgd_edges__total_weight(const struct pgd_edges *e);
+/* Byte-identical to `go tool preprofile` for a single pprof input. */
+PGD_API int pgd_edges__write_preprofile(const struct pgd_edges *e, FILE *f, struct pgd_err *err);
+
+/* ---- binaries ------------------------------------------------------------ */
+
+struct pgd_binary;
+
+PGD_API int pgd_binary__open(const char *path, const struct pgd_limits *limits,
+			     struct pgd_binary **out, struct pgd_err *err);
+PGD_API void pgd_binary__close(struct pgd_binary *b);
+PGD_API const char *pgd_binary__path(const struct pgd_binary *b);
+/* "go1.23.5", or NULL when the binary has no Go build info. */
+PGD_API const char *pgd_binary__go_version(const struct pgd_binary *b);
+PGD_API const char *pgd_binary__main_module(const struct pgd_binary *b);
+/* A build setting's value ("-pgo", "-race", "GOARCH", ...) or NULL. */
+PGD_API const char *pgd_binary__build_setting(const struct pgd_binary *b, const char *key);
+PGD_API const char *pgd_binary__build_id(const struct pgd_binary *b);
+/* "amd64" or "arm64". */
+PGD_API const char *pgd_binary__arch(const struct pgd_binary *b);
+
+/* ---- analysis ------------------------------------------------------------ */
+
+struct pgd_report;
+
+/* Called with coarse progress ("loading DWARF", 3, 10); may be NULL. */
+typedef void (*pgd_progress_fn)(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
+struct pgd_check_opts {
+	size_t sz;
+	double threshold;            /* default 0.5 */
+	int64_t min_samples;         /* default 30 */
+	enum pgd_attribution attribution;
+	int list_all;                /* list ok and insufficient-samples sites too */
+	double confidence_z;         /* default 1.96 (95 % Wilson interval) */
+	struct pgd_limits limits;
+	pgd_progress_fn progress;
+	void *progress_ctx;
+};
+
+PGD_API void pgd_check_opts__init(struct pgd_check_opts *o);
+
+/* `pgodrift sites`: every call site the profiles mention, classified. */
+PGD_API int pgd_sites__run(const char *binary_path, const char *const *profile_paths,
+			   size_t nprofiles, const struct pgd_check_opts *opts,
+			   struct pgd_report **out, struct pgd_err *err);
+
+/* `pgodrift check`: the drift job. */
+PGD_API int pgd_check__run(const char *binary_path, const char *base_path,
+			   const char *const *fresh_paths, size_t nfresh,
+			   const struct pgd_check_opts *opts,
+			   struct pgd_report **out, struct pgd_err *err);
+
+struct pgd_doctor_opts {
+	size_t sz;
+	const char *binary_path;          /* optional */
+	const char *compare_binary_path;  /* optional: the same code built without PGO */
+	const char *base_path;            /* optional */
+	const char *const *fresh_paths;   /* optional */
+	size_t nfresh;
+	const char *const *profile_paths; /* optional: profiles checked on their own */
+	size_t nprofiles;
+	const char *repo_dir;             /* optional */
+	/* thresholds; 0 means the documented default */
+	int64_t min_total_samples;        /* 30000 */
+	double max_startup_share;         /* 0.25 */
+	double max_single_function_share; /* 0.80 */
+	double max_divergence;            /* 0.2 (Jensen-Shannon, base 2) */
+	double max_stale_share;           /* 0.05 */
+	double max_age_days;              /* 90 */
+	double max_growth;                /* 0.05 */
+	int64_t now_unix;                 /* "now" for profile-age; 0: time(NULL) */
+	struct pgd_check_opts check;      /* min_samples, attribution, limits */
+};
+
+PGD_API void pgd_doctor_opts__init(struct pgd_doctor_opts *o);
+PGD_API int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
+			    struct pgd_err *err);
+
+/* ---- reports ------------------------------------------------------------- */
+
+enum pgd_severity {
+	PGD_SEV_NONE = 0,   /* ok, counted only */
+	PGD_SEV_INFO = 1,   /* listed, never fails a run */
+	PGD_SEV_WARN = 2,
+	PGD_SEV_RISK = 3,
+};
+
+PGD_API enum pgd_severity pgd_report__worst_severity(const struct pgd_report *r);
+PGD_API void pgd_report__free(struct pgd_report *r);
+
+struct pgd_write_opts {
+	size_t sz;
+	int color;                  /* text only: ANSI colour */
+	const char *source_root;    /* sarif: strip this prefix from DWARF paths */
+	size_t max_bytes;           /* markdown: default 65000 */
+};
+
+/* format: "json", "text", "markdown" or "sarif". */
+PGD_API int pgd_report__write(const struct pgd_report *r, const char *format,
+			      const struct pgd_write_opts *opts, FILE *f,
+			      struct pgd_err *err);
+/* Writes to a temporary file beside path and renames it over path. */
+PGD_API int pgd_report__write_file(const struct pgd_report *r, const char *format,
+				   const struct pgd_write_opts *opts, const char *path,
+				   struct pgd_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK_MIN (64 * 1024)
+#define ARENA_ALIGN 16
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size;
+	size_t off;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+void arena_init(struct arena *a, size_t cap_bytes)
+{
+	memset(a, 0, sizeof(*a));
+	a->cap_bytes = cap_bytes;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	struct arena_block *b = a->head;
+	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+
+	if (need < size)
+		return NULL;
+	if (!b || b->size - b->off < need) {
+		size_t bsize = need > ARENA_BLOCK_MIN ? need : ARENA_BLOCK_MIN;
+
+		/* Grow block sizes with the arena so big inputs need few mallocs. */
+		if (a->reserved_bytes / 4 > bsize)
+			bsize = a->reserved_bytes / 4;
+		if (a->cap_bytes && a->reserved_bytes + bsize > a->cap_bytes) {
+			if (a->reserved_bytes + need > a->cap_bytes)
+				return NULL;
+			bsize = need;
+		}
+		b = malloc(sizeof(*b) + bsize);
+		if (!b)
+			return NULL;
+		b->size = bsize;
+		b->off = 0;
+		b->next = a->head;
+		a->head = b;
+		a->reserved_bytes += bsize;
+	}
+	void *p = b->data + b->off;
+	b->off += need;
+	a->used_bytes += size;
+	memset(p, 0, size);
+	return p;
+}
+
+void *arena_calloc(struct arena *a, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return arena_alloc(a, n * size);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *p = arena_alloc(a, len + 1);
+
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+	char *p;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return NULL;
+	p = arena_alloc(a, (size_t)len + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void *arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n, size_t elem)
+{
+	void *p = arena_calloc(a, new_n, elem);
+
+	if (p && old && old_n)
+		memcpy(p, old, (old_n < new_n ? old_n : new_n) * elem);
+	return p;
+}
+
+void arena_release(struct arena *a)
+{
+	struct arena_block *b = a->head;
+
+	while (b) {
+		struct arena_block *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->used_bytes = 0;
+	a->reserved_bytes = 0;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_ARENA_H
+#define PGD_ARENA_H
+
+#include <stddef.h>
+
+/*
+ * One arena per loaded input (profile, binary, report). Everything decoded
+ * from that input lives here and is freed as a whole by arena_release(), so
+ * no code path ever frees a single node and error paths stay short.
+ *
+ * Invariant: allocations are 16-byte aligned and zeroed.
+ */
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+	size_t used_bytes;      /* sum of requested sizes, for stats */
+	size_t reserved_bytes;  /* sum of block sizes, bounded by cap */
+	size_t cap_bytes;       /* 0: unlimited */
+};
+
+#define ARENA_INIT { 0 }
+
+void arena_init(struct arena *a, size_t cap_bytes);
+/* NULL when out of memory or past the cap. */
+void *arena_alloc(struct arena *a, size_t size);
+/* NULL on overflow of n * size as well. */
+void *arena_calloc(struct arena *a, size_t n, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Grows an arena array: copies the old contents; the old block is simply abandoned. */
+void *arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n, size_t elem);
+void arena_release(struct arena *a);
+
+#endif

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_BINARY_H
+#define PGD_BINARY_H
+
+/*
+ * Stage 3: what the shipped Go binary really contains.
+ *
+ * The ELF file is mapped and bounds-checked before libdwarf ever sees it
+ * (Debian's libdwarf 20210528 predates many fuzzer fixes). Build info and
+ * the symbol table are read eagerly (cheap); DWARF is indexed lazily: only
+ * the functions a profile names are resolved, and a CU's line table is
+ * decoded only when a function in it is asked about.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "pgodrift/pgodrift.h"
+
+struct pgd_binary;
+
+struct pgd_build_setting {
+	const char *key;
+	const char *value;
+};
+
+struct pgd_symbol {
+	const char *name;
+	uint64_t addr;
+	uint64_t size;
+	int is_func;
+};
+
+struct pgd_pc_range {
+	uint64_t lo, hi;              /* [lo, hi) */
+};
+
+/* A DWARF subprogram, resolved on demand. */
+struct pgd_bfunc {
+	const char *name;             /* Go linker name as in profiles */
+	const char *decl_file;        /* as DWARF spells it (absolute, or trimmed with -trimpath) */
+	int64_t decl_line;            /* the start line PGO offsets are relative to */
+	size_t nranges;
+	struct pgd_pc_range *ranges;  /* the out-of-line body; none when only inlined */
+};
+
+enum pgd_call_kind {
+	PGD_CALL_DIRECT = 1,          /* fixed target */
+	PGD_CALL_INDIRECT = 2,        /* through a register or memory */
+};
+
+struct pgd_call_insn {
+	uint64_t pc;
+	uint32_t len;
+	enum pgd_call_kind kind;
+	uint64_t target;              /* direct only */
+	const char *target_name;      /* direct only; NULL when no symbol covers it */
+	/* Indirect only: the itab slot the target was loaded from (0x18 for the
+	 * first method on amd64), -1 when not an itab load (e.g. a closure call). */
+	int64_t itab_offset;
+};
+
+/* A devirtualization guard: code comparing against a concrete type. */
+struct pgd_guard {
+	uint64_t pc;
+	const char *symbol;           /* "go:itab.*main.RedisCache,main.Cache", or a func symbol for func-value guards */
+	const char *concrete;         /* "*main.RedisCache"; for func-value guards the function name */
+	const char *iface;            /* "main.Cache"; NULL for func-value guards and type-word compares */
+};
+
+/*
+ * Everything the binary holds at one source line of one function: its
+ * out-of-line body and every inlined copy of it, anywhere in the binary.
+ */
+struct pgd_line_code {
+	const struct pgd_bfunc *func; /* NULL: the function is not in the binary */
+	int64_t line;                 /* absolute source line examined */
+	size_t ninstances;            /* bodies examined: out-of-line + inlined copies */
+	size_t ncalls;
+	struct pgd_call_insn *calls;  /* at that line, all instances, by pc */
+	size_t nguards;
+	struct pgd_guard *guards;
+	size_t ninlined;
+	const char **inlined;         /* origins of DW_TAG_inlined_subroutine with that
+	                               * call line inside the instances (names, sorted, unique) */
+};
+
+struct pgd_binary {
+	struct arena arena;
+	const char *path;
+	/* build info (.go.buildinfo) and build id (.note.go.buildid) */
+	const char *go_version;
+	const char *main_module;      /* main module path, "" when none */
+	const char *build_id;
+	const char *arch;             /* "amd64" / "arm64" */
+	size_t nsettings;
+	struct pgd_build_setting *settings;
+	/* ELF symbols, sorted by address; functions and itabs */
+	size_t nsymbols;
+	struct pgd_symbol *symbols;
+	uint64_t text_size;           /* size of .text */
+	struct pgd_binary_impl *impl; /* ELF mapping, libdwarf handle, lazy indexes */
+};
+
+/* The function as DWARF describes it, or NULL when absent. */
+const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, struct pgd_err *err);
+/* Whether the symbol table has a function of that (linker) name. */
+int pgd_binary_has_symbol(const struct pgd_binary *b, const char *name);
+const struct pgd_symbol *pgd_binary_symbol_at(const struct pgd_binary *b, uint64_t addr);
+
+/*
+ * Calls, guards and inlined callees at `line` of function `name`. Memory for
+ * the result comes from arena `a`. Returns 0 with out->func == NULL when the
+ * function does not exist in the binary.
+ */
+int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line,
+			    struct arena *a, struct pgd_line_code *out, struct pgd_err *err);
+
+/* Interfaces the concrete type has itabs for ("*main.RedisCache" -> "main.Cache", ...). */
+size_t pgd_binary_itab_ifaces(const struct pgd_binary *b, const char *concrete,
+			      const char **out, size_t max);
+
+/*
+ * For code-bloat: how many DW_TAG_inlined_subroutine instances each origin
+ * has, per containing function. Walks all of DWARF once (cached).
+ */
+struct pgd_inline_count {
+	const char *container;        /* function the copies sit in */
+	const char *callee;           /* abstract origin's name */
+	uint32_t copies;
+};
+int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count **out,
+			     size_t *n, struct pgd_err *err);
+
+/* Statistics for reports and benchmarks. */
+struct pgd_binary_stats {
+	size_t cus_total, cus_loaded;
+	size_t funcs_total_hint;      /* subprograms seen so far */
+	size_t funcs_resolved;
+	size_t line_tables_decoded;
+};
+void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out);
+
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_CLI_H
+#define PGD_CLI_H
+
+/*
+ * The command-line front end: a client of the public API only
+ * (include/pgodrift/), like bpftool is of libbpf. It owns option parsing,
+ * --help, output files and the mapping of errors to exit status; nothing
+ * below it prints.
+ */
+
+#include <stdio.h>
+
+#include "pgodrift/pgodrift.h"
+
+enum cli_exit {
+	CLI_EXIT_OK = 0,        /* nothing at or above --fail-on */
+	CLI_EXIT_FINDINGS = 1,  /* findings at or above --fail-on */
+	CLI_EXIT_ERROR = 2,     /* usage or input error */
+};
+
+/* A growable list of strings from repeated options or positionals. */
+struct cli_strlist {
+	const char **v;
+	size_t n, alloc;
+};
+
+/* Per-run state, passed down; there are no globals. */
+struct cli_ctx {
+	const char *prog;       /* "pgodrift" */
+	int stdout_tty;
+	int stderr_tty;
+	int no_color;           /* NO_COLOR is set */
+};
+
+enum cli_opt_type {
+	CLI_OPT_END = 0,
+	CLI_OPT_FLAG,           /* int *: set to 1 */
+	CLI_OPT_STRING,         /* const char **: last one wins */
+	CLI_OPT_LIST,           /* struct cli_strlist *: repeatable */
+	CLI_OPT_DOUBLE,         /* double * */
+	CLI_OPT_INT,            /* long long * */
+	CLI_OPT_CHOICE,         /* const char **, one of choices */
+};
+
+/*
+ * Options are declared as a table (git's parse-options): the same table
+ * parses argv and generates the --help text, so they cannot disagree.
+ */
+struct cli_option {
+	enum cli_opt_type type;
+	const char *name;       /* long name without "--" */
+	void *target;
+	const char *argh;       /* argument placeholder in help, e.g. "FILE" */
+	const char *help;
+	const char *const *choices;   /* NULL-terminated, CLI_OPT_CHOICE only */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+	const char *summary;    /* one line for `pgodrift --help` */
+};
+
+struct cli_usage {
+	const char *synopsis;   /* "pgodrift check --binary BIN --base PROFILE --fresh PROFILE..." */
+	const char *description;
+	const char *positional; /* "PROFILE..." or NULL when none are accepted */
+	const char *epilogue;   /* examples and exit status */
+};
+
+/*
+ * Parses argv[1..] (argv[0] is the command name). Positionals go to `pos`.
+ * Returns 0, 1 when --help was printed, or CLI_EXIT_ERROR after printing
+ * one usage line.
+ */
+int cli_parse(struct cli_ctx *ctx, const char *cmd, const struct cli_usage *usage,
+	      const struct cli_option *opts, int argc, char **argv, struct cli_strlist *pos);
+void cli_print_help(FILE *f, const char *cmd, const struct cli_usage *usage,
+		    const struct cli_option *opts);
+int cli_strlist_push(struct cli_strlist *l, const char *s);
+void cli_strlist_free(struct cli_strlist *l);
+
+/* Prints "pgodrift: <cause>" from err and returns CLI_EXIT_ERROR. */
+int cli_fail(struct cli_ctx *ctx, const struct pgd_err *err);
+/* Prints "pgodrift: <cmd>: <msg>" for usage errors and returns CLI_EXIT_ERROR. */
+int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Progress on stderr, only when it is a terminal. */
+void cli_progress(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
+/* Shared by check, sites and doctor: report output. */
+struct cli_output_opts {
+	const char *format;     /* NULL: text on a terminal, json otherwise */
+	const char *output;     /* NULL: stdout */
+	const char *fail_on;    /* risk | warn | never */
+	const char *source_root;
+};
+
+int cli_write_report(struct cli_ctx *ctx, const struct pgd_report *r,
+		     const struct cli_output_opts *o);
+/* The exit status for a report under --fail-on. */
+int cli_exit_status(const struct pgd_report *r, const char *fail_on);
+
+int cmd_edges(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_sites(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_check(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
+
+extern const char *const cli_format_choices[];
+extern const char *const cli_fail_on_choices[];
+extern const char *const cli_attribution_choices[];
+
+#endif

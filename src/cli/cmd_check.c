@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/* pgodrift check: the drift job, and pgodrift sites, its building block. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define HELP_OUTPUT_EPILOGUE \
+	"output: --format json (the default when stdout is not a terminal) follows a\n" \
+	"versioned schema (doc/schema/); text is for terminals (colour unless NO_COLOR);\n" \
+	"markdown is a PR comment; sarif is SARIF 2.1.0 for code scanning.\n"
+
+static const struct cli_usage check_usage = {
+	.synopsis = "pgodrift check --binary BIN --base PROFILE --fresh PROFILE [--fresh PROFILE...] [OPTIONS]",
+	.description =
+		"Compare the committed PGO profile (--base, usually default.pgo) with a fresh\n"
+		"capture (--fresh, one or more pprof files, merged) through the binary that\n"
+		"ships. For every interface or function-value call site, the concrete callee\n"
+		"the compiler guards is chosen from the base exactly as cmd/compile does; the\n"
+		"site is reported when that callee's share of the site in the fresh capture\n"
+		"has fallen below --threshold.\n"
+		"\n"
+		"verdicts: stale (below threshold, 95% interval too), weak (below, interval\n"
+		"reaches it), flipped (another callee is now hottest), never-dominant (below\n"
+		"threshold already in the base), new-hot-site (hot now, absent from the base),\n"
+		"vanished (the base's site no longer maps to a call in the binary); ok and\n"
+		"insufficient-samples are counted, listed only with --all.",
+	.positional = NULL,
+	.epilogue =
+		HELP_OUTPUT_EPILOGUE
+		"\nexamples:\n"
+		"  pgodrift check --binary ./svc --base cmd/svc/default.pgo --fresh cpu.pprof\n"
+		"  pgodrift check --binary ./svc --base default.pgo --fresh a.pprof --fresh b.pprof \\\n"
+		"      --format markdown --output drift.md --fail-on warn\n"
+		"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.\n",
+};
+
+static const struct cli_usage sites_usage = {
+	.synopsis = "pgodrift sites --binary BIN [OPTIONS] PROFILE...",
+	.description =
+		"List every call site the profiles mention, mapped through the binary: caller,\n"
+		"source file:line, line offset, kind (interface, func-value, direct, none,\n"
+		"missing-function), method, interface type when known, callee distribution and\n"
+		"the devirtualization guard found in the machine code.",
+	.positional = "PROFILE...",
+	.epilogue =
+		HELP_OUTPUT_EPILOGUE
+		"\nexample:\n"
+		"  pgodrift sites --binary ./svc --format text default.pgo\n"
+		"\nexit status: 0 listed, 2 usage or input error.\n",
+};
+
+struct common_opts {
+	const char *binary, *format, *output, *fail_on, *attribution, *source_root;
+	double threshold;
+	long long min_samples;
+	long long max_file_size, max_decoded_size, max_elements;
+	int all;
+};
+
+static void common_to_check_opts(const struct common_opts *c, struct pgd_check_opts *o,
+				 struct cli_ctx *ctx)
+{
+	pgd_check_opts__init(o);
+	o->threshold = c->threshold;
+	o->min_samples = c->min_samples;
+	o->attribution = !strcmp(c->attribution, "stack") ? PGD_ATTR_STACK : PGD_ATTR_COMPILER;
+	o->list_all = c->all;
+	o->limits.max_file_bytes = (uint64_t)c->max_file_size;
+	o->limits.max_decoded_bytes = (uint64_t)c->max_decoded_size;
+	o->limits.max_elements = (uint64_t)c->max_elements;
+	o->progress = cli_progress;
+	o->progress_ctx = ctx;
+}
+
+static int validate_common(struct cli_ctx *ctx, const char *cmd, const struct common_opts *c)
+{
+	if (!c->binary)
+		return cli_usage_error(ctx, cmd, "--binary is required");
+	if (!(c->threshold > 0 && c->threshold <= 1))
+		return cli_usage_error(ctx, cmd, "--threshold must be in (0, 1], not %g", c->threshold);
+	if (c->min_samples < 1)
+		return cli_usage_error(ctx, cmd, "--min-samples must be at least 1");
+	if (c->max_file_size < 0 || c->max_decoded_size < 0 || c->max_elements < 0)
+		return cli_usage_error(ctx, cmd, "limits must not be negative");
+	return 0;
+}
+
+static int finish(struct cli_ctx *ctx, struct pgd_report *report, const struct common_opts *c,
+		  int gate)
+{
+	struct cli_output_opts oo = {
+		.format = c->format, .output = c->output, .fail_on = c->fail_on,
+		.source_root = c->source_root,
+	};
+	int ret = cli_write_report(ctx, report, &oo);
+
+	if (!ret && gate)
+		ret = cli_exit_status(report, c->fail_on);
+	return ret;
+}
+
+#define COMMON_OPTIONS(c)                                                                        \
+	{ CLI_OPT_STRING, "binary", &(c).binary, "BIN", "the Go binary that ships (with DWARF)" },  \
+	{ CLI_OPT_CHOICE, "format", &(c).format, "FMT", "json, text, markdown or sarif",           \
+	  cli_format_choices },                                                                    \
+	{ CLI_OPT_STRING, "output", &(c).output, "FILE",                                           \
+	  "write the report to FILE (atomically: temp file, then rename)" },                        \
+	{ CLI_OPT_CHOICE, "attribution", &(c).attribution, "MODE",                                 \
+	  "compiler: last two frames per sample, as cmd/compile (default); stack: every frame pair", \
+	  cli_attribution_choices },                                                               \
+	{ CLI_OPT_INT, "min-samples", &(c).min_samples, "N",                                       \
+	  "sites with fewer samples are insufficient-samples (default 30)" },                       \
+	{ CLI_OPT_STRING, "source-root", &(c).source_root, "DIR",                                  \
+	  "sarif: strip DIR from source paths (default: derived from the main module)" },          \
+	{ CLI_OPT_INT, "max-file-size", &(c).max_file_size, "BYTES",                               \
+	  "refuse inputs larger than this (default 1 GiB)" },                                      \
+	{ CLI_OPT_INT, "max-decoded-size", &(c).max_decoded_size, "BYTES",                         \
+	  "cap on a profile's decompressed size (default 2 GiB)" },                                 \
+	{ CLI_OPT_INT, "max-elements", &(c).max_elements, "N",                                     \
+	  "cap on samples, locations, functions per input (default 50000000)" }
+
+static void common_defaults(struct common_opts *c)
+{
+	struct pgd_check_opts d;
+
+	pgd_check_opts__init(&d);
+	memset(c, 0, sizeof(*c));
+	c->fail_on = "risk";
+	c->attribution = "compiler";
+	c->threshold = d.threshold;
+	c->min_samples = d.min_samples;
+}
+
+int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct common_opts c;
+	const char *base = NULL;
+	struct cli_strlist fresh = { 0 }, pos = { 0 };
+	struct pgd_check_opts co;
+	struct pgd_report *report = NULL;
+	struct pgd_err err = { 0 };
+	int ret;
+
+	common_defaults(&c);
+	{
+		const struct cli_option opts[] = {
+			COMMON_OPTIONS(c),
+			{ CLI_OPT_STRING, "base", &base, "PROFILE",
+			  "the committed profile the binary was built with (default.pgo; pprof or preprofile)" },
+			{ CLI_OPT_LIST, "fresh", &fresh, "PROFILE",
+			  "a fresh capture (pprof); repeat to merge several" },
+			{ CLI_OPT_DOUBLE, "threshold", &c.threshold, "F",
+			  "a guarded callee below this share of its site is at risk (default 0.5)" },
+			{ CLI_OPT_CHOICE, "fail-on", &c.fail_on, "LEVEL",
+			  "exit 1 when a finding is at least risk (default), warn, or never",
+			  cli_fail_on_choices },
+			{ CLI_OPT_FLAG, "all", &c.all, NULL, "also list ok and insufficient-samples sites" },
+			{ CLI_OPT_END },
+		};
+
+		ret = cli_parse(ctx, "check", &check_usage, opts, argc, argv, &pos);
+	}
+	if (ret) {
+		ret = ret == 1 ? CLI_EXIT_OK : ret;
+		goto out;
+	}
+	if ((ret = validate_common(ctx, "check", &c)))
+		goto out;
+	if (!base) {
+		ret = cli_usage_error(ctx, "check", "--base is required");
+		goto out;
+	}
+	if (!fresh.n) {
+		ret = cli_usage_error(ctx, "check", "at least one --fresh is required");
+		goto out;
+	}
+	common_to_check_opts(&c, &co, ctx);
+	if (pgd_check__run(c.binary, base, fresh.v, fresh.n, &co, &report, &err)) {
+		ret = cli_fail(ctx, &err);
+		goto out;
+	}
+	ret = finish(ctx, report, &c, 1);
+out:
+	pgd_report__free(report);
+	cli_strlist_free(&fresh);
+	cli_strlist_free(&pos);
+	return ret;
+}
+
+int cmd_sites(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct common_opts c;
+	struct cli_strlist pos = { 0 };
+	struct pgd_check_opts co;
+	struct pgd_report *report = NULL;
+	struct pgd_err err = { 0 };
+	int ret;
+
+	common_defaults(&c);
+	{
+		const struct cli_option opts[] = {
+			COMMON_OPTIONS(c),
+			{ CLI_OPT_END },
+		};
+
+		ret = cli_parse(ctx, "sites", &sites_usage, opts, argc, argv, &pos);
+	}
+	if (ret) {
+		ret = ret == 1 ? CLI_EXIT_OK : ret;
+		goto out;
+	}
+	if ((ret = validate_common(ctx, "sites", &c)))
+		goto out;
+	if (!pos.n) {
+		ret = cli_usage_error(ctx, "sites", "no PROFILE given");
+		goto out;
+	}
+	common_to_check_opts(&c, &co, ctx);
+	if (pgd_sites__run(c.binary, pos.v, pos.n, &co, &report, &err)) {
+		ret = cli_fail(ctx, &err);
+		goto out;
+	}
+	ret = finish(ctx, report, &c, 0);
+out:
+	pgd_report__free(report);
+	cli_strlist_free(&pos);
+	return ret;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/* Option tables: parsing and the --help text generated from the same table. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *const cli_format_choices[] = { "json", "text", "markdown", "sarif", NULL };
+const char *const cli_fail_on_choices[] = { "risk", "warn", "never", NULL };
+const char *const cli_attribution_choices[] = { "compiler", "stack", NULL };
+
+int cli_strlist_push(struct cli_strlist *l, const char *s)
+{
+	if (l->n == l->alloc) {
+		size_t alloc = l->alloc ? l->alloc * 2 : 8;
+		const char **v = realloc(l->v, alloc * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->alloc = alloc;
+	}
+	l->v[l->n++] = s;
+	return 0;
+}
+
+void cli_strlist_free(struct cli_strlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s: ", ctx->prog, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see '%s %s --help')\n", ctx->prog, cmd);
+	return CLI_EXIT_ERROR;
+}
+
+int cli_fail(struct cli_ctx *ctx, const struct pgd_err *err)
+{
+	char buf[2048];
+
+	fprintf(stderr, "%s: %s\n", ctx->prog, pgd_err_format(err, buf, sizeof(buf)));
+	return CLI_EXIT_ERROR;
+}
+
+static const struct cli_option *find_option(const struct cli_option *opts, const char *name,
+					    size_t len)
+{
+	/* Exact names only: prefix matching makes old scripts break when options are added. */
+	for (; opts->type != CLI_OPT_END; opts++)
+		if (strlen(opts->name) == len && !strncmp(opts->name, name, len))
+			return opts;
+	return NULL;
+}
+
+static int set_value(struct cli_ctx *ctx, const char *cmd, const struct cli_option *o,
+		     const char *arg)
+{
+	char *end;
+
+	switch (o->type) {
+	case CLI_OPT_STRING:
+		if (!*arg)
+			return cli_usage_error(ctx, cmd, "--%s needs a non-empty value", o->name);
+		*(const char **)o->target = arg;
+		return 0;
+	case CLI_OPT_LIST:
+		if (!*arg)
+			return cli_usage_error(ctx, cmd, "--%s needs a non-empty value", o->name);
+		if (cli_strlist_push(o->target, arg))
+			return cli_usage_error(ctx, cmd, "out of memory");
+		return 0;
+	case CLI_OPT_DOUBLE: {
+		double v;
+
+		errno = 0;
+		v = strtod(arg, &end);
+		if (errno || end == arg || *end || v != v)
+			return cli_usage_error(ctx, cmd, "--%s expects a number, not '%s'", o->name, arg);
+		*(double *)o->target = v;
+		return 0;
+	}
+	case CLI_OPT_INT: {
+		long long v;
+
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		if (errno || end == arg || *end)
+			return cli_usage_error(ctx, cmd, "--%s expects an integer, not '%s'", o->name, arg);
+		*(long long *)o->target = v;
+		return 0;
+	}
+	case CLI_OPT_CHOICE:
+		for (const char *const *c = o->choices; *c; c++) {
+			if (!strcmp(*c, arg)) {
+				*(const char **)o->target = *c;
+				return 0;
+			}
+		}
+		{
+			char list[256] = "";
+
+			for (const char *const *c = o->choices; *c; c++) {
+				strncat(list, *c, sizeof(list) - strlen(list) - 1);
+				if (c[1])
+					strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+			}
+			return cli_usage_error(ctx, cmd, "--%s must be one of %s, not '%s'", o->name,
+					       list, arg);
+		}
+	case CLI_OPT_FLAG:
+	case CLI_OPT_END:
+		break;
+	}
+	return 0;
+}
+
+int cli_parse(struct cli_ctx *ctx, const char *cmd, const struct cli_usage *usage,
+	      const struct cli_option *opts, int argc, char **argv, struct cli_strlist *pos)
+{
+	int only_positionals = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct cli_option *o;
+		const char *eq, *val;
+		size_t len;
+
+		if (only_positionals || a[0] != '-' || !a[1]) {
+			if (!usage->positional)
+				return cli_usage_error(ctx, cmd, "unexpected argument '%s'", a);
+			if (cli_strlist_push(pos, a))
+				return cli_usage_error(ctx, cmd, "out of memory");
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_positionals = 1;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			cli_print_help(stdout, cmd, usage, opts);
+			return 1;
+		}
+		if (a[1] != '-')
+			return cli_usage_error(ctx, cmd, "unknown option '%s'", a);
+		a += 2;
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		o = find_option(opts, a, len);
+		if (!o)
+			return cli_usage_error(ctx, cmd, "unknown option '--%.*s'", (int)len, a);
+		if (o->type == CLI_OPT_FLAG) {
+			if (eq)
+				return cli_usage_error(ctx, cmd, "--%s takes no value", o->name);
+			*(int *)o->target = 1;
+			continue;
+		}
+		if (eq) {
+			val = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				return cli_usage_error(ctx, cmd, "--%s needs a value", o->name);
+			val = argv[++i];
+		}
+		if (set_value(ctx, cmd, o, val))
+			return CLI_EXIT_ERROR;
+	}
+	return 0;
+}
+
+void cli_print_help(FILE *f, const char *cmd, const struct cli_usage *usage,
+		    const struct cli_option *opts)
+{
+	fprintf(f, "usage: %s\n\n%s\n", usage->synopsis, usage->description);
+	if (opts && opts->type != CLI_OPT_END)
+		fprintf(f, "\noptions:\n");
+	for (const struct cli_option *o = opts; o && o->type != CLI_OPT_END; o++) {
+		char left[64];
+
+		if (o->type == CLI_OPT_FLAG)
+			snprintf(left, sizeof(left), "--%s", o->name);
+		else
+			snprintf(left, sizeof(left), "--%s %s", o->name, o->argh ? o->argh : "VALUE");
+		if (strlen(left) > 26)
+			fprintf(f, "  %s\n  %-26s %s\n", left, "", o->help);
+		else
+			fprintf(f, "  %-26s %s\n", left, o->help);
+	}
+	fprintf(f, "  %-26s %s\n", "-h, --help", "show this help");
+	if (usage->epilogue)
+		fprintf(f, "\n%s", usage->epilogue);
+	(void)cmd;
+}

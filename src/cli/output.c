@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/* Writing reports (format choice, atomic --output), exit status, progress. */
+#include <string.h>
+
+#include "cli.h"
+
+int cli_exit_status(const struct pgd_report *r, const char *fail_on)
+{
+	enum pgd_severity worst = pgd_report__worst_severity(r);
+
+	if (!fail_on || !strcmp(fail_on, "risk"))
+		return worst >= PGD_SEV_RISK ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	if (!strcmp(fail_on, "warn"))
+		return worst >= PGD_SEV_WARN ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	return CLI_EXIT_OK;
+}
+
+int cli_write_report(struct cli_ctx *ctx, const struct pgd_report *r,
+		     const struct cli_output_opts *o)
+{
+	struct pgd_write_opts wo = { .sz = sizeof(wo) };
+	struct pgd_err err = { 0 };
+	const char *format = o->format;
+	int ret;
+
+	/* A person at a terminal reads text; a pipe or file gets the JSON contract. */
+	if (!format)
+		format = (!o->output && ctx->stdout_tty) ? "text" : "json";
+	wo.color = !o->output && ctx->stdout_tty && !ctx->no_color;
+	wo.source_root = o->source_root;
+	if (o->output)
+		ret = pgd_report__write_file(r, format, &wo, o->output, &err);
+	else
+		ret = pgd_report__write(r, format, &wo, stdout, &err);
+	if (ret) {
+		if (o->output && !err.file[0])
+			snprintf(err.file, sizeof(err.file), "%s", o->output);
+		return cli_fail(ctx, &err);
+	}
+	return 0;
+}
+
+void cli_progress(void *vctx, const char *stage, uint64_t done, uint64_t total)
+{
+	struct cli_ctx *ctx = vctx;
+
+	if (!ctx->stderr_tty)
+		return;
+	if (total)
+		fprintf(stderr, "\r\033[K%s: %s %llu/%llu", ctx->prog, stage,
+			(unsigned long long)done, (unsigned long long)total);
+	else
+		fprintf(stderr, "\r\033[K%s: %s", ctx->prog, stage);
+	if (total && done >= total)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}

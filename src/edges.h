@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_EDGES_H
+#define PGD_EDGES_H
+
+/*
+ * Stage 2: the call edges the Go compiler derives from profiles.
+ *
+ * An edge is (caller linker name, call line - caller start_line, callee
+ * linker name) with a summed weight: cmd/internal/pgo/pprof.go
+ * createNamedEdgeMap over internal/profile/graph.go NewGraph. Strings are
+ * interned in the edge set's own arena, so edges outlive the profiles.
+ */
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "hashmap.h"
+#include "pgodrift/pgodrift.h"
+
+struct pgd_edge {
+	const char *caller;
+	const char *callee;
+	int64_t offset;
+	int64_t weight;
+};
+
+struct pgd_edges {
+	struct arena arena;
+	struct hashmap index;       /* (caller, offset, callee) -> edge index */
+	struct hashmap strings;     /* interned names */
+	struct pgd_edge *edges;     /* after pgd_edges_sort: compiler order */
+	size_t nedges;
+	size_t cap;
+	int64_t total_weight;
+	enum pgd_attribution attribution;
+	size_t nprofiles;
+	int sorted;
+};
+
+/* Adds weight to an edge, creating it. */
+int pgd_edges_add(struct pgd_edges *e, const char *caller, int64_t offset,
+		  const char *callee, int64_t weight, struct pgd_err *err);
+/* The edge or NULL. */
+const struct pgd_edge *pgd_edges_find(const struct pgd_edges *e, const char *caller,
+				      int64_t offset, const char *callee);
+/* Sorts as cmd/internal/pgo sortByWeight: weight desc, caller, callee, offset. */
+void pgd_edges_sort(struct pgd_edges *e);
+
+#endif

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int pgd_err_set(struct pgd_err *err, int code, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	err->code = code;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int pgd_err_nomem(struct pgd_err *err, const char *file)
+{
+	return pgd_err_set(err, PGD_ENOMEM, file, "out of memory");
+}
+
+void pgd_err_clear(struct pgd_err *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+}
+
+const char *pgd_strerror(int code)
+{
+	switch (code) {
+	case PGD_OK: return "success";
+	case PGD_EUSAGE: return "usage error";
+	case PGD_EINPUT: return "bad input";
+	case PGD_ENOMEM: return "out of memory";
+	case PGD_ELIMIT: return "input exceeds a configured limit";
+	case PGD_EIO: return "i/o error";
+	case PGD_EINTERNAL: return "internal error";
+	}
+	return "unknown error";
+}
+
+const char *pgd_err_format(const struct pgd_err *err, char *buf, size_t size)
+{
+	const char *msg = err->msg[0] ? err->msg : pgd_strerror(err->code);
+
+	if (err->file[0])
+		snprintf(buf, size, "'%s': %s", err->file, msg);
+	else
+		snprintf(buf, size, "%s", msg);
+	return buf;
+}

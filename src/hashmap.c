@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#include "hashmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t hashmap_hash(const void *key, size_t len)
+{
+	/* FNV-1a with a final avalanche: enough for names and small keys. */
+	const unsigned char *p = key;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static struct hashmap_entry *probe(const struct hashmap *m, const void *key, size_t len, uint64_t h)
+{
+	size_t mask = m->cap - 1;
+
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		struct hashmap_entry *e = &m->slots[i];
+
+		if (!e->key)
+			return e;
+		if (e->hash == h && e->key_len == len && !memcmp(e->key, key, len))
+			return e;
+	}
+}
+
+struct hashmap_entry *hashmap_find(const struct hashmap *m, const void *key, size_t len)
+{
+	struct hashmap_entry *e;
+
+	if (!m->cap)
+		return NULL;
+	e = probe(m, key, len, hashmap_hash(key, len));
+	return e->key ? e : NULL;
+}
+
+struct hashmap_entry *hashmap_find_str(const struct hashmap *m, const char *key)
+{
+	return hashmap_find(m, key, strlen(key));
+}
+
+static int grow(struct hashmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	struct hashmap_entry *old = m->slots;
+	size_t ocap = m->cap;
+
+	m->slots = calloc(ncap, sizeof(*m->slots));
+	if (!m->slots) {
+		m->slots = old;
+		return -1;
+	}
+	m->cap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i].key)
+			*probe(m, old[i].key, old[i].key_len, old[i].hash) = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+struct hashmap_entry *hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted)
+{
+	uint64_t h = hashmap_hash(key, len);
+	struct hashmap_entry *e;
+
+	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
+		return NULL;
+	e = probe(m, key, len, h);
+	if (inserted)
+		*inserted = !e->key;
+	if (!e->key) {
+		e->key = key;
+		e->key_len = len;
+		e->hash = h;
+		e->val.u64 = 0;
+		m->count++;
+	}
+	return e;
+}
+
+struct hashmap_entry *hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted)
+{
+	return hashmap_upsert(m, key, strlen(key), inserted);
+}
+
+int hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e)
+{
+	for (; *iter < m->cap; (*iter)++) {
+		if (m->slots[*iter].key) {
+			*e = &m->slots[(*iter)++];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void hashmap_free(struct hashmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = 0;
+	m->count = 0;
+}

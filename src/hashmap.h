@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_HASHMAP_H
+#define PGD_HASHMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * One small open-addressing hash map reused everywhere (libbpf's hashmap.h
+ * plays the same role there). Keys are byte strings the caller keeps alive
+ * (usually in an arena); values are one pointer-sized word. The map itself
+ * is malloc'd so it can grow without wasting arena space; hashmap_free()
+ * releases only the table.
+ */
+struct hashmap_entry {
+	const void *key;
+	size_t key_len;
+	uint64_t hash;
+	union {
+		void *ptr;
+		uint64_t u64;
+		int64_t i64;
+	} val;
+};
+
+struct hashmap {
+	struct hashmap_entry *slots;
+	size_t cap;     /* power of two, 0 when empty */
+	size_t count;
+};
+
+#define HASHMAP_INIT { 0 }
+
+uint64_t hashmap_hash(const void *key, size_t len);
+/* The entry for key, or NULL. */
+struct hashmap_entry *hashmap_find(const struct hashmap *m, const void *key, size_t len);
+struct hashmap_entry *hashmap_find_str(const struct hashmap *m, const char *key);
+/*
+ * The entry for key, inserted (value zeroed) when absent; *inserted tells
+ * which. NULL on out of memory.
+ */
+struct hashmap_entry *hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted);
+struct hashmap_entry *hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted);
+void hashmap_free(struct hashmap *m);
+
+/* Iterates over used slots: for (i = 0; hashmap_next(m, &i, &e);) */
+int hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e);
+
+#endif

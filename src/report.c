@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The report model's allocation helpers and the writer table: the one place
+ * that maps a --format name to a writer, and writes files atomically.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+
+/*
+ * Arrays in the report grow by doubling inside the arena. Their capacity is
+ * implied by their length (0, then 4, then the next power of two), so no
+ * struct carries a capacity field that could disagree with it.
+ */
+static void *grow_for_append(struct arena *a, void *arr, size_t n, size_t elem)
+{
+	if (n == 0)
+		return arena_calloc(a, 4, elem);
+	if (n >= 4 && (n & (n - 1)) == 0)
+		return arena_realloc_array(a, arr, n, 2 * n, elem);
+	return arr;
+}
+
+static void *append(struct arena *a, void **arr, size_t *n, size_t elem)
+{
+	void *grown = grow_for_append(a, *arr, *n, elem);
+
+	if (!grown)
+		return NULL;
+	*arr = grown;
+	return (char *)grown + (*n)++ * elem;
+}
+
+struct pgd_report *rpt_new(enum rpt_kind kind)
+{
+	struct arena a;
+	struct pgd_report *r;
+
+	arena_init(&a, 0);
+	r = arena_alloc(&a, sizeof(*r));
+	if (!r) {
+		arena_release(&a);
+		return NULL;
+	}
+	r->arena = a;
+	r->kind = kind;
+	r->tool_version = PGD_VERSION;
+	switch (kind) {
+	case RPT_SITES: r->schema = "pgodrift.sites/v1"; break;
+	case RPT_CHECK: r->schema = "pgodrift.check/v1"; break;
+	case RPT_DOCTOR: r->schema = "pgodrift.doctor/v1"; break;
+	}
+	return r;
+}
+
+struct rpt_input *rpt_add_input(struct pgd_report *r)
+{
+	return append(&r->arena, (void **)&r->inputs, &r->ninputs, sizeof(*r->inputs));
+}
+
+struct rpt_site *rpt_add_site(struct pgd_report *r)
+{
+	return append(&r->arena, (void **)&r->sites, &r->nsites, sizeof(*r->sites));
+}
+
+struct rpt_finding *rpt_add_finding(struct pgd_report *r)
+{
+	return append(&r->arena, (void **)&r->findings, &r->nfindings, sizeof(*r->findings));
+}
+
+struct rpt_figure *rpt_add_summary(struct pgd_report *r, const char *key)
+{
+	struct rpt_figure *f = append(&r->arena, (void **)&r->summary, &r->nsummary,
+				      sizeof(*r->summary));
+
+	if (f)
+		f->key = key;
+	return f;
+}
+
+struct rpt_param *rpt_add_param(struct pgd_report *r, const char *key)
+{
+	struct rpt_param *p = append(&r->arena, (void **)&r->params, &r->nparams, sizeof(*r->params));
+
+	if (p) {
+		p->key = key;
+		p->value.key = key;
+	}
+	return p;
+}
+
+int rpt_add_note(struct pgd_report *r, const char *note)
+{
+	const char **slot = append(&r->arena, (void **)&r->notes, &r->nnotes, sizeof(*r->notes));
+
+	if (!slot)
+		return PGD_ENOMEM;
+	*slot = arena_strdup(&r->arena, note);
+	return *slot ? 0 : PGD_ENOMEM;
+}
+
+struct rpt_check_run *rpt_add_check(struct pgd_report *r, const char *id)
+{
+	struct rpt_check_run *c = append(&r->arena, (void **)&r->checks, &r->nchecks,
+					 sizeof(*r->checks));
+
+	if (c)
+		c->id = id;
+	return c;
+}
+
+struct rpt_figure *rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key)
+{
+	struct rpt_figure *fig = append(&r->arena, (void **)&f->figures, &f->nfigures,
+					sizeof(*f->figures));
+
+	if (fig)
+		fig->key = key;
+	return fig;
+}
+
+struct rpt_item *rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name)
+{
+	struct rpt_item *it = append(&r->arena, (void **)&f->items, &f->nitems, sizeof(*f->items));
+
+	if (it)
+		it->name = name;
+	return it;
+}
+
+struct rpt_figure *rpt_item_figure(struct pgd_report *r, struct rpt_item *it, const char *key)
+{
+	struct rpt_figure *fig = append(&r->arena, (void **)&it->figures, &it->nfigures,
+					sizeof(*it->figures));
+
+	if (fig)
+		fig->key = key;
+	return fig;
+}
+
+void rpt_fig_int(struct rpt_figure *f, int64_t v)
+{
+	f->type = FIG_INT;
+	f->i = v;
+}
+
+void rpt_fig_real(struct rpt_figure *f, double v)
+{
+	f->type = FIG_REAL;
+	f->r = v;
+}
+
+void rpt_fig_str(struct rpt_figure *f, const char *v)
+{
+	f->type = FIG_STR;
+	f->s = v;
+}
+
+void rpt_fig_bool(struct rpt_figure *f, int v)
+{
+	f->type = FIG_BOOL;
+	f->i = !!v;
+}
+
+const char *rpt_severity_name(enum pgd_severity s)
+{
+	switch (s) {
+	case PGD_SEV_NONE: return "none";
+	case PGD_SEV_INFO: return "info";
+	case PGD_SEV_WARN: return "warn";
+	case PGD_SEV_RISK: return "risk";
+	}
+	return "none";
+}
+
+enum pgd_severity pgd_report__worst_severity(const struct pgd_report *r)
+{
+	enum pgd_severity worst = PGD_SEV_NONE;
+
+	for (size_t i = 0; i < r->nsites; i++)
+		if (r->sites[i].severity > worst)
+			worst = r->sites[i].severity;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].severity > worst)
+			worst = r->findings[i].severity;
+	return worst;
+}
+
+void pgd_report__free(struct pgd_report *r)
+{
+	struct arena a;
+
+	if (!r)
+		return;
+	a = r->arena;   /* r itself lives in the arena */
+	arena_release(&a);
+}
+
+static const struct rpt_writer writers[] = {
+	{ "json", rpt_write_json },
+	{ "text", rpt_write_text },
+	{ "markdown", rpt_write_markdown },
+	{ "sarif", rpt_write_sarif },
+};
+
+int pgd_report__write(const struct pgd_report *r, const char *format,
+		      const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err)
+{
+	struct pgd_write_opts defaults = { .sz = sizeof(defaults) };
+
+	if (!opts)
+		opts = &defaults;
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(writers); i++) {
+		if (!strcmp(writers[i].name, format)) {
+			int ret = writers[i].write(r, opts, f, err);
+
+			if (!ret && (fflush(f) || ferror(f)))
+				ret = pgd_err_set(err, PGD_EIO, "", "cannot write output: %s",
+						  strerror(errno));
+			return ret;
+		}
+	}
+	return pgd_err_set(err, PGD_EUSAGE, "", "unknown format '%s' (json, text, markdown, sarif)",
+			   format);
+}
+
+int pgd_report__write_file(const struct pgd_report *r, const char *format,
+			   const struct pgd_write_opts *opts, const char *path,
+			   struct pgd_err *err)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 16);
+	FILE *f = NULL;
+	int fd, ret;
+
+	if (!tmp)
+		return pgd_err_nomem(err, path);
+	/* The temp file sits beside the target so rename() stays atomic. */
+	snprintf(tmp, len + 16, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = pgd_err_set(err, PGD_EIO, path, "cannot create output: %s", strerror(errno));
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		ret = pgd_err_set(err, PGD_EIO, path, "cannot create output: %s", strerror(errno));
+		goto out_unlink;
+	}
+	ret = pgd_report__write(r, format, opts, f, err);
+	if (fclose(f) && !ret)
+		ret = pgd_err_set(err, PGD_EIO, path, "cannot write output: %s", strerror(errno));
+	if (ret)
+		goto out_unlink;
+	if (rename(tmp, path)) {
+		ret = pgd_err_set(err, PGD_EIO, path, "cannot replace output: %s", strerror(errno));
+		goto out_unlink;
+	}
+	goto out;
+out_unlink:
+	unlink(tmp);
+out:
+	free(tmp);
+	return ret;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_REPORT_H
+#define PGD_REPORT_H
+
+/*
+ * The report model: every command's result as plain data, built first and
+ * written afterwards by one format writer (json, text, markdown, sarif).
+ * Analysis code fills a report and never prints; writers read it and never
+ * analyse. Lists are sorted by the producer (see each comment) so that two
+ * runs diff cleanly whatever the writer.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "pgodrift/pgodrift.h"
+
+enum rpt_kind {
+	RPT_SITES = 1,   /* pgodrift sites: schema pgodrift.sites/v1 */
+	RPT_CHECK = 2,   /* pgodrift check: schema pgodrift.check/v1 */
+	RPT_DOCTOR = 3,  /* pgodrift doctor: schema pgodrift.doctor/v1 */
+};
+
+/* One input file as the report describes it. */
+struct rpt_input {
+	const char *role;           /* "binary", "compare-binary", "base", "fresh", "profile", "repo" */
+	const char *path;
+	uint64_t size;
+	const char *format;         /* "pprof", "preprofile", "elf", "dir" */
+	/* profiles */
+	int64_t samples;            /* pgd_profile__sample_count */
+	int64_t total_value;
+	int64_t edge_weight;        /* total weight of its compiler edges */
+	int64_t time_nanos, duration_nanos;
+	/* binaries */
+	const char *go_version, *pgo_setting, *main_module, *build_id, *arch;
+};
+
+/* A named figure: the numbers behind a finding or a summary line. */
+enum rpt_fig_type { FIG_INT = 1, FIG_REAL, FIG_STR, FIG_BOOL };
+
+struct rpt_figure {
+	const char *key;            /* snake_case, stable: part of the schema */
+	enum rpt_fig_type type;
+	int64_t i;
+	double r;
+	const char *s;
+};
+
+/* A share of a site's weight with its Wilson interval. */
+struct rpt_share {
+	int64_t weight;             /* weight of the type at the site */
+	int64_t total;              /* weight of the site */
+	double share, lo, hi;       /* share = weight/total; [lo, hi] 95 % Wilson */
+	int present;                /* 0: the profile has no weight at the site */
+};
+
+/* One concrete callee at a site, in both profiles. */
+struct rpt_callee {
+	const char *name;           /* linker name, e.g. main.(*RedisCache).Get */
+	const char *type;           /* receiver type, "*main.RedisCache"; NULL for funcs */
+	int64_t base_weight, fresh_weight;
+	double base_share, fresh_share;
+};
+
+struct rpt_site {
+	/* identity: sorted by (caller, offset, method) unless ranked by cost */
+	const char *caller;
+	int64_t offset;             /* line - caller start line, as in the profile */
+	const char *method;         /* "Get"; for func-value and direct: NULL */
+	const char *file;           /* DWARF decl file of the caller; NULL when unknown */
+	int64_t line;               /* absolute line; 0 when unknown */
+	const char *kind;           /* interface | func-value | direct | none | missing-function */
+	const char *iface;          /* interface type when known */
+	/* check only */
+	const char *verdict;        /* stale | weak | flipped | never-dominant | new-hot-site | vanished | ok | insufficient-samples */
+	enum pgd_severity severity;
+	const char *guarded;        /* callee the compiler picks from the base (cmd/compile rule) */
+	const char *guarded_type;
+	struct rpt_share base, fresh;   /* of the guarded callee */
+	const char *fresh_hottest;      /* hottest callee in the fresh capture */
+	int64_t base_weight, fresh_weight;          /* site weights */
+	double base_weight_share, fresh_weight_share; /* of each profile's total edge weight */
+	double cost;                /* fresh_weight * (1 - fresh.share): ranks findings */
+	/* binary evidence */
+	int guard_checked;          /* a binary was examined */
+	const char *binary_guard;   /* concrete type the binary guards at this site, NULL: none */
+	size_t ncalls_direct, ncalls_indirect;
+	const char *message;        /* one line, says what to do */
+	size_t ncallees;
+	struct rpt_callee *callees; /* by base weight desc, fresh weight desc, name */
+};
+
+/* A doctor check's finding (also check's `warnings`). */
+struct rpt_item {
+	const char *name;           /* function, file or setting the row is about */
+	size_t nfigures;
+	struct rpt_figure *figures;
+};
+
+struct rpt_finding {
+	const char *id;             /* stable check id: too-few-samples, ... */
+	enum pgd_severity severity;
+	const char *input;          /* path of the input it is about, NULL: all */
+	const char *message;        /* one line, says what to do */
+	size_t nfigures;
+	struct rpt_figure *figures;
+	size_t nitems;
+	struct rpt_item *items;     /* the rows behind it, heaviest first */
+};
+
+/* Which checks ran and which were skipped for lack of inputs. */
+struct rpt_check_run {
+	const char *id;
+	int ran;
+	const char *skipped_why;    /* "needs --binary", NULL when ran */
+};
+
+struct rpt_param {
+	const char *key;
+	struct rpt_figure value;
+};
+
+struct pgd_report {
+	struct arena arena;         /* owns everything reachable from here */
+	enum rpt_kind kind;
+	const char *schema;         /* "pgodrift.check/v1" */
+	const char *tool_version;
+	size_t ninputs;
+	struct rpt_input *inputs;
+	size_t nparams;
+	struct rpt_param *params;   /* in a fixed documented order */
+	size_t nsites;
+	struct rpt_site *sites;     /* listed sites, ranked (see drift.c) */
+	size_t nsummary;
+	struct rpt_figure *summary; /* counts per verdict, totals */
+	size_t nfindings;
+	struct rpt_finding *findings; /* doctor findings; under check: warnings */
+	size_t nchecks;
+	struct rpt_check_run *checks;
+	size_t nnotes;
+	const char **notes;         /* non-finding remarks (e.g. a stack-mode fallback) */
+};
+
+/* Allocation helpers: all memory from r->arena; NULL on out of memory. */
+struct pgd_report *rpt_new(enum rpt_kind kind);
+struct rpt_input *rpt_add_input(struct pgd_report *r);
+struct rpt_site *rpt_add_site(struct pgd_report *r);
+struct rpt_finding *rpt_add_finding(struct pgd_report *r);
+struct rpt_figure *rpt_add_summary(struct pgd_report *r, const char *key);
+struct rpt_param *rpt_add_param(struct pgd_report *r, const char *key);
+int rpt_add_note(struct pgd_report *r, const char *note);
+struct rpt_check_run *rpt_add_check(struct pgd_report *r, const char *id);
+struct rpt_figure *rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key);
+struct rpt_item *rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name);
+struct rpt_figure *rpt_item_figure(struct pgd_report *r, struct rpt_item *it, const char *key);
+
+/* Convenience setters for a figure. */
+void rpt_fig_int(struct rpt_figure *f, int64_t v);
+void rpt_fig_real(struct rpt_figure *f, double v);
+void rpt_fig_str(struct rpt_figure *f, const char *v);
+void rpt_fig_bool(struct rpt_figure *f, int v);
+
+const char *rpt_severity_name(enum pgd_severity s);
+
+/*
+ * One writer per format, all behind one interface (bpftool's _json/_plain
+ * twins, generalised). Each writes the whole report to f.
+ */
+struct rpt_writer {
+	const char *name;
+	int (*write)(const struct pgd_report *r, const struct pgd_write_opts *opts,
+		     FILE *f, struct pgd_err *err);
+};
+
+int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+
+#endif

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * JSON writer: the machine contract. Written only through cJSON (which
+ * escapes correctly; see style-anchors.md on hand-rolled JSON escaping), keys
+ * in a fixed order, every documented key always present (null when unknown)
+ * so consumers need no existence checks. Schema: doc/schema/*.json.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "err.h"
+#include "report.h"
+
+/* Reals are rounded so that output is stable and readable (0.35, not 0.35000000000000003). */
+static double round6(double v)
+{
+	if (!isfinite(v))
+		return 0;
+	return round(v * 1e6) / 1e6;
+}
+
+static cJSON *str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *figure_value(const struct rpt_figure *f)
+{
+	switch (f->type) {
+	case FIG_INT: return cJSON_CreateNumber((double)f->i);
+	case FIG_REAL: return cJSON_CreateNumber(round6(f->r));
+	case FIG_STR: return str_or_null(f->s);
+	case FIG_BOOL: return cJSON_CreateBool((int)f->i);
+	}
+	return cJSON_CreateNull();
+}
+
+static void add_figures(cJSON *obj, const struct rpt_figure *figs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToObject(obj, figs[i].key, figure_value(&figs[i]));
+}
+
+static void add_int(cJSON *o, const char *k, int64_t v)
+{
+	cJSON_AddItemToObject(o, k, cJSON_CreateNumber((double)v));
+}
+
+static void add_real(cJSON *o, const char *k, double v)
+{
+	cJSON_AddItemToObject(o, k, cJSON_CreateNumber(round6(v)));
+}
+
+static cJSON *input_json(const struct rpt_input *in)
+{
+	cJSON *o = cJSON_CreateObject();
+	int is_binary = in->format && !strcmp(in->format, "elf");
+
+	cJSON_AddItemToObject(o, "role", str_or_null(in->role));
+	cJSON_AddItemToObject(o, "path", str_or_null(in->path));
+	add_int(o, "size", (int64_t)in->size);
+	cJSON_AddItemToObject(o, "format", str_or_null(in->format));
+	if (is_binary) {
+		cJSON_AddItemToObject(o, "go_version", str_or_null(in->go_version));
+		cJSON_AddItemToObject(o, "pgo", str_or_null(in->pgo_setting));
+		cJSON_AddItemToObject(o, "main_module", str_or_null(in->main_module));
+		cJSON_AddItemToObject(o, "build_id", str_or_null(in->build_id));
+		cJSON_AddItemToObject(o, "arch", str_or_null(in->arch));
+	} else if (in->format && strcmp(in->format, "dir")) {
+		add_int(o, "samples", in->samples);
+		add_int(o, "total_value", in->total_value);
+		add_int(o, "edge_weight", in->edge_weight);
+		add_int(o, "time_nanos", in->time_nanos);
+		add_int(o, "duration_nanos", in->duration_nanos);
+	}
+	return o;
+}
+
+static cJSON *share_json(const struct rpt_share *s)
+{
+	cJSON *o;
+
+	if (!s->present)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_int(o, "weight", s->weight);
+	add_int(o, "site_weight", s->total);
+	add_real(o, "share", s->share);
+	add_real(o, "ci_low", s->lo);
+	add_real(o, "ci_high", s->hi);
+	return o;
+}
+
+static cJSON *site_json(const struct pgd_report *r, const struct rpt_site *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *callees = cJSON_CreateArray();
+
+	if (r->kind == RPT_CHECK) {
+		cJSON_AddItemToObject(o, "verdict", str_or_null(s->verdict));
+		cJSON_AddItemToObject(o, "severity",
+				      cJSON_CreateString(rpt_severity_name(s->severity)));
+	}
+	cJSON_AddItemToObject(o, "caller", str_or_null(s->caller));
+	cJSON_AddItemToObject(o, "file", str_or_null(s->file));
+	add_int(o, "line", s->line);
+	add_int(o, "offset", s->offset);
+	cJSON_AddItemToObject(o, "kind", str_or_null(s->kind));
+	cJSON_AddItemToObject(o, "method", str_or_null(s->method));
+	cJSON_AddItemToObject(o, "interface", str_or_null(s->iface));
+	if (r->kind == RPT_CHECK) {
+		cJSON_AddItemToObject(o, "guarded", str_or_null(s->guarded));
+		cJSON_AddItemToObject(o, "guarded_type", str_or_null(s->guarded_type));
+		cJSON_AddItemToObject(o, "base_share", share_json(&s->base));
+		cJSON_AddItemToObject(o, "fresh_share", share_json(&s->fresh));
+		cJSON_AddItemToObject(o, "fresh_hottest", str_or_null(s->fresh_hottest));
+		add_int(o, "base_weight", s->base_weight);
+		add_int(o, "fresh_weight", s->fresh_weight);
+		add_real(o, "base_weight_share", s->base_weight_share);
+		add_real(o, "fresh_weight_share", s->fresh_weight_share);
+		add_real(o, "cost", s->cost);
+	} else {
+		add_int(o, "weight", s->base_weight);
+		add_real(o, "weight_share", s->base_weight_share);
+	}
+	{
+		cJSON *bin = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(bin, "checked", cJSON_CreateBool(s->guard_checked));
+		cJSON_AddItemToObject(bin, "guard", str_or_null(s->binary_guard));
+		add_int(bin, "direct_calls", (int64_t)s->ncalls_direct);
+		add_int(bin, "indirect_calls", (int64_t)s->ncalls_indirect);
+		cJSON_AddItemToObject(o, "binary", bin);
+	}
+	for (size_t i = 0; i < s->ncallees; i++) {
+		const struct rpt_callee *c = &s->callees[i];
+		cJSON *co = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(co, "name", str_or_null(c->name));
+		cJSON_AddItemToObject(co, "type", str_or_null(c->type));
+		if (r->kind == RPT_CHECK) {
+			add_int(co, "base_weight", c->base_weight);
+			add_real(co, "base_share", c->base_share);
+			add_int(co, "fresh_weight", c->fresh_weight);
+			add_real(co, "fresh_share", c->fresh_share);
+		} else {
+			add_int(co, "weight", c->base_weight);
+			add_real(co, "share", c->base_share);
+		}
+		cJSON_AddItemToArray(callees, co);
+	}
+	cJSON_AddItemToObject(o, "callees", callees);
+	cJSON_AddItemToObject(o, "message", str_or_null(s->message));
+	return o;
+}
+
+static cJSON *finding_json(const struct rpt_finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *figs = cJSON_CreateObject();
+	cJSON *items = cJSON_CreateArray();
+
+	cJSON_AddItemToObject(o, "id", str_or_null(f->id));
+	cJSON_AddItemToObject(o, "severity", cJSON_CreateString(rpt_severity_name(f->severity)));
+	cJSON_AddItemToObject(o, "input", str_or_null(f->input));
+	cJSON_AddItemToObject(o, "message", str_or_null(f->message));
+	add_figures(figs, f->figures, f->nfigures);
+	cJSON_AddItemToObject(o, "figures", figs);
+	for (size_t i = 0; i < f->nitems; i++) {
+		cJSON *io = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(io, "name", str_or_null(f->items[i].name));
+		add_figures(io, f->items[i].figures, f->items[i].nfigures);
+		cJSON_AddItemToArray(items, io);
+	}
+	cJSON_AddItemToObject(o, "items", items);
+	return o;
+}
+
+static cJSON *report_json(const struct pgd_report *r)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *tool = cJSON_CreateObject();
+	cJSON *inputs = cJSON_CreateArray();
+	cJSON *params = cJSON_CreateObject();
+	cJSON *summary = cJSON_CreateObject();
+	cJSON *findings = cJSON_CreateArray();
+	cJSON *notes = cJSON_CreateArray();
+
+	cJSON_AddItemToObject(root, "schema", cJSON_CreateString(r->schema));
+	cJSON_AddItemToObject(tool, "name", cJSON_CreateString("pgodrift"));
+	cJSON_AddItemToObject(tool, "version", cJSON_CreateString(r->tool_version));
+	cJSON_AddItemToObject(root, "tool", tool);
+	for (size_t i = 0; i < r->ninputs; i++)
+		cJSON_AddItemToArray(inputs, input_json(&r->inputs[i]));
+	cJSON_AddItemToObject(root, "inputs", inputs);
+	for (size_t i = 0; i < r->nparams; i++)
+		cJSON_AddItemToObject(params, r->params[i].key, figure_value(&r->params[i].value));
+	cJSON_AddItemToObject(root, "parameters", params);
+	add_figures(summary, r->summary, r->nsummary);
+	cJSON_AddItemToObject(root, "summary", summary);
+	if (r->kind != RPT_DOCTOR) {
+		cJSON *sites = cJSON_CreateArray();
+
+		for (size_t i = 0; i < r->nsites; i++)
+			cJSON_AddItemToArray(sites, site_json(r, &r->sites[i]));
+		cJSON_AddItemToObject(root, "sites", sites);
+	}
+	for (size_t i = 0; i < r->nfindings; i++)
+		cJSON_AddItemToArray(findings, finding_json(&r->findings[i]));
+	cJSON_AddItemToObject(root, r->kind == RPT_DOCTOR ? "findings" : "warnings", findings);
+	if (r->kind == RPT_DOCTOR) {
+		cJSON *checks = cJSON_CreateArray();
+
+		for (size_t i = 0; i < r->nchecks; i++) {
+			cJSON *c = cJSON_CreateObject();
+
+			cJSON_AddItemToObject(c, "id", cJSON_CreateString(r->checks[i].id));
+			cJSON_AddItemToObject(c, "ran", cJSON_CreateBool(r->checks[i].ran));
+			cJSON_AddItemToObject(c, "skipped", str_or_null(r->checks[i].skipped_why));
+			cJSON_AddItemToArray(checks, c);
+		}
+		cJSON_AddItemToObject(root, "checks", checks);
+	}
+	for (size_t i = 0; i < r->nnotes; i++)
+		cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
+	cJSON_AddItemToObject(root, "notes", notes);
+	return root;
+}
+
+int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+		   struct pgd_err *err)
+{
+	cJSON *root;
+	char *text = NULL;
+	int ret = 0;
+
+	(void)opts;
+	/* cJSON reports allocation failure only as NULL, anywhere in the tree. */
+	root = report_json(r);
+	if (!root || !(text = cJSON_Print(root))) {
+		ret = pgd_err_nomem(err, "");
+		goto out;
+	}
+	if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
+		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
+out:
+	free(text);
+	cJSON_Delete(root);
+	return ret;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+#include "strbuf.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char strbuf_empty[1];
+
+void strbuf_init(struct strbuf *sb, size_t cap)
+{
+	sb->alloc = 0;
+	sb->len = 0;
+	sb->cap = cap;
+	sb->buf = strbuf_empty;
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb, sb->cap);
+}
+
+char *strbuf_detach(struct strbuf *sb, size_t *len)
+{
+	char *res;
+
+	if (!sb->alloc && strbuf_grow(sb, 0))
+		return NULL;
+	res = sb->buf;
+	if (len)
+		*len = sb->len;
+	strbuf_init(sb, sb->cap);
+	return res;
+}
+
+int strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	size_t need;
+	char *p;
+
+	if (extra > SIZE_MAX - sb->len - 1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	need = sb->len + extra + 1;
+	if (sb->cap && need - 1 > sb->cap) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (need <= sb->alloc)
+		return 0;
+	size_t alloc = sb->alloc ? sb->alloc : 64;
+	while (alloc < need)
+		alloc = alloc > SIZE_MAX / 2 ? need : alloc * 2;
+	p = realloc(sb->alloc ? sb->buf : NULL, alloc);
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (!sb->alloc)
+		p[0] = '\0';
+	sb->buf = p;
+	sb->alloc = alloc;
+	return 0;
+}
+
+int strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (strbuf_grow(sb, len))
+		return -1;
+	if (len)
+		memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+	return 0;
+}
+
+int strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	return strbuf_add(sb, s, strlen(s));
+}
+
+int strbuf_addch(struct strbuf *sb, int c)
+{
+	char ch = (char)c;
+
+	return strbuf_add(sb, &ch, 1);
+}
+
+int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int len;
+
+	va_copy(cp, ap);
+	len = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (len < 0 || strbuf_grow(sb, (size_t)len))
+		return -1;
+	vsnprintf(sb->buf + sb->len, (size_t)len + 1, fmt, ap);
+	sb->len += (size_t)len;
+	return 0;
+}
+
+int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->alloc)
+		sb->buf[0] = '\0';
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path)
+{
+	FILE *f;
+	char chunk[65536];
+	size_t n;
+	int ret = 0;
+
+	errno = 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (strbuf_add(sb, chunk, n)) {
+			ret = -1;
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		if (!errno)
+			errno = EIO;
+		ret = -1;
+	}
+out:
+	fclose(f);
+	return ret;
+}
