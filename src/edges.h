@@ -34,6 +34,7 @@ struct pgd_edges {
 	int64_t total_weight;
 	enum pgd_attribution attribution;
 	size_t nprofiles;
+	uint64_t max_edges;         /* the smallest max_elements of the inputs */
 	int sorted;
 };
 

@@ -13,6 +13,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "pgodrift/pgodrift.h"
@@ -134,6 +135,10 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 			  const struct pgd_limits *limits, struct pgd_err *err);
 /* True when data starts with the line "GO PREPROFILE V1". */
 int pgd_preprofile_sniff(const char *data, size_t len);
+/* The text writer, shared so the format lives in one file; 0 or -1 (errno). */
+int pgd_preprofile_write_header(FILE *f);
+int pgd_preprofile_write_edge(FILE *f, const char *caller, const char *callee, int64_t offset,
+			      int64_t weight);
 
 /*
  * The compiler's graph for one pprof profile (NewGraph restricted to the
