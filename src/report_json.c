@@ -3,7 +3,7 @@
  * JSON writer: the machine contract. Written only through cJSON (which
  * escapes correctly; see style-anchors.md on hand-rolled JSON escaping), keys
  * in a fixed order, every documented key always present (null when unknown)
- * so consumers need no existence checks. Schema: doc/schema/*.json.
+ * so consumers need no existence checks. Schema: doc/schema/.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Stage 4: call sites. The profile says "caller F, line offset k, callee G";
+ * only the binary says whether F's line still holds a call, which kind, and
+ * whether the compiler put a devirtualization guard there.
+ */
+#include "sites.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "goname.h"
+#include "hashmap.h"
+
+struct flat_edge {
+	const char *caller;
+	int64_t offset;
+	const char *callee;
+	int64_t weight[PGD_SITE_MAX_SETS];
+};
+
+const char *pgd_site_kind_name(enum pgd_site_kind k)
+{
+	switch (k) {
+	case PGD_SITE_INTERFACE: return "interface";
+	case PGD_SITE_FUNC_VALUE: return "func-value";
+	case PGD_SITE_DIRECT: return "direct";
+	case PGD_SITE_NONE: return "none";
+	case PGD_SITE_MISSING_FUNCTION: return "missing-function";
+	}
+	return "none";
+}
+
+int pgd_site_ignored_callee(const char *name)
+{
+	/*
+	 * Signal-based preemption lands at the call instruction, so the
+	 * profile shows runtime.asyncPreempt as a callee of the site. It is
+	 * not a method, and cmd/compile's filter drops it (pgo.go: "callee
+	 * not a method").
+	 */
+	return !strcmp(name, "runtime.asyncPreempt") || !strcmp(name, "runtime.morestack");
+}
+
+static int cmp_flat(const void *a, const void *b)
+{
+	const struct flat_edge *x = a, *y = b;
+	int c = strcmp(x->caller, y->caller);
+
+	if (c)
+		return c;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return strcmp(x->callee, y->callee);
+}
+
+/* The method name of a callee when it is method-shaped, else NULL. */
+static const char *callee_method(const char *name, struct pgd_goname *g)
+{
+	pgd_goname_parse(name, g);
+	if (!g->method)
+		return NULL;
+	if (!isalpha((unsigned char)g->method[0]) && g->method[0] != '_')
+		return NULL;
+	return g->method;
+}
+
+/* Receiver type as itab symbols spell it; NULL for plain functions. */
+static const char *callee_recv_type(struct arena *a, const char *name, const struct pgd_goname *g)
+{
+	char buf[1024];
+
+	if (pgd_goname_recv_type(name, g, g->is_ptr_method, buf, sizeof(buf)))
+		return NULL;
+	return arena_strdup(a, buf);
+}
+
+static int same_or_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+static int is_direct_here(const struct pgd_line_code *code, const char *callee)
+{
+	for (size_t i = 0; i < code->ncalls; i++)
+		if (code->calls[i].kind == PGD_CALL_DIRECT && code->calls[i].target_name &&
+		    !strcmp(code->calls[i].target_name, callee))
+			return 1;
+	for (size_t i = 0; i < code->ninlined; i++)
+		if (!strcmp(code->inlined[i], callee))
+			return 1;
+	return 0;
+}
+
+static const struct pgd_guard *guard_for(const struct pgd_line_code *code, const char *concrete)
+{
+	if (!concrete)
+		return NULL;
+	for (size_t i = 0; i < code->nguards; i++)
+		if (code->guards[i].concrete && !strcmp(code->guards[i].concrete, concrete))
+			return &code->guards[i];
+	return NULL;
+}
+
+/*
+ * The interface a site calls through: the guard names it exactly; failing
+ * that, the one interface every observed receiver type has an itab for.
+ */
+static const char *site_iface(const struct pgd_binary *b, const struct pgd_site *s,
+			      const struct pgd_line_code *code)
+{
+	const char *cand[64];
+	size_t ncand = 0;
+	int first = 1;
+
+	for (size_t i = 0; i < s->ncallees; i++) {
+		const struct pgd_guard *g = guard_for(code, s->callees[i].recv_type);
+
+		if (g && g->iface)
+			return g->iface;
+	}
+	for (size_t i = 0; i < s->ncallees; i++) {
+		const char *ifs[64];
+		size_t n;
+
+		if (!s->callees[i].recv_type)
+			continue;
+		n = pgd_binary_itab_ifaces(b, s->callees[i].recv_type, ifs, PGD_ARRAY_SIZE(ifs));
+		if (n > PGD_ARRAY_SIZE(ifs))
+			n = PGD_ARRAY_SIZE(ifs);
+		if (first) {
+			memcpy(cand, ifs, n * sizeof(*ifs));
+			ncand = n;
+			first = 0;
+			continue;
+		}
+		for (size_t k = 0; k < ncand;) {
+			int keep = 0;
+
+			for (size_t j = 0; j < n && !keep; j++)
+				keep = !strcmp(cand[k], ifs[j]);
+			if (keep)
+				k++;
+			else
+				cand[k] = cand[--ncand];
+		}
+	}
+	return ncand == 1 ? cand[0] : NULL;
+}
+
+struct group_builder {
+	struct pgd_siteset *out;
+	size_t cap;
+};
+
+static struct pgd_site *new_site(struct group_builder *gb)
+{
+	struct pgd_siteset *s = gb->out;
+
+	if (s->nsites == gb->cap) {
+		size_t ncap = gb->cap ? gb->cap * 2 : 64;
+		struct pgd_site *n = arena_realloc_array(&s->arena, s->sites, s->nsites, ncap,
+							 sizeof(*n));
+
+		if (!n)
+			return NULL;
+		s->sites = n;
+		gb->cap = ncap;
+	}
+	return &s->sites[s->nsites++];
+}
+
+/*
+ * One (caller, offset) key: split its callees into sites by method (and, for
+ * plain functions, by whether the binary calls them directly at that line),
+ * then classify each site from the code at the line.
+ */
+static int build_key(struct pgd_binary *b, struct group_builder *gb, const struct flat_edge *e,
+		     size_t n, size_t nsets, int indirect_only, struct pgd_err *err)
+{
+	struct arena *a = &gb->out->arena;
+	struct pgd_line_code code = { 0 };
+	const struct pgd_bfunc *fn = NULL;
+	const char **methods = NULL;
+	size_t nmethods = 0, nplain = 0;
+	int any_method = 0, ret = 0;
+	int64_t line = 0;
+
+	/* Methods named at this key, in name order (e[] is sorted by callee, not method). */
+	methods = calloc(n + 1, sizeof(*methods));
+	if (!methods)
+		return pgd_err_nomem(err, NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct pgd_goname g;
+		const char *m;
+
+		if (pgd_site_ignored_callee(e[i].callee))
+			continue;
+		m = callee_method(e[i].callee, &g);
+		if (!m) {
+			nplain++;
+			continue;
+		}
+		any_method = 1;
+		size_t k;
+		for (k = 0; k < nmethods && strcmp(methods[k], m); k++)
+			;
+		if (k == nmethods)
+			methods[nmethods++] = m;
+	}
+	if (indirect_only && !any_method && nplain <= 1)
+		goto out;
+	if (!nmethods && !nplain)
+		goto out;
+
+	{
+		struct pgd_err lookup_err = { 0 };
+
+		/* NULL with no error code means "not in the binary", a finding, not a failure. */
+		fn = pgd_binary_func(b, e[0].caller, &lookup_err);
+		if (!fn && lookup_err.code) {
+			if (err)
+				*err = lookup_err;
+			ret = lookup_err.code;
+			goto out;
+		}
+	}
+	if (fn) {
+		line = fn->decl_line + e[0].offset;
+		ret = pgd_binary_code_at_line(b, e[0].caller, line, a, &code, err);
+		if (ret)
+			goto out;
+	}
+
+	/* Pass 0: one site per method; pass 1: plain functions (func-value / direct). */
+	for (size_t pass = 0; pass < 2; pass++) {
+		size_t ngroups = pass == 0 ? nmethods : 2;
+
+		for (size_t gi = 0; gi < ngroups; gi++) {
+			struct pgd_site *s = NULL;
+			/* pass 1: gi 0 = called directly here, gi 1 = the rest */
+			for (size_t i = 0; i < n; i++) {
+				struct pgd_goname g;
+				const char *m;
+				struct pgd_site_callee *c;
+
+				if (pgd_site_ignored_callee(e[i].callee))
+					continue;
+				m = callee_method(e[i].callee, &g);
+				if (pass == 0 && (!m || strcmp(m, methods[gi])))
+					continue;
+				if (pass == 1) {
+					int direct;
+
+					if (m)
+						continue;
+					/* A devirtualized func-value's guarded target is called
+					 * directly too; the guard keeps it with its site. */
+					direct = fn && is_direct_here(&code, e[i].callee) &&
+						 !(code.nguards && guard_for(&code, e[i].callee));
+					if ((gi == 0) != direct)
+						continue;
+				}
+				if (!s) {
+					s = new_site(gb);
+					if (!s) {
+						ret = pgd_err_nomem(err, NULL);
+						goto out;
+					}
+					s->caller = e[0].caller;
+					s->offset = e[0].offset;
+					s->method = pass == 0 ? methods[gi] : NULL;
+					s->callees = arena_calloc(a, n, sizeof(*s->callees));
+					if (!s->callees) {
+						ret = pgd_err_nomem(err, NULL);
+						goto out;
+					}
+				}
+				c = &s->callees[s->ncallees++];
+				c->name = e[i].callee;
+				c->recv_type = m ? callee_recv_type(a, e[i].callee, &g) : NULL;
+				for (size_t k = 0; k < nsets; k++) {
+					c->weight[k] = e[i].weight[k];
+					s->total[k] += e[i].weight[k];
+				}
+			}
+			if (!s)
+				continue;
+			if (!fn) {
+				s->kind = PGD_SITE_MISSING_FUNCTION;
+				continue;
+			}
+			s->file = fn->decl_file;
+			s->line = line;
+			for (size_t i = 0; i < code.ncalls; i++) {
+				if (code.calls[i].kind == PGD_CALL_DIRECT)
+					s->ndirect++;
+				else
+					s->nindirect++;
+			}
+			if (pass == 0) {
+				int direct = 0;
+
+				for (size_t i = 0; i < s->ncallees && !direct; i++)
+					direct = is_direct_here(&code, s->callees[i].name);
+				if (s->nindirect)
+					s->kind = PGD_SITE_INTERFACE;
+				else
+					s->kind = direct ? PGD_SITE_DIRECT : PGD_SITE_NONE;
+				for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
+					const struct pgd_guard *g = guard_for(&code, s->callees[i].recv_type);
+
+					if (g)
+						s->binary_guard = g->concrete;
+				}
+				if (s->kind == PGD_SITE_INTERFACE)
+					s->iface = site_iface(b, s, &code);
+			} else if (gi == 0) {
+				s->kind = PGD_SITE_DIRECT;
+			} else {
+				s->kind = s->nindirect ? PGD_SITE_FUNC_VALUE : PGD_SITE_NONE;
+				for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
+					const struct pgd_guard *g = guard_for(&code, s->callees[i].name);
+
+					if (g)
+						s->binary_guard = g->concrete;
+				}
+			}
+		}
+	}
+out:
+	free(methods);
+	return ret;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct pgd_site *x = a, *y = b;
+	int c = strcmp(x->caller, y->caller);
+
+	if (c)
+		return c;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	if (!same_or_null(x->method, y->method)) {
+		if (!x->method || !y->method)
+			return x->method ? 1 : -1;
+		return strcmp(x->method, y->method);
+	}
+	return (int)x->kind - (int)y->kind;
+}
+
+int pgd_sites_build(struct pgd_binary *b, const struct pgd_edges *const *sets, size_t nsets,
+		    int indirect_only, struct pgd_siteset *out, struct pgd_err *err)
+{
+	struct hashmap index = HASHMAP_INIT;
+	struct flat_edge *flat = NULL;
+	size_t nflat = 0, cap = 0;
+	struct group_builder gb = { out, 0 };
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	arena_init(&out->arena, 0);
+	if (nsets < 1 || nsets > PGD_SITE_MAX_SETS)
+		return pgd_err_set(err, PGD_EUSAGE, NULL, "sites: %zu edge sets given", nsets);
+	out->nsets = nsets;
+
+	/* Union of the sets' edges, one row per (caller, offset, callee). */
+	for (size_t s = 0; s < nsets; s++) {
+		for (size_t i = 0; i < sets[s]->nedges; i++) {
+			const struct pgd_edge *ed = &sets[s]->edges[i];
+			char *key;
+			size_t klen;
+			struct hashmap_entry *he;
+			int inserted;
+
+			key = arena_printf(&out->arena, "%s%c%lld%c%s", ed->caller, 0,
+					   (long long)ed->offset, 0, ed->callee);
+			if (!key) {
+				ret = pgd_err_nomem(err, NULL);
+				goto out;
+			}
+			klen = strlen(ed->caller) + 1;
+			klen += strlen(key + klen) + 1;
+			klen += strlen(ed->callee);
+			he = hashmap_upsert(&index, key, klen, &inserted);
+			if (!he) {
+				ret = pgd_err_nomem(err, NULL);
+				goto out;
+			}
+			if (inserted) {
+				if (nflat == cap) {
+					size_t ncap = cap ? cap * 2 : 1024;
+					struct flat_edge *nf = realloc(flat, ncap * sizeof(*nf));
+
+					if (!nf) {
+						ret = pgd_err_nomem(err, NULL);
+						goto out;
+					}
+					flat = nf;
+					cap = ncap;
+				}
+				memset(&flat[nflat], 0, sizeof(*flat));
+				flat[nflat].caller = ed->caller;
+				flat[nflat].offset = ed->offset;
+				flat[nflat].callee = ed->callee;
+				he->val.u64 = nflat++;
+			}
+			flat[he->val.u64].weight[s] += ed->weight;
+		}
+	}
+	if (nflat)
+		qsort(flat, nflat, sizeof(*flat), cmp_flat);
+
+	for (size_t i = 0; i < nflat;) {
+		size_t j = i + 1;
+
+		while (j < nflat && flat[j].offset == flat[i].offset &&
+		       !strcmp(flat[j].caller, flat[i].caller))
+			j++;
+		ret = build_key(b, &gb, &flat[i], j - i, nsets, indirect_only, err);
+		if (ret)
+			goto out;
+		i = j;
+	}
+	if (out->nsites)
+		qsort(out->sites, out->nsites, sizeof(*out->sites), cmp_site);
+out:
+	free(flat);
+	hashmap_free(&index);
+	if (ret)
+		pgd_siteset_release(out);
+	return ret;
+}
+
+void pgd_siteset_release(struct pgd_siteset *s)
+{
+	arena_release(&s->arena);
+	s->sites = NULL;
+	s->nsites = 0;
+}
