@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Markdown writer: the PR comment. A one-line verdict, the costliest
+ * findings in a table, the rest collapsed in <details>, and what to do.
+ *
+ * GitHub rejects comments over 65 536 characters, so the comment is built in
+ * memory and every part is measured before it is added: the closing parts
+ * (warnings, what to do, footer) are rendered first and their size reserved,
+ * then rows are added until the next one would not fit, and the rows left
+ * out are counted in one line. Nothing from the input is trusted to be short
+ * or free of Markdown: names go in code spans sized to their backticks, and
+ * free text is escaped.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "report.h"
+#include "strbuf.h"
+
+#define MD_DEFAULT_MAX 65000
+#define MD_TOP_ROWS 10          /* findings shown before <details> */
+#define MD_MAX_NAME 160         /* longer names keep their end */
+#define MD_MAX_TEXT 400         /* messages and paths */
+#define MD_MAX_WARNINGS 20
+/* Room kept for the "left out" line and the closing tags after the last row. */
+#define MD_RESERVE 400
+
+struct md {
+	struct strbuf sb;
+	int oom;
+};
+
+static void md_add(struct md *m, const char *s)
+{
+	if (strbuf_addstr(&m->sb, s))
+		m->oom = 1;
+}
+
+static void md_addf(struct md *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void md_addf(struct md *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (strbuf_vaddf(&m->sb, fmt, ap))
+		m->oom = 1;
+	va_end(ap);
+}
+
+static void md_addch(struct md *m, int c)
+{
+	if (strbuf_addch(&m->sb, c))
+		m->oom = 1;
+}
+
+/* Start of the last `max` bytes of s, moved forward to a UTF-8 character boundary. */
+static const char *tail_of(const char *s, size_t max, int *cut)
+{
+	size_t len = strlen(s);
+	const char *p;
+
+	*cut = len > max;
+	if (!*cut)
+		return s;
+	p = s + len - max;
+	while (((unsigned char)*p & 0xc0) == 0x80)
+		p++;
+	return p;
+}
+
+/*
+ * A name as a code span. Inside a span Markdown is literal, so only two
+ * characters matter: backticks (the fence is one longer than the longest
+ * run inside) and '|', which GitHub's table parser splits on even there.
+ */
+static void md_code(struct md *m, const char *s)
+{
+	size_t run = 0, maxrun = 0;
+	int cut;
+	const char *p;
+
+	if (!s || !*s) {
+		md_add(m, "-");
+		return;
+	}
+	p = tail_of(s, MD_MAX_NAME, &cut);
+	for (const char *q = p; *q; q++) {
+		run = *q == '`' ? run + 1 : 0;
+		if (run > maxrun)
+			maxrun = run;
+	}
+	if (cut)
+		md_add(m, "…");
+	for (size_t i = 0; i <= maxrun; i++)
+		md_addch(m, '`');
+	if (p[0] == '`' || (*p && p[strlen(p) - 1] == '`'))
+		md_addch(m, ' ');
+	for (; *p; p++) {
+		if (*p == '|')
+			md_add(m, "\\|");
+		else if (*p == '\n' || *p == '\r')
+			md_addch(m, ' ');
+		else
+			md_addch(m, *p);
+	}
+	if (m->sb.len && m->sb.buf[m->sb.len - 1] == '`')
+		md_addch(m, ' ');
+	for (size_t i = 0; i <= maxrun; i++)
+		md_addch(m, '`');
+}
+
+/* Free text: every character Markdown or HTML could act on is escaped. */
+static void md_text(struct md *m, const char *s)
+{
+	int cut;
+	const char *p;
+
+	if (!s || !*s) {
+		md_add(m, "-");
+		return;
+	}
+	p = tail_of(s, MD_MAX_TEXT, &cut);
+	if (cut)
+		md_add(m, "…");
+	for (; *p; p++) {
+		switch (*p) {
+		case '<': md_add(m, "&lt;"); break;
+		case '>': md_add(m, "&gt;"); break;
+		case '&': md_add(m, "&amp;"); break;
+		case '\n': case '\r': md_addch(m, ' '); break;
+		case '|': case '`': case '*': case '_': case '[': case ']': case '\\': case '#':
+		case '~':
+			md_addch(m, '\\');
+			md_addch(m, *p);
+			break;
+		default: md_addch(m, *p);
+		}
+	}
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+static const char *sev_mark(enum pgd_severity s)
+{
+	switch (s) {
+	case PGD_SEV_RISK: return "🔴";
+	case PGD_SEV_WARN: return "🟡";
+	case PGD_SEV_INFO: return "🔵";
+	case PGD_SEV_NONE: return "🟢";
+	}
+	return "";
+}
+
+/* ---- check ---------------------------------------------------------------- */
+
+static int by_cost(const void *pa, const void *pb, const struct pgd_report *r)
+{
+	const struct rpt_site *a = &r->sites[*(const size_t *)pa];
+	const struct rpt_site *b = &r->sites[*(const size_t *)pb];
+	double ca = isfinite(a->cost) ? a->cost : 0, cb = isfinite(b->cost) ? b->cost : 0;
+	int c;
+
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = strcmp(a->caller ? a->caller : "", b->caller ? b->caller : "")))
+		return c;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	return strcmp(a->method ? a->method : "", b->method ? b->method : "");
+}
+
+/* A stable insertion sort: qsort has no context pointer in C11, and lists are short. */
+static void sort_by_cost(size_t *idx, size_t n, const struct pgd_report *r)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t v = idx[i], j = i;
+
+		while (j > 0 && by_cost(&v, &idx[j - 1], r) < 0) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = v;
+	}
+}
+
+static void share_cell(struct md *m, const struct rpt_share *s)
+{
+	if (s->present)
+		md_addf(m, "%.0f%%", 100.0 * s->share);
+	else
+		md_add(m, "–");
+}
+
+static void check_row(struct md *m, size_t rank, const struct rpt_site *s)
+{
+	md_addf(m, "| %zu | ", rank);
+	if (s->file && *s->file) {
+		struct strbuf loc = STRBUF_INIT;
+
+		if (strbuf_addf(&loc, "%s:%lld", base_name(s->file), (long long)s->line))
+			m->oom = 1;
+		md_code(m, loc.buf);
+		strbuf_release(&loc);
+	} else {
+		md_addf(m, "+%lld", (long long)s->offset);
+	}
+	md_add(m, " in ");
+	md_code(m, s->caller);
+	md_add(m, " | ");
+	md_code(m, s->guarded_type ? s->guarded_type : s->guarded);
+	md_add(m, " | ");
+	share_cell(m, &s->base);
+	md_add(m, " → ");
+	share_cell(m, &s->fresh);
+	md_add(m, " | ");
+	md_code(m, s->fresh_hottest);
+	md_addf(m, " | %.0f | %s ", isfinite(s->cost) ? s->cost : 0.0, sev_mark(s->severity));
+	md_text(m, s->verdict);
+	md_add(m, " |\n");
+}
+
+#define CHECK_HEADER \
+	"| # | Site | Guarded type | Base → fresh share | Fresh hottest | Est. cost | Verdict |\n" \
+	"|--:|---|---|--:|---|--:|---|\n"
+
+static void warnings_list(struct md *m, const struct pgd_report *r, const char *title)
+{
+	if (!r->nfindings)
+		return;
+	md_addf(m, "\n**%s**\n\n", title);
+	for (size_t i = 0; i < r->nfindings && i < MD_MAX_WARNINGS; i++) {
+		const struct rpt_finding *f = &r->findings[i];
+
+		md_addf(m, "- %s **%s** ", sev_mark(f->severity), rpt_severity_name(f->severity));
+		md_code(m, f->id);
+		md_add(m, ": ");
+		md_text(m, f->message);
+		md_addch(m, '\n');
+	}
+	if (r->nfindings > MD_MAX_WARNINGS)
+		md_addf(m, "- … %zu more (see the JSON report)\n", r->nfindings - MD_MAX_WARNINGS);
+}
+
+static void footer(struct md *m, const struct pgd_report *r)
+{
+	md_addf(m, "\n<sub>pgodrift %s", r->tool_version ? r->tool_version : PGD_VERSION);
+	for (size_t i = 0; i < r->nparams; i++) {
+		const struct rpt_figure *v = &r->params[i].value;
+
+		md_add(m, " · ");
+		md_text(m, r->params[i].key);
+		switch (v->type) {
+		case FIG_INT: md_addf(m, " %lld", (long long)v->i); break;
+		case FIG_REAL: md_addf(m, " %g", v->r); break;
+		case FIG_STR: md_add(m, " "); md_text(m, v->s); break;
+		case FIG_BOOL: md_add(m, v->i ? " yes" : " no"); break;
+		}
+	}
+	for (size_t i = 0; i < r->ninputs; i++) {
+		md_add(m, " · ");
+		md_text(m, r->inputs[i].role);
+		md_add(m, " ");
+		md_code(m, base_name(r->inputs[i].path));
+	}
+	md_add(m, "</sub>\n");
+}
+
+/*
+ * Rows [from, n) of idx go into m while they fit under limit; returns how
+ * many were added. Each row is rendered aside first so a row that does not
+ * fit leaves nothing behind.
+ */
+static size_t add_rows(struct md *m, const struct pgd_report *r, const size_t *idx, size_t from,
+		       size_t n, size_t limit)
+{
+	size_t added = 0;
+
+	for (size_t i = from; i < n; i++) {
+		struct md row = { .sb = STRBUF_INIT };
+
+		check_row(&row, i + 1, &r->sites[idx[i]]);
+		if (row.oom || m->sb.len + row.sb.len > limit) {
+			m->oom |= row.oom;
+			strbuf_release(&row.sb);
+			break;
+		}
+		md_add(m, row.sb.buf);
+		strbuf_release(&row.sb);
+		added++;
+	}
+	return added;
+}
+
+static void write_check(struct md *m, const struct pgd_report *r, size_t max)
+{
+	struct md tail = { .sb = STRBUF_INIT };
+	size_t *idx = NULL, n = 0, nrisk = 0, nwarn = 0, shown, limit;
+
+	idx = calloc(r->nsites ? r->nsites : 1, sizeof(*idx));
+	if (!idx) {
+		m->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < r->nsites; i++) {
+		if (r->sites[i].severity == PGD_SEV_NONE)
+			continue;   /* ok and insufficient-samples rows (--all) are not findings */
+		idx[n++] = i;
+		nrisk += r->sites[i].severity == PGD_SEV_RISK;
+		nwarn += r->sites[i].severity == PGD_SEV_WARN;
+	}
+	if (!n && !r->nfindings) {
+		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%zu call sites "
+			"examined).\n", r->nsites);
+		goto out;
+	}
+	sort_by_cost(idx, n, r);
+	if (n)
+		md_addf(m, "**pgodrift check:** %s %zu stale devirtualization guard%s (%zu risk, "
+			"%zu warn): the committed `default.pgo` no longer matches production.\n",
+			nrisk ? "❌" : "⚠️", n, n == 1 ? "" : "s", nrisk, nwarn);
+	else
+		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards; %zu warning%s "
+			"about the inputs.\n", r->nfindings, r->nfindings == 1 ? "" : "s");
+
+	/* The closing parts are sized first, so the rows get whatever room is left. */
+	warnings_list(&tail, r, "Warnings");
+	if (n)
+		md_add(&tail, "\n**What to do:** refresh `default.pgo`: capture a fresh CPU profile from "
+			      "production, commit it next to the main package, and rebuild. Sites are ranked by "
+			      "estimated cost: fresh samples at the site not served by the guarded type.\n");
+	footer(&tail, r);
+	m->oom |= tail.oom;
+	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
+
+	shown = 0;
+	if (n && m->sb.len + strlen(CHECK_HEADER) + 2 <= limit) {
+		md_add(m, "\n" CHECK_HEADER);
+		shown = add_rows(m, r, idx, 0, n < MD_TOP_ROWS ? n : MD_TOP_ROWS, limit);
+		if (shown == (n < MD_TOP_ROWS ? n : MD_TOP_ROWS) && n > shown) {
+			size_t before = m->sb.len, more;
+
+			md_addf(m, "\n<details><summary>%zu more finding%s</summary>\n\n" CHECK_HEADER,
+				n - shown, n - shown == 1 ? "" : "s");
+			more = m->sb.len <= limit ? add_rows(m, r, idx, shown, n, limit) : 0;
+			if (!more) {
+				/* Not even one more row fits: drop the empty <details>. */
+				m->sb.len = before;
+				m->sb.buf[before] = '\0';
+			} else {
+				shown += more;
+				md_add(m, "\n</details>\n");
+			}
+		}
+	}
+	if (shown < n)
+		md_addf(m, "\n_%zu of %zu findings left out to stay under GitHub's comment limit; "
+			"the JSON and SARIF reports list them all._\n", n - shown, n);
+	md_add(m, tail.sb.buf);
+out:
+	strbuf_release(&tail.sb);
+	free(idx);
+}
+
+/* ---- sites ---------------------------------------------------------------- */
+
+static void write_sites(struct md *m, const struct pgd_report *r, size_t max)
+{
+	struct md tail = { .sb = STRBUF_INIT };
+	size_t shown = 0, limit;
+
+	if (!r->nsites) {
+		md_add(m, "**pgodrift sites:** no call sites in the profiles.\n");
+		return;
+	}
+	md_addf(m, "**pgodrift sites:** %zu call site%s.\n\n", r->nsites, r->nsites == 1 ? "" : "s");
+	footer(&tail, r);
+	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
+	md_add(m, "| Site | Caller | Kind | Method | Weight | Guard in binary |\n"
+		  "|---|---|---|---|--:|---|\n");
+	for (size_t i = 0; i < r->nsites; i++) {
+		const struct rpt_site *s = &r->sites[i];
+		struct md row = { .sb = STRBUF_INIT };
+		struct strbuf loc = STRBUF_INIT;
+
+		if (strbuf_addf(&loc, "%s:%lld", s->file ? base_name(s->file) : "?", (long long)s->line))
+			row.oom = 1;
+		md_add(&row, "| ");
+		md_code(&row, loc.buf);
+		md_add(&row, " | ");
+		md_code(&row, s->caller);
+		md_add(&row, " | ");
+		md_text(&row, s->kind);
+		md_add(&row, " | ");
+		md_code(&row, s->method);
+		md_addf(&row, " | %lld | ", (long long)s->base_weight);
+		md_code(&row, s->guard_checked ? (s->binary_guard ? s->binary_guard : "none") : NULL);
+		md_add(&row, " |\n");
+		strbuf_release(&loc);
+		if (row.oom || m->sb.len + row.sb.len > limit) {
+			m->oom |= row.oom;
+			strbuf_release(&row.sb);
+			break;
+		}
+		md_add(m, row.sb.buf);
+		strbuf_release(&row.sb);
+		shown++;
+	}
+	if (shown < r->nsites)
+		md_addf(m, "\n_%zu of %zu sites left out to stay under GitHub's comment limit._\n",
+			r->nsites - shown, r->nsites);
+	md_add(m, tail.sb.buf);
+	m->oom |= tail.oom;
+	strbuf_release(&tail.sb);
+}
+
+/* ---- doctor --------------------------------------------------------------- */
+
+static void finding_row(struct md *m, const struct rpt_finding *f)
+{
+	md_addf(m, "| %s %s | ", sev_mark(f->severity), rpt_severity_name(f->severity));
+	md_code(m, f->id);
+	md_add(m, " | ");
+	md_code(m, f->input ? base_name(f->input) : NULL);
+	md_add(m, " | ");
+	md_text(m, f->message);
+	md_add(m, " |\n");
+}
+
+#define DOCTOR_HEADER "| Severity | Check | Input | What to do |\n|---|---|---|---|\n"
+
+static void write_doctor(struct md *m, const struct pgd_report *r, size_t max)
+{
+	struct md tail = { .sb = STRBUF_INIT };
+	enum pgd_severity worst = pgd_report__worst_severity(r);
+	size_t shown = 0, limit;
+
+	if (!r->nfindings) {
+		md_add(m, "**pgodrift doctor:** ✅ no findings.\n");
+		return;
+	}
+	md_addf(m, "**pgodrift doctor:** %s %zu finding%s (worst: %s).\n", sev_mark(worst),
+		r->nfindings, r->nfindings == 1 ? "" : "s", rpt_severity_name(worst));
+	footer(&tail, r);
+	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
+	md_add(m, "\n" DOCTOR_HEADER);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		struct md row = { .sb = STRBUF_INIT };
+
+		if (i == MD_TOP_ROWS)
+			md_addf(&row, "\n<details><summary>%zu more finding%s</summary>\n\n" DOCTOR_HEADER,
+				r->nfindings - i, r->nfindings - i == 1 ? "" : "s");
+		finding_row(&row, &r->findings[i]);
+		if (row.oom || m->sb.len + row.sb.len > limit) {
+			m->oom |= row.oom;
+			strbuf_release(&row.sb);
+			break;
+		}
+		md_add(m, row.sb.buf);
+		strbuf_release(&row.sb);
+		shown++;
+	}
+	if (shown > MD_TOP_ROWS)
+		md_add(m, "\n</details>\n");
+	if (shown < r->nfindings)
+		md_addf(m, "\n_%zu of %zu findings left out to stay under GitHub's comment limit._\n",
+			r->nfindings - shown, r->nfindings);
+	md_add(m, tail.sb.buf);
+	m->oom |= tail.oom;
+	strbuf_release(&tail.sb);
+}
+
+int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+		       struct pgd_err *err)
+{
+	struct md m = { .sb = STRBUF_INIT };
+	size_t max = MD_DEFAULT_MAX;
+	int ret = 0;
+
+	if (PGD_OPTS_HAS(opts, struct pgd_write_opts, max_bytes) && opts->max_bytes)
+		max = opts->max_bytes;
+	switch (r->kind) {
+	case RPT_CHECK: write_check(&m, r, max); break;
+	case RPT_SITES: write_sites(&m, r, max); break;
+	case RPT_DOCTOR: write_doctor(&m, r, max); break;
+	}
+	if (m.oom) {
+		ret = pgd_err_nomem(err, "");
+		goto out;
+	}
+	/*
+	 * The budget above keeps every well-formed report under max; this cut is
+	 * the guarantee for a max too small to hold even the verdict and footer.
+	 */
+	if (m.sb.len > max) {
+		size_t cut = max;
+
+		while (cut > 0 && ((unsigned char)m.sb.buf[cut] & 0xc0) == 0x80)
+			cut--;
+		m.sb.len = cut;
+		m.sb.buf[cut] = '\0';
+	}
+	if (fwrite(m.sb.buf, 1, m.sb.len, f) != m.sb.len)
+		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
+out:
+	strbuf_release(&m.sb);
+	return ret;
+}
