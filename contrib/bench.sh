@@ -1,0 +1,98 @@
+#!/bin/sh
+# make bench: time and peak memory of pgodrift against the Go tools it
+# mirrors, side by side in one table.
+#
+#   sh contrib/bench.sh build/pgodrift
+#
+# Rows: `pgodrift edges` vs `go tool preprofile` on every fixture profile and
+# on the largest one; `pgodrift sites`/`check` on the largest fixture; and,
+# when a Go 1.23 toolchain is available (GO=..., or the one
+# ../shared/tools/go-toolchain.sh unpacked), the same jobs on a big real
+# binary: Go's own cmd/compile (a PGO build) with a std-wide profile, both
+# built once into build/bench/. Each figure is the median of RUNS runs
+# (default 5): wall seconds and peak RSS in MiB from /usr/bin/time.
+set -eu
+PGODRIFT=${1:-build/pgodrift}
+RUNS=${RUNS:-5}
+BUILD=${BUILD:-build}
+BIN=$BUILD/testdata/bin
+OUT=$BUILD/bench
+mkdir -p "$OUT"
+
+if [ -z "${GO:-}" ]; then
+	for g in "$HOME/.cache/go-1.23/usr/lib/go-1.23/bin/go"; do
+		[ -x "$g" ] && GO=$g
+	done
+fi
+GO=${GO:-}
+
+# median of "secs kib" lines -> "secs MiB"
+measure() {
+	i=0
+	: >"$OUT/samples"
+	while [ $i -lt "$RUNS" ]; do
+		/usr/bin/time -f '%e %M' -o "$OUT/t" "$@" >/dev/null 2>"$OUT/err" || {
+			echo "failed: $*" >&2; cat "$OUT/err" >&2; return 1; }
+		cat "$OUT/t" >>"$OUT/samples"
+		i=$((i + 1))
+	done
+	sort -n "$OUT/samples" | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { printf "%.3f %.1f", $1, $2 / 1024 }'
+}
+
+row() { # name pgodrift-cmd... -- go-cmd... (go part may be empty)
+	name=$1; shift
+	pg=""; gocmd=""; seen=0
+	for a in "$@"; do
+		if [ "$a" = "--" ]; then seen=1; continue; fi
+		if [ $seen -eq 0 ]; then pg="$pg '$a'"; else gocmd="$gocmd '$a'"; fi
+	done
+	p=$(eval measure $pg)
+	if [ -n "$gocmd" ]; then g=$(eval measure $gocmd); else g="- -"; fi
+	set -- $p $g
+	printf '%-44s %10s %10s   %10s %10s\n' "$name" "$1" "$2" "$3" "$4"
+}
+
+printf '%-44s %10s %10s   %10s %10s\n' "job (median of $RUNS)" "pgodrift s" "MiB" "go tool s" "MiB"
+printf '%-44s %10s %10s   %10s %10s\n' "--------------------------------------------" "----------" "---" "---------" "---"
+
+biggest=$(ls -S testdata/profiles/*.pprof | head -n 1)
+for p in testdata/profiles/base.pprof "$biggest"; do
+	if [ -n "$GO" ]; then
+		row "edges $(basename "$p")" "$PGODRIFT" edges "$p" -- "$GO" tool preprofile -i "$p"
+	else
+		row "edges $(basename "$p")" "$PGODRIFT" edges "$p"
+	fi
+done
+row "sites cachesvc.pgo base.pprof" "$PGODRIFT" sites --binary "$BIN/cachesvc.pgo" --format json testdata/profiles/base.pprof
+row "check cachesvc.pgo base vs fresh-even" "$PGODRIFT" check --binary "$BIN/cachesvc.pgo" \
+	--base testdata/profiles/base.pprof --fresh testdata/profiles/fresh-even.pprof --fail-on never
+if [ -f "$BIN/stdwide.nopgo" ] && [ -f testdata/profiles/std-wide.pprof ]; then
+	row "sites stdwide std-wide.pprof" "$PGODRIFT" sites --binary "$BIN/stdwide.nopgo" \
+		--format json testdata/profiles/std-wide.pprof
+fi
+
+if [ -z "$GO" ]; then
+	echo "(no Go 1.23 toolchain: set GO=/path/to/go for the go tool and cmd/compile rows)"
+	exit 0
+fi
+# A big real binary and std-wide profiles: cmd/compile built with its own
+# default.pgo, profiled while compiling a slice of std.
+GOROOT=$("$GO" env GOROOT)
+if [ ! -x "$OUT/compile" ]; then
+	(cd "$GOROOT/src" && GOTOOLCHAIN=local "$GO" build -o "$OUT/compile" cmd/compile)
+fi
+if [ ! -s "$OUT/compile-a.pprof" ]; then
+	tmp=$(mktemp -d)
+	GOTOOLCHAIN=local GOCACHE=$tmp/cache "$GO" build -a -gcflags="all=-cpuprofile=$tmp/prof" std 2>/dev/null || true
+	# one profile per compiled package: keep the two biggest as base/fresh
+	set -- $(ls -S "$tmp"/prof* 2>/dev/null | head -n 2)
+	[ $# -eq 2 ] || { echo "could not capture compiler profiles"; exit 0; }
+	cp "$1" "$OUT/compile-a.pprof"
+	cp "$2" "$OUT/compile-b.pprof"
+	rm -rf "$tmp"
+fi
+CP=$GOROOT/src/cmd/compile/default.pgo
+row "edges cmd/compile default.pgo" "$PGODRIFT" edges "$CP" -- "$GO" tool preprofile -i "$CP"
+row "sites cmd/compile default.pgo" "$PGODRIFT" sites --binary "$OUT/compile" --format json "$CP"
+row "check cmd/compile default.pgo vs capture" "$PGODRIFT" check --binary "$OUT/compile" \
+	--base "$CP" --fresh "$OUT/compile-a.pprof" --fresh "$OUT/compile-b.pprof" --fail-on never
