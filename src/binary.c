@@ -1,0 +1,1076 @@
+// SPDX-License-Identifier: MIT
+#include "binary.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+#include "disasm.h"
+#include "dwarf.h"
+#include "elf.h"
+#include "err.h"
+#include "hashmap.h"
+
+#define DEFAULT_MAX_FILE (1ull << 30)
+#define DEFAULT_MAX_DECODED (2ull << 30)
+#define SYM_SIZE 24
+#define STT_OBJECT 1
+#define STT_FUNC 2
+/* itab layout (runtime/runtime2.go itab): inter, _type, hash+pad, fun[] */
+#define ITAB_FUN0 0x18
+
+/* A resolved function: the public part first, so the cache hands out &pub. */
+struct bfunc_priv {
+	struct pgd_bfunc pub;
+	size_t cu;
+	long sub;                     /* cu->subs index of the out-of-line body or the abstract DIE */
+	const char *key;              /* interned DWARF name */
+};
+
+struct itab {
+	const char *concrete;
+	const char *iface;
+};
+
+struct inl_ref {
+	uint32_t cu, inl;
+	int64_t next;                 /* next instance of the same origin, -1 ends */
+};
+
+struct pgd_binary_impl {
+	void *map;
+	size_t map_len;
+	struct pgd_elf elf;
+	struct pgd_dwarf *dw;
+	struct pgd_disasm *dis;
+	uint64_t max_decoded;
+	struct hashmap sym_by_name;   /* symbol name -> index + 1 */
+	struct hashmap funcs;         /* interned name -> struct bfunc_priv * (NULL: absent) */
+	size_t funcs_resolved;
+	size_t nitabs;
+	struct itab *itabs;
+	int all_loaded;
+	struct hashmap inl_by_origin; /* interned origin name -> first inl_ref index + 1 */
+	struct inl_ref *inl_refs;
+	int counts_done;
+	size_t ncounts;
+	struct pgd_inline_count *counts;
+};
+
+static const char *const itab_prefixes[] = { "go:itab.", "go.itab." }; /* Go >= 1.20, older */
+
+/* ---- symbols ---------------------------------------------------------------- */
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct pgd_symbol *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->is_func != y->is_func)
+		return y->is_func - x->is_func;
+	return strcmp(x->name, y->name);
+}
+
+static const char *itab_body(const char *name)
+{
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(itab_prefixes); i++) {
+		size_t n = strlen(itab_prefixes[i]);
+
+		if (!strncmp(name, itab_prefixes[i], n))
+			return name + n;
+	}
+	return NULL;
+}
+
+/* "*main.RedisCache,main.Cache": the comma outside any type brackets. */
+static int split_itab(struct arena *a, const char *body, struct itab *out)
+{
+	int depth = 0;
+
+	for (const char *p = body; *p; p++) {
+		if (*p == '[' || *p == '(' || *p == '{')
+			depth++;
+		else if ((*p == ']' || *p == ')' || *p == '}') && depth)
+			depth--;
+		else if (*p == ',' && !depth) {
+			out->concrete = arena_strndup(a, body, (size_t)(p - body));
+			out->iface = arena_strdup(a, p + 1);
+			return out->concrete && out->iface ? 0 : -1;
+		}
+	}
+	return 1;
+}
+
+static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_elf *e = &im->elf;
+	const struct pgd_elf_section *st = NULL, *str;
+	const uint8_t *d;
+	size_t n, cap_itabs = 0;
+
+	for (size_t i = 1; i < e->nsections; i++) {
+		if (e->sections[i].type == PGD_SHT_SYMTAB) {
+			st = &e->sections[i];
+			break;
+		}
+	}
+	if (!st)
+		return 0; /* stripped with -s: DWARF is gone too and the caller says so */
+	if (st->entsize != SYM_SIZE || st->link >= e->nsections || st->link == 0)
+		return pgd_err_set(err, PGD_EINPUT, b->path, "bad ELF: malformed .symtab header");
+	str = &e->sections[st->link];
+	d = pgd_elf_section_data(e, st);
+	n = st->size / SYM_SIZE;
+	b->symbols = arena_calloc(&b->arena, n ? n : 1, sizeof(*b->symbols));
+	if (!b->symbols)
+		return pgd_err_nomem(err, b->path);
+	for (size_t i = 1; i < n; i++) {
+		const uint8_t *p = d + i * SYM_SIZE;
+		uint32_t noff = (uint32_t)(p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24);
+		uint8_t type = p[4] & 0xf;
+		uint16_t shndx = (uint16_t)(p[6] | p[7] << 8);
+		const char *base = (const char *)pgd_elf_section_data(e, str);
+		struct pgd_symbol *s;
+
+		if ((type != STT_FUNC && type != STT_OBJECT) || !shndx)
+			continue;
+		if (!base || noff >= str->size || !memchr(base + noff, '\0', str->size - noff))
+			return pgd_err_set(err, PGD_EINPUT, b->path, "bad ELF: symbol %zu name outside .strtab", i);
+		s = &b->symbols[b->nsymbols++];
+		s->name = base + noff;
+		s->is_func = type == STT_FUNC;
+		memcpy(&s->addr, p + 8, 8);
+		memcpy(&s->size, p + 16, 8);
+	}
+	qsort(b->symbols, b->nsymbols, sizeof(*b->symbols), sym_cmp);
+	for (size_t i = 0; i < b->nsymbols; i++) {
+		const struct pgd_symbol *s = &b->symbols[i];
+		struct hashmap_entry *he;
+		const char *body = s->is_func ? NULL : itab_body(s->name);
+		int inserted;
+
+		he = hashmap_upsert(&im->sym_by_name, s->name, strlen(s->name), &inserted);
+		if (!he)
+			return pgd_err_nomem(err, b->path);
+		if (inserted)
+			he->val.u64 = i + 1;
+		if (body) {
+			if (im->nitabs == cap_itabs) {
+				cap_itabs = cap_itabs ? cap_itabs * 2 : 64;
+				im->itabs = arena_realloc_array(&b->arena, im->itabs, im->nitabs, cap_itabs,
+								sizeof(*im->itabs));
+				if (!im->itabs)
+					return pgd_err_nomem(err, b->path);
+			}
+			switch (split_itab(&b->arena, body, &im->itabs[im->nitabs])) {
+			case 0: im->nitabs++; break;
+			case 1: break;
+			default: return pgd_err_nomem(err, b->path);
+			}
+		}
+	}
+	return 0;
+}
+
+static const struct pgd_symbol *sym_by_name(const struct pgd_binary *b, const char *name)
+{
+	const struct hashmap_entry *e = hashmap_find_str(&b->impl->sym_by_name, name);
+
+	return e ? &b->symbols[e->val.u64 - 1] : NULL;
+}
+
+int pgd_binary_has_symbol(const struct pgd_binary *b, const char *name)
+{
+	const struct pgd_symbol *s = sym_by_name(b, name);
+
+	return s && s->is_func;
+}
+
+const struct pgd_symbol *pgd_binary_symbol_at(const struct pgd_binary *b, uint64_t addr)
+{
+	size_t lo = 0, hi = b->nsymbols;
+	const struct pgd_symbol *best = NULL;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->symbols[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Symbols at the same address sort functions first; take the first that covers addr. */
+	while (lo > 0) {
+		const struct pgd_symbol *s = &b->symbols[lo - 1];
+
+		if (best && s->addr != best->addr)
+			break;
+		if (addr == s->addr || addr - s->addr < s->size)
+			best = s;
+		else if (!best)
+			break;
+		lo--;
+	}
+	return best;
+}
+
+size_t pgd_binary_itab_ifaces(const struct pgd_binary *b, const char *concrete,
+			      const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->impl->nitabs; i++) {
+		if (strcmp(b->impl->itabs[i].concrete, concrete))
+			continue;
+		if (n < max)
+			out[n] = b->impl->itabs[i].iface;
+		n++;
+	}
+	return n;
+}
+
+/* ---- open / close ------------------------------------------------------------ */
+
+static int map_file(const char *path, uint64_t max, void **map, size_t *len, struct pgd_err *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	*map = NULL;
+	*len = 0;
+	if (fd < 0)
+		return pgd_err_set(err, PGD_EINPUT, path, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st)) {
+		ret = pgd_err_set(err, PGD_EINPUT, path, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = pgd_err_set(err, PGD_EINPUT, path, "not a regular file");
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		ret = pgd_err_set(err, PGD_ELIMIT, path, "file is %lld bytes, over the limit of %llu",
+				  (long long)st.st_size, (unsigned long long)max);
+		goto out;
+	}
+	if (st.st_size == 0) {
+		ret = pgd_err_set(err, PGD_EINPUT, path, "not an ELF file: the file is empty");
+		goto out;
+	}
+	*map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (*map == MAP_FAILED) {
+		*map = NULL;
+		ret = pgd_err_set(err, PGD_EINPUT, path, "cannot map: %s", strerror(errno));
+		goto out;
+	}
+	*len = (size_t)st.st_size;
+out:
+	close(fd);
+	return ret;
+}
+
+int pgd_binary__open(const char *path, const struct pgd_limits *limits,
+		     struct pgd_binary **out, struct pgd_err *err)
+{
+	struct pgd_binary *b;
+	struct pgd_binary_impl *im;
+	struct pgd_buildinfo bi;
+	const struct pgd_elf_section *text;
+	uint64_t max_file = DEFAULT_MAX_FILE, max_decoded = DEFAULT_MAX_DECODED;
+	int ret;
+
+	*out = NULL;
+	if (PGD_OPTS_HAS(limits, struct pgd_limits, max_file_bytes) && limits->max_file_bytes)
+		max_file = limits->max_file_bytes;
+	if (PGD_OPTS_HAS(limits, struct pgd_limits, max_decoded_bytes) && limits->max_decoded_bytes)
+		max_decoded = limits->max_decoded_bytes;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return pgd_err_nomem(err, path);
+	arena_init(&b->arena, 0);
+	im = arena_alloc(&b->arena, sizeof(*im));
+	b->path = arena_strdup(&b->arena, path);
+	if (!im || !b->path) {
+		ret = pgd_err_nomem(err, path);
+		goto out;
+	}
+	b->impl = im;
+	im->max_decoded = max_decoded;
+	if ((ret = map_file(path, max_file, &im->map, &im->map_len, err)))
+		goto out;
+	if ((ret = pgd_elf_parse(im->map, im->map_len, &b->arena, path, &im->elf, err)))
+		goto out;
+	if (im->elf.machine == PGD_EM_X86_64) {
+		b->arch = "amd64";
+	} else if (im->elf.machine == PGD_EM_AARCH64) {
+		b->arch = "arm64";
+	} else {
+		ret = pgd_err_set(err, PGD_EINPUT, path,
+				  "unsupported machine %u: pgodrift reads amd64 and arm64 binaries",
+				  im->elf.machine);
+		goto out;
+	}
+	if ((ret = pgd_buildinfo_read(&im->elf, &b->arena, path, &bi, err)))
+		goto out;
+	b->go_version = bi.go_version;
+	b->main_module = bi.main_module;
+	b->nsettings = bi.nsettings;
+	b->settings = bi.settings;
+	b->build_id = pgd_buildid_read(&im->elf, &b->arena);
+	text = pgd_elf_section(&im->elf, ".text");
+	b->text_size = text ? text->size : 0;
+	if ((ret = read_symbols(b, err)))
+		goto out;
+	ret = pgd_dwarf_open(&im->elf, &b->arena, b->path, max_decoded, &im->dw, err);
+out:
+	if (ret) {
+		pgd_binary__close(b);
+		return ret;
+	}
+	*out = b;
+	return 0;
+}
+
+void pgd_binary__close(struct pgd_binary *b)
+{
+	struct pgd_binary_impl *im;
+
+	if (!b)
+		return;
+	im = b->impl;
+	if (im) {
+		pgd_dwarf_close(im->dw);
+		pgd_disasm_close(im->dis);
+		hashmap_free(&im->sym_by_name);
+		hashmap_free(&im->funcs);
+		hashmap_free(&im->inl_by_origin);
+		free(im->inl_refs);
+		if (im->map)
+			munmap(im->map, im->map_len);
+	}
+	arena_release(&b->arena);
+	free(b);
+}
+
+const char *pgd_binary__path(const struct pgd_binary *b)
+{
+	return b->path;
+}
+
+const char *pgd_binary__go_version(const struct pgd_binary *b)
+{
+	return b->go_version;
+}
+
+const char *pgd_binary__main_module(const struct pgd_binary *b)
+{
+	return b->main_module;
+}
+
+const char *pgd_binary__build_setting(const struct pgd_binary *b, const char *key)
+{
+	for (size_t i = 0; i < b->nsettings; i++) {
+		if (!strcmp(b->settings[i].key, key))
+			return b->settings[i].value;
+	}
+	return NULL;
+}
+
+const char *pgd_binary__build_id(const struct pgd_binary *b)
+{
+	return b->build_id;
+}
+
+const char *pgd_binary__arch(const struct pgd_binary *b)
+{
+	return b->arch;
+}
+
+void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out)
+{
+	const struct pgd_dwarf *dw = b->impl->dw;
+
+	out->cus_total = dw->ncus;
+	out->cus_loaded = dw->cus_loaded;
+	out->funcs_total_hint = dw->subs_seen;
+	out->funcs_resolved = b->impl->funcs_resolved;
+	out->line_tables_decoded = dw->line_tables_decoded;
+}
+
+/* ---- functions ---------------------------------------------------------------- */
+
+static int range_has(const struct pgd_pc_range *r, size_t n, uint64_t pc)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (pc >= r[i].lo && pc < r[i].hi)
+			return 1;
+	}
+	return 0;
+}
+
+/* Index of the last row at or before pc. */
+static size_t row_at(const struct pgd_dw_cu *cu, uint64_t pc)
+{
+	size_t lo = 0, hi = cu->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cu->rows[mid].addr <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : 0;
+}
+
+/*
+ * The source file of an instance's own code (not that of what it inlines):
+ * Go writes no DW_AT_decl_file on abstract subprograms and their concrete
+ * copies, so it is read off the line table.
+ */
+static const char *own_file(const struct pgd_dw_cu *cu, const struct pgd_pc_range *r, size_t nr,
+			    const struct pgd_dw_inl *const *kids, size_t nkids)
+{
+	for (size_t i = 0; i < nr; i++) {
+		for (size_t k = row_at(cu, r[i].lo); k < cu->nrows && cu->rows[k].addr < r[i].hi; k++) {
+			uint64_t pc = cu->rows[k].addr > r[i].lo ? cu->rows[k].addr : r[i].lo;
+			size_t j;
+
+			if (cu->rows[k].file == PGD_DW_END)
+				continue;
+			for (j = 0; j < nkids && !range_has(kids[j]->ranges, kids[j]->nranges, pc); j++)
+				;
+			if (j == nkids)
+				return cu->files[cu->rows[k].file];
+		}
+	}
+	return NULL;
+}
+
+/* Inlined subroutines directly inside an instance (through lexical blocks). */
+static size_t direct_kids(const struct pgd_dw_cu *cu, long sub, long inl, const struct pgd_dw_inl **out,
+			  size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cu->ninls; i++) {
+		const struct pgd_dw_inl *in = &cu->inls[i];
+
+		if (in->sub == (uint32_t)sub && in->parent == inl) {
+			if (n < max)
+				out[n] = in;
+			n++;
+		}
+	}
+	return n;
+}
+
+static int kids_alloc(const struct pgd_dw_cu *cu, long sub, long inl, const struct pgd_dw_inl ***out,
+		      size_t *n)
+{
+	*n = direct_kids(cu, sub, inl, NULL, 0);
+	*out = calloc(*n ? *n : 1, sizeof(**out));
+	if (!*out)
+		return -1;
+	direct_kids(cu, sub, inl, *out, *n);
+	return 0;
+}
+
+/* The package part of a Go symbol name (goname.h's rule), unescaped as CU names are. */
+static size_t package_of(const char *name, char *buf, size_t size)
+{
+	const char *end = strchr(name, '[') ? strchr(name, '[') : name + strlen(name);
+	const char *slash = NULL, *dot;
+	size_t o = 0;
+
+	for (const char *p = name; p < end; p++) {
+		if (*p == '/')
+			slash = p;
+	}
+	dot = memchr(slash ? slash : name, '.', (size_t)(end - (slash ? slash : name)));
+	if (!dot)
+		return 0;
+	for (const char *p = name; p < dot && o + 1 < size; p++) {
+		if (p[0] == '%' && dot - p > 2) {
+			char hex[3] = { p[1], p[2], '\0' };
+
+			buf[o++] = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else {
+			buf[o++] = *p;
+		}
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+static long find_sub(const struct pgd_dw_cu *cu, const char *key, uint64_t addr, int want_code)
+{
+	long abstract = -1;
+
+	for (size_t i = 0; i < cu->nsubs; i++) {
+		const struct pgd_dw_sub *s = &cu->subs[i];
+
+		if (want_code) {
+			if (s->nranges && range_has(s->ranges, s->nranges, addr))
+				return (long)i;
+			continue;
+		}
+		if (s->name != key)
+			continue;
+		if (s->nranges)
+			return (long)i;
+		if (abstract < 0)
+			abstract = (long)i;
+	}
+	return abstract;
+}
+
+/*
+ * The spelling profiles and DWARF use: dots in the last import path
+ * element escaped as %2e (objabi.PathToPrefix). A caller may hand us the
+ * plain spelling; then each dot of that element might end the package.
+ */
+static const char *canonical_name(struct pgd_binary *b, const char *name, char *buf, size_t size)
+{
+	const char *end = strchr(name, '[') ? strchr(name, '[') : name + strlen(name);
+	const char *slash = NULL;
+
+	if (sym_by_name(b, name) || !strchr(name, '.'))
+		return name;
+	for (const char *p = name; p < end; p++) {
+		if (*p == '/')
+			slash = p;
+	}
+	if (!slash)
+		return name;
+	for (const char *dot = strchr(slash, '.'); dot && dot < end; dot = strchr(dot + 1, '.')) {
+		size_t o = 0;
+
+		for (const char *p = name; *p && o + 4 < size; p++) {
+			if (p > slash && p < dot && *p == '.') {
+				memcpy(buf + o, "%2e", 3);
+				o += 3;
+			} else {
+				buf[o++] = *p;
+			}
+		}
+		buf[o] = '\0';
+		if (sym_by_name(b, buf))
+			return buf;
+	}
+	return name;
+}
+
+const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_dwarf *dw = im->dw;
+	struct bfunc_priv *f = NULL;
+	const struct pgd_symbol *sym;
+	struct hashmap_entry *he;
+	const char *key, *cname;
+	char buf[1024], pkg[1024];
+	long cu = -1, sub = -1;
+	int inserted;
+
+	cname = canonical_name(b, name, buf, sizeof(buf));
+	key = pgd_dwarf_name(dw, cname, strlen(cname));
+	if (!key) {
+		pgd_err_nomem(err, b->path);
+		return NULL;
+	}
+	he = hashmap_upsert(&im->funcs, key, strlen(key), &inserted);
+	if (!he) {
+		pgd_err_nomem(err, b->path);
+		return NULL;
+	}
+	if (!inserted)
+		return he->val.ptr;
+
+	sym = sym_by_name(b, key);
+	if (sym && sym->is_func && (cu = pgd_dwarf_cu_for_pc(dw, sym->addr)) >= 0) {
+		if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
+			goto fail;
+		sub = find_sub(&dw->cus[cu], key, sym->addr, 1);
+	}
+	if (sub < 0 && package_of(key, pkg, sizeof(pkg))) {
+		/* Only inlined (no symbol): the abstract DIE in its package's CU. */
+		cu = pgd_dwarf_cu_by_name(dw, pkg, strlen(pkg));
+		if (cu >= 0) {
+			if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
+				goto fail;
+			sub = find_sub(&dw->cus[cu], key, 0, 0);
+		}
+	}
+	if (sub < 0)
+		return NULL;
+
+	f = arena_alloc(&b->arena, sizeof(*f));
+	if (!f) {
+		pgd_err_nomem(err, b->path);
+		goto fail;
+	}
+	{
+		struct pgd_dw_cu *c = &dw->cus[cu];
+		const struct pgd_dw_sub *s = &c->subs[sub];
+
+		f->cu = (size_t)cu;
+		f->sub = sub;
+		f->key = key;
+		f->pub.name = key;
+		f->pub.decl_line = s->decl_line;
+		f->pub.decl_file = s->decl_file;
+		f->pub.nranges = s->nranges;
+		f->pub.ranges = s->ranges;
+		if (!f->pub.decl_file) {
+			const struct pgd_dw_inl **kids = NULL;
+			size_t nk = 0;
+			long inl = -1;
+
+			if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
+				goto fail;
+			if (!s->nranges) {
+				/* only inlined: any copy in this CU tells the file */
+				for (size_t i = 0; i < c->ninls && inl < 0; i++) {
+					if (c->inls[i].origin == key)
+						inl = (long)i;
+				}
+			}
+			if (s->nranges || inl >= 0) {
+				if (kids_alloc(c, inl >= 0 ? (long)c->inls[inl].sub : sub, inl, &kids, &nk)) {
+					pgd_err_nomem(err, b->path);
+					goto fail;
+				}
+				if (inl >= 0)
+					f->pub.decl_file = own_file(c, c->inls[inl].ranges, c->inls[inl].nranges, kids, nk);
+				else
+					f->pub.decl_file = own_file(c, s->ranges, s->nranges, kids, nk);
+				free(kids);
+			}
+		}
+	}
+	he = hashmap_find(&im->funcs, key, strlen(key));
+	he->val.ptr = f;
+	im->funcs_resolved++;
+	return &f->pub;
+fail:
+	/* forget the entry so a later call retries and reports the error again */
+	he = hashmap_find(&im->funcs, key, strlen(key));
+	if (he)
+		he->val.ptr = NULL;
+	return NULL;
+}
+
+/* ---- every CU, once: inlined copies live anywhere --------------------------- */
+
+static int load_all(struct pgd_binary *b, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_dwarf *dw = im->dw;
+	size_t total = 0, k = 0;
+	int ret;
+
+	if (im->all_loaded)
+		return 0;
+	for (size_t i = 0; i < dw->ncus; i++) {
+		if ((ret = pgd_dwarf_load_cu(dw, i, err)))
+			return ret;
+		total += dw->cus[i].ninls;
+	}
+	im->inl_refs = calloc(total ? total : 1, sizeof(*im->inl_refs));
+	if (!im->inl_refs)
+		return pgd_err_nomem(err, b->path);
+	/* Walk backwards so each chain comes out in CU, DIE order. */
+	for (size_t i = dw->ncus; i-- > 0;) {
+		const struct pgd_dw_cu *cu = &dw->cus[i];
+
+		for (size_t j = cu->ninls; j-- > 0;) {
+			const char *o = cu->inls[j].origin;
+			struct hashmap_entry *e;
+
+			if (!*o)
+				continue;
+			e = hashmap_upsert(&im->inl_by_origin, o, strlen(o), NULL);
+			if (!e)
+				return pgd_err_nomem(err, b->path);
+			im->inl_refs[k].cu = (uint32_t)i;
+			im->inl_refs[k].inl = (uint32_t)j;
+			im->inl_refs[k].next = (int64_t)e->val.u64 - 1;
+			e->val.u64 = ++k;
+		}
+	}
+	im->all_loaded = 1;
+	return 0;
+}
+
+/* ---- code at a line ------------------------------------------------------------ */
+
+struct collect {
+	struct pgd_binary *b;
+	struct arena *a;
+	const struct pgd_pc_range *sel;   /* pcs of the line in this instance */
+	size_t nsel;
+	const struct pgd_dw_inl *const *kids; /* its inlined callees: their pcs are theirs */
+	size_t nkids;
+	size_t ncalls, calls_cap;
+	struct pgd_call_insn *calls;
+	size_t nguards, guards_cap;
+	struct pgd_guard *guards;
+	int oom;
+};
+
+static void *grow(struct collect *c, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 8;
+	p = realloc(arr, ncap * elem);
+	if (!p) {
+		c->oom = 1;
+		return NULL;
+	}
+	*cap = ncap;
+	return p;
+}
+
+static void on_insn(void *ctx, const struct pgd_insn_info *in)
+{
+	struct collect *c = ctx;
+	const struct pgd_symbol *sym;
+
+	if (c->oom || !range_has(c->sel, c->nsel, in->pc))
+		return;
+	for (size_t i = 0; i < c->nkids; i++) {
+		if (range_has(c->kids[i]->ranges, c->kids[i]->nranges, in->pc))
+			return;
+	}
+	if (in->kind == PGD_INSN_ADDR) {
+		struct pgd_guard *g;
+		struct itab it;
+		const char *body;
+		void *p;
+
+		sym = pgd_binary_symbol_at(c->b, in->target);
+		if (!sym || sym->addr != in->target)
+			return;
+		body = itab_body(sym->name);
+		if (!body && !sym->is_func)
+			return;
+		if (!(p = grow(c, c->guards, c->nguards, &c->guards_cap, sizeof(*c->guards))))
+			return;
+		c->guards = p;
+		g = &c->guards[c->nguards];
+		memset(g, 0, sizeof(*g));
+		g->pc = in->pc;
+		g->symbol = sym->name;
+		if (body) {
+			if (split_itab(c->a, body, &it)) {
+				c->oom = 1; /* malformed names were dropped at open; this is memory */
+				return;
+			}
+			g->concrete = it.concrete;
+			g->iface = it.iface;
+		} else {
+			g->concrete = sym->name;
+		}
+		c->nguards++;
+		return;
+	}
+	{
+		struct pgd_call_insn *ci;
+		void *p = grow(c, c->calls, c->ncalls, &c->calls_cap, sizeof(*c->calls));
+
+		if (!p)
+			return;
+		c->calls = p;
+		ci = &c->calls[c->ncalls++];
+		memset(ci, 0, sizeof(*ci));
+		ci->pc = in->pc;
+		ci->len = in->len;
+		ci->itab_offset = -1;
+		if (in->kind == PGD_INSN_CALL_DIRECT) {
+			ci->kind = PGD_CALL_DIRECT;
+			ci->target = in->target;
+			sym = pgd_binary_symbol_at(c->b, in->target);
+			ci->target_name = sym && sym->addr == in->target ? sym->name : NULL;
+		} else {
+			ci->kind = PGD_CALL_INDIRECT;
+			if (in->load_disp >= ITAB_FUN0 && (in->load_disp - ITAB_FUN0) % 8 == 0)
+				ci->itab_offset = in->load_disp;
+		}
+	}
+}
+
+static int call_cmp(const void *a, const void *b)
+{
+	const struct pgd_call_insn *x = a, *y = b;
+
+	return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+static int guard_cmp(const void *a, const void *b)
+{
+	const struct pgd_guard *x = a, *y = b;
+
+	return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct instance {
+	size_t cu;
+	long sub, inl;                /* inl -1: the out-of-line body */
+	const struct pgd_pc_range *ranges;
+	size_t nranges;
+};
+
+/* Calls, guards and inlined callees at `line` of one instance. */
+static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const struct instance *ins,
+			 int64_t line, struct collect *c, const char ***inl, size_t *ninl, size_t *inl_cap,
+			 struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_dw_cu *cu = &im->dw->cus[ins->cu];
+	const struct pgd_dw_inl **kids = NULL;
+	struct pgd_pc_range *sel = NULL;
+	size_t nk = 0, nsel = 0, selcap = 0;
+	const char *file;
+	int ret;
+
+	if ((ret = pgd_dwarf_load_lines(im->dw, ins->cu, err)))
+		return ret;
+	if (kids_alloc(cu, ins->sub, ins->inl, &kids, &nk))
+		return pgd_err_nomem(err, b->path);
+	file = f->pub.decl_file ? f->pub.decl_file : own_file(cu, ins->ranges, ins->nranges, kids, nk);
+	if (!file)
+		goto out;
+
+	for (size_t i = 0; i < ins->nranges; i++) {
+		const struct pgd_pc_range *r = &ins->ranges[i];
+
+		for (size_t k = row_at(cu, r->lo); k < cu->nrows && cu->rows[k].addr < r->hi; k++) {
+			const struct pgd_dw_row *row = &cu->rows[k];
+			uint64_t lo, hi;
+
+			if (row->file == PGD_DW_END || row->line != line || cu->files[row->file] != file)
+				continue;
+			lo = row->addr > r->lo ? row->addr : r->lo;
+			hi = k + 1 < cu->nrows && cu->rows[k + 1].addr < r->hi ? cu->rows[k + 1].addr : r->hi;
+			if (lo >= hi)
+				continue;
+			if (nsel == selcap) {
+				void *p;
+
+				selcap = selcap ? selcap * 2 : 8;
+				p = realloc(sel, selcap * sizeof(*sel));
+				if (!p) {
+					ret = pgd_err_nomem(err, b->path);
+					goto out;
+				}
+				sel = p;
+			}
+			sel[nsel].lo = lo;
+			sel[nsel++].hi = hi;
+		}
+	}
+	if (nsel) {
+		if (!im->dis && pgd_disasm_open(im->elf.machine, &im->dis)) {
+			ret = pgd_err_nomem(err, b->path);
+			goto out;
+		}
+		c->sel = sel;
+		c->nsel = nsel;
+		c->kids = kids;
+		c->nkids = nk;
+		/* The whole instance, so register tracking sees the loads before the line. */
+		for (size_t i = 0; i < ins->nranges; i++) {
+			const struct pgd_pc_range *r = &ins->ranges[i];
+			const uint8_t *code = pgd_elf_vaddr(&im->elf, r->lo, r->hi - r->lo);
+
+			if (code)
+				pgd_disasm_scan(im->dis, code, r->hi - r->lo, r->lo, on_insn, c);
+		}
+		if (c->oom) {
+			ret = pgd_err_nomem(err, b->path);
+			goto out;
+		}
+	}
+	for (size_t j = 0; j < nk; j++) {
+		if (kids[j]->call_line != line || kids[j]->call_file != file || !*kids[j]->origin)
+			continue;
+		if (*ninl == *inl_cap) {
+			void *p;
+
+			*inl_cap = *inl_cap ? *inl_cap * 2 : 8;
+			p = realloc(*inl, *inl_cap * sizeof(**inl));
+			if (!p) {
+				ret = pgd_err_nomem(err, b->path);
+				goto out;
+			}
+			*inl = p;
+		}
+		(*inl)[(*ninl)++] = kids[j]->origin;
+	}
+out:
+	free(kids);
+	free(sel);
+	return ret;
+}
+
+int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line,
+			    struct arena *a, struct pgd_line_code *out, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_err ferr = { 0 };
+	const struct pgd_bfunc *pub;
+	const struct bfunc_priv *f;
+	struct collect c = { .b = b, .a = a };
+	const char **inl = NULL;
+	size_t ninl = 0, inl_cap = 0;
+	struct hashmap_entry *e;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->line = line;
+	pub = pgd_binary_func(b, name, &ferr);
+	if (!pub) {
+		if (ferr.code) {
+			if (err)
+				*err = ferr;
+			return ferr.code;
+		}
+		return 0;
+	}
+	f = (const struct bfunc_priv *)pub;
+	out->func = pub;
+	if ((ret = load_all(b, err)))
+		return ret;
+	if (pub->nranges) {
+		struct instance ins = { f->cu, f->sub, -1, pub->ranges, pub->nranges };
+
+		out->ninstances++;
+		if ((ret = scan_instance(b, f, &ins, line, &c, &inl, &ninl, &inl_cap, err)))
+			goto out;
+	}
+	e = hashmap_find(&im->inl_by_origin, f->key, strlen(f->key));
+	for (int64_t k = e ? (int64_t)e->val.u64 - 1 : -1; k >= 0; k = im->inl_refs[k].next) {
+		const struct pgd_dw_inl *in = &im->dw->cus[im->inl_refs[k].cu].inls[im->inl_refs[k].inl];
+		struct instance ins = { im->inl_refs[k].cu, (long)in->sub, (long)im->inl_refs[k].inl,
+					in->ranges, in->nranges };
+
+		out->ninstances++;
+		if ((ret = scan_instance(b, f, &ins, line, &c, &inl, &ninl, &inl_cap, err)))
+			goto out;
+	}
+
+	qsort(c.calls, c.ncalls, sizeof(*c.calls), call_cmp);
+	qsort(c.guards, c.nguards, sizeof(*c.guards), guard_cmp);
+	qsort(inl, ninl, sizeof(*inl), str_cmp);
+	out->calls = arena_calloc(a, c.ncalls ? c.ncalls : 1, sizeof(*out->calls));
+	out->guards = arena_calloc(a, c.nguards ? c.nguards : 1, sizeof(*out->guards));
+	out->inlined = arena_calloc(a, ninl ? ninl : 1, sizeof(*out->inlined));
+	if (!out->calls || !out->guards || !out->inlined) {
+		ret = pgd_err_nomem(err, b->path);
+		goto out;
+	}
+	if (c.ncalls)
+		memcpy(out->calls, c.calls, c.ncalls * sizeof(*c.calls));
+	if (c.nguards)
+		memcpy(out->guards, c.guards, c.nguards * sizeof(*c.guards));
+	out->ncalls = c.ncalls;
+	out->nguards = c.nguards;
+	for (size_t i = 0; i < ninl; i++) {
+		if (!i || strcmp(inl[i], inl[i - 1]))
+			out->inlined[out->ninlined++] = inl[i];
+	}
+out:
+	free(c.calls);
+	free(c.guards);
+	free(inl);
+	return ret;
+}
+
+/* ---- code bloat --------------------------------------------------------------- */
+
+static int count_cmp(const void *a, const void *b)
+{
+	const struct pgd_inline_count *x = a, *y = b;
+	int r = strcmp(x->container, y->container);
+
+	return r ? r : strcmp(x->callee, y->callee);
+}
+
+int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count **out,
+			     size_t *n, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_dwarf *dw = im->dw;
+	struct hashmap m = HASHMAP_INIT;
+	size_t total = 0;
+	int ret = 0;
+
+	if (im->counts_done)
+		goto done;
+	if ((ret = load_all(b, err)))
+		return ret;
+	for (size_t i = 0; i < dw->ncus; i++)
+		total += dw->cus[i].ninls;
+	im->counts = arena_calloc(&b->arena, total ? total : 1, sizeof(*im->counts));
+	if (!im->counts)
+		return pgd_err_nomem(err, b->path);
+	for (size_t i = 0; i < dw->ncus && !ret; i++) {
+		const struct pgd_dw_cu *cu = &dw->cus[i];
+
+		for (size_t j = 0; j < cu->ninls; j++) {
+			const struct pgd_dw_inl *in = &cu->inls[j];
+			const char *container = cu->subs[in->sub].name;
+			struct hashmap_entry *e;
+			struct pgd_inline_count *ic;
+			int inserted;
+
+			if (!*in->origin || !*container)
+				continue;
+			ic = &im->counts[im->ncounts];
+			ic->container = container;
+			ic->callee = in->origin;
+			/*
+			 * Interned names: the pair of pointers is the key, and it lives in
+			 * the counts array (adjacent fields); a slot is kept only when new.
+			 */
+			e = hashmap_upsert(&m, &ic->container, 2 * sizeof(const char *), &inserted);
+			if (!e) {
+				ret = pgd_err_nomem(err, b->path);
+				break;
+			}
+			if (inserted) {
+				e->val.ptr = ic;
+				im->ncounts++;
+			}
+			((struct pgd_inline_count *)e->val.ptr)->copies++;
+		}
+	}
+	hashmap_free(&m);
+	if (ret)
+		return ret;
+	qsort(im->counts, im->ncounts, sizeof(*im->counts), count_cmp);
+	im->counts_done = 1;
+done:
+	*out = im->counts;
+	*n = im->ncounts;
+	return 0;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_DWARF_H
+#define PGD_DWARF_H
+
+/*
+ * A lazy model of a Go binary's DWARF, read through libdwarf.
+ *
+ * libdwarf never opens the file: it is handed the .debug_* sections of an
+ * ELF image pgd_elf_parse() validated, through its object access
+ * interface, inflated here (SHF_COMPRESSED or .zdebug_*) with a cap.
+ *
+ * Opening reads only the CU headers (name, PC ranges). A CU's DIEs are
+ * walked on the first question about it (pgd_dwarf_load_cu: subprograms
+ * and inlined subroutines, nothing else), its line table on the first
+ * question about code (pgd_dwarf_load_lines).
+ *
+ * Go emits one CU per package. A function inlined into another package has
+ * an abstract copy (DW_AT_inline) in that package's CU, so inlined
+ * instances are matched by origin name, not by DIE offset.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "binary.h"
+#include "elf.h"
+#include "hashmap.h"
+
+#define PGD_DW_END UINT32_MAX /* row file of an end_sequence row */
+
+struct pgd_dw_row {
+	uint64_t addr;
+	uint32_t line;
+	uint32_t file;                /* index into cu->files, or PGD_DW_END */
+};
+
+struct pgd_dw_sub {
+	uint64_t die_off;
+	uint64_t origin_off;          /* concrete copy of an abstract sub; 0 none */
+	const char *name;             /* interned; "" when unresolved */
+	const char *decl_file;        /* interned; NULL when the DIE has none (Go: abstract and their copies) */
+	int64_t decl_line;
+	int abstract;                 /* DW_AT_inline: a pattern, no code of its own */
+	uint32_t nranges;
+	struct pgd_pc_range *ranges;
+};
+
+struct pgd_dw_inl {
+	uint64_t origin_off;
+	const char *origin;           /* interned name of the abstract origin; "" when unresolved */
+	const char *call_file;        /* interned; NULL when absent */
+	int64_t call_line;
+	int32_t parent;               /* enclosing inl of this CU, -1 when directly in the subprogram */
+	uint32_t sub;                 /* containing subprogram (index into cu->subs) */
+	uint32_t nranges;
+	struct pgd_pc_range *ranges;
+};
+
+struct pgd_dw_cu {
+	uint64_t die_off;
+	const char *name;             /* Go: the package path */
+	uint16_t version;
+	uint32_t nranges;
+	struct pgd_pc_range *ranges;
+	int loaded;
+	int lines_loaded;
+	size_t nfiles;
+	const char **files;           /* interned; DWARF file number n is files[n - (version < 5)] */
+	size_t nsubs;
+	struct pgd_dw_sub *subs;
+	size_t ninls;
+	struct pgd_dw_inl *inls;
+	size_t nrows;
+	struct pgd_dw_row *rows;      /* sorted by address */
+};
+
+struct pgd_dwarf {
+	size_t ncus;
+	struct pgd_dw_cu *cus;
+	size_t cus_loaded;
+	size_t line_tables_decoded;
+	size_t subs_seen;
+	struct pgd_dwarf_impl *impl;
+};
+
+/*
+ * Sets up libdwarf on the image's debug sections and reads the CU headers.
+ * PGD_EINPUT "no DWARF ..." when there is no .debug_info.
+ */
+int pgd_dwarf_open(const struct pgd_elf *e, struct arena *a, const char *path,
+		   uint64_t max_section_bytes, struct pgd_dwarf **out, struct pgd_err *err);
+void pgd_dwarf_close(struct pgd_dwarf *d);
+/* Index of the CU whose ranges cover pc, or -1. */
+long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc);
+/* Index of the CU named name (a Go package path), or -1. */
+long pgd_dwarf_cu_by_name(const struct pgd_dwarf *d, const char *name, size_t len);
+int pgd_dwarf_load_cu(struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
+int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
+/*
+ * Interned strings: equal names share one pointer, so DWARF names, file
+ * names and symbol names compare as pointers. Go spells a name the same
+ * way in DWARF, the symbol table and profiles (dots in the last import
+ * path element escaped as %2e, objabi.PathToPrefix); only CU names carry
+ * the plain package path. NULL on out of memory.
+ */
+const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len);
+/* The interned string if it was ever interned, else NULL (no allocation). */
+const char *pgd_dwarf_name_lookup(const struct pgd_dwarf *d, const char *name, size_t len);
+
+#endif
