@@ -9,19 +9,20 @@
  * weights and ignores a profile whose total is 0.
  *
  * Several inputs. Every edge weight is a sum over samples of a per-sample
- * contribution that depends only on that sample's stack and value, so the
- * edges of a merged profile are the sum of the inputs' edges. That is what
- * `go tool pprof -proto a b > m` followed by `go tool preprofile -i m`
- * computes: profile.Merge (internal/profile/merge.go) keeps each location's
- * address and lines and each function's name and start line, and only adds
- * the values of samples with equal stacks and labels; both inputs must have
- * the same sample types there, so the value column is the same. Here each
- * input uses its own value column, and we never lose start_line, which that
- * merge does when its first inputs have no samples (see the shared notes).
- * Two corner cases of Go's single profile do not survive a merge and are
- * kept per input here: a profile whose edge total is 0 is ignored, and a
- * node whose summed value is 0 drops its out-edges; both only arise with
- * negative values (diff profiles).
+ * contribution that depends only on that sample's stack (which nodes it
+ * visits, and which of them are equal) and its value, so the edges of a
+ * merged profile are the sum of the inputs' edges. That is what
+ * `go tool pprof -proto a b > m` then `go tool preprofile -i m` computes:
+ * the merge (cmd/vendor/github.com/google/pprof/profile/merge.go Merge)
+ * requires equal sample types (compatible), so the value column is the same,
+ * keeps function names and start lines (functionKey), keeps each location's
+ * lines and its address up to one per-mapping offset, and adds the values of
+ * samples with equal stacks and labels. Here each input uses its own value
+ * column, and start_line is never lost, which that merge does when its first
+ * inputs have no samples (see the shared notes on Go PGO inputs).
+ * Two rules of Go's single-profile path are not linear and are applied per
+ * input: a profile whose edge total is 0 is ignored, and a node whose summed
+ * value is 0 drops its out-edges. Both need negative values (diff profiles).
  *
  * Stack mode (PGD_ATTR_STACK): every caller->callee pair along the whole
  * stack, inlined frames expanded, each distinct (caller, offset, callee)
