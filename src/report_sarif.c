@@ -233,6 +233,62 @@ out:
 	return root;
 }
 
+/*
+ * Whether dir/go.mod declares module `module`. In CI the binary was just
+ * built from this checkout, so its absolute DWARF paths exist here and the
+ * go.mod above them marks the module root exactly; elsewhere the walk finds
+ * nothing and costs a few failed opens.
+ */
+static int gomod_declares(const char *dir, size_t dirlen, const char *module)
+{
+	struct strbuf path = STRBUF_INIT;
+	char line[1024];
+	FILE *f = NULL;
+	int found = 0;
+
+	if (strbuf_add(&path, dir, dirlen) || strbuf_addstr(&path, "go.mod"))
+		goto out;
+	f = fopen(path.buf, "r");
+	if (!f)
+		goto out;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+
+		if (strncmp(p, "module", 6) || (p[6] != ' ' && p[6] != '\t'))
+			continue;
+		p += 7;
+		while (*p == ' ' || *p == '\t' || *p == '"')
+			p++;
+		end = p + strcspn(p, " \t\r\n\"");
+		found = (size_t)(end - p) == strlen(module) && !strncmp(p, module, (size_t)(end - p));
+		break;
+	}
+out:
+	if (f)
+		fclose(f);
+	strbuf_release(&path);
+	return found;
+}
+
+static char *root_from_gomod(const char *file, const char *module)
+{
+	size_t len = strlen(file);
+
+	if (!*module)
+		return NULL;
+	/* Each proper prefix of file ending in '/', innermost first. */
+	while (len > 1) {
+		while (len > 0 && file[len - 1] != '/')
+			len--;
+		if (len == 0)
+			break;
+		if (gomod_declares(file, len, module))
+			return strndup(file, len);
+		len--;
+	}
+	return NULL;
+}
+
 static void find_root(struct sarif_ctx *c, const char *source_root)
 {
 	const struct pgd_report *r = c->r;
@@ -254,6 +310,9 @@ static void find_root(struct sarif_ctx *c, const char *source_root)
 		if (s->file && s->file[0] == '/' && s->caller)
 			c->root_owned = root_from_package(s->file, c->module, s->caller);
 	}
+	for (size_t i = 0; !c->root_owned && i < r->nsites; i++)
+		if (r->sites[i].file && r->sites[i].file[0] == '/')
+			c->root_owned = root_from_gomod(r->sites[i].file, c->module);
 	for (size_t i = 0; !c->root_owned && i < r->ninputs; i++) {
 		if (!r->inputs[i].role || strcmp(r->inputs[i].role, "base"))
 			continue;
@@ -282,6 +341,22 @@ static int uri_escape(struct strbuf *sb, const char *s)
 }
 
 /*
+ * A relative --source-root ("testdata/src/") names directories inside the
+ * checkout: the path after its last "/testdata/src/" is the relative one.
+ */
+static const char *after_segment(const char *path, const char *seg, size_t seglen)
+{
+	const char *hit = NULL;
+
+	if (!strncmp(path, seg, seglen))
+		return path + seglen;
+	for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
+		if (!strncmp(p + 1, seg, seglen))
+			hit = p + 1 + seglen;
+	return hit;
+}
+
+/*
  * Fills an artifactLocation for a DWARF or input path: {uri, uriBaseId
  * SRCROOT} when it maps under the module root, else an absolute file:// URI
  * (or a relative one without a base for a relative input path).
@@ -295,6 +370,8 @@ static int artifact_location(struct sarif_ctx *c, cJSON *loc, const char *path, 
 
 	if (c->root && !strncmp(path, c->root, c->root_len))
 		rel = path + c->root_len;
+	else if (c->root && c->root_from_user && c->root[0] != '/')
+		rel = after_segment(path, c->root, c->root_len);
 	else if (is_source && mlen && !strncmp(path, c->module, mlen) && path[mlen] == '/')
 		rel = path + mlen + 1;   /* -trimpath: "example.com/svc/internal/x.go" */
 	else if (!is_source && path[0] != '/')
