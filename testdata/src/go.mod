@@ -1,0 +1,3 @@
+module example.com/pgodrift/fixtures
+
+go 1.21
