@@ -159,6 +159,14 @@ static const char *sev_mark(enum pgd_severity s)
 	return "";
 }
 
+static int64_t summary_int(const struct pgd_report *r, const char *key, int64_t dflt)
+{
+	for (size_t i = 0; i < r->nsummary; i++)
+		if (!strcmp(r->summary[i].key, key) && r->summary[i].type == FIG_INT)
+			return r->summary[i].i;
+	return dflt;
+}
+
 /* ---- check ---------------------------------------------------------------- */
 
 static int by_cost(const void *pa, const void *pb, const struct pgd_report *r)
@@ -319,8 +327,8 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 		nwarn += r->sites[i].severity == PGD_SEV_WARN;
 	}
 	if (!n && !r->nfindings) {
-		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%zu call sites "
-			"examined).\n", r->nsites);
+		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%lld call sites "
+			"judged).\n", (long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
 		goto out;
 	}
 	sort_by_cost(idx, n, r);

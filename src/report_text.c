@@ -313,8 +313,8 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 	if (t->color)
 		fputs(nrisk ? COL_RED COL_BOLD : nwarn ? COL_YELLOW COL_BOLD : COL_GREEN COL_BOLD, t->f);
 	if (!nfind)
-		fprintf(t->f, "pgodrift check: no stale devirtualization (%lld sites examined)",
-			(long long)summary_int(r, "sites", (int64_t)r->nsites));
+		fprintf(t->f, "pgodrift check: no stale devirtualization (%lld call sites judged)",
+			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
 	else
 		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn): refresh default.pgo",
 			nfind, nfind == 1 ? "" : "s", nrisk, nwarn);

@@ -1,0 +1,247 @@
+#!/bin/sh
+# The report formats on the real fixtures, end to end through the CLI:
+# text (aligned; colour only on a terminal and never with NO_COLOR), markdown
+# (the PR comment, under GitHub's limit), SARIF (module-relative paths,
+# validated by Microsoft's SARIF Multitool), progress on stderr only on a
+# terminal, and the contrib/ recipes' script parts run locally: the PR
+# comment (dry run against a file:// API) and the scheduled drift report
+# (file:// capture URLs).
+# Usage: sh tests/cli/test_formats.sh BUILD_DIR    (from the repository root)
+set -u
+BUILD=${1:-build}
+PGD=$BUILD/pgodrift
+BIN=$BUILD/testdata/bin
+PROF=testdata/profiles
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Reports must not depend on where the caller's environment points.
+unset NO_COLOR
+
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+skip() { echo "ok - $1 # SKIP $2"; pass=$((pass + 1)); }
+expect() { # expect NAME: ok when the previous command list succeeded
+	if [ "$?" -eq 0 ]; then ok "$1"; else notok "$1"; fi
+}
+check_cmd() { # the demo case, plus extra args
+	"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" "$@"
+}
+
+[ -x "$PGD" ] && [ -f "$BIN/cachesvc.pgo" ] || {
+	echo "not ok - $PGD and fixtures are built (make all fixtures)"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+# ---- text ------------------------------------------------------------------
+check_cmd --fresh "$PROF/fresh-even.pprof" --format text >"$tmp/even.txt" 2>"$tmp/even.err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q '^pgodrift check: [1-9][0-9]* findings' "$tmp/even.txt" &&
+	grep -q 'refresh default.pgo' "$tmp/even.txt"
+expect "text: verdict line, what to do, exit 1 on findings"
+! grep -q "$(printf '\033')" "$tmp/even.txt"
+expect "text: no colour into a pipe"
+# Every row of the site table starts its CALLER column where the header does.
+awk '/^VERDICT /{ col = index($0, "CALLER"); on = 1; next }
+     on && /^$/ { exit bad }
+     on { if (substr($0, col - 2, 2) != "  " || substr($0, col, 1) == " ") bad = 1 }
+     END { exit bad }' "$tmp/even.txt" &&
+	grep -q '^stale  *serve.go:16  *main.serve' "$tmp/even.txt"
+expect "text: columns aligned (measured widths)"
+
+if command -v script >/dev/null 2>&1; then
+	script -qec "$PGD check --binary $BIN/cachesvc.pgo --base $PROF/base.pprof --fresh $PROF/fresh-even.pprof" \
+		"$tmp/tty.txt" >/dev/null 2>&1
+	grep -q "$(printf '\033')\[31mstale" "$tmp/tty.txt" && grep -q 'VERDICT' "$tmp/tty.txt"
+	expect "text: the default on a terminal, with colour by severity"
+	NO_COLOR=1 script -qec "$PGD check --binary $BIN/cachesvc.pgo --base $PROF/base.pprof --fresh $PROF/fresh-even.pprof 2>/dev/null" \
+		"$tmp/tty-nocolor.txt" >/dev/null 2>&1
+	grep -q 'VERDICT' "$tmp/tty-nocolor.txt" && ! grep -q "$(printf '\033')\[3" "$tmp/tty-nocolor.txt"
+	expect "text: no colour on a terminal with NO_COLOR"
+	# Progress: stdout to a file, stderr left on the terminal script provides.
+	script -qec "$PGD check --binary $BIN/cachesvc.pgo --base $PROF/base.pprof --fresh $PROF/fresh-even.pprof --format json >$tmp/tty.json" \
+		"$tmp/tty-progress.txt" >/dev/null 2>&1
+	grep -q 'pgodrift: reading profiles' "$tmp/tty-progress.txt"
+	expect "progress: shown on stderr when it is a terminal"
+else
+	skip "text: the default on a terminal, with colour by severity" "script(1) not installed"
+	skip "text: no colour on a terminal with NO_COLOR" "script(1) not installed"
+	skip "progress: shown on stderr when it is a terminal" "script(1) not installed"
+fi
+[ ! -s "$tmp/even.err" ]
+expect "progress: never on stderr in a pipe (check)"
+"$PGD" doctor --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
+	--format json 2>&1 >/dev/null | cat >"$tmp/doctor.err"
+[ ! -s "$tmp/doctor.err" ]
+expect "progress: never on stderr in a pipe (doctor)"
+check_cmd --fresh "$PROF/fresh-even.pprof" >"$tmp/default.out" 2>/dev/null
+jq -e '.schema == "pgodrift.check/v1"' "$tmp/default.out" >/dev/null 2>&1
+expect "format: JSON by default when stdout is not a terminal"
+
+# ---- markdown -----------------------------------------------------------------
+check_cmd --fresh "$PROF/fresh-even.pprof" --format markdown >"$tmp/even.md" 2>/dev/null
+head -n 1 "$tmp/even.md" | grep -q '^\*\*pgodrift check:\*\* .* stale devirtualization guard' &&
+	grep -q '^| 1 | `serve.go:16` in `main.serve` | `\*main.RedisCache` | 96% → 47% |' "$tmp/even.md" &&
+	grep -q 'refresh `default.pgo`' "$tmp/even.md"
+expect "markdown: verdict line, findings table ranked by cost, what to do"
+# Ranks follow the estimated cost column, highest first.
+sed -n 's/^| [0-9]* | .* | \([0-9][0-9]*\) | .* |$/\1/p' "$tmp/even.md" >"$tmp/costs"
+[ -s "$tmp/costs" ] && sort -rn "$tmp/costs" | cmp -s - "$tmp/costs"
+expect "markdown: rows ranked by estimated cost"
+check_cmd --fresh "$PROF/fresh-same.pprof" --format markdown >"$tmp/same.md" 2>/dev/null
+[ "$(wc -l <"$tmp/same.md")" -eq 1 ] && grep -q 'no stale devirtualization' "$tmp/same.md"
+expect "markdown: no findings is one line"
+maxmd=0
+for args in "--fresh $PROF/fresh-even.pprof --all" "--fresh $PROF/fresh-even.pprof --fresh $PROF/fresh-same.pprof --all"; do
+	# shellcheck disable=SC2086
+	check_cmd $args --format markdown >"$tmp/big.md" 2>/dev/null
+	size=$(wc -c <"$tmp/big.md")
+	[ "$size" -gt "$maxmd" ] && maxmd=$size
+done
+"$PGD" sites --binary "$BIN/cachesvc.pgo" --format markdown "$PROF/base.pprof" >"$tmp/sites.md" 2>/dev/null
+size=$(wc -c <"$tmp/sites.md")
+[ "$size" -gt "$maxmd" ] && maxmd=$size
+[ "$maxmd" -gt 0 ] && [ "$maxmd" -lt 65000 ]
+expect "markdown: under 65000 bytes (largest fixture report: $maxmd bytes)"
+
+# ---- sarif ------------------------------------------------------------------
+check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --output "$tmp/even.sarif" 2>/dev/null
+check_cmd --fresh "$PROF/fresh-even.pprof" --format json --output "$tmp/even.json" 2>/dev/null
+jq -e '.version == "2.1.0" and (.runs[0].results | length) > 0' "$tmp/even.sarif" >/dev/null
+expect "sarif: 2.1.0 with results"
+# One rule per verdict, each result at the site's file (module-relative) and line.
+jq -r '.sites[] | select(.severity != "none") | "\(.verdict) \(.line)"' "$tmp/even.json" | sort >"$tmp/want"
+jq -r '.runs[0].results[] | "\(.ruleId) \(.locations[0].physicalLocation.region.startLine)"' \
+	"$tmp/even.sarif" | sort >"$tmp/got"
+cmp -s "$tmp/want" "$tmp/got" &&
+	jq -e '[.runs[0].tool.driver.rules[].id] | (length == (unique | length))' "$tmp/even.sarif" >/dev/null
+expect "sarif: a result per finding at its line, one rule per verdict"
+jq -e '[.runs[0].results[].locations[0].physicalLocation.artifactLocation]
+       | all(.uriBaseId == "SRCROOT" and (.uri | startswith("cachesvc/")))' "$tmp/even.sarif" >/dev/null &&
+	jq -e '[.runs[0].results[] | select(.ruleId == "stale")][0].level == "error"' "$tmp/even.sarif" >/dev/null &&
+	jq -e '[.runs[0].results[] | select(.ruleId == "weak")] | all(.level == "warning")' "$tmp/even.sarif" >/dev/null
+expect "sarif: absolute DWARF paths mapped to module-relative URIs; levels by severity"
+if [ -f "$BIN/cachesvc.trimpath.pgo" ]; then
+	"$PGD" check --binary "$BIN/cachesvc.trimpath.pgo" --base "$PROF/base.pprof" \
+		--fresh "$PROF/fresh-even.pprof" --format sarif >"$tmp/trim.sarif" 2>/dev/null
+	jq -e '(.runs[0].results | length) > 0 and ([.runs[0].results[].locations[0].physicalLocation.artifactLocation]
+	       | all(.uriBaseId == "SRCROOT" and (.uri | startswith("cachesvc/"))))' "$tmp/trim.sarif" >/dev/null
+	expect "sarif: -trimpath DWARF paths mapped through the main module path"
+else
+	skip "sarif: -trimpath DWARF paths mapped through the main module path" "fixture cachesvc.trimpath.pgo not generated"
+fi
+# --source-root overrides, absolute or relative to the checkout.
+root=$(jq -r '.sites[0].file' "$tmp/even.json" | sed 's|/cachesvc/[^/]*$||')
+check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --source-root "$(dirname "$root")" 2>/dev/null |
+	jq -e '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri | startswith("src/cachesvc/")' >/dev/null &&
+check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --source-root testdata 2>/dev/null |
+	jq -e '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri | startswith("src/cachesvc/")' >/dev/null
+expect "sarif: --source-root overrides the derived root"
+check_cmd --fresh "$PROF/fresh-same.pprof" --format sarif --output "$tmp/same.sarif" 2>/dev/null
+"$PGD" doctor --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
+	--profile "$PROF/fresh-same.pprof" --format sarif --output "$tmp/doctor.sarif" 2>/dev/null
+"$PGD" sites --binary "$BIN/cachesvc.pgo" --format sarif --output "$tmp/sites.sarif" "$PROF/base.pprof" 2>/dev/null
+sh contrib/sarif-validate.sh --strict "$tmp/even.sarif" "$tmp/same.sarif" "$tmp/doctor.sarif" \
+	"$tmp/sites.sarif" >"$tmp/validate.log" 2>&1
+rc=$?
+if [ "$rc" -eq 77 ]; then
+	skip "sarif: SARIF Multitool validate passes (check, empty, doctor, sites)" "npm is not installed"
+elif [ "$rc" -eq 0 ]; then
+	ok "sarif: SARIF Multitool validate passes (check, empty, doctor, sites)"
+else
+	notok "sarif: SARIF Multitool validate passes (check, empty, doctor, sites)"
+	sed 's/^/# /' "$tmp/validate.log"
+fi
+
+# ---- every kind in every format ------------------------------------------------
+for fmt in json text markdown sarif; do
+	"$PGD" doctor --profile "$PROF/fresh-even.pprof" --format "$fmt" >"$tmp/d.$fmt" 2>/dev/null
+	rcd=$?
+	"$PGD" sites --binary "$BIN/cachesvc.pgo" --format "$fmt" "$PROF/base.pprof" >"$tmp/s.$fmt" 2>/dev/null
+	rcs=$?
+	[ "$rcd" -le 1 ] && [ "$rcs" -eq 0 ] && [ -s "$tmp/d.$fmt" ] && [ -s "$tmp/s.$fmt" ]
+	expect "doctor and sites write --format $fmt"
+done
+
+# ---- contrib/ci/pr-comment.sh: dry run against a file:// API ---------------------
+api=$tmp/api
+mkdir -p "$api/repos/o/r/issues/7"
+echo '[{"id": 41, "body": "LGTM"}]' >"$api/repos/o/r/issues/7/comments"
+prc() {
+	PGODRIFT=$PGD GITHUB_API_URL="file://$api" GITHUB_REPOSITORY=o/r PR_NUMBER=7 GITHUB_TOKEN=x \
+		sh contrib/ci/pr-comment.sh --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" \
+		--fresh "$PROF/fresh-even.pprof" --out-dir "$tmp/pr" --dry-run "$@"
+}
+out=$(prc 2>"$tmp/pr.err")
+rc=$?
+[ "$rc" -eq 1 ] && [ "$out" = "POST file://$api/repos/o/r/issues/7/comments" ] &&
+	[ -s "$tmp/pr/pgodrift.sarif" ] && [ -s "$tmp/pr/pgodrift.json" ] &&
+	jq -e '.body | startswith("<!-- pgodrift:drift-report -->\n**pgodrift check:**")' "$tmp/pr/comment.json" >/dev/null
+expect "pr-comment: first run posts a new comment with marker + markdown; SARIF written; exit 1"
+printf '%s\n' '[{"id": 41, "body": "LGTM"}, {"id": 42, "body": "<!-- pgodrift:drift-report -->\nold"}]' \
+	>"$api/repos/o/r/issues/7/comments"
+out=$(prc 2>"$tmp/pr.err")
+[ "$out" = "PATCH file://$api/repos/o/r/issues/comments/42" ]
+expect "pr-comment: a later run updates the marked comment"
+mkdir -p "$api/projects/5/merge_requests/3"
+echo '[{"id": 9, "body": "<!-- pgodrift:drift-report -->"}]' >"$api/projects/5/merge_requests/3/notes"
+out=$(PGODRIFT=$PGD CI_API_V4_URL="file://$api" CI_PROJECT_ID=5 CI_MERGE_REQUEST_IID=3 \
+	sh contrib/ci/pr-comment.sh --gitlab --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" \
+	--fresh "$PROF/fresh-same.pprof" --out-dir "$tmp/gl" --dry-run 2>/dev/null)
+rc=$?
+[ "$rc" -eq 0 ] && [ "$out" = "PUT file://$api/projects/5/merge_requests/3/notes/9" ]
+expect "pr-comment --gitlab: updates the marked merge-request note; exit 0 when clean"
+PGODRIFT=$PGD GITHUB_API_URL="file://$api" GITHUB_REPOSITORY=o/r PR_NUMBER=7 \
+	sh contrib/ci/pr-comment.sh --binary /nonexistent --base "$PROF/base.pprof" \
+	--fresh "$PROF/fresh-even.pprof" --out-dir "$tmp/pr2" --dry-run >/dev/null 2>&1
+[ "$?" -eq 2 ]
+expect "pr-comment: bad input exits 2 and posts nothing"
+if command -v python3 >/dev/null 2>&1; then
+	python3 - contrib/ci/github-actions.yml contrib/ci/gitlab-ci.yml <<'PY' 2>/dev/null
+import sys
+try:
+    import yaml
+except ImportError:
+    sys.exit(0)
+for f in sys.argv[1:]:
+    yaml.safe_load(open(f))
+PY
+	expect "CI recipes are valid YAML"
+fi
+grep -q 'contrib/ci/pr-comment.sh' contrib/ci/github-actions.yml &&
+	grep -q 'upload-sarif' contrib/ci/github-actions.yml &&
+	grep -q 'pr-comment.sh --gitlab' contrib/ci/gitlab-ci.yml
+expect "CI recipes run the tested script and upload the SARIF"
+
+# ---- contrib/drift-report.sh: three services, file:// capture URLs -------------------
+here=$(pwd)
+printf '# name\tbinary\tprofile\tcapture URL\n' >"$tmp/services.tsv"
+printf 'cache-even\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/fresh-even.pprof" >>"$tmp/services.tsv"
+printf '\ncache-same\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/fresh-same.pprof" >>"$tmp/services.tsv"
+printf 'cache-down\t%s\t%s\tfile://%s/nonexistent.pprof\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here" >>"$tmp/services.tsv"
+PGODRIFT=$PGD SOURCE_DATE_EPOCH=1700000000 sh contrib/drift-report.sh --out-dir "$tmp/drift" \
+	"$tmp/services.tsv" >"$tmp/drift.out" 2>"$tmp/drift.err"
+rc=$?
+r=$tmp/drift/drift-report.json
+[ "$rc" -eq 2 ] && jq -e '.schema == "pgodrift.drift-report/v1" and .generated == 1700000000
+	and (.services | keys) == ["cache-down", "cache-even", "cache-same"]
+	and .services["cache-even"].status == "findings" and .services["cache-even"].exit_code == 1
+	and .services["cache-even"].report.schema == "pgodrift.check/v1"
+	and .services["cache-same"].status == "clean" and .services["cache-same"].report.summary.findings == 0
+	and .services["cache-down"].status == "error" and (.services["cache-down"].error | test("fetch"))
+	and .services["cache-down"].report == null' "$r" >/dev/null
+expect "drift-report: one combined JSON with per-service results; exit 2 when one fails"
+m=$tmp/drift/drift-report.md
+grep -q '^## PGO drift report' "$m" && grep -q '^| cache-even | ❌ findings | [1-9]' "$m" &&
+	grep -q '^| cache-same | ✅ clean | 0 | 0 |' "$m" && grep -q '^| cache-down | ⚠️ error: cannot fetch' "$m" &&
+	grep -q '<summary>cache-even</summary>' "$m" && ! grep -q '<summary>cache-same</summary>' "$m"
+expect "drift-report: markdown summary table, details for services with findings"
+head -n 3 "$tmp/services.tsv" >"$tmp/ok.tsv"
+PGODRIFT=$PGD sh contrib/drift-report.sh --out-dir "$tmp/drift2" "$tmp/ok.tsv" >/dev/null 2>&1
+[ "$?" -eq 1 ]
+expect "drift-report: exit 1 when findings and nothing failed"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
