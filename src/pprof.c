@@ -116,10 +116,24 @@ out:
 	return ret;
 }
 
-/* ---- a wire-level pre-scan --------------------------------------------- */
+/* ---- the top level of the wire format ------------------------------------ */
 
-struct prescan {
-	uint64_t nsample, nlocation, nfunction, nstring, nmapping;
+/*
+ * The profile is read one top-level element at a time: each Sample,
+ * Location, Function and Mapping is unpacked on its own by protobuf-c,
+ * copied into the arena and freed at once. Unpacking the whole Profile
+ * instead builds protobuf-c's tree of every element beside the arena copy
+ * (about 9 bytes per wire byte for Go CPU profiles), which dominated the
+ * peak. Elements can come in any order (Go writes samples before the
+ * locations and strings they refer to), so the top level is walked once per
+ * kind; a walk only reads tags and lengths.
+ */
+struct wire_field {
+	uint32_t number;
+	uint32_t wire_type;
+	size_t at;                /* offset of the tag, for messages */
+	const unsigned char *data; /* payload of a length-delimited field */
+	size_t len;
 };
 
 static int read_varint(const unsigned char *d, size_t len, size_t *pos, uint64_t *v)
@@ -140,66 +154,57 @@ static int read_varint(const unsigned char *d, size_t len, size_t *pos, uint64_t
 	return -1;
 }
 
-/*
- * Walks the top-level fields once before unpacking: counts the repeated
- * messages so the element caps apply before protobuf-c allocates anything,
- * and names the byte where the data stops being protobuf, which protobuf-c
- * cannot tell.
- */
-static int prescan(const struct pgd_profile *p, const unsigned char *d, size_t len,
-		   struct prescan *ps, struct pgd_err *err)
+/* 1 with the next field, 0 at the end, or an error naming the bad byte. */
+static int wire_next(const struct pgd_profile *p, const unsigned char *d, size_t len,
+		     size_t *pos, struct wire_field *f, struct pgd_err *err)
 {
-	size_t pos = 0;
+	uint64_t key, v;
 
-	memset(ps, 0, sizeof(*ps));
-	while (pos < len) {
-		size_t at = pos;
-		uint64_t key, v;
-
-		if (read_varint(d, len, &pos, &key) || (key >> 3) == 0)
-			return pgd_err_set(err, PGD_EINPUT, p->path,
-					   "not a pprof profile: invalid protobuf field tag at byte %zu", at);
-		switch (key & 7) {
-		case 0:
-			if (read_varint(d, len, &pos, &v))
-				return pgd_err_set(err, PGD_EINPUT, p->path,
-						   "not a pprof profile: truncated varint at byte %zu", at);
-			break;
-		case 1:
-			if (len - pos < 8)
-				goto trunc;
-			pos += 8;
-			break;
-		case 5:
-			if (len - pos < 4)
-				goto trunc;
-			pos += 4;
-			break;
-		case 2:
-			if (read_varint(d, len, &pos, &v) || v > len - pos)
-				goto trunc;
-			pos += v;
-			switch (key >> 3) {
-			case 2: ps->nsample++; break;
-			case 3: ps->nmapping++; break;
-			case 4: ps->nlocation++; break;
-			case 5: ps->nfunction++; break;
-			case 6: ps->nstring++; break;
-			}
-			break;
-		default:
-			return pgd_err_set(err, PGD_EINPUT, p->path,
-					   "not a pprof profile: invalid protobuf wire type %u at byte %zu",
-					   (unsigned)(key & 7), at);
-		}
-		continue;
-trunc:
+	if (*pos >= len)
+		return 0;
+	f->at = *pos;
+	if (read_varint(d, len, pos, &key) || (key >> 3) == 0 || (key >> 3) > UINT32_MAX)
 		return pgd_err_set(err, PGD_EINPUT, p->path,
-				   "not a pprof profile: field at byte %zu runs past the end of the data (%zu bytes)",
-				   at, len);
+				   "not a pprof profile: invalid protobuf field tag at byte %zu", f->at);
+	f->number = (uint32_t)(key >> 3);
+	f->wire_type = (uint32_t)(key & 7);
+	f->data = NULL;
+	f->len = 0;
+	switch (f->wire_type) {
+	case 0:
+		if (read_varint(d, len, pos, &v))
+			goto trunc;
+		return 1;
+	case 1:
+		if (len - *pos < 8)
+			goto trunc;
+		*pos += 8;
+		return 1;
+	case 5:
+		if (len - *pos < 4)
+			goto trunc;
+		*pos += 4;
+		return 1;
+	case 2:
+		if (read_varint(d, len, pos, &v) || v > len - *pos)
+			goto trunc;
+		f->data = d + *pos;
+		f->len = (size_t)v;
+		*pos += (size_t)v;
+		return 1;
 	}
-	return 0;
+	return pgd_err_set(err, PGD_EINPUT, p->path,
+			   "not a pprof profile: invalid protobuf wire type %u at byte %zu",
+			   f->wire_type, f->at);
+trunc:
+	return pgd_err_set(err, PGD_EINPUT, p->path,
+			   "not a pprof profile: the field at byte %zu runs past the end of the data",
+			   f->at);
 }
+
+enum {
+	F_SAMPLE = 2, F_MAPPING = 3, F_LOCATION = 4, F_FUNCTION = 5, F_STRING = 6,
+};
 
 static int check_count(const struct pgd_profile *p, const char *what, uint64_t n,
 		       const struct pgd_limits *lim, struct pgd_err *err)
@@ -213,31 +218,11 @@ static int check_count(const struct pgd_profile *p, const char *what, uint64_t n
 	return 0;
 }
 
-/* ---- protobuf-c on a scratch arena -------------------------------------- */
-
-/*
- * protobuf-c makes one allocation per message (every sample, location and
- * line). A bump allocator is far cheaper than malloc for that, and the whole
- * unpacked tree goes at once with arena_release() after the copy. The
- * scratch arena is separate from the profile's so that the wire-shaped copy
- * does not live as long as the profile.
- */
-static void *scratch_alloc(void *ad, size_t size)
-{
-	return arena_alloc(ad, size);
-}
-
-static void scratch_free(void *ad, void *ptr)
-{
-	(void)ad;
-	(void)ptr;
-}
-
 /* ---- id -> index maps ---------------------------------------------------- */
 
 /*
- * Go's encoder numbers ids 1..n, so a direct table is the common case; the
- * hash map covers sparse ids.
+ * Go's encoder numbers ids 1..n, so a direct table covers the common case;
+ * the hash map takes any id past it.
  */
 struct idmap {
 	uint32_t *table;          /* id -> index + 1, 0 = absent */
@@ -245,38 +230,27 @@ struct idmap {
 	struct hashmap map;       /* keys point at the ids stored in the arena */
 };
 
-static int idmap_init(struct idmap *m, const uint64_t *ids, size_t stride, size_t n)
+static int idmap_init(struct idmap *m, uint64_t n)
 {
-	uint64_t maxid = 0;
-
 	memset(m, 0, sizeof(*m));
-	for (size_t i = 0; i < n; i++) {
-		uint64_t id = *(const uint64_t *)((const char *)ids + i * stride);
-
-		if (id > maxid)
-			maxid = id;
-	}
-	if (maxid <= 4 * (uint64_t)n + 16) {
-		m->table_len = maxid + 1;
-		m->table = calloc(m->table_len, sizeof(*m->table));
-		if (!m->table)
-			return -1;
-	}
-	return 0;
+	m->table_len = 2 * n + 16;
+	m->table = calloc(m->table_len, sizeof(*m->table));
+	return m->table ? 0 : -1;
 }
 
-/* 0 added, 1 duplicate, -1 out of memory. */
+/* 0 added, 1 duplicate, -1 out of memory. idp must outlive the map. */
 static int idmap_add(struct idmap *m, const uint64_t *idp, uint32_t index)
 {
-	if (m->table) {
+	struct hashmap_entry *e;
+	int inserted;
+
+	if (*idp < m->table_len) {
 		if (m->table[*idp])
 			return 1;
 		m->table[*idp] = index + 1;
 		return 0;
 	}
-	int inserted;
-	struct hashmap_entry *e = hashmap_upsert(&m->map, idp, sizeof(*idp), &inserted);
-
+	e = hashmap_upsert(&m->map, idp, sizeof(*idp), &inserted);
 	if (!e)
 		return -1;
 	if (!inserted)
@@ -287,10 +261,11 @@ static int idmap_add(struct idmap *m, const uint64_t *idp, uint32_t index)
 
 static uint32_t idmap_get(const struct idmap *m, uint64_t id)
 {
-	if (m->table)
-		return id < m->table_len && m->table[id] ? m->table[id] - 1 : NONE;
-	struct hashmap_entry *e = hashmap_find(&m->map, &id, sizeof(id));
+	struct hashmap_entry *e;
 
+	if (id < m->table_len)
+		return m->table[id] ? m->table[id] - 1 : NONE;
+	e = hashmap_find(&m->map, &id, sizeof(id));
 	return e ? (uint32_t)e->val.u64 : NONE;
 }
 
@@ -304,98 +279,170 @@ static void idmap_free(struct idmap *m)
 
 struct decoder {
 	struct pgd_profile *p;
-	const pb_profile *pb;
 	struct pgd_err *err;
+	const unsigned char *data;
+	size_t len;
+	uint64_t count[F_STRING + 1]; /* top-level elements per field number */
 	const char **strs;        /* string table, interned, in the profile arena */
+	uint64_t nstrs;
 	struct hashmap strings;   /* content -> interned copy */
 	struct hashmap nodes;     /* NodeInfo -> node index */
 	struct idmap mapping_ids, function_ids, location_ids;
+	uint64_t nlines, nframes;
 };
 
 static int get_string(struct decoder *d, int64_t idx, const char **out, const char *what)
 {
-	if (idx < 0 || (uint64_t)idx >= d->pb->n_string_table)
+	if (idx < 0 || (uint64_t)idx >= d->nstrs)
 		return pgd_err_set(d->err, PGD_EINPUT, d->p->path,
 				   "malformed pprof profile: %s string index %" PRId64
-				   " is outside the string table (%zu entries)",
-				   what, idx, d->pb->n_string_table);
+				   " is outside the string table (%" PRIu64 " entries)",
+				   what, idx, d->nstrs);
 	*out = d->strs[idx];
 	return 0;
 }
 
+static int bad_message(struct decoder *d, const char *what, const struct wire_field *f)
+{
+	return pgd_err_set(d->err, PGD_EINPUT, d->p->path,
+			   "not a pprof profile: the %s at byte %zu is not a valid profile.proto message",
+			   what, f->at);
+}
+
+static int bad_wire_type(struct decoder *d, const struct wire_field *f)
+{
+	return pgd_err_set(d->err, PGD_EINPUT, d->p->path,
+			   "not a pprof profile: field %u at byte %zu has wire type %u",
+			   f->number, f->at, f->wire_type);
+}
+
+/* Counts the elements and checks the whole top level parses. */
+static int scan_top(struct decoder *d)
+{
+	struct wire_field f;
+	size_t pos = 0;
+	int ret;
+
+	while ((ret = wire_next(d->p, d->data, d->len, &pos, &f, d->err)) > 0) {
+		if (f.number >= F_SAMPLE && f.number <= F_STRING) {
+			if (f.wire_type != 2)
+				return bad_wire_type(d, &f);
+			d->count[f.number]++;
+		}
+	}
+	return ret;
+}
+
 static int copy_strings(struct decoder *d)
 {
-	const pb_profile *pb = d->pb;
 	struct pgd_profile *p = d->p;
+	struct wire_field f;
+	size_t pos = 0;
+	int ret;
 
-	/*
-	 * Go's encoder always writes "" first; a decodable blob without it is
-	 * random bytes that happened to parse (text often does), not a profile.
-	 */
-	if (!pb->n_string_table || pb->string_table[0][0])
-		return pgd_err_set(d->err, PGD_EINPUT, p->path,
-				   "not a pprof profile: its string table %s",
-				   pb->n_string_table ? "does not start with the empty string" : "is missing");
-	d->strs = arena_calloc(&p->arena, pb->n_string_table, sizeof(*d->strs));
+	d->strs = arena_calloc(&p->arena, d->count[F_STRING] + 1, sizeof(*d->strs));
 	if (!d->strs)
 		return pgd_err_nomem(d->err, p->path);
-	for (size_t i = 0; i < pb->n_string_table; i++) {
-		const char *s = pb->string_table[i];
-		size_t len = strlen(s);
+	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
+		struct hashmap_entry *e;
 		int inserted;
-		struct hashmap_entry *e = hashmap_upsert(&d->strings, s, len, &inserted);
+		size_t slen;
 
+		if (f.number != F_STRING)
+			continue;
+		/* C strings: a name stops at an embedded NUL. */
+		slen = strnlen((const char *)f.data, f.len);
+		e = hashmap_upsert(&d->strings, f.data, slen, &inserted);
 		if (!e)
 			return pgd_err_nomem(d->err, p->path);
 		if (inserted) {
-			char *copy = arena_strndup(&p->arena, s, len);
+			char *copy = arena_strndup(&p->arena, (const char *)f.data, slen);
 
 			if (!copy)
 				return pgd_err_nomem(d->err, p->path);
 			e->key = copy;
 			e->val.ptr = copy;
 		}
-		d->strs[i] = e->val.ptr;
+		d->strs[d->nstrs++] = e->val.ptr;
 	}
+	if (ret)
+		return ret;
+	/*
+	 * Go's encoder always writes "" first; a decodable blob without it is
+	 * random bytes that happened to parse (text often does), not a profile.
+	 */
+	if (!d->nstrs || d->strs[0][0])
+		return pgd_err_set(d->err, PGD_EINPUT, p->path,
+				   "not a pprof profile: its string table %s",
+				   d->nstrs ? "does not start with the empty string" : "is missing");
 	return 0;
 }
 
+/* Everything but the repeated elements, unpacked as one small Profile. */
 static int copy_header(struct decoder *d)
 {
-	const pb_profile *pb = d->pb;
 	struct pgd_profile *p = d->p;
+	unsigned char *hdr = NULL;
+	size_t hlen = 0, pos = 0;
+	pb_profile *pb = NULL;
+	struct wire_field f;
 	const char *unused;
 	int ret;
 
+	/* Sized first: the header is a few bytes of a file that may be huge. */
+	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0)
+		if (f.number < F_SAMPLE || f.number > F_STRING)
+			hlen += pos - f.at;
+	if (ret)
+		return ret;
+	hdr = malloc(hlen + 1);
+	if (!hdr)
+		return pgd_err_nomem(d->err, p->path);
+	hlen = 0;
+	pos = 0;
+	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
+		if (f.number >= F_SAMPLE && f.number <= F_STRING)
+			continue;
+		memcpy(hdr + hlen, d->data + f.at, pos - f.at);
+		hlen += pos - f.at;
+	}
+	if (ret)
+		goto out;
+	pb = perftools__profiles__profile__unpack(NULL, hlen, hdr);
+	if (!pb) {
+		ret = pgd_err_set(d->err, PGD_EINPUT, p->path,
+				  "not a pprof profile: its header fields are not valid profile.proto");
+		goto out;
+	}
 	p->nsample_types = (uint32_t)pb->n_sample_type;
 	p->sample_types = arena_calloc(&p->arena, pb->n_sample_type + 1, sizeof(*p->sample_types));
-	if (!p->sample_types)
-		return pgd_err_nomem(d->err, p->path);
+	if (!p->sample_types) {
+		ret = pgd_err_nomem(d->err, p->path);
+		goto out;
+	}
 	for (size_t i = 0; i < pb->n_sample_type; i++) {
 		if ((ret = get_string(d, pb->sample_type[i]->type, &p->sample_types[i].type, "sample type")) ||
 		    (ret = get_string(d, pb->sample_type[i]->unit, &p->sample_types[i].unit, "sample unit")))
-			return ret;
+			goto out;
 	}
 	p->period_type = "";
 	if (pb->period_type) {
 		if ((ret = get_string(d, pb->period_type->type, &p->period_type, "period type")) ||
 		    (ret = get_string(d, pb->period_type->unit, &unused, "period unit")))
-			return ret;
+			goto out;
 	}
 	if ((ret = get_string(d, pb->drop_frames, &unused, "drop_frames")) ||
 	    (ret = get_string(d, pb->keep_frames, &unused, "keep_frames")) ||
 	    (ret = get_string(d, pb->default_sample_type, &unused, "default_sample_type")))
-		return ret;
+		goto out;
 	for (size_t i = 0; i < pb->n_comment; i++)
 		if ((ret = get_string(d, pb->comment[i], &unused, "comment")))
-			return ret;
+			goto out;
 	p->period = pb->period;
 	p->time_nanos = pb->time_nanos;
 	p->duration_nanos = pb->duration_nanos;
 
 	/* cmd/internal/pgo/pprof.go FromPProf: the first of these two wins. */
-	p->value_index = -1;
-	p->count_index = -1;
 	for (uint32_t i = 0; i < p->nsample_types; i++) {
 		const struct pgd_value_type *t = &p->sample_types[i];
 		int is_count = !strcmp(t->type, "samples") && !strcmp(t->unit, "count");
@@ -410,7 +457,12 @@ static int copy_header(struct decoder *d)
 		p->value_type = p->sample_types[p->value_index].type;
 		p->value_unit = p->sample_types[p->value_index].unit;
 	}
-	return 0;
+	ret = 0;
+out:
+	if (pb)
+		perftools__profiles__profile__free_unpacked(pb, NULL);
+	free(hdr);
+	return ret;
 }
 
 static const char *guess_kind(const struct pgd_profile *p)
@@ -451,250 +503,288 @@ static int no_usable_type(struct decoder *d)
 			   p->nsample_types ? list : "none", guess_kind(p));
 }
 
-static int copy_mappings(struct decoder *d)
+static int add_id(struct decoder *d, struct idmap *m, const uint64_t *idp, uint32_t index,
+		  const char *what)
 {
-	const pb_profile *pb = d->pb;
-	struct pgd_profile *p = d->p;
 	int ret;
 
-	p->nmappings = (uint32_t)pb->n_mapping;
-	p->mappings = arena_calloc(&p->arena, pb->n_mapping + 1, sizeof(*p->mappings));
-	if (!p->mappings)
-		return pgd_err_nomem(d->err, p->path);
-	for (uint32_t i = 0; i < p->nmappings; i++)
-		p->mappings[i].id = pb->mapping[i]->id;
-	if (idmap_init(&d->mapping_ids, &p->mappings[0].id, sizeof(*p->mappings), p->nmappings))
-		return pgd_err_nomem(d->err, p->path);
-	for (uint32_t i = 0; i < p->nmappings; i++) {
-		const Perftools__Profiles__Mapping *m = pb->mapping[i];
-		struct pgd_mapping *pm = &p->mappings[i];
+	if (!*idp)
+		return pgd_err_set(d->err, PGD_EINPUT, d->p->path,
+				   "malformed pprof profile: %s with reserved id 0", what);
+	ret = idmap_add(m, idp, index);
+	if (ret < 0)
+		return pgd_err_nomem(d->err, d->p->path);
+	if (ret)
+		return pgd_err_set(d->err, PGD_EINPUT, d->p->path,
+				   "malformed pprof profile: several %ss with id %" PRIu64, what, *idp);
+	return 0;
+}
 
+static int copy_mappings(struct decoder *d)
+{
+	struct pgd_profile *p = d->p;
+	struct wire_field f;
+	size_t pos = 0;
+	int ret;
+
+	p->mappings = arena_calloc(&p->arena, d->count[F_MAPPING] + 1, sizeof(*p->mappings));
+	if (!p->mappings || idmap_init(&d->mapping_ids, d->count[F_MAPPING]))
+		return pgd_err_nomem(d->err, p->path);
+	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
+		Perftools__Profiles__Mapping *m;
+		struct pgd_mapping *pm = &p->mappings[p->nmappings];
+
+		if (f.number != F_MAPPING)
+			continue;
+		m = perftools__profiles__mapping__unpack(NULL, f.len, f.data);
+		if (!m)
+			return bad_message(d, "mapping", &f);
 		pm->id = m->id;
 		pm->memory_start = m->memory_start;
 		pm->memory_limit = m->memory_limit;
 		pm->file_offset = m->file_offset;
-		if ((ret = get_string(d, m->filename, &pm->filename, "mapping filename")) ||
-		    (ret = get_string(d, m->build_id, &pm->build_id, "mapping build id")))
+		if (!(ret = get_string(d, m->filename, &pm->filename, "mapping filename")))
+			ret = get_string(d, m->build_id, &pm->build_id, "mapping build id");
+		perftools__profiles__mapping__free_unpacked(m, NULL);
+		if (ret || (ret = add_id(d, &d->mapping_ids, &pm->id, p->nmappings, "mapping")))
 			return ret;
-		if (!m->id)
-			return pgd_err_set(d->err, PGD_EINPUT, p->path,
-					   "malformed pprof profile: mapping with reserved id 0");
-		ret = idmap_add(&d->mapping_ids, &pm->id, i);
-		if (ret < 0)
-			return pgd_err_nomem(d->err, p->path);
-		if (ret)
-			return pgd_err_set(d->err, PGD_EINPUT, p->path,
-					   "malformed pprof profile: several mappings with id %" PRIu64, m->id);
+		p->nmappings++;
 	}
-	return 0;
+	return ret;
 }
 
 static int copy_functions(struct decoder *d)
 {
-	const pb_profile *pb = d->pb;
 	struct pgd_profile *p = d->p;
+	struct wire_field f;
 	const char *unused;
+	size_t pos = 0;
 	int ret;
 
-	p->nfunctions = (uint32_t)pb->n_function;
-	p->functions = arena_calloc(&p->arena, pb->n_function + 1, sizeof(*p->functions));
-	if (!p->functions)
+	p->functions = arena_calloc(&p->arena, d->count[F_FUNCTION] + 1, sizeof(*p->functions));
+	if (!p->functions || idmap_init(&d->function_ids, d->count[F_FUNCTION]))
 		return pgd_err_nomem(d->err, p->path);
-	for (uint32_t i = 0; i < p->nfunctions; i++)
-		p->functions[i].id = pb->function[i]->id;
-	if (idmap_init(&d->function_ids, &p->functions[0].id, sizeof(*p->functions), p->nfunctions))
-		return pgd_err_nomem(d->err, p->path);
-	for (uint32_t i = 0; i < p->nfunctions; i++) {
-		const Perftools__Profiles__Function *f = pb->function[i];
-		struct pgd_function *pf = &p->functions[i];
+	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
+		Perftools__Profiles__Function *fn;
+		struct pgd_function *pf = &p->functions[p->nfunctions];
 
-		if ((ret = get_string(d, f->name, &pf->name, "function name")) ||
-		    (ret = get_string(d, f->system_name, &unused, "function system name")) ||
-		    (ret = get_string(d, f->filename, &pf->filename, "function filename")))
+		if (f.number != F_FUNCTION)
+			continue;
+		fn = perftools__profiles__function__unpack(NULL, f.len, f.data);
+		if (!fn)
+			return bad_message(d, "function", &f);
+		pf->id = fn->id;
+		pf->start_line = fn->start_line;
+		if (!(ret = get_string(d, fn->name, &pf->name, "function name")) &&
+		    !(ret = get_string(d, fn->system_name, &unused, "function system name")))
+			ret = get_string(d, fn->filename, &pf->filename, "function filename");
+		perftools__profiles__function__free_unpacked(fn, NULL);
+		if (ret || (ret = add_id(d, &d->function_ids, &pf->id, p->nfunctions, "function")))
 			return ret;
-		pf->start_line = f->start_line;
-		if (!f->id)
-			return pgd_err_set(d->err, PGD_EINPUT, p->path,
-					   "malformed pprof profile: function with reserved id 0");
-		ret = idmap_add(&d->function_ids, &pf->id, i);
-		if (ret < 0)
-			return pgd_err_nomem(d->err, p->path);
-		if (ret)
-			return pgd_err_set(d->err, PGD_EINPUT, p->path,
-					   "malformed pprof profile: several functions with id %" PRIu64, f->id);
+		p->nfunctions++;
 	}
-	return 0;
+	return ret;
 }
 
-/* internal/profile/graph.go nodeInfo + NodeMap.FindOrInsertNode. */
+/*
+ * internal/profile/graph.go nodeInfo + NodeMap.FindOrInsertNode. Each new
+ * node is its own arena allocation so the hashed key never moves; the
+ * contiguous p->nodes array is built once all locations are read.
+ */
 static int node_for(struct decoder *d, uint64_t address, uint32_t function, int64_t lineno,
 		    uint32_t *out)
 {
 	struct pgd_profile *p = d->p;
-	struct pgd_node *n = &p->nodes[p->nnodes];
+	struct pgd_node key;
 	struct hashmap_entry *e;
 	int inserted;
 
-	/* Zero the padding-free key first: it is hashed as bytes. */
-	memset(n, 0, sizeof(*n));
-	n->address = address;
+	/* Hashed as bytes: four 8-byte fields, no padding. */
+	memset(&key, 0, sizeof(key));
+	key.address = address;
 	if (function == NONE) {
 		/* The interned "" so a nameless function and no function compare as Go's do. */
-		n->name = d->strs[0];
+		key.name = d->strs[0];
 	} else {
-		n->name = p->functions[function].name;
-		n->start_line = p->functions[function].start_line;
-		n->lineno = lineno;
+		key.name = p->functions[function].name;
+		key.start_line = p->functions[function].start_line;
+		key.lineno = lineno;
 	}
-	e = hashmap_upsert(&d->nodes, n, sizeof(*n), &inserted);
+	e = hashmap_upsert(&d->nodes, &key, sizeof(key), &inserted);
 	if (!e)
 		return pgd_err_nomem(d->err, p->path);
-	if (inserted)
+	if (inserted) {
+		struct pgd_node *n = arena_alloc(&p->arena, sizeof(*n));
+
+		if (!n) {
+			/* Take back the slot that points at the stack key. */
+			e->key = NULL;
+			d->nodes.count--;
+			return pgd_err_nomem(d->err, p->path);
+		}
+		*n = key;
+		e->key = n;
 		e->val.u64 = p->nnodes++;
+	}
 	*out = (uint32_t)e->val.u64;
+	return 0;
+}
+
+static int copy_location(struct decoder *d, const Perftools__Profiles__Location *l,
+			 struct pgd_location *pl)
+{
+	struct pgd_profile *p = d->p;
+	int ret;
+
+	pl->id = l->id;
+	pl->address = l->address;
+	/* postDecode leaves an unknown mapping id as no mapping. */
+	pl->mapping = l->mapping_id ? idmap_get(&d->mapping_ids, l->mapping_id) : NONE;
+	d->nlines += l->n_line;
+	if ((ret = check_count(p, "location lines", d->nlines, &p->limits, d->err)))
+		return ret;
+	pl->nlines = (uint32_t)l->n_line;
+	pl->lines = arena_calloc(&p->arena, l->n_line + 1, sizeof(*pl->lines));
+	pl->nodes = arena_calloc(&p->arena, l->n_line + 1, sizeof(*pl->nodes));
+	if (!pl->lines || !pl->nodes)
+		return pgd_err_nomem(d->err, p->path);
+	for (uint32_t k = 0; k < pl->nlines; k++) {
+		const Perftools__Profiles__Line *ln = l->line[k];
+
+		pl->lines[k].function = NONE;
+		pl->lines[k].line = ln->line;
+		if (ln->function_id) {
+			pl->lines[k].function = idmap_get(&d->function_ids, ln->function_id);
+			if (pl->lines[k].function == NONE)
+				return pgd_err_set(d->err, PGD_EINPUT, p->path,
+						   "malformed pprof profile: location %" PRIu64
+						   " names unknown function id %" PRIu64,
+						   l->id, ln->function_id);
+		}
+		if ((ret = node_for(d, pl->address, pl->lines[k].function, ln->line, &pl->nodes[k])))
+			return ret;
+	}
+	/* CreateNodes gives a location without lines one node of an empty Line. */
+	if (!pl->nlines)
+		return node_for(d, pl->address, NONE, 0, &pl->nodes[0]);
 	return 0;
 }
 
 static int copy_locations(struct decoder *d)
 {
-	const pb_profile *pb = d->pb;
 	struct pgd_profile *p = d->p;
-	uint64_t nlines = 0, nslots = 0;
+	struct hashmap_entry *e;
+	struct wire_field f;
+	size_t pos = 0;
 	int ret;
 
-	for (size_t i = 0; i < pb->n_location; i++) {
-		nlines += pb->location[i]->n_line;
-		nslots += pb->location[i]->n_line ? pb->location[i]->n_line : 1;
-	}
-	if ((ret = check_count(p, "location lines", nlines, &p->limits, d->err)) ||
-	    (ret = check_count(p, "graph nodes", nslots, &p->limits, d->err)))
-		return ret;
-
-	p->nlocations = (uint32_t)pb->n_location;
-	p->locations = arena_calloc(&p->arena, pb->n_location + 1, sizeof(*p->locations));
-	struct pgd_line *lines = arena_calloc(&p->arena, nlines + 1, sizeof(*lines));
-	uint32_t *nodeidx = arena_calloc(&p->arena, nslots + 1, sizeof(*nodeidx));
-	/* Sized for the worst case so node keys never move while hashed. */
-	p->nodes = arena_calloc(&p->arena, nslots + 1, sizeof(*p->nodes));
-	if (!p->locations || !lines || !nodeidx || !p->nodes)
+	p->locations = arena_calloc(&p->arena, d->count[F_LOCATION] + 1, sizeof(*p->locations));
+	if (!p->locations || idmap_init(&d->location_ids, d->count[F_LOCATION]))
 		return pgd_err_nomem(d->err, p->path);
-	for (uint32_t i = 0; i < p->nlocations; i++)
-		p->locations[i].id = pb->location[i]->id;
-	if (idmap_init(&d->location_ids, &p->locations[0].id, sizeof(*p->locations), p->nlocations))
-		return pgd_err_nomem(d->err, p->path);
+	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
+		Perftools__Profiles__Location *l;
+		struct pgd_location *pl = &p->locations[p->nlocations];
 
-	for (uint32_t i = 0; i < p->nlocations; i++) {
-		const Perftools__Profiles__Location *l = pb->location[i];
-		struct pgd_location *pl = &p->locations[i];
-
-		if (!l->id)
-			return pgd_err_set(d->err, PGD_EINPUT, p->path,
-					   "malformed pprof profile: location with reserved id 0");
-		ret = idmap_add(&d->location_ids, &pl->id, i);
-		if (ret < 0)
-			return pgd_err_nomem(d->err, p->path);
-		if (ret)
-			return pgd_err_set(d->err, PGD_EINPUT, p->path,
-					   "malformed pprof profile: several locations with id %" PRIu64, l->id);
-		pl->address = l->address;
-		/* postDecode leaves an unknown mapping id as no mapping. */
-		pl->mapping = l->mapping_id ? idmap_get(&d->mapping_ids, l->mapping_id) : NONE;
-		pl->nlines = (uint32_t)l->n_line;
-		pl->lines = lines;
-		pl->nodes = nodeidx;
-		lines += l->n_line;
-		nodeidx += l->n_line ? l->n_line : 1;
-		for (uint32_t k = 0; k < pl->nlines; k++) {
-			const Perftools__Profiles__Line *ln = l->line[k];
-
-			pl->lines[k].function = NONE;
-			pl->lines[k].line = ln->line;
-			if (ln->function_id) {
-				pl->lines[k].function = idmap_get(&d->function_ids, ln->function_id);
-				if (pl->lines[k].function == NONE)
-					return pgd_err_set(d->err, PGD_EINPUT, p->path,
-							   "malformed pprof profile: location %" PRIu64
-							   " names unknown function id %" PRIu64,
-							   l->id, ln->function_id);
-			}
-			if ((ret = node_for(d, pl->address, pl->lines[k].function, ln->line,
-					    &pl->nodes[k])))
-				return ret;
-		}
-		if (!pl->nlines && (ret = node_for(d, pl->address, NONE, 0, &pl->nodes[0])))
+		if (f.number != F_LOCATION)
+			continue;
+		l = perftools__profiles__location__unpack(NULL, f.len, f.data);
+		if (!l)
+			return bad_message(d, "location", &f);
+		ret = copy_location(d, l, pl);
+		perftools__profiles__location__free_unpacked(l, NULL);
+		if (ret || (ret = add_id(d, &d->location_ids, &pl->id, p->nlocations, "location")))
 			return ret;
+		p->nlocations++;
+	}
+	if (ret)
+		return ret;
+	p->nodes = arena_calloc(&p->arena, (size_t)p->nnodes + 1, sizeof(*p->nodes));
+	if (!p->nodes)
+		return pgd_err_nomem(d->err, p->path);
+	for (size_t it = 0; hashmap_next(&d->nodes, &it, &e);)
+		p->nodes[e->val.u64] = *(const struct pgd_node *)e->key;
+	return 0;
+}
+
+static int copy_sample(struct decoder *d, const Perftools__Profiles__Sample *s,
+		       struct pgd_sample *ps)
+{
+	struct pgd_profile *p = d->p;
+	const char *unused;
+	int ret;
+
+	if (s->n_value != p->nsample_types)
+		return pgd_err_set(d->err, PGD_EINPUT, p->path,
+				   "malformed pprof profile: sample %" PRIu32 " has %zu values for %" PRIu32
+				   " sample types", p->nsamples, s->n_value, p->nsample_types);
+	for (size_t k = 0; k < s->n_label; k++) {
+		if ((ret = get_string(d, s->label[k]->key, &unused, "label key")) ||
+		    (s->label[k]->str && (ret = get_string(d, s->label[k]->str, &unused, "label value"))))
+			return ret;
+	}
+	d->nframes += s->n_location_id;
+	if ((ret = check_count(p, "sample frames", d->nframes, &p->limits, d->err)))
+		return ret;
+	ps->nlocations = (uint32_t)s->n_location_id;
+	ps->locations = arena_calloc(&p->arena, s->n_location_id + 1, sizeof(*ps->locations));
+	if (!ps->locations)
+		return pgd_err_nomem(d->err, p->path);
+	for (uint32_t k = 0; k < ps->nlocations; k++) {
+		ps->locations[k] = idmap_get(&d->location_ids, s->location_id[k]);
+		if (ps->locations[k] == NONE)
+			return pgd_err_set(d->err, PGD_EINPUT, p->path,
+					   "malformed pprof profile: sample %" PRIu32
+					   " names unknown location id %" PRIu64,
+					   p->nsamples, s->location_id[k]);
+	}
+	if (p->value_index >= 0) {
+		ps->value = s->value[p->value_index];
+		p->total_value += ps->value;
+		if (ps->value < 0)
+			p->has_negative = 1;
+	}
+	if (p->count_index >= 0) {
+		ps->count = s->value[p->count_index];
+		p->total_count += ps->count;
 	}
 	return 0;
 }
 
 static int copy_samples(struct decoder *d)
 {
-	const pb_profile *pb = d->pb;
 	struct pgd_profile *p = d->p;
-	uint64_t nlocs = 0;
-	const char *unused;
+	struct wire_field f;
+	size_t pos = 0;
 	int ret;
 
-	if (pb->n_sample && !pb->n_sample_type)
+	if (d->count[F_SAMPLE] && !p->nsample_types)
 		return pgd_err_set(d->err, PGD_EINPUT, p->path,
 				   "malformed pprof profile: samples but no sample type information");
-	for (size_t i = 0; i < pb->n_sample; i++)
-		nlocs += pb->sample[i]->n_location_id;
-	if ((ret = check_count(p, "sample frames", nlocs, &p->limits, d->err)))
-		return ret;
-	p->nsamples = (uint32_t)pb->n_sample;
-	p->samples = arena_calloc(&p->arena, pb->n_sample + 1, sizeof(*p->samples));
-	uint32_t *locs = arena_calloc(&p->arena, nlocs + 1, sizeof(*locs));
-	if (!p->samples || !locs)
+	p->samples = arena_calloc(&p->arena, d->count[F_SAMPLE] + 1, sizeof(*p->samples));
+	if (!p->samples)
 		return pgd_err_nomem(d->err, p->path);
+	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
+		Perftools__Profiles__Sample *s;
 
-	for (uint32_t i = 0; i < p->nsamples; i++) {
-		const Perftools__Profiles__Sample *s = pb->sample[i];
-		struct pgd_sample *ps = &p->samples[i];
-
-		if (s->n_value != pb->n_sample_type)
-			return pgd_err_set(d->err, PGD_EINPUT, p->path,
-					   "malformed pprof profile: sample %" PRIu32 " has %zu values for %zu sample types",
-					   i, s->n_value, pb->n_sample_type);
-		for (size_t k = 0; k < s->n_label; k++) {
-			if ((ret = get_string(d, s->label[k]->key, &unused, "label key")) ||
-			    (s->label[k]->str && (ret = get_string(d, s->label[k]->str, &unused, "label value"))))
-				return ret;
-		}
-		ps->nlocations = (uint32_t)s->n_location_id;
-		ps->locations = locs;
-		locs += s->n_location_id;
-		for (uint32_t k = 0; k < ps->nlocations; k++) {
-			ps->locations[k] = idmap_get(&d->location_ids, s->location_id[k]);
-			if (ps->locations[k] == NONE)
-				return pgd_err_set(d->err, PGD_EINPUT, p->path,
-						   "malformed pprof profile: sample %" PRIu32
-						   " names unknown location id %" PRIu64,
-						   i, s->location_id[k]);
-		}
-		if (p->value_index >= 0) {
-			ps->value = s->value[p->value_index];
-			p->total_value += ps->value;
-			if (ps->value < 0)
-				p->has_negative = 1;
-		}
-		if (p->count_index >= 0) {
-			ps->count = s->value[p->count_index];
-			p->total_count += ps->count;
-		}
+		if (f.number != F_SAMPLE)
+			continue;
+		s = perftools__profiles__sample__unpack(NULL, f.len, f.data);
+		if (!s)
+			return bad_message(d, "sample", &f);
+		ret = copy_sample(d, s, &p->samples[p->nsamples]);
+		perftools__profiles__sample__free_unpacked(s, NULL);
+		if (ret)
+			return ret;
+		p->nsamples++;
 	}
-	return 0;
+	return ret;
 }
 
 int pgd_pprof_decode(struct pgd_profile *p, const unsigned char *data, size_t len,
 		     const struct pgd_limits *limits, struct pgd_err *err)
 {
-	ProtobufCAllocator alloc = { scratch_alloc, scratch_free, NULL };
-	struct arena scratch = ARENA_INIT;
 	unsigned char *gunzipped = NULL;
-	pb_profile *pb = NULL;
 	struct decoder d;
-	struct prescan ps;
 	int ret;
 
 	memset(&d, 0, sizeof(d));
@@ -711,7 +801,7 @@ int pgd_pprof_decode(struct pgd_profile *p, const unsigned char *data, size_t le
 		if ((ret = gunzip(p, data, len, limits->max_decoded_bytes, &gunzipped, &glen, err)))
 			goto out;
 		if (!glen) {
-			/* Go calls this ErrNoData and accepts it as empty; it is the same silent failure as a 0-byte file. */
+			/* Go calls this ErrNoData and accepts it as empty: the same silent failure as a 0-byte file. */
 			ret = pgd_err_set(err, PGD_EINPUT, p->path,
 					  "gzip stream decompresses to 0 bytes: an empty profile");
 			goto out;
@@ -719,26 +809,17 @@ int pgd_pprof_decode(struct pgd_profile *p, const unsigned char *data, size_t le
 		data = gunzipped;
 		len = glen;
 	}
-	if ((ret = prescan(p, data, len, &ps, err)))
+	d.data = data;
+	d.len = len;
+	if ((ret = scan_top(&d)))
 		goto out;
-	if ((ret = check_count(p, "samples", ps.nsample, limits, err)) ||
-	    (ret = check_count(p, "locations", ps.nlocation, limits, err)) ||
-	    (ret = check_count(p, "functions", ps.nfunction, limits, err)) ||
-	    (ret = check_count(p, "mappings", ps.nmapping, limits, err)) ||
-	    (ret = check_count(p, "strings", ps.nstring, limits, err)))
+	if ((ret = check_count(p, "samples", d.count[F_SAMPLE], limits, err)) ||
+	    (ret = check_count(p, "locations", d.count[F_LOCATION], limits, err)) ||
+	    (ret = check_count(p, "functions", d.count[F_FUNCTION], limits, err)) ||
+	    (ret = check_count(p, "mappings", d.count[F_MAPPING], limits, err)) ||
+	    (ret = check_count(p, "strings", d.count[F_STRING], limits, err)))
 		goto out;
-
-	alloc.allocator_data = &scratch;
-	pb = perftools__profiles__profile__unpack(&alloc, len, data);
-	if (!pb) {
-		ret = pgd_err_set(err, PGD_EINPUT, p->path,
-				  "not a pprof profile: protobuf decoding of profile.proto failed");
-		goto out;
-	}
-	/* The wire bytes are no longer needed: lower the peak before copying. */
-	free(gunzipped);
-	gunzipped = NULL;
-	d.pb = pb;
+	/* Strings first: everything else refers to them; then in reference order. */
 	if ((ret = copy_strings(&d)) || (ret = copy_header(&d)) || (ret = copy_mappings(&d)) ||
 	    (ret = copy_functions(&d)) || (ret = copy_locations(&d)) || (ret = copy_samples(&d)))
 		goto out;
@@ -772,7 +853,6 @@ out:
 	idmap_free(&d.function_ids);
 	idmap_free(&d.location_ids);
 	free(gunzipped);
-	arena_release(&scratch);
 	return ret;
 }
 
