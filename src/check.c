@@ -299,10 +299,12 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 			if (!rs || fill_site(r, rs, s, 1))
 				goto nomem;
 			rs->base_weight_share = total ? (double)s->total[0] / (double)total : 0;
-			qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
+			if (rs->ncallees)
+				qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
 			per_kind[s->kind]++;
 		}
-		qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_weight);
+		if (r->nsites)
+			qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_weight);
 		rpt_fig_int(rpt_add_summary(r, "sites"), (int64_t)j.sites.nsites);
 		for (int k = PGD_SITE_INTERFACE; k <= PGD_SITE_MISSING_FUNCTION; k++) {
 			struct rpt_figure *f = rpt_add_summary(r, pgd_site_kind_name(k));
@@ -460,10 +462,12 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		rs->fresh_weight_share = totals[1] ? (double)s->total[1] / (double)totals[1] : 0;
 		rs->cost = d.cost;
 		/* Sorting callees moves them: take names first (above), then sort. */
-		qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
+		if (rs->ncallees)
+			qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
 	}
 	progress(&o, "judging sites", j.sites.nsites, j.sites.nsites);
-	qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_cost);
+	if (r->nsites)
+		qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_cost);
 	{
 		int64_t findings = 0;
 

@@ -26,6 +26,9 @@ int cli_write_report(struct cli_ctx *ctx, const struct pgd_report *r,
 	/* A person at a terminal reads text; a pipe or file gets the JSON contract. */
 	if (!format)
 		format = (!o->output && ctx->stdout_tty) ? "text" : "json";
+	/* The report replaces whatever progress line is still showing. */
+	if (ctx->stderr_tty)
+		fputs("\r\033[K", stderr);
 	wo.color = !o->output && ctx->stdout_tty && !ctx->no_color;
 	wo.source_root = o->source_root;
 	if (o->output)
