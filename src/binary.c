@@ -978,9 +978,12 @@ int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line
 			goto out;
 	}
 
-	qsort(c.calls, c.ncalls, sizeof(*c.calls), call_cmp);
-	qsort(c.guards, c.nguards, sizeof(*c.guards), guard_cmp);
-	qsort(inl, ninl, sizeof(*inl), str_cmp);
+	if (c.ncalls > 1)
+		qsort(c.calls, c.ncalls, sizeof(*c.calls), call_cmp);
+	if (c.nguards > 1)
+		qsort(c.guards, c.nguards, sizeof(*c.guards), guard_cmp);
+	if (ninl > 1)
+		qsort(inl, ninl, sizeof(*inl), str_cmp);
 	out->calls = arena_calloc(a, c.ncalls ? c.ncalls : 1, sizeof(*out->calls));
 	out->guards = arena_calloc(a, c.nguards ? c.nguards : 1, sizeof(*out->guards));
 	out->inlined = arena_calloc(a, ninl ? ninl : 1, sizeof(*out->inlined));

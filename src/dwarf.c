@@ -761,6 +761,11 @@ int pgd_dwarf_load_cu(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 
 	if (cu->loaded)
 		return 0;
+	/* a failed earlier attempt leaves partial arrays behind: start over */
+	cu->nsubs = cu->ninls = cu->nfiles = 0;
+	cu->subs = NULL;
+	cu->inls = NULL;
+	cu->files = NULL;
 	if (dwarf_offdie_b(im->dbg, cu->die_off, 1, &cudie, &derr) != DW_DLV_OK)
 		return dw_fail(d, derr, err, "reading a CU DIE");
 	if (dwarf_lowpc(cudie, &lo, &derr) == DW_DLV_OK)
@@ -810,6 +815,7 @@ int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 		return 0;
 	if ((ret = pgd_dwarf_load_cu(d, idx, err)))
 		return ret;
+	cu->nrows = 0;
 	if (dwarf_offdie_b(im->dbg, cu->die_off, 1, &cudie, &derr) != DW_DLV_OK)
 		return dw_fail(d, derr, err, "reading a CU DIE");
 	rc = dwarf_srclines_b(cudie, &ver, &tables, &ctx, &derr);
