@@ -27,6 +27,7 @@ enum em_status {
 	EM_OFFSET_DRIFT,        /* caller there, its line (decl_line + offset) holds no call */
 	EM_IGNORED,             /* runtime.asyncPreempt: the compiler ignores it too */
 	EM_UNCHECKED,           /* caller there but DWARF gives no decl line to place the offset */
+	EM_CALLEE_ELSEWHERE,    /* the line has calls, but none that can reach the callee */
 };
 
 struct doc_edge_map {
@@ -68,6 +69,8 @@ static char *fold_generics(struct arena *a, const char *name)
 
 struct name_index {
 	struct hashmap folded;      /* folded symbol names */
+	struct hashmap inlined;     /* names with inlined copies, built on first miss */
+	int inlined_built;
 };
 
 static int name_index_build(struct doc_ctx *c, struct pgd_binary *b, struct name_index *ni)
@@ -92,7 +95,13 @@ static int binary_has(struct doc_ctx *c, struct name_index *ni, const char *name
 	const struct pgd_bfunc *bf;
 	const char *folded;
 
+	char abi0[512];
+
 	if (pgd_binary_has_symbol(c->bin, name))
+		return 1;
+	/* Assembly functions are linked as "runtime.madvise.abi0"; profiles drop the suffix. */
+	if ((size_t)snprintf(abi0, sizeof(abi0), "%s.abi0", name) < sizeof(abi0) &&
+	    pgd_binary_has_symbol(c->bin, abi0))
 		return 1;
 	if (strchr(name, '[')) {
 		folded = fold_generics(&c->scratch, name);
@@ -106,12 +115,66 @@ static int binary_has(struct doc_ctx *c, struct name_index *ni, const char *name
 	bf = pgd_binary_func(c->bin, name, err);
 	if (!bf && err && err->code)
 		return err->code;
-	return bf != NULL;
+	if (bf)
+		return 1;
+	/*
+	 * A function inlined into every caller has no symbol and may have no
+	 * subprogram of its own that the lazy index resolves; its inlined
+	 * copies still name it.
+	 */
+	if (!ni->inlined_built) {
+		const struct pgd_inline_count *ic;
+		size_t n;
+		int ret = pgd_binary_inline_counts(c->bin, &ic, &n, err);
+
+		if (ret)
+			return ret;
+		for (size_t i = 0; i < n; i++) {
+			int ins;
+
+			if (!hashmap_upsert_str(&ni->inlined, ic[i].callee, &ins))
+				return pgd_err_nomem(err, pgd_binary__path(c->bin));
+		}
+		ni->inlined_built = 1;
+	}
+	return hashmap_find_str(&ni->inlined, name) != NULL;
 }
 
 static int is_ignored_callee(const char *name)
 {
 	return !strcmp(name, "runtime.asyncPreempt");
+}
+
+/*
+ * What the binary has at an edge's call line. No call at all (no call
+ * instruction, inlined callee or devirtualization guard) is offset drift;
+ * calls that cannot reach the callee (direct calls to other functions only)
+ * mean the line now holds some other call.
+ */
+static unsigned line_status(struct doc_ctx *c, const struct pgd_line_code *lc, const char *callee)
+{
+	const char *folded;
+
+	if (!lc->func)
+		return EM_UNCHECKED;
+	if (!lc->ncalls && !lc->ninlined && !lc->nguards)
+		return EM_OFFSET_DRIFT;
+	if (lc->nguards)
+		return EM_OK;
+	for (size_t i = 0; i < lc->ninlined; i++)
+		if (!strcmp(lc->inlined[i], callee))
+			return EM_OK;
+	folded = strchr(callee, '[') ? fold_generics(&c->scratch, callee) : callee;
+	for (size_t i = 0; i < lc->ncalls; i++) {
+		const struct pgd_call_insn *ci = &lc->calls[i];
+		const char *t = ci->target_name;
+
+		if (ci->kind == PGD_CALL_INDIRECT || !t)
+			return EM_OK;
+		if (!strcmp(t, callee) || (folded && strchr(t, '[') && !strcmp(folded, fold_generics(&c->scratch, t))))
+			return EM_OK;
+	}
+	return EM_CALLEE_ELSEWHERE;
 }
 
 struct line_key {
@@ -123,7 +186,7 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 {
 	const struct pgd_edges *e;
 	struct doc_edge_map *m;
-	struct name_index ni = { HASHMAP_INIT };
+	struct name_index ni = { HASHMAP_INIT, HASHMAP_INIT, 0 };
 	struct hashmap exists = HASHMAP_INIT;   /* name -> 1 present, 2 absent */
 	struct hashmap lines = HASHMAP_INIT;    /* (caller, offset) -> status + 1 */
 	struct arena calls = ARENA_INIT;        /* code_at_line results, dropped at the end */
@@ -181,41 +244,39 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 		}
 		if (ins) {
 			struct line_key *kept = arena_alloc(&c->scratch, sizeof(*kept));
+			struct pgd_line_code *lc = arena_calloc(&calls, 1, sizeof(*lc));
 			const struct pgd_bfunc *bf;
-			struct pgd_line_code lc;
-			unsigned st = EM_UNCHECKED;
-			int64_t line = 0;
 
-			if (!kept) {
+			if (!kept || !lc) {
 				ret = pgd_err_nomem(err, pgd_binary__path(c->bin));
 				goto out;
 			}
 			*kept = key;
 			he->key = kept;
+			he->val.ptr = lc;
 			pgd_err_clear(err);
 			bf = pgd_binary_func(c->bin, ed->caller, err);
 			if (!bf && err->code) {
 				ret = err->code;
 				goto out;
 			}
-			if (bf && bf->decl_line > 0) {
-				line = bf->decl_line + ed->offset;
-				memset(&lc, 0, sizeof(lc));
-				if ((ret = pgd_binary_code_at_line(c->bin, ed->caller, line, &calls, &lc, err)))
-					goto out;
-				/* An inlined callee or a devirtualization guard at the line is a call too. */
-				st = lc.func && !lc.ncalls && !lc.ninlined && !lc.nguards ? EM_OFFSET_DRIFT
-											: EM_OK;
-			}
-			he->val.u64 = (uint64_t)line << 8 | st;
+			if (bf && bf->decl_line > 0 &&
+			    (ret = pgd_binary_code_at_line(c->bin, ed->caller, bf->decl_line + ed->offset,
+							   &calls, lc, err)))
+				goto out;
 		}
-		m->status[i] = (unsigned char)(he->val.u64 & 0xff);
-		m->line[i] = (int64_t)(he->val.u64 >> 8);
+		{
+			const struct pgd_line_code *lc = he->val.ptr;
+
+			m->line[i] = lc->line;
+			m->status[i] = (unsigned char)line_status(c, lc, ed->callee);
+		}
 	}
 	c->emap = m;
 	ret = 0;
 out:
 	hashmap_free(&ni.folded);
+	hashmap_free(&ni.inlined);
 	hashmap_free(&exists);
 	hashmap_free(&lines);
 	arena_release(&calls);
@@ -458,15 +519,22 @@ int doc_toolchain_skew(struct doc_ctx *c, const struct doc_check *chk, struct pg
 
 		if (st == EM_IGNORED || st == EM_UNCHECKED)
 			continue;
-		/* The offset is the caller's: its package decides whose code drifted. */
+		/*
+		 * An edge that touches the Go distribution on either end is the
+		 * toolchain's: its std caller's lines moved, or its std callee was
+		 * renamed or inlined differently. The rest is the caller's.
+		 */
 		k = classify(ed->caller, module);
+		if (k != PKG_STD && classify(ed->callee, module) == PKG_STD)
+			k = PKG_STD;
 		w[k] += ed->weight;
 		if (st == EM_OK)
 			continue;
 		bad[k] += ed->weight;
 		if (k == PKG_STD &&
 		    wrow_add(c, &idx, &rows, &n, ed->caller, ed->offset, m->line[i],
-			     st == EM_OFFSET_DRIFT ? "offset-drift" : "missing", ed->weight)) {
+			     st == EM_OFFSET_DRIFT ? "offset-drift"
+			     : st == EM_CALLEE_ELSEWHERE ? "callee-elsewhere" : "missing", ed->weight)) {
 			ret = pgd_err_nomem(err, c->base->label);
 			goto out;
 		}

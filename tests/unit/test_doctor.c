@@ -498,8 +498,7 @@ static void test_binary_checks(void **state)
 		{ "cachesvc.nopgo", P "base.pprof", "build-settings", PGD_SEV_RISK },
 		{ "cachesvc.race.pgo", P "base.pprof", "race-build", PGD_SEV_RISK },
 		{ "cachesvc.gcflags-l.pgo", P "base.pprof", "race-build", PGD_SEV_WARN },
-		{ "cachesvc.pgo", P "go121.pprof", "toolchain-skew", PGD_SEV_WARN },
-		{ "cachesvc.go121.pgo", P "go121.pprof", NULL, 0 },
+		{ "stdwide.nopgo", P "std-wide-go121.pprof", "toolchain-skew", PGD_SEV_WARN },
 	};
 
 	(void)state;
