@@ -44,6 +44,8 @@ static void resolve_opts(const struct pgd_check_opts *in, struct pgd_check_opts 
 	o->limits = in->limits;
 	o->progress = in->progress;
 	o->progress_ctx = in->progress_ctx;
+	if (PGD_OPTS_HAS(in, struct pgd_check_opts, now_unix))
+		o->now_unix = in->now_unix;
 }
 
 static void progress(const struct pgd_check_opts *o, const char *stage, uint64_t done,
@@ -505,6 +507,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 
 		pgd_doctor_opts__init(&dopts);
 		dopts.check = o;
+		dopts.now_unix = o.now_unix;
 		ret = pgd_doctor_profile_checks(r, j.profiles, j.nprofiles, &dopts, err);
 		if (ret)
 			goto out;

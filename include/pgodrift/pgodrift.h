@@ -150,6 +150,7 @@ struct pgd_check_opts {
 	struct pgd_limits limits;
 	pgd_progress_fn progress;
 	void *progress_ctx;
+	int64_t now_unix;            /* "now" for profile-age warnings; 0: time(NULL) */
 };
 
 PGD_API void pgd_check_opts__init(struct pgd_check_opts *o);

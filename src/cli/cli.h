@@ -87,6 +87,12 @@ int cli_fail(struct cli_ctx *ctx, const struct pgd_err *err);
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * "now" from SOURCE_DATE_EPOCH (the reproducible-builds convention), 0 when
+ * unset; CLI_EXIT_ERROR after a usage line when it is not a Unix time.
+ */
+int cli_now_unix(struct cli_ctx *ctx, const char *cmd, int64_t *out);
+
 /* Progress on stderr, only when it is a terminal. */
 void cli_progress(void *ctx, const char *stage, uint64_t done, uint64_t total);
 

@@ -176,6 +176,8 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	common_to_check_opts(&c, &co, ctx);
+	if ((ret = cli_now_unix(ctx, "check", &co.now_unix)))
+		goto out;
 	if (pgd_check__run(c.binary, base, fresh.v, fresh.n, &co, &report, &err)) {
 		ret = cli_fail(ctx, &err);
 		goto out;

@@ -110,20 +110,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	d.check.attribution = !strcmp(attribution, "stack") ? PGD_ATTR_STACK : PGD_ATTR_COMPILER;
 	d.check.progress = cli_progress;
 	d.check.progress_ctx = ctx;
-	{
-		const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-		if (sde && *sde) {
-			char *end;
-			long long v = strtoll(sde, &end, 10);
-
-			if (*end || v < 0) {
-				ret = cli_usage_error(ctx, "doctor", "SOURCE_DATE_EPOCH is not a Unix time: '%s'", sde);
-				goto out;
-			}
-			d.now_unix = v;
-		}
-	}
+	if ((ret = cli_now_unix(ctx, "doctor", &d.now_unix)))
+		goto out;
 	if (pgd_doctor__run(&d, &report, &err)) {
 		ret = cli_fail(ctx, &err);
 		goto out;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Writing reports (format choice, atomic --output), exit status, progress. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -57,4 +58,20 @@ void cli_progress(void *vctx, const char *stage, uint64_t done, uint64_t total)
 	if (total && done >= total)
 		fprintf(stderr, "\r\033[K");
 	fflush(stderr);
+}
+
+int cli_now_unix(struct cli_ctx *ctx, const char *cmd, int64_t *out)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	*out = 0;
+	if (!sde || !*sde)
+		return 0;
+	v = strtoll(sde, &end, 10);
+	if (*end || v < 0)
+		return cli_usage_error(ctx, cmd, "SOURCE_DATE_EPOCH is not a Unix time: '%s'", sde);
+	*out = v;
+	return 0;
 }

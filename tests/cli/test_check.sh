@@ -12,6 +12,9 @@ PGD="$BUILD/pgodrift"
 BIN="$BUILD/testdata/bin"
 P=testdata/profiles
 G=testdata/golden/cli
+# profile-age warnings compare with "now": pin it so goldens do not rot.
+SOURCE_DATE_EPOCH=1795000000
+export SOURCE_DATE_EPOCH
 pass=0
 fail=0
 tmp=$(mktemp -d)
