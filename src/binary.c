@@ -455,20 +455,23 @@ static const char *own_file(const struct pgd_dw_cu *cu, const struct pgd_pc_rang
 	return NULL;
 }
 
-/* Inlined subroutines directly inside an instance (through lexical blocks). */
+/*
+ * Inlined subroutines directly inside an instance (through lexical
+ * blocks). The walk stored them in DIE order, each followed by its own
+ * nested ones, so the direct children are found by skipping subtrees.
+ */
 static size_t direct_kids(const struct pgd_dw_cu *cu, long sub, long inl, const struct pgd_dw_inl **out,
 			  size_t max)
 {
+	uint32_t j = inl >= 0 ? (uint32_t)inl + 1 : cu->subs[sub].inl_begin;
+	uint32_t end = inl >= 0 ? cu->inls[inl].end : cu->subs[sub].inl_end;
 	size_t n = 0;
 
-	for (size_t i = 0; i < cu->ninls; i++) {
-		const struct pgd_dw_inl *in = &cu->inls[i];
-
-		if (in->sub == (uint32_t)sub && in->parent == inl) {
-			if (n < max)
-				out[n] = in;
-			n++;
-		}
+	while (j < end && j < cu->ninls) {
+		if (n < max)
+			out[n] = &cu->inls[j];
+		n++;
+		j = cu->inls[j].end > j ? cu->inls[j].end : j + 1;
 	}
 	return n;
 }
@@ -832,6 +835,21 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Line-table rows decoded before the line itself; Go loads the itab word and method right before the call. */
+#define WINDOW_ROWS 8
+
+struct window {
+	uint64_t lo, hi;
+	uint64_t range_lo;            /* start of the instance range it lies in */
+};
+
+static int window_cmp(const void *a, const void *b)
+{
+	const struct window *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
 struct instance {
 	size_t cu;
 	long sub, inl;                /* inl -1: the out-of-line body */
@@ -848,6 +866,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 	struct pgd_dw_cu *cu = &im->dw->cus[ins->cu];
 	const struct pgd_dw_inl **kids = NULL;
 	struct pgd_pc_range *sel = NULL;
+	struct window *win = NULL, *wp = NULL;
 	size_t nk = 0, nsel = 0, selcap = 0;
 	const char *file;
 	int ret;
@@ -878,12 +897,19 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 
 				selcap = selcap ? selcap * 2 : 8;
 				p = realloc(sel, selcap * sizeof(*sel));
-				if (!p) {
+				wp = p ? realloc(win, selcap * sizeof(*win)) : NULL;
+				if (p)
+					sel = p;
+				if (!wp) {
 					ret = pgd_err_nomem(err, b->path);
 					goto out;
 				}
-				sel = p;
+				win = wp;
 			}
+			win = wp;
+			win[nsel].lo = lo;
+			win[nsel].hi = hi;
+			win[nsel].range_lo = r->lo;
 			sel[nsel].lo = lo;
 			sel[nsel++].hi = hi;
 		}
@@ -897,13 +923,31 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 		c->nsel = nsel;
 		c->kids = kids;
 		c->nkids = nk;
-		/* The whole instance, so register tracking sees the loads before the line. */
-		for (size_t i = 0; i < ins->nranges; i++) {
-			const struct pgd_pc_range *r = &ins->ranges[i];
-			const uint8_t *code = pgd_elf_vaddr(&im->elf, r->lo, r->hi - r->lo);
+		/*
+		 * Decode windows, not whole bodies (some compiler functions are
+		 * hundreds of KB): each starts a few line-table rows before the
+		 * line, at an instruction boundary, so register tracking sees the
+		 * itab load that precedes a call.
+		 */
+		for (size_t i = 0; i < nsel; i++) {
+			size_t k = row_at(cu, win[i].lo);
 
+			k = k > WINDOW_ROWS ? k - WINDOW_ROWS : 0;
+			if (cu->rows[k].addr > win[i].lo)
+				k = row_at(cu, win[i].lo);
+			win[i].lo = cu->rows[k].addr > win[i].range_lo ? cu->rows[k].addr : win[i].range_lo;
+		}
+		qsort(win, nsel, sizeof(*win), window_cmp);
+		for (size_t i = 0; i < nsel;) {
+			uint64_t lo = win[i].lo, hi = win[i].hi;
+			const uint8_t *code;
+
+			/* merge overlapping windows so nothing is reported twice */
+			for (i++; i < nsel && win[i].lo <= hi; i++)
+				hi = win[i].hi > hi ? win[i].hi : hi;
+			code = pgd_elf_vaddr(&im->elf, lo, hi - lo);
 			if (code)
-				pgd_disasm_scan(im->dis, code, r->hi - r->lo, r->lo, on_insn, c);
+				pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
 		}
 		if (c->oom) {
 			ret = pgd_err_nomem(err, b->path);
@@ -929,6 +973,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 out:
 	free(kids);
 	free(sel);
+	free(win);
 	return ret;
 }
 

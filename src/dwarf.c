@@ -644,13 +644,21 @@ static int walk_children(struct walk *w, Dwarf_Die parent, long sub, long inl, i
 			break;
 		}
 		if (sub < 0 && tag == DW_TAG_subprogram) {
+			uint32_t first = (uint32_t)w->cu->ninls;
+
 			idx = add_sub(w, child);
 			ret = idx < 0 ? pgd_err_nomem(err, w->d->impl->path)
 				      : walk_children(w, child, idx, -1, depth + 1, err);
+			if (idx >= 0) {
+				w->cu->subs[idx].inl_begin = first;
+				w->cu->subs[idx].inl_end = (uint32_t)w->cu->ninls;
+			}
 		} else if (sub >= 0 && tag == DW_TAG_inlined_subroutine) {
 			idx = add_inl(w, child, (uint32_t)sub, (int32_t)inl);
 			ret = idx < 0 ? pgd_err_nomem(err, w->d->impl->path)
 				      : walk_children(w, child, sub, idx, depth + 1, err);
+			if (idx >= 0)
+				w->cu->inls[idx].end = (uint32_t)w->cu->ninls;
 		} else if (sub >= 0 && tag == DW_TAG_lexical_block) {
 			ret = walk_children(w, child, sub, inl, depth + 1, err);
 		}

@@ -42,6 +42,8 @@ struct pgd_dw_sub {
 	const char *decl_file;        /* interned; NULL when the DIE has none (Go: abstract and their copies) */
 	int64_t decl_line;
 	int abstract;                 /* DW_AT_inline: a pattern, no code of its own */
+	/* its inlined subroutines are cu->inls[inl_begin, inl_end) (DIE order) */
+	uint32_t inl_begin, inl_end;
 	uint32_t nranges;
 	struct pgd_pc_range *ranges;
 };
@@ -53,6 +55,7 @@ struct pgd_dw_inl {
 	int64_t call_line;
 	int32_t parent;               /* enclosing inl of this CU, -1 when directly in the subprogram */
 	uint32_t sub;                 /* containing subprogram (index into cu->subs) */
+	uint32_t end;                 /* one past its last nested inl: children follow it */
 	uint32_t nranges;
 	struct pgd_pc_range *ranges;
 };

@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The binary stage on the real fixtures, each fact checked against a tool
+ * that does not share our code: `go version -m` (the buildinfo goldens),
+ * readelf -n (the Go build ID note), the profiles' Function.start_line,
+ * and the Go sources the fixtures were built from (line numbers).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binary.h"
+#include "err.h"
+#include "profile.h"
+
+static const char *bindir(char *buf, size_t size)
+{
+	const char *b = getenv("PGD_BUILD");
+
+	snprintf(buf, size, "%s/testdata/bin", b && *b ? b : "build");
+	return buf;
+}
+
+static struct pgd_binary *open_fixture(const char *name)
+{
+	struct pgd_binary *b = NULL;
+	struct pgd_err err = { 0 };
+	char dir[512], path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", bindir(dir, sizeof(dir)), name);
+	if (pgd_binary__open(path, NULL, &b, &err))
+		fail_msg("%s: %s", path, err.msg);
+	return b;
+}
+
+/*
+ * Fixtures land from contrib/gen-testdata.sh in batches; a test whose
+ * committed input is not there yet says so (SKIPPED) instead of failing.
+ * Once the .gz is committed, a missing unpacked binary fails as usual.
+ */
+static int have_input(const char *rel)
+{
+	FILE *f = fopen(rel, "rb");
+
+	if (!f) {
+		print_message("  (input %s not committed yet)\n", rel);
+		return 0;
+	}
+	fclose(f);
+	return 1;
+}
+
+/* 1-based number of the line of path containing needle (the Go sources are the truth). */
+static int64_t source_line(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int64_t n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		if (strstr(line, needle)) {
+			fclose(f);
+			return n;
+		}
+	}
+	fclose(f);
+	fail_msg("%s: no line contains \"%s\"", path, needle);
+	return 0;
+}
+
+static int64_t serve_line(const char *needle)
+{
+	return source_line("testdata/src/cachesvc/serve.go", needle);
+}
+
+/* ---- build info ------------------------------------------------------------ */
+
+/* strconv.Unquote for what `go version -m` quotes (BuildInfo.String). */
+static void unquote(char *s)
+{
+	size_t n = strlen(s), o = 0;
+
+	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+		return;
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (s[i] == '\\' && i + 2 < n)
+			i++;
+		s[o++] = s[i];
+	}
+	s[o] = '\0';
+}
+
+static void check_golden(const char *golden, const char *name)
+{
+	FILE *f = fopen(golden, "r");
+	struct pgd_binary *b = open_fixture(name);
+	char line[8192];
+	size_t nsettings = 0;
+	int saw_version = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *nl = strchr(line, '\n'), *tab;
+
+		if (nl)
+			*nl = '\0';
+		if (line[0] != '\t') {
+			/* "NAME: go1.23.5" */
+			char *v = strstr(line, ": ");
+
+			assert_non_null(v);
+			assert_string_equal(pgd_binary__go_version(b), v + 2);
+			saw_version = 1;
+			continue;
+		}
+		if (!strncmp(line, "\tmod\t", 5)) {
+			tab = strchr(line + 5, '\t');
+			if (tab)
+				*tab = '\0';
+			assert_string_equal(pgd_binary__main_module(b), line + 5);
+		} else if (!strncmp(line, "\tbuild\t", 7)) {
+			char *kv = line + 7, *eq = strchr(kv, '=');
+			const char *got;
+
+			assert_non_null(eq);
+			*eq = '\0';
+			unquote(kv);
+			unquote(eq + 1);
+			got = pgd_binary__build_setting(b, kv);
+			if (!got || strcmp(got, eq + 1))
+				fail_msg("%s: build setting %s: got \"%s\", want \"%s\"", name, kv,
+					 got ? got : "(none)", eq + 1);
+			assert_string_equal(b->settings[nsettings].key, kv);
+			nsettings++;
+		}
+	}
+	fclose(f);
+	assert_true(saw_version);
+	assert_int_equal(b->nsettings, nsettings);
+	pgd_binary__close(b);
+}
+
+static void test_buildinfo_goldens(void **state)
+{
+	DIR *d = opendir("testdata/golden/buildinfo");
+	struct dirent *de;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char golden[1024], name[512];
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
+			continue;
+		snprintf(golden, sizeof(golden), "testdata/golden/buildinfo/%s", de->d_name);
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 4), de->d_name);
+		check_golden(golden, name);
+		n++;
+	}
+	closedir(d);
+	assert_true(n > 0);
+}
+
+/* The Go build ID as binutils' readelf -n prints the note's bytes. */
+static void readelf_buildid(const char *path, char *out, size_t size)
+{
+	char cmd[2048], line[4096];
+	FILE *p;
+	size_t o = 0;
+
+	snprintf(cmd, sizeof(cmd), "readelf -n '%s' 2>/dev/null", path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), p)) {
+		char *hex = strstr(line, "description data:");
+
+		if (!hex)
+			continue;
+		hex += strlen("description data:");
+		for (char *t = strtok(hex, " \n"); t && o + 1 < size; t = strtok(NULL, " \n"))
+			out[o++] = (char)strtol(t, NULL, 16);
+		out[o] = '\0';
+	}
+	pclose(p);
+}
+
+static void test_buildid_matches_readelf(void **state)
+{
+	const char *names[] = { "cachesvc.nopgo", "cachesvc.pgo" };
+	char dir[512], path[1024], want[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct pgd_binary *b = open_fixture(names[i]);
+
+		snprintf(path, sizeof(path), "%s/%s", bindir(dir, sizeof(dir)), names[i]);
+		readelf_buildid(path, want, sizeof(want));
+		assert_true(strlen(want) > 20); /* actionID/contentID... */
+		assert_non_null(pgd_binary__build_id(b));
+		assert_string_equal(pgd_binary__build_id(b), want);
+		assert_string_equal(pgd_binary__arch(b), "amd64");
+		pgd_binary__close(b);
+	}
+}
+
+/* ---- DWARF functions ---------------------------------------------------------- */
+
+/* decl_line is the start line PGO offsets count from: the profile says so too. */
+static void test_decl_line_matches_profile(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.nopgo");
+	struct pgd_profile *p = NULL;
+	struct pgd_err err = { 0 };
+	size_t checked = 0;
+	int saw_serve = 0;
+
+	(void)state;
+	if (pgd_profile__open("testdata/profiles/base.pprof", NULL, &p, &err))
+		fail_msg("base.pprof: %s", err.msg);
+	for (uint32_t i = 0; i < p->nfunctions; i++) {
+		const struct pgd_function *pf = &p->functions[i];
+		const struct pgd_bfunc *f;
+
+		if (strncmp(pf->name, "main.", 5) || !pf->start_line)
+			continue;
+		f = pgd_binary_func(b, pf->name, &err);
+		if (!f)
+			fail_msg("%s: in the profile, not in the binary", pf->name);
+		if (f->decl_line != pf->start_line)
+			fail_msg("%s: decl_line %lld, profile start_line %lld", pf->name,
+				 (long long)f->decl_line, (long long)pf->start_line);
+		assert_non_null(f->decl_file);
+		/* pprof and DWARF name the same file */
+		if (*pf->filename)
+			assert_string_equal(f->decl_file, pf->filename);
+		saw_serve |= !strcmp(pf->name, "main.serve");
+		checked++;
+	}
+	assert_true(saw_serve);
+	assert_true(checked >= 3);
+	pgd_profile__close(p);
+	pgd_binary__close(b);
+}
+
+static void test_lazy(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.pgo");
+	struct pgd_binary_stats st;
+	struct pgd_err err = { 0 };
+	const struct pgd_bfunc *f;
+	const struct pgd_symbol *s;
+
+	(void)state;
+	pgd_binary_stats(b, &st);
+	assert_true(st.cus_total > 10);
+	assert_int_equal(st.cus_loaded, 0);
+	f = pgd_binary_func(b, "main.serve", &err);
+	assert_non_null(f);
+	assert_int_equal(f->decl_line, serve_line("func serve(") );
+	assert_true(f->nranges >= 1);
+	/* the symbol table agrees on where the body starts */
+	s = pgd_binary_symbol_at(b, f->ranges[0].lo);
+	assert_non_null(s);
+	assert_string_equal(s->name, "main.serve");
+	assert_int_equal(s->addr, f->ranges[0].lo);
+	assert_true(pgd_binary_has_symbol(b, "main.serve"));
+	assert_false(pgd_binary_has_symbol(b, "main.noSuchFunction"));
+	pgd_binary_stats(b, &st);
+	assert_int_equal(st.cus_loaded, 1);
+	assert_true(st.cus_loaded < st.cus_total);
+	assert_int_equal(st.funcs_resolved, 1);
+	assert_int_equal(st.line_tables_decoded, 0);
+	pgd_binary__close(b);
+}
+
+static void test_itab_ifaces(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.pgo");
+	const char *ifs[8];
+	size_t n;
+	int found = 0;
+
+	(void)state;
+	n = pgd_binary_itab_ifaces(b, "*main.RedisCache", ifs, 8);
+	assert_true(n >= 1 && n <= 8);
+	for (size_t i = 0; i < n; i++)
+		found |= !strcmp(ifs[i], "main.Cache");
+	assert_true(found);
+	assert_int_equal(pgd_binary_itab_ifaces(b, "*main.NoSuchType", ifs, 8), 0);
+	pgd_binary__close(b);
+}
+
+/* ---- code at a line ------------------------------------------------------------- */
+
+struct code {
+	struct arena a;
+	struct pgd_line_code lc;
+};
+
+static void code_at(struct pgd_binary *b, const char *fn, int64_t line, struct code *c)
+{
+	struct pgd_err err = { 0 };
+
+	arena_init(&c->a, 0);
+	if (pgd_binary_code_at_line(b, fn, line, &c->a, &c->lc, &err))
+		fail_msg("%s:%lld: %s", fn, (long long)line, err.msg);
+	assert_int_equal(c->lc.line, line);
+}
+
+static size_t count_calls(const struct pgd_line_code *lc, enum pgd_call_kind kind, int64_t itab_offset)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < lc->ncalls; i++)
+		n += lc->calls[i].kind == kind && lc->calls[i].itab_offset == itab_offset;
+	return n;
+}
+
+static const struct pgd_guard *guard(const struct pgd_line_code *lc, const char *concrete)
+{
+	for (size_t i = 0; i < lc->nguards; i++)
+		if (!strcmp(lc->guards[i].concrete, concrete))
+			return &lc->guards[i];
+	return NULL;
+}
+
+static int has_inlined(const struct pgd_line_code *lc, const char *name)
+{
+	for (size_t i = 0; i < lc->ninlined; i++)
+		if (!strcmp(lc->inlined[i], name))
+			return 1;
+	return 0;
+}
+
+/* The hot Cache.Get site: the PGO build guards *RedisCache and keeps the fallback. */
+static void check_get_site(const char *fixture, int pgo)
+{
+	struct pgd_binary *b = open_fixture(fixture);
+	struct code c;
+	const struct pgd_guard *g;
+
+	code_at(b, "main.serve", serve_line("c.Get(key)"), &c);
+	assert_non_null(c.lc.func);
+	assert_int_equal(c.lc.ninstances, 1);
+	/* Cache's methods sorted: Get is fun[0], at itab+0x18 */
+	assert_int_equal(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18), 1);
+	g = guard(&c.lc, "*main.RedisCache");
+	if (pgo) {
+		assert_non_null(g);
+		assert_string_equal(g->iface, "main.Cache");
+		assert_string_equal(g->symbol, "go:itab.*main.RedisCache,main.Cache");
+		assert_true(has_inlined(&c.lc, "main.(*RedisCache).Get"));
+	} else {
+		assert_int_equal(c.lc.nguards, 0);
+		assert_int_equal(c.lc.ninlined, 0);
+	}
+	arena_release(&c.a);
+	pgd_binary__close(b);
+}
+
+static void test_get_site_pgo(void **state)
+{
+	(void)state;
+	check_get_site("cachesvc.pgo", 1);
+}
+
+static void test_get_site_nopgo(void **state)
+{
+	(void)state;
+	check_get_site("cachesvc.nopgo", 0);
+}
+
+static void test_get_site_arm64(void **state)
+{
+	struct pgd_binary *b;
+
+	(void)state;
+	if (!have_input("testdata/bin/cachesvc.arm64.pgo.gz"))
+		skip();
+	b = open_fixture("cachesvc.arm64.pgo");
+	assert_string_equal(pgd_binary__arch(b), "arm64");
+	assert_string_equal(pgd_binary__build_setting(b, "GOARCH"), "arm64");
+	pgd_binary__close(b);
+	check_get_site("cachesvc.arm64.pgo", 1);
+}
+
+/* Old-style .zdebug_* DWARF (contrib/make-zdebug-fixture.sh) reads like the original. */
+static void test_zdebug(void **state)
+{
+	struct pgd_binary *z = open_fixture("cachesvc.zdebug"), *o = open_fixture("cachesvc.nopgo");
+	struct pgd_err err = { 0 };
+	const struct pgd_bfunc *fz = pgd_binary_func(z, "main.serve", &err);
+	const struct pgd_bfunc *fo = pgd_binary_func(o, "main.serve", &err);
+
+	(void)state;
+	assert_non_null(fz);
+	assert_non_null(fo);
+	assert_int_equal(fz->decl_line, fo->decl_line);
+	assert_string_equal(fz->decl_file, fo->decl_file);
+	assert_int_equal(fz->nranges, 1);
+	pgd_binary__close(z);
+	pgd_binary__close(o);
+	check_get_site("cachesvc.zdebug", 0);
+}
+
+/* Func-value call h(x): a closure call (no itab slot); the PGO build compares the target. */
+static void test_func_value_site(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.pgo");
+	struct code c;
+	const struct pgd_guard *g;
+
+	(void)state;
+	code_at(b, "main.serve", serve_line("h(int(total"), &c);
+	assert_int_equal(count_calls(&c.lc, PGD_CALL_INDIRECT, -1), 1);
+	assert_int_equal(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18), 0);
+	g = guard(&c.lc, "main.fastHandler");
+	assert_non_null(g);
+	assert_null(g->iface);
+	assert_true(pgd_binary_has_symbol(b, g->symbol));
+	arena_release(&c.a);
+	pgd_binary__close(b);
+}
+
+/* m.Multiply(i, x) + s.Add(i, 7): two interface calls on one line, both first methods. */
+static void test_two_calls_one_line(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.nopgo"), *p = open_fixture("cachesvc.pgo");
+	int64_t line = serve_line("m.Multiply(i, x) + s.Add(i, 7)");
+	struct code c;
+
+	(void)state;
+	code_at(b, "main.serve", line, &c);
+	assert_int_equal(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18), 2);
+	assert_int_equal(c.lc.nguards, 0);
+	arena_release(&c.a);
+	code_at(p, "main.serve", line, &c);
+	assert_int_equal(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18), 2);
+	assert_non_null(guard(&c.lc, "main.Mult"));
+	assert_string_equal(guard(&c.lc, "main.Mult")->iface, "main.Multiplier");
+	assert_non_null(guard(&c.lc, "main.Add"));
+	assert_string_equal(guard(&c.lc, "main.Add")->iface, "main.Adder");
+	arena_release(&c.a);
+	pgd_binary__close(b);
+	pgd_binary__close(p);
+}
+
+static void test_no_call_line(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.pgo");
+	struct code c;
+
+	(void)state;
+	code_at(b, "main.serve", serve_line("total += uint64(len(v))"), &c);
+	assert_non_null(c.lc.func);
+	assert_int_equal(c.lc.ncalls, 0);
+	assert_int_equal(c.lc.nguards, 0);
+	arena_release(&c.a);
+	pgd_binary__close(b);
+}
+
+/* runBatch is inlined into runWorker: its one line is a direct call of serve. */
+static void test_direct_call_line(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.nopgo");
+	struct code c;
+
+	(void)state;
+	code_at(b, "main.runBatch", serve_line("return serve(w, batchSize)"), &c);
+	assert_non_null(c.lc.func);
+	assert_true(c.lc.ninstances >= 1);
+	assert_true(c.lc.ncalls >= 1);
+	assert_int_equal(count_calls(&c.lc, PGD_CALL_DIRECT, -1), c.lc.ncalls);
+	assert_non_null(c.lc.calls[0].target_name);
+	assert_string_equal(c.lc.calls[0].target_name, "main.serve");
+	assert_true(pgd_binary_has_symbol(b, "main.serve"));
+	assert_int_equal(c.lc.nguards, 0);
+	arena_release(&c.a);
+	pgd_binary__close(b);
+}
+
+/* lookup has no body of its own: its c.Get exists only in inlined copies. */
+static void test_inlined_only_helper(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.nopgo");
+	struct pgd_err err = { 0 };
+	int64_t line = source_line("testdata/src/cachesvc/caches.go", "v, _ := c.Get(k)");
+	const struct pgd_bfunc *f;
+	struct code c;
+
+	(void)state;
+	assert_false(pgd_binary_has_symbol(b, "main.lookup"));
+	f = pgd_binary_func(b, "main.lookup", &err);
+	assert_non_null(f);
+	assert_int_equal(f->nranges, 0);
+	assert_int_equal(f->decl_line, source_line("testdata/src/cachesvc/caches.go", "func lookup("));
+	code_at(b, "main.lookup", line, &c);
+	assert_true(c.lc.ninstances >= 1);
+	assert_true(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18) >= 1);
+	arena_release(&c.a);
+	/* and serve's line shows lookup inlined there */
+	code_at(b, "main.serve", serve_line("lookup(w.caches"), &c);
+	assert_true(has_inlined(&c.lc, "main.lookup"));
+	arena_release(&c.a);
+	pgd_binary__close(b);
+
+	/*
+	 * The compiler's own log (testdata/golden/pgodebug/cachesvc.pgo.jsonl)
+	 * says caches.go:99 was devirtualized to (*RedisCache).Get, yet the
+	 * copy inlined into serve (the only one shipped) has no guard:
+	 * `go tool objdump cachesvc.pgo | grep caches.go:99` shows only
+	 * MOVQ 0x18(DX), DX ... CALL DX. The binary is the truth.
+	 */
+	b = open_fixture("cachesvc.pgo");
+	code_at(b, "main.lookup", line, &c);
+	assert_true(c.lc.ninstances >= 1);
+	assert_true(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18) >= 1);
+	assert_int_equal(c.lc.nguards, 0);
+	arena_release(&c.a);
+	pgd_binary__close(b);
+}
+
+static void test_renamed_function_absent(void **state)
+{
+	struct pgd_binary *b;
+	struct pgd_err err = { 0 };
+	struct code c;
+
+	(void)state;
+	if (!have_input("testdata/bin/cachesvc.renamed.pgo.gz"))
+		skip();
+	b = open_fixture("cachesvc.renamed.pgo");
+	assert_null(pgd_binary_func(b, "main.serve", &err));
+	assert_int_equal(err.code, 0);
+	code_at(b, "main.serve", 16, &c);
+	assert_null(c.lc.func);
+	assert_int_equal(c.lc.ncalls, 0);
+	arena_release(&c.a);
+	assert_non_null(pgd_binary_func(b, "main.handleRequest", &err));
+	pgd_binary__close(b);
+}
+
+static void test_inline_counts(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.nopgo");
+	const struct pgd_inline_count *ic;
+	struct pgd_err err = { 0 };
+	size_t n, found = 0;
+
+	(void)state;
+	assert_int_equal(pgd_binary_inline_counts(b, &ic, &n, &err), 0);
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(ic[i].copies >= 1);
+		if (i)
+			assert_true(strcmp(ic[i - 1].container, ic[i].container) < 0 ||
+				    (!strcmp(ic[i - 1].container, ic[i].container) &&
+				     strcmp(ic[i - 1].callee, ic[i].callee) < 0));
+		if (!strcmp(ic[i].container, "main.serve") && !strcmp(ic[i].callee, "main.lookup"))
+			found = ic[i].copies;
+	}
+	/* serve calls lookup once in the source */
+	assert_int_equal(found, 1);
+	pgd_binary__close(b);
+}
+
+/* ---- errors --------------------------------------------------------------------- */
+
+static void expect_fail(const char *path, const char *word1, const char *word2)
+{
+	struct pgd_binary *b = (struct pgd_binary *)1;
+	struct pgd_err err = { 0 };
+	int ret = pgd_binary__open(path, NULL, &b, &err);
+
+	if (ret != PGD_EINPUT)
+		fail_msg("%s: got %d (%s), want PGD_EINPUT", path, ret, err.msg);
+	assert_null(b);
+	assert_int_equal(err.code, PGD_EINPUT);
+	assert_string_equal(err.file, path);
+	assert_null(strchr(err.msg, '\n'));
+	if (!strstr(err.msg, word1) || (word2 && !strstr(err.msg, word2)))
+		fail_msg("%s: message \"%s\" lacks \"%s\"/\"%s\"", path, err.msg, word1, word2 ? word2 : "");
+}
+
+/* The first n bytes of a good binary, written next to the unpacked fixtures. */
+static void write_prefix(const char *src, const char *dst, long n)
+{
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	char buf[4096];
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while (n > 0) {
+		size_t want = n < (long)sizeof(buf) ? (size_t)n : sizeof(buf);
+		size_t got = fread(buf, 1, want, in);
+
+		assert_int_equal(got, want);
+		assert_int_equal(fwrite(buf, 1, got, out), got);
+		n -= (long)got;
+	}
+	fclose(in);
+	fclose(out);
+}
+
+static void test_errors(void **state)
+{
+	char dir[512], path[1024], cut[1100];
+
+	(void)state;
+	expect_fail("testdata/no/such/binary", "cannot open", NULL);
+	expect_fail("testdata/src/cachesvc/main.go", "not an ELF file", NULL);
+	/* Cut inside the ELF header, then after it (the section table is at the end). */
+	snprintf(path, sizeof(path), "%s/cachesvc.nopgo", bindir(dir, sizeof(dir)));
+	snprintf(cut, sizeof(cut), "%s.cut", path);
+	write_prefix(path, cut, 40);
+	expect_fail(cut, "truncated ELF", NULL);
+	write_prefix(path, cut, 1 << 20);
+	expect_fail(cut, "truncated ELF", NULL);
+	remove(cut);
+	if (have_input("testdata/bad/notelf.bin"))
+		expect_fail("testdata/bad/notelf.bin", "not an ELF file", NULL);
+	if (have_input("testdata/bad/truncated.elf"))
+		expect_fail("testdata/bad/truncated.elf", "truncated ELF", NULL);
+	if (have_input("testdata/bin/cachesvc.nodwarf.gz")) {
+		snprintf(path, sizeof(path), "%s/cachesvc.nodwarf", bindir(dir, sizeof(dir)));
+		expect_fail(path, "no DWARF", "-w");
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buildinfo_goldens),
+		cmocka_unit_test(test_buildid_matches_readelf),
+		cmocka_unit_test(test_decl_line_matches_profile),
+		cmocka_unit_test(test_lazy),
+		cmocka_unit_test(test_itab_ifaces),
+		cmocka_unit_test(test_get_site_pgo),
+		cmocka_unit_test(test_get_site_nopgo),
+		cmocka_unit_test(test_get_site_arm64),
+		cmocka_unit_test(test_zdebug),
+		cmocka_unit_test(test_func_value_site),
+		cmocka_unit_test(test_two_calls_one_line),
+		cmocka_unit_test(test_no_call_line),
+		cmocka_unit_test(test_direct_call_line),
+		cmocka_unit_test(test_inlined_only_helper),
+		cmocka_unit_test(test_renamed_function_absent),
+		cmocka_unit_test(test_inline_counts),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
