@@ -661,6 +661,18 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 			}
 		}
 	}
+	if (!f->pub.decl_line && f->pub.nranges) {
+		/*
+		 * Go before 1.20 wrote no DW_AT_decl_line on subprograms; the
+		 * prologue's row carries the line of the func keyword instead.
+		 */
+		const struct pgd_dw_cu *c = &dw->cus[cu];
+
+		if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
+			goto fail;
+		if (c->nrows && c->rows[row_at(c, f->pub.ranges[0].lo)].file != PGD_DW_END)
+			f->pub.decl_line = c->rows[row_at(c, f->pub.ranges[0].lo)].line;
+	}
 	he = hashmap_find(&im->funcs, key, strlen(key));
 	he->val.ptr = f;
 	im->funcs_resolved++;
