@@ -334,8 +334,13 @@ static int dw_fail(struct pgd_dwarf *d, Dwarf_Error derr, struct pgd_err *err, c
 			*err = im->load_err;
 		code = im->load_err.code;
 	} else {
-		code = pgd_err_set(err, PGD_EINPUT, im->path, "DWARF: %s: %s", what,
-				   derr ? dwarf_errmsg(derr) : "libdwarf error");
+		const char *m = derr ? dwarf_errmsg(derr) : "libdwarf error";
+		size_t n = strlen(m);
+
+		/* libdwarf's messages end in " ." or "."; ours carry no final period */
+		while (n && (m[n - 1] == '.' || m[n - 1] == ' '))
+			n--;
+		code = pgd_err_set(err, PGD_EINPUT, im->path, "DWARF: %s: %.*s", what, (int)n, m);
 	}
 	if (derr)
 		dwarf_dealloc_error(im->dbg, derr);
