@@ -8,7 +8,15 @@
  * indexes out of range and unknown Line.function_id, and CheckValid
  * (profile.go) rejects value counts that differ from the sample types, id 0
  * and duplicate ids. Go does not check Sample.location_id (a dangling one
- * makes NewGraph dereference nil); we reject it.
+ * makes NewGraph dereference nil); we reject it. Two more refusals where
+ * Go accepts an empty profile: a gzip stream that inflates to nothing (Go's
+ * ErrNoData) and a string table that does not start with "" (every pprof
+ * writer puts it first; random bytes often decode as protobuf without it).
+ *
+ * Memory: elements are unpacked one at a time with protobuf-c's default
+ * allocator and freed right after the copy (see "the top level" below), so
+ * protobuf-c never holds more than one Sample or Location; an arena-backed
+ * allocator would have kept the whole unpacked tree alive beside the copy.
  */
 #include <inttypes.h>
 #include <stdlib.h>
