@@ -23,7 +23,8 @@
 #          kernel samples at most CONFIG_HZ (250 here) times per CPU-second
 #          whatever -rate says, so 126 CPU-s gives ~31 000 samples.
 #
-# Run time: about 12-14 minutes on a 2-CPU machine, dominated by the CPU
+# Run time: about 12 minutes on an idle 2-CPU machine (16 when shared with
+# other work), ~2 minutes with KEEP_PROFILES=1; dominated by the CPU
 # captures (the clean ones need ~2 CPU-minutes each to reach 30 000
 # samples; see CLEAN_CPU). Captures run two at a time. Durations are CPU
 # budgets (cachesvc -cpu-seconds), so sample counts do not depend on how
@@ -37,7 +38,7 @@
 # their DWARF carries absolute paths under this checkout.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=${PGODRIFT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 TD=$ROOT/testdata
 SRC=$TD/src
 STAGE=${STAGE:-all}
@@ -302,6 +303,26 @@ for n in $ALL_PROFILES; do
 done
 for f in empty html truncated notpprof; do preprofile "bad-$f" "bad/$f.pprof"; done
 fi # STAGE
+
+# ------------------------------------------------------------------ verify
+log "verifying"
+fail=0
+if [ "$STAGE" = all ]; then
+    want="bad-html bad-notpprof bad-truncated heap"
+    [ $have119 = 1 ] && want="bad-html bad-notpprof bad-truncated go119 heap"
+    got=$(cd "$TD/golden/preprofile" && ls -- *.err 2>/dev/null | sed 's/\.err$//' | LC_ALL=C sort | xargs)
+    [ "$got" = "$want" ] || { log "FAIL: preprofile rejected [$got], expected [$want]"; fail=1; }
+fi
+grep -q '"Pos":"[^"]*/cachesvc/serve.go:16:17","Caller":"main.serve","Direct":false,"Interface":true,.*"Devirtualized":"main.(\*RedisCache).Get"' \
+    "$TD/golden/pgodebug/cachesvc.pgo.jsonl" \
+    || { log "FAIL: serve Get site not devirtualized to (*RedisCache).Get"; fail=1; }
+"$GO" tool objdump -s '^main.serve$' "$B/cachesvc.pgo" >"$W/serve.pgo.s"
+"$GO" tool objdump -s '^main.serve$' "$B/cachesvc.nopgo" >"$W/serve.nopgo.s"
+guard=$(grep 'LEAQ go:itab.\*main.RedisCache,main.Cache(SB)' "$W/serve.pgo.s" || true)
+[ -n "$guard" ] && log "guard in cachesvc.pgo main.serve: $(echo "$guard" | awk '{$3=""; print}' | tr -s ' \t' ' ')" \
+    || { log "FAIL: no RedisCache itab guard in cachesvc.pgo main.serve"; fail=1; }
+! grep -q 'itab' "$W/serve.nopgo.s" || { log "FAIL: itab reference in cachesvc.nopgo main.serve"; fail=1; }
+[ $fail = 0 ] || die "verification failed"
 
 # -------------------------------------------------------------- manifest
 # MANIFEST lists what this run generated (STAGE=core: only the core files).
