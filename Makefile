@@ -42,9 +42,9 @@ LIBA      := $(BUILD)/libpgodrift.a
 LIBSO     := $(BUILD)/libpgodrift.so
 CLI       := $(BUILD)/pgodrift
 
-# Committed fixture binaries are gzip'd; tests read them unpacked here.
-FIXTURE_GZ   := $(wildcard testdata/bin/*.gz)
-FIXTURE_BINS := $(FIXTURE_GZ:testdata/bin/%.gz=$(BUILD)/testdata/bin/%)
+# Committed fixture binaries are xz archives; tests read them unpacked here.
+FIXTURE_XZ    := $(sort $(wildcard testdata/bin/*.tar.xz))
+FIXTURE_STAMP := $(BUILD)/testdata/bin/.unpacked
 
 .PHONY: all deps demo check check-asan test test-asan unit cli-tests bench install uninstall clean fixtures
 .DELETE_ON_ERROR:
@@ -83,11 +83,13 @@ $(CLI): $(CLI_OBJS) $(LIBA)
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lcmocka
 
-$(BUILD)/testdata/bin/%: testdata/bin/%.gz
+$(FIXTURE_STAMP): $(FIXTURE_XZ) contrib/make-zdebug-fixture.sh
 	@mkdir -p $(@D)
-	gzip -dc $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+	@for a in $(FIXTURE_XZ); do echo "unpacking $$a"; xz -dc $$a | tar -x -C $(@D) || exit 1; done
+	sh contrib/make-zdebug-fixture.sh $(@D)/cachesvc.nopgo $(@D)/cachesvc.zdebug
+	@touch $@
 
-fixtures: $(FIXTURE_BINS)
+fixtures: $(FIXTURE_STAMP)
 
 unit: $(UNIT_BINS) fixtures
 

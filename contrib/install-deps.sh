@@ -14,7 +14,7 @@ set -eu
 # tests; binutils (readelf/objcopy) and gzip are used by tests; nodejs/npm run
 # the SARIF validator (@microsoft/sarif-multitool) in the test suite.
 PKGS="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-libdwarf-dev libelf-dev libcapstone-dev libcjson-dev libcmocka-dev binutils gzip time curl jq nodejs npm"
+libdwarf-dev libelf-dev libcapstone-dev libcjson-dev libcmocka-dev binutils gzip xz-utils time curl jq nodejs npm"
 
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS

@@ -1,25 +1,23 @@
 #!/bin/sh
-# Makes testdata/bin/cachesvc.zdebug.gz: cachesvc.nopgo with its DWARF
-# recompressed GNU-style (.zdebug_* sections, "ZLIB" + 8-byte size), the
-# layout Go linkers before 1.12 wrote. Go's current linker and toolchain
-# cannot produce it any more, so it is made with binutils' objcopy.
+# Derives the .zdebug fixture: cachesvc.nopgo with its DWARF recompressed
+# GNU-style (.zdebug_* sections, "ZLIB" + 8-byte size), the layout Go linkers
+# before 1.12 wrote. Go's current toolchain cannot produce it any more, so
+# `make fixtures` makes it with binutils' objcopy from the committed binary.
 #
-#   sh contrib/make-zdebug-fixture.sh     (from the repository root)
+#   sh contrib/make-zdebug-fixture.sh IN OUT
 set -eu
-src=testdata/bin/cachesvc.nopgo.gz
-out=testdata/bin/cachesvc.zdebug.gz
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-gzip -dc "$src" > "$work/in"
-objcopy --compress-debug-sections=zlib-gnu "$work/in" "$work/out"
+in=$1
+out=$2
+objcopy --compress-debug-sections=zlib-gnu "$in" "$out.tmp"
 # Keep the fixture honest: every DWARF section must now be a .zdebug one.
-if readelf -S -W "$work/out" | grep -q ' \.debug_\(info\|line\|abbrev\)'; then
+if readelf -S -W "$out.tmp" | grep -q ' \.debug_\(info\|line\|abbrev\)'; then
 	echo "make-zdebug-fixture: objcopy left plain .debug_ sections" >&2
+	rm -f "$out.tmp"
 	exit 1
 fi
-readelf -S -W "$work/out" | grep -q ' \.zdebug_info' || {
+readelf -S -W "$out.tmp" | grep -q ' \.zdebug_info' || {
 	echo "make-zdebug-fixture: no .zdebug_info produced" >&2
+	rm -f "$out.tmp"
 	exit 1
 }
-gzip -9n < "$work/out" > "$out.tmp" && mv "$out.tmp" "$out"
-echo "wrote $out"
+mv "$out.tmp" "$out"

@@ -42,23 +42,6 @@ static struct pgd_binary *open_fixture(const char *name)
 	return b;
 }
 
-/*
- * Fixtures land from contrib/gen-testdata.sh in batches; a test whose
- * committed input is not there yet says so (SKIPPED) instead of failing.
- * Once the .gz is committed, a missing unpacked binary fails as usual.
- */
-static int have_input(const char *rel)
-{
-	FILE *f = fopen(rel, "rb");
-
-	if (!f) {
-		print_message("  (input %s not committed yet)\n", rel);
-		return 0;
-	}
-	fclose(f);
-	return 1;
-}
-
 /* 1-based number of the line of path containing needle (the Go sources are the truth). */
 static int64_t source_line(const char *path, const char *needle)
 {
@@ -434,8 +417,6 @@ static void test_get_site_arm64(void **state)
 	struct pgd_binary *b;
 
 	(void)state;
-	if (!have_input("testdata/bin/cachesvc.arm64.pgo.gz"))
-		skip();
 	b = open_fixture("cachesvc.arm64.pgo");
 	assert_string_equal(pgd_binary__arch(b), "arm64");
 	assert_string_equal(pgd_binary__build_setting(b, "GOARCH"), "arm64");
@@ -586,8 +567,6 @@ static void test_renamed_function_absent(void **state)
 	struct code c;
 
 	(void)state;
-	if (!have_input("testdata/bin/cachesvc.renamed.pgo.gz"))
-		skip();
 	b = open_fixture("cachesvc.renamed.pgo");
 	assert_null(pgd_binary_func(b, "main.serve", &err));
 	assert_int_equal(err.code, 0);
@@ -676,14 +655,10 @@ static void test_errors(void **state)
 	write_prefix(path, cut, 1 << 20);
 	expect_fail(cut, "truncated ELF", NULL);
 	remove(cut);
-	if (have_input("testdata/bad/notelf.bin"))
-		expect_fail("testdata/bad/notelf.bin", "not an ELF file", NULL);
-	if (have_input("testdata/bad/truncated.elf"))
-		expect_fail("testdata/bad/truncated.elf", "truncated ELF", NULL);
-	if (have_input("testdata/bin/cachesvc.nodwarf.gz")) {
-		snprintf(path, sizeof(path), "%s/cachesvc.nodwarf", bindir(dir, sizeof(dir)));
-		expect_fail(path, "no DWARF", "-w");
-	}
+	expect_fail("testdata/bad/notelf.bin", "not an ELF file", NULL);
+	expect_fail("testdata/bad/truncated.elf", "truncated ELF", NULL);
+	snprintf(path, sizeof(path), "%s/cachesvc.nodwarf", bindir(dir, sizeof(dir)));
+	expect_fail(path, "no DWARF", "-w");
 }
 
 int main(void)
