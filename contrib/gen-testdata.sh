@@ -256,7 +256,12 @@ PGODEBUG_EXTRA=-l pgodebug cachesvc.gcflags-l.pgo "$GO" -gcflags=all=-l -pgo="$P
 gobuild "$GO" "$B/bloatsvc.nopgo" -pgo=off ./bloatsvc
 gobuild "$GO" "$B/stdwide.nopgo" -pgo=off ./stdwide
 (cd "$SRC" && "$GO" test -c -pgo=off -buildvcs=false -o "$B/benchsvc.test" ./benchsvc) >"$W/log/build.benchsvc.log" 2>&1
-if [ $have121 = 1 ]; then gobuild "$GO121" "$B/cachesvc.go121.nopgo" -pgo=off $CS; fi
+if [ $have121 = 1 ]; then
+    gobuild "$GO121" "$B/cachesvc.go121.nopgo" -pgo=off $CS
+    # toolchain-skew needs a profile heavy in the standard library: stdwide
+    # built and captured under Go 1.21, judged against the Go 1.23 stdwide.
+    gobuild "$GO121" "$B/stdwide.go121.nopgo" -pgo=off ./stdwide
+fi
 if [ $have119 = 1 ]; then gobuild "$GO119" "$B/cachesvc.go119" $CS; fi
 
 log "capturing the rest"
@@ -275,7 +280,8 @@ jobs=(
     "[ \"\$KEEP_PROFILES\" = 1 ] && [ -s $P/heap.pprof ] || $B/cachesvc.nopgo -duration 1s -heapprofile $P/heap.pprof >$W/log/capture.heap.log 2>&1"
     "[ \"\$KEEP_PROFILES\" = 1 ] && [ -s $P/bench.pprof ] || { cd $SRC/benchsvc && $B/benchsvc.test -test.run '^\$' -test.bench . -test.benchtime 10s -test.cpuprofile $P/bench.pprof >$W/log/capture.bench.log 2>&1; }"
 )
-[ $have121 = 1 ] && jobs+=("capture go121 $B/cachesvc.go121.nopgo -mix 95,3,2 -seed 10 -cpu-seconds 40 -duration 600s")
+[ $have121 = 1 ] && jobs+=("capture go121 $B/cachesvc.go121.nopgo -mix 95,3,2 -seed 10 -cpu-seconds 40 -duration 600s"
+                          "capture std-wide-go121 $B/stdwide.go121.nopgo -cpu-seconds 40 -duration 600s")
 [ $have119 = 1 ] && jobs+=("capture go119 $B/cachesvc.go119 -mix 95,3,2 -seed 11 -cpu-seconds 40 -duration 600s")
 run_par "${jobs[@]}"
 reg profiles/heap.pprof profiles/bench.pprof
@@ -329,7 +335,7 @@ reg repo/cmd/api/default.pgo repo/internal/store/default.pgo repo/profiles/cpu.p
 
 ALL_PROFILES="base fresh-same fresh-even fresh-flipped fresh-short fresh-even-a fresh-even-b
     fresh-newpath fresh-renamed startup bench bloat heap std-wide"
-[ $have121 = 1 ] && ALL_PROFILES="$ALL_PROFILES go121"
+[ $have121 = 1 ] && ALL_PROFILES="$ALL_PROFILES go121 std-wide-go121"
 [ $have119 = 1 ] && ALL_PROFILES="$ALL_PROFILES go119"
 for n in $ALL_PROFILES; do
     case " $CORE_PROFILES " in *" $n "*) continue;; esac
