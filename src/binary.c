@@ -146,6 +146,20 @@ static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
 		s = &b->symbols[b->nsymbols++];
 		s->name = base + noff;
 		s->is_func = type == STT_FUNC;
+		/*
+		 * The linker names assembly (ABI0) functions "runtime.futex.abi0"
+		 * in .symtab, while pclntab, and so every profile, says
+		 * "runtime.futex": store the name profiles use.
+		 */
+		if (s->is_func) {
+			size_t len = strlen(s->name);
+
+			if (len > 5 && !strcmp(s->name + len - 5, ".abi0")) {
+				s->name = arena_strndup(&b->arena, s->name, len - 5);
+				if (!s->name)
+					return pgd_err_nomem(err, b->path);
+			}
+		}
 		memcpy(&s->addr, p + 8, 8);
 		memcpy(&s->size, p + 16, 8);
 	}

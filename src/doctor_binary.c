@@ -95,13 +95,7 @@ static int binary_has(struct doc_ctx *c, struct name_index *ni, const char *name
 	const struct pgd_bfunc *bf;
 	const char *folded;
 
-	char abi0[512];
-
 	if (pgd_binary_has_symbol(c->bin, name))
-		return 1;
-	/* Assembly functions are linked as "runtime.madvise.abi0"; profiles drop the suffix. */
-	if ((size_t)snprintf(abi0, sizeof(abi0), "%s.abi0", name) < sizeof(abi0) &&
-	    pgd_binary_has_symbol(c->bin, abi0))
 		return 1;
 	if (strchr(name, '[')) {
 		folded = fold_generics(&c->scratch, name);
