@@ -699,7 +699,16 @@ static int read_files(struct pgd_dwarf *d, struct pgd_dw_cu *cu, Dwarf_Die cudie
 	if (!cu->files)
 		ret = pgd_err_nomem(err, im->path);
 	for (Dwarf_Signed i = 0; i < n; i++) {
-		if (!ret && !(cu->files[i] = intern(im, files[i], strlen(files[i]))))
+		const char *f = files[i];
+
+		/*
+		 * libdwarf joins the CU's DW_AT_comp_dir onto relative names;
+		 * with -trimpath Go's comp_dir is ".", which would turn
+		 * "example.com/m/p/f.go" into "./example.com/m/p/f.go".
+		 */
+		while (f[0] == '.' && f[1] == '/')
+			f += 2;
+		if (!ret && !(cu->files[i] = intern(im, f, strlen(f))))
 			ret = pgd_err_nomem(err, im->path);
 		dwarf_dealloc(im->dbg, files[i], DW_DLA_STRING);
 	}

@@ -129,7 +129,9 @@ expect "sarif: a result per finding at its line, one rule per verdict"
 jq -e '[.runs[0].results[].locations[0].physicalLocation.artifactLocation]
        | all(.uriBaseId == "SRCROOT" and (.uri | startswith("cachesvc/")))' "$tmp/even.sarif" >/dev/null &&
 	jq -e '[.runs[0].results[] | select(.ruleId == "stale")][0].level == "error"' "$tmp/even.sarif" >/dev/null &&
-	jq -e '[.runs[0].results[] | select(.ruleId == "weak")] | all(.level == "warning")' "$tmp/even.sarif" >/dev/null
+	# lookup's only shipped copy has no guard (Go 1.23.5 drops it when the
+	# devirtualized function is inlined), so its weak finding is info: a note.
+	jq -e '[.runs[0].results[] | select(.ruleId == "weak")] | all(.level == "note")' "$tmp/even.sarif" >/dev/null
 expect "sarif: absolute DWARF paths mapped to module-relative URIs; levels by severity"
 if [ -f "$BIN/cachesvc.trimpath.pgo" ]; then
 	"$PGD" check --binary "$BIN/cachesvc.trimpath.pgo" --base "$PROF/base.pprof" \
