@@ -362,6 +362,46 @@ static const char *site_message(enum pgd_verdict v)
 	return NULL;
 }
 
+/*
+ * Whether cmd/compile could devirtualize a call to callee at all:
+ * shouldPGODevirt (devirtualize/pgo.go) refuses callees for which
+ * inline.InlineImpossible gives a reason, and a function without a Go body
+ * gives "no function body". Assembly functions (runtime.memhash's
+ * aeshashbody, memeqbody) are such callees: their DWARF names a .s file.
+ */
+static int has_go_body(struct pgd_binary *b, const char *callee)
+{
+	struct pgd_err lookup_err = { 0 };
+	const struct pgd_bfunc *f = pgd_binary_func(b, callee, &lookup_err);
+	size_t len;
+
+	if (!f || !f->decl_file)
+		return 1;   /* unknown: assume Go, as the compiler's IR would */
+	len = strlen(f->decl_file);
+	return !(len > 2 && !strcmp(f->decl_file + len - 2, ".s"));
+}
+
+/*
+ * A site the binary no longer has is worth reporting only if the base made
+ * it a devirtualization candidate: several callees, or a receiver type some
+ * interface is satisfied by (it has an itab). Direct calls that moved with a
+ * refactor are not findings.
+ */
+static int was_candidate(const struct pgd_binary *b, const struct pgd_site *s)
+{
+	size_t in_base = 0;
+
+	for (size_t i = 0; i < s->ncallees; i++) {
+		if (s->callees[i].weight[0] <= 0)
+			continue;
+		in_base++;
+		if (s->callees[i].recv_type &&
+		    pgd_binary_itab_ifaces(b, s->callees[i].recv_type, NULL, 0))
+			return 1;
+	}
+	return in_base >= 2;
+}
+
 static void fill_share(struct rpt_share *dst, const struct pgd_share *src)
 {
 	dst->weight = src->weight;
@@ -444,9 +484,16 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		/* Direct calls are not devirtualization sites: nothing to judge. */
 		if (s->kind == PGD_SITE_DIRECT)
 			continue;
-		if ((s->kind == PGD_SITE_NONE || s->kind == PGD_SITE_MISSING_FUNCTION) &&
-		    d.verdict != PGD_V_VANISHED)
-			continue;
+		if (s->kind == PGD_SITE_NONE || s->kind == PGD_SITE_MISSING_FUNCTION) {
+			if (d.verdict != PGD_V_VANISHED || !was_candidate(j.binary, s))
+				continue;
+		} else {
+			/* The callee the compiler would devirtualize to, now or after a refresh. */
+			int target = d.guarded >= 0 ? d.guarded : d.fresh_hottest;
+
+			if (target >= 0 && !has_go_body(j.binary, s->callees[target].name))
+				continue;
+		}
 		counts[d.verdict]++;
 		judged++;
 		if (d.severity == PGD_SEV_NONE && !o.list_all)
@@ -463,7 +510,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		 * compiler had no IR for the callee, or, as with Go 1.23.5, the
 		 * guard was lost when the caller was inlined elsewhere).
 		 */
-		if (pgo_build && !s->binary_guard && d.severity > PGD_SEV_INFO) {
+		if (pgo_build && !s->binary_guard && d.severity > PGD_SEV_INFO &&
+		    (s->kind == PGD_SITE_INTERFACE || s->kind == PGD_SITE_FUNC_VALUE)) {
 			rs->severity = PGD_SEV_INFO;
 			rs->message = "no devirtualization guard at this call in the binary, so nothing misses today; a refreshed profile may add one";
 		}
