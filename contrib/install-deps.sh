@@ -13,11 +13,19 @@ set -eu
 # bug farm); cJSON writes JSON with correct escaping; cmocka runs the unit
 # tests; binutils (readelf/objcopy) and gzip are used by tests; nodejs/npm run
 # the SARIF validator (@microsoft/sarif-multitool) in the test suite.
+# Libraries and headers, checked as Debian packages.
 PKGS="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-libdwarf-dev libelf-dev libcapstone-dev libcjson-dev libcmocka-dev binutils gzip xz-utils time curl jq nodejs npm"
+libdwarf-dev libelf-dev libcapstone-dev libcjson-dev libcmocka-dev"
+# Tools, checked as commands: they may come from elsewhere (e.g. a NodeSource
+# nodejs that bundles npm and conflicts with Debian's npm package).
+# Each entry is command:package.
+TOOLS="objcopy:binutils gzip:gzip xz:xz-utils /usr/bin/time:time curl:curl jq:jq
+node:nodejs npm:npm"
 
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS
+	for t in $TOOLS; do printf '%s ' "${t#*:}"; done
+	echo
 	exit 0
 fi
 
@@ -26,6 +34,9 @@ for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing="$missing $p"
 	fi
+done
+for t in $TOOLS; do
+	command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
 done
 [ -z "$missing" ] && exit 0
 
