@@ -119,9 +119,12 @@ demo: deps
 		--fresh testdata/profiles/fresh-even.pprof --format text; \
 	status=$$?; echo "(exit status $$status: 0 clean, 1 findings, 2 bad input)"; [ $$status -le 1 ]
 
+$(BUILD)/bench-stats: $(BUILD)/tests/bench/stats.o $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all fixtures
-	@sh contrib/bench.sh $(CLI)
+	@$(MAKE) --no-print-directory all fixtures $(BUILD)/bench-stats
+	@BUILD=$(BUILD) sh contrib/bench.sh $(CLI)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/pgodrift \

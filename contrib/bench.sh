@@ -16,8 +16,8 @@ PGODRIFT=${1:-build/pgodrift}
 RUNS=${RUNS:-5}
 BUILD=${BUILD:-build}
 BIN=$BUILD/testdata/bin
-OUT=$BUILD/bench
-mkdir -p "$OUT"
+mkdir -p "$BUILD/bench"
+OUT=$(cd "$BUILD/bench" && pwd)
 
 if [ -z "${GO:-}" ]; then
 	for g in "$HOME/.cache/go-1.23/usr/lib/go-1.23/bin/go"; do
@@ -26,17 +26,25 @@ if [ -z "${GO:-}" ]; then
 fi
 GO=${GO:-}
 
-# median of "secs kib" lines -> "secs MiB"
+# Median wall time (ns clock; /usr/bin/time's %e has only centiseconds) and
+# median peak RSS (/usr/bin/time %M) over RUNS runs -> "secs MiB".
 measure() {
 	i=0
 	: >"$OUT/samples"
 	while [ $i -lt "$RUNS" ]; do
-		/usr/bin/time -f '%e %M' -o "$OUT/t" "$@" >/dev/null 2>"$OUT/err" || {
-			echo "failed: $*" >&2; cat "$OUT/err" >&2; return 1; }
-		cat "$OUT/t" >>"$OUT/samples"
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%M' -o "$OUT/t" "$@" >/dev/null 2>"$OUT/err"
+		rc=$?
+		t1=$(date +%s%N)
+		# check exits 1 on findings: only 2 and up are failures.
+		[ $rc -le 1 ] || { echo "failed: $*" >&2; cat "$OUT/err" >&2; return 1; }
+		echo "$(( (t1 - t0) / 1000 )) $(tail -n 1 "$OUT/t")" >>"$OUT/samples"
 		i=$((i + 1))
 	done
-	sort -n "$OUT/samples" | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { printf "%.3f %.1f", $1, $2 / 1024 }'
+	mid=$(( (RUNS + 1) / 2 ))
+	t=$(sort -n -k1,1 "$OUT/samples" | sed -n "${mid}p" | cut -d' ' -f1)
+	m=$(sort -n -k2,2 "$OUT/samples" | sed -n "${mid}p" | cut -d' ' -f2)
+	awk -v t="$t" -v m="$m" 'BEGIN { printf "%.3f %.1f", t / 1e6, m / 1024 }'
 }
 
 row() { # name pgodrift-cmd... -- go-cmd... (go part may be empty)
@@ -75,24 +83,29 @@ if [ -z "$GO" ]; then
 	echo "(no Go 1.23 toolchain: set GO=/path/to/go for the go tool and cmd/compile rows)"
 	exit 0
 fi
-# A big real binary and std-wide profiles: cmd/compile built with its own
-# default.pgo, profiled while compiling a slice of std.
+# A big real binary and std-wide profiles: Go's own cmd/compile, a PGO build
+# of its committed default.pgo (a merge of the compiler compiling std), and
+# two fresh captures of the compiler compiling its two biggest packages.
 GOROOT=$("$GO" env GOROOT)
 if [ ! -x "$OUT/compile" ]; then
 	(cd "$GOROOT/src" && GOTOOLCHAIN=local "$GO" build -o "$OUT/compile" cmd/compile)
 fi
-if [ ! -s "$OUT/compile-a.pprof" ]; then
+for pkg in ssa types2; do
+	[ -s "$OUT/compile-$pkg.pprof" ] && continue
 	tmp=$(mktemp -d)
-	GOTOOLCHAIN=local GOCACHE=$tmp/cache "$GO" build -a -gcflags="all=-cpuprofile=$tmp/prof" std 2>/dev/null || true
-	# one profile per compiled package: keep the two biggest as base/fresh
-	set -- $(ls -S "$tmp"/prof* 2>/dev/null | head -n 2)
-	[ $# -eq 2 ] || { echo "could not capture compiler profiles"; exit 0; }
-	cp "$1" "$OUT/compile-a.pprof"
-	cp "$2" "$OUT/compile-b.pprof"
+	(cd "$GOROOT/src" && GOTOOLCHAIN=local GOCACHE=$tmp/cache "$GO" build -o /dev/null \
+		-gcflags="cmd/compile/internal/$pkg=-cpuprofile=$OUT/compile-$pkg.pprof" \
+		"cmd/compile/internal/$pkg") || true
 	rm -rf "$tmp"
-fi
+done
 CP=$GOROOT/src/cmd/compile/default.pgo
 row "edges cmd/compile default.pgo" "$PGODRIFT" edges "$CP" -- "$GO" tool preprofile -i "$CP"
 row "sites cmd/compile default.pgo" "$PGODRIFT" sites --binary "$OUT/compile" --format json "$CP"
-row "check cmd/compile default.pgo vs capture" "$PGODRIFT" check --binary "$OUT/compile" \
-	--base "$CP" --fresh "$OUT/compile-a.pprof" --fresh "$OUT/compile-b.pprof" --fail-on never
+row "check cmd/compile default.pgo vs 2 captures" "$PGODRIFT" check --binary "$OUT/compile" \
+	--base "$CP" --fresh "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" --fail-on never
+echo
+echo "what the sites stage loaded (bench-stats):"
+printf '  %-36s %s\n' "cachesvc.pgo base.pprof" "$("$BUILD/bench-stats" "$BIN/cachesvc.pgo" testdata/profiles/base.pprof)"
+[ -f "$BIN/stdwide.nopgo" ] && printf '  %-36s %s\n' "stdwide std-wide.pprof" \
+	"$("$BUILD/bench-stats" "$BIN/stdwide.nopgo" testdata/profiles/std-wide.pprof)"
+printf '  %-36s %s\n' "cmd/compile default.pgo" "$("$BUILD/bench-stats" "$OUT/compile" "$CP")"
