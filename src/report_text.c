@@ -245,9 +245,10 @@ static int print_findings(struct text_ctx *t, const struct pgd_report *r, const 
 
 	if (!r->nfindings)
 		return 0;
-	table_init(&tb, &t->a, 4, 0);
+	/* Messages are sentences: they go in full under the table, never clipped in a cell. */
+	table_init(&tb, &t->a, 3, 0);
 	{
-		const char *h[] = { "SEVERITY", "ID", "INPUT", "MESSAGE" };
+		const char *h[] = { "SEVERITY", "ID", "INPUT" };
 
 		if ((ret = table_row(&tb, PGD_SEV_NONE, h)))
 			return ret;
@@ -256,7 +257,7 @@ static int print_findings(struct text_ctx *t, const struct pgd_report *r, const 
 		const struct rpt_finding *f = &r->findings[i];
 		const char *slash = f->input ? strrchr(f->input, '/') : NULL;
 		const char *row[] = { rpt_severity_name(f->severity), f->id,
-				      slash ? slash + 1 : f->input, f->message };
+				      slash ? slash + 1 : f->input };
 
 		if ((ret = table_row(&tb, f->severity, row)))
 			return ret;
@@ -267,12 +268,14 @@ static int print_findings(struct text_ctx *t, const struct pgd_report *r, const 
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct rpt_finding *f = &r->findings[i];
 
-		if (!f->nfigures && !f->nitems)
-			continue;
-		fprintf(t->f, "\n  %s:", f->id ? f->id : "finding");
-		for (size_t k = 0; k < f->nfigures; k++)
-			fprintf(t->f, " %s=%s", f->figures[k].key, figure_str(&t->a, &f->figures[k]));
-		fputc('\n', t->f);
+		fprintf(t->f, "\n  %s: %s\n", f->id ? f->id : "finding", f->message ? f->message : "");
+		if (f->nfigures) {
+			fputs("   ", t->f);
+			for (size_t k = 0; k < f->nfigures; k++)
+				fprintf(t->f, " %s=%s", f->figures[k].key,
+					figure_str(&t->a, &f->figures[k]));
+			fputc('\n', t->f);
+		}
 		for (size_t k = 0; k < f->nitems && k < 10; k++) {
 			const struct rpt_item *it = &f->items[k];
 
@@ -300,7 +303,7 @@ static void print_notes(struct text_ctx *t, const struct pgd_report *r)
 static int write_check(struct text_ctx *t, const struct pgd_report *r)
 {
 	struct table tb;
-	size_t nfind = 0, nrisk = 0, nwarn = 0;
+	size_t nfind = 0, nrisk = 0, nwarn = 0, ninfo = 0;
 	int ret;
 
 	for (size_t i = 0; i < r->nsites; i++) {
@@ -309,6 +312,7 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 		nfind += s > PGD_SEV_NONE;
 		nrisk += s == PGD_SEV_RISK;
 		nwarn += s == PGD_SEV_WARN;
+		ninfo += s == PGD_SEV_INFO;
 	}
 	if (t->color)
 		fputs(nrisk ? COL_RED COL_BOLD : nwarn ? COL_YELLOW COL_BOLD : COL_GREEN COL_BOLD, t->f);
@@ -316,24 +320,25 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 		fprintf(t->f, "pgodrift check: no stale devirtualization (%lld call sites judged)",
 			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
 	else
-		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn): refresh default.pgo",
-			nfind, nfind == 1 ? "" : "s", nrisk, nwarn);
+		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn, %zu info): refresh default.pgo",
+			nfind, nfind == 1 ? "" : "s", nrisk, nwarn, ninfo);
 	fputs(t->color ? COL_RESET "\n" : "\n", t->f);
 	print_inputs(t, r);
 	if (r->nsites) {
-		const char *h[] = { "VERDICT", "SITE", "CALLER", "GUARDED", "BASE", "FRESH",
-				    "FRESH HOTTEST", "COST" };
+		const char *h[] = { "VERDICT", "SEVERITY", "SITE", "CALLER", "GUARDED", "BASE", "FRESH",
+				    "FRESH HOTTEST", "COST", "GUARD IN BINARY" };
 
-		table_init(&tb, &t->a, 8, 0);
+		table_init(&tb, &t->a, 10, 0);
 		if ((ret = table_row(&tb, PGD_SEV_NONE, h)))
 			return ret;
 		for (size_t i = 0; i < r->nsites; i++) {
 			const struct rpt_site *s = &r->sites[i];
 			const char *row[] = {
-				s->verdict, site_loc(&t->a, s), s->caller,
+				s->verdict, rpt_severity_name(s->severity), site_loc(&t->a, s), s->caller,
 				s->guarded_type ? s->guarded_type : s->guarded,
 				pct(&t->a, &s->base), pct(&t->a, &s->fresh), s->fresh_hottest,
 				isfinite(s->cost) ? arena_printf(&t->a, "%.0f", s->cost) : "-",
+				!s->guard_checked ? "-" : s->binary_guard ? s->binary_guard : "none",
 			};
 
 			if ((ret = table_row(&tb, s->severity, row)))

@@ -48,7 +48,7 @@ awk '/^VERDICT /{ col = index($0, "CALLER"); on = 1; next }
      on && /^$/ { exit bad }
      on { if (substr($0, col - 2, 2) != "  " || substr($0, col, 1) == " ") bad = 1 }
      END { exit bad }' "$tmp/even.txt" &&
-	grep -q '^stale  *serve.go:16  *main.serve' "$tmp/even.txt"
+	grep -q '^stale  *risk  *serve.go:16  *main.serve' "$tmp/even.txt"
 expect "text: columns aligned (measured widths)"
 
 if command -v script >/dev/null 2>&1; then

@@ -107,7 +107,7 @@ static void text_aligned_without_colour(void **state)
 	(void)state;
 	out = render(r, "text", &o);
 	assert_null(strchr(out, '\033'));
-	assert_non_null(strstr(out, "2 findings (1 risk, 1 warn)"));
+	assert_non_null(strstr(out, "2 findings (1 risk, 1 warn, 0 info)"));
 	hdr = strstr(out, "VERDICT");
 	assert_non_null(hdr);
 	row1 = strstr(hdr, "\nstale");
