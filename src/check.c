@@ -239,6 +239,26 @@ static int cmp_weight(const void *a, const void *b)
 	return cmp_key(x, y);
 }
 
+/* Stack attribution needs stacks; a GO PREPROFILE V1 input keeps only edges. */
+static int note_stackless_inputs(struct pgd_report *r, const struct job *j,
+				 const struct pgd_check_opts *o)
+{
+	if (o->attribution != PGD_ATTR_STACK)
+		return 0;
+	for (size_t i = 0; i < j->nprofiles; i++) {
+		const char *path = pgd_profile__path(j->profiles[i]);
+		char *note;
+
+		if (pgd_profile__format(j->profiles[i]) != PGD_PROFILE_PREPROFILE)
+			continue;
+		note = arena_printf(&r->arena, "%s is a GO PREPROFILE V1 file, which keeps no stacks: "
+				    "its weights are the compiler's two-frame edges", path);
+		if (!note || rpt_add_note(r, note))
+			return PGD_ENOMEM;
+	}
+	return 0;
+}
+
 static int build_edges(struct job *j, size_t first, size_t n, enum pgd_attribution attr,
 		       size_t slot, struct pgd_err *err)
 {
@@ -317,12 +337,8 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 		}
 		rpt_fig_int(rpt_add_summary(r, "edge_weight"), total);
 	}
-	if (o.attribution == PGD_ATTR_STACK) {
-		for (size_t i = 0; i < j.nprofiles; i++)
-			if (pgd_profile__format(j.profiles[i]) == PGD_PROFILE_PREPROFILE &&
-			    rpt_add_note(r, "a GO PREPROFILE V1 input has no stacks: its edges are used as the compiler sees them"))
-				goto nomem;
-	}
+	if (note_stackless_inputs(r, &j, &o))
+		goto nomem;
 	*out = r;
 	r = NULL;
 	goto out;
@@ -560,9 +576,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		if (ret)
 			goto out;
 	}
-	if (o.attribution == PGD_ATTR_STACK &&
-	    pgd_profile__format(j.profiles[0]) == PGD_PROFILE_PREPROFILE &&
-	    rpt_add_note(r, "the base is a GO PREPROFILE V1 file, which keeps no stacks: its shares use the compiler's two-frame edges"))
+	if (note_stackless_inputs(r, &j, &o))
 		goto nomem;
 	*out = r;
 	r = NULL;

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "err.h"
 
 /*
@@ -268,5 +270,19 @@ out_unlink:
 	unlink(tmp);
 out:
 	free(tmp);
+	return ret;
+}
+
+int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err)
+{
+	char *text = root ? cJSON_Print(root) : NULL;
+	int ret = 0;
+
+	if (!text)
+		ret = pgd_err_nomem(err, "");
+	else if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
+		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
+	free(text);
+	cJSON_Delete(root);
 	return ret;
 }

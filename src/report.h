@@ -174,6 +174,14 @@ struct rpt_writer {
 		     FILE *f, struct pgd_err *err);
 };
 
+/*
+ * Prints a cJSON tree, or fails with out-of-memory when it is NULL (cJSON
+ * reports allocation failure only that way), then deletes it: the shared
+ * tail of the JSON and SARIF writers.
+ */
+struct cJSON;
+int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err);
+
 int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);

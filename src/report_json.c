@@ -234,21 +234,6 @@ static cJSON *report_json(const struct pgd_report *r)
 int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		   struct pgd_err *err)
 {
-	cJSON *root;
-	char *text = NULL;
-	int ret = 0;
-
 	(void)opts;
-	/* cJSON reports allocation failure only as NULL, anywhere in the tree. */
-	root = report_json(r);
-	if (!root || !(text = cJSON_Print(root))) {
-		ret = pgd_err_nomem(err, "");
-		goto out;
-	}
-	if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
-		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
-out:
-	free(text);
-	cJSON_Delete(root);
-	return ret;
+	return rpt_emit_cjson(report_json(r), f, err);
 }

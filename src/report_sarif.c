@@ -660,8 +660,6 @@ int rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opt
 {
 	struct sarif_ctx c = { .r = r, .module = "" };
 	const char *source_root = NULL;
-	cJSON *root = NULL;
-	char *text = NULL;
 	int ret = 0;
 
 	if (PGD_OPTS_HAS(opts, struct pgd_write_opts, source_root))
@@ -676,16 +674,8 @@ int rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opt
 		ret = pgd_err_nomem(err, "");
 		goto out;
 	}
-	root = build(&c);
-	if (!root || !(text = cJSON_Print(root))) {
-		ret = pgd_err_nomem(err, "");
-		goto out;
-	}
-	if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
-		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
+	ret = rpt_emit_cjson(build(&c), f, err);
 out:
-	free(text);
-	cJSON_Delete(root);
 	free(c.root_owned);
 	return ret;
 }

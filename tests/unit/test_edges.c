@@ -18,33 +18,21 @@
 
 #include "edges.h"
 #include "profile.h"
+#include "strbuf.h"
 
 #define GOLDEN_DIR "testdata/golden/preprofile"
 #define PROFILE_DIR "testdata/profiles"
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t alloc = 0, n;
+	struct strbuf sb = STRBUF_INIT;
 
-	*len = 0;
-	if (!f)
+	if (strbuf_read_file(&sb, path)) {
+		strbuf_release(&sb);
+		*len = 0;
 		return NULL;
-	for (;;) {
-		if (*len + 65536 > alloc) {
-			alloc = alloc * 2 + 65536;
-			buf = realloc(buf, alloc + 1);
-			assert_non_null(buf);
-		}
-		n = fread(buf + *len, 1, alloc - *len, f);
-		if (!n)
-			break;
-		*len += n;
 	}
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
+	return strbuf_detach(&sb, len);
 }
 
 static struct pgd_profile *open_ok(const char *path)

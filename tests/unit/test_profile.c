@@ -12,29 +12,14 @@
 
 #include "err.h"
 #include "profile.h"
+#include "strbuf.h"
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t alloc = 0, n;
+	struct strbuf sb = STRBUF_INIT;
 
-	*len = 0;
-	assert_non_null(f);
-	for (;;) {
-		if (*len + 65536 > alloc) {
-			alloc = alloc * 2 + 65536;
-			buf = realloc(buf, alloc + 1);
-			assert_non_null(buf);
-		}
-		n = fread(buf + *len, 1, alloc - *len, f);
-		if (!n)
-			break;
-		*len += n;
-	}
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
+	assert_int_equal(strbuf_read_file(&sb, path), 0);
+	return strbuf_detach(&sb, len);
 }
 
 /* Opening path fails with code, names path, and the message has every word. */
