@@ -48,6 +48,8 @@ FIXTURE_STAMP := $(BUILD)/testdata/bin/.unpacked
 
 .PHONY: all deps demo check check-asan test test-asan unit cli-tests bench install uninstall clean fixtures
 .DELETE_ON_ERROR:
+# Keep intermediate objects: no "rm" lines after the test summary, faster reruns.
+.SECONDARY:
 
 all: $(CLI) $(LIBA) $(LIBSO)
 
