@@ -115,7 +115,7 @@ test-asan:
 
 demo: deps
 	@$(MAKE) --no-print-directory all fixtures
-	@echo '$$ pgodrift check --binary testdata/bin/cachesvc.pgo --base testdata/profiles/base.pprof --fresh testdata/profiles/fresh-even.pprof --format text'
+	@echo '$$ pgodrift check --binary $(BUILD)/testdata/bin/cachesvc.pgo --base testdata/profiles/base.pprof --fresh testdata/profiles/fresh-even.pprof --format text'
 	@$(CLI) check --binary $(BUILD)/testdata/bin/cachesvc.pgo \
 		--base testdata/profiles/base.pprof \
 		--fresh testdata/profiles/fresh-even.pprof --format text; \

@@ -333,9 +333,10 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	}
 	sort_by_cost(idx, n, r);
 	if (n)
-		md_addf(m, "**pgodrift check:** %s %zu stale devirtualization guard%s (%zu risk, "
-			"%zu warn): the committed `default.pgo` no longer matches production.\n",
-			nrisk ? "❌" : "⚠️", n, n == 1 ? "" : "s", nrisk, nwarn);
+		md_addf(m, "**pgodrift check:** %s %zu devirtualization finding%s (%zu risk, "
+			"%zu warn, %zu info): the committed `default.pgo` no longer matches production.\n",
+			nrisk ? "❌" : nwarn ? "⚠️" : "ℹ️", n, n == 1 ? "" : "s", nrisk, nwarn,
+			n - nrisk - nwarn);
 	else
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards; %zu warning%s "
 			"about the inputs.\n", r->nfindings, r->nfindings == 1 ? "" : "s");

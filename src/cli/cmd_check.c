@@ -21,10 +21,12 @@ static const struct cli_usage check_usage = {
 		"has fallen below --threshold.\n"
 		"\n"
 		"verdicts: stale (below threshold, 95% interval too), weak (below, interval\n"
-		"reaches it), flipped (another callee is now hottest), never-dominant (below\n"
-		"threshold already in the base), new-hot-site (hot now, absent from the base),\n"
-		"vanished (the base's site no longer maps to a call in the binary); ok and\n"
-		"insufficient-samples are counted, listed only with --all.",
+		"reaches it), flipped (another callee now holds the threshold: a refresh would\n"
+		"guard it), never-dominant (below threshold already in the base), new-hot-site\n"
+		"(hot now, absent from the base), vanished (the base's site no longer maps to a\n"
+		"call in the binary); ok and insufficient-samples are counted, listed only with\n"
+		"--all. In a PGO build, a finding at a site where the binary has no guard is\n"
+		"info: nothing misses there today.",
 	.positional = NULL,
 	.epilogue =
 		HELP_OUTPUT_EPILOGUE

@@ -82,7 +82,7 @@ expect "format: JSON by default when stdout is not a terminal"
 
 # ---- markdown -----------------------------------------------------------------
 check_cmd --fresh "$PROF/fresh-even.pprof" --format markdown >"$tmp/even.md" 2>/dev/null
-head -n 1 "$tmp/even.md" | grep -q '^\*\*pgodrift check:\*\* .* stale devirtualization guard' &&
+head -n 1 "$tmp/even.md" | grep -q '^\*\*pgodrift check:\*\* .* devirtualization finding' &&
 	grep -q '^| 1 | `serve.go:16` in `main.serve` | `\*main.RedisCache` | 96% → 47% |' "$tmp/even.md" &&
 	grep -q 'refresh `default.pgo`' "$tmp/even.md"
 expect "markdown: verdict line, findings table ranked by cost, what to do"
