@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * sites + drift against the compiler's own record: while building the PGO
+ * sites (and drift's compiler choice) against the compiler's own record: while building the PGO
  * fixtures, contrib/gen-testdata.sh kept the JSON lines that
  * `go build -gcflags=-d=pgodebug=3` prints, one per call (interface or not,
  * hottest callee, devirtualized callee). Every interface or func-value call
