@@ -418,6 +418,27 @@ static int was_candidate(const struct pgd_binary *b, const struct pgd_site *s)
 	return in_base >= 2;
 }
 
+/*
+ * A renamed method leaves the call on its line but with other targets.
+ * Callees reached through an itab or a func value always keep an
+ * out-of-line symbol (the itab or the closure points at it), so when none
+ * of the callees the base saw at a site exists any more, the base's weight
+ * there is wasted just as if the call had gone.
+ */
+static int base_callees_gone(const struct pgd_binary *b, const struct pgd_site *s)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < s->ncallees; i++) {
+		if (s->callees[i].weight[0] <= 0)
+			continue;
+		if (pgd_binary_has_symbol(b, s->callees[i].name))
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
 static void fill_share(struct rpt_share *dst, const struct pgd_share *src)
 {
 	dst->weight = src->weight;
@@ -497,6 +518,12 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 
 		progress(&o, "judging sites", i, j.sites.nsites);
 		pgd_drift_judge(s, j.nsets, &o, &d);
+		if ((s->kind == PGD_SITE_INTERFACE || s->kind == PGD_SITE_FUNC_VALUE) &&
+		    base_callees_gone(j.binary, s)) {
+			d.verdict = PGD_V_VANISHED;
+			d.severity = PGD_SEV_WARN;
+			d.cost = 0;
+		}
 		/* Direct calls are not devirtualization sites: nothing to judge. */
 		if (s->kind == PGD_SITE_DIRECT)
 			continue;
@@ -527,7 +554,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		 * guard was lost when the caller was inlined elsewhere).
 		 */
 		if (pgo_build && !s->binary_guard && d.severity > PGD_SEV_INFO &&
-		    (s->kind == PGD_SITE_INTERFACE || s->kind == PGD_SITE_FUNC_VALUE)) {
+		    (d.verdict == PGD_V_STALE || d.verdict == PGD_V_WEAK ||
+		     d.verdict == PGD_V_FLIPPED || d.verdict == PGD_V_NEVER_DOMINANT)) {
 			rs->severity = PGD_SEV_INFO;
 			rs->message = "no devirtualization guard at this call in the binary, so nothing misses today; a refreshed profile may add one";
 		}

@@ -123,6 +123,10 @@ if have "$BIN/cachesvc.renamed.pgo" "$P/fresh-renamed.pprof"; then
 	run check-renamed 0 check --binary "$BIN/cachesvc.renamed.pgo" --base $P/base.pprof \
 		--fresh $P/fresh-renamed.pprof --fail-on risk
 	expect "renamed: vanished" "$(jq '.summary.vanished > 0' "$tmp/check-renamed.json")" true
+	# lookup still holds an interface call on that line, but to Fetch: the
+	# base's Get callees are gone from the binary, so the site vanished.
+	expect "renamed: lookup's Get site vanished" \
+		"$(site_field "$tmp/check-renamed.json" main.lookup 99 Get verdict)" vanished
 fi
 
 # The base as GO PREPROFILE V1 text gives the same verdicts.
