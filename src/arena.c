@@ -109,6 +109,15 @@ void *arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n
 	return p;
 }
 
+void *arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t elem)
+{
+	if (n == 0)
+		return arena_calloc(a, 4, elem);
+	if (n >= 4 && (n & (n - 1)) == 0)
+		return arena_realloc_array(a, arr, n, 2 * n, elem);
+	return arr;
+}
+
 void arena_release(struct arena *a)
 {
 	struct arena_block *b = a->head;

@@ -33,6 +33,14 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Grows an arena array: copies the old contents; the old block is simply abandoned. */
 void *arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n, size_t elem);
+/*
+ * Room to append one element to an arena array that holds n elements and
+ * only ever grows through this function: its capacity is implied by n (0,
+ * then 4, then doubling at each power of two), so callers keep no capacity
+ * field and appends cost O(1) amortised. Returns the array, possibly moved,
+ * or NULL when out of memory.
+ */
+void *arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t elem);
 void arena_release(struct arena *a);
 
 #endif

@@ -277,8 +277,7 @@ static int doc_unusable_profile(struct doc_ctx *c, const struct doc_check *chk, 
 
 static int add_bad(struct doc_ctx *c, const char *role, const char *path, const char *why)
 {
-	struct doc_bad *nb = arena_realloc_array(&c->scratch, c->bad, c->nbad, c->nbad + 1,
-						 sizeof(*nb));
+	struct doc_bad *nb = arena_grow_for_append(&c->scratch, c->bad, c->nbad, sizeof(*nb));
 
 	if (!nb)
 		return -1;
@@ -442,7 +441,7 @@ static int add_group(struct doc_ctx *c, const char *role, struct pgd_profile *co
 		*out = NULL;
 	if (!n)
 		return 0;
-	ng = arena_realloc_array(&c->scratch, c->groups, c->ngroups, c->ngroups + 1, sizeof(*ng));
+	ng = arena_grow_for_append(&c->scratch, c->groups, c->ngroups, sizeof(*ng));
 	if (!ng)
 		return -1;
 	c->groups = ng;

@@ -322,7 +322,7 @@ static int wrow_add(struct doc_ctx *c, struct hashmap *idx, struct wrow **rows, 
 	if (!key || !(he = hashmap_upsert_str(idx, key, &ins)))
 		return -1;
 	if (ins) {
-		struct wrow *nr = arena_realloc_array(&c->scratch, *rows, *n, *n + 1, sizeof(*nr));
+		struct wrow *nr = arena_grow_for_append(&c->scratch, *rows, *n, sizeof(*nr));
 
 		if (!nr)
 			return -1;
@@ -331,6 +331,30 @@ static int wrow_add(struct doc_ctx *c, struct hashmap *idx, struct wrow **rows, 
 		he->val.u64 = (*n)++;
 	}
 	(*rows)[he->val.u64].weight += w;
+	return 0;
+}
+
+/*
+ * The heaviest rows as the finding's items, each with its share of the
+ * base's edge weight; `where` adds the offset and line, otherwise the role
+ * (caller or callee) that went missing.
+ */
+static int add_top_rows(struct doc_ctx *c, struct rpt_finding *f, const struct wrow *rows, size_t n,
+			int64_t total, int where)
+{
+	for (size_t i = 0; i < n && i < TOP_ITEMS; i++) {
+		struct rpt_item *it = doc_item(c, f, rows[i].name);
+
+		if (!it)
+			return -1;
+		if (where ? doc_item_int(c, it, "offset", rows[i].offset) ||
+			    doc_item_int(c, it, "line", rows[i].line)
+			  : doc_item_str(c, it, "role", rows[i].what))
+			return -1;
+		if (doc_item_int(c, it, "weight", rows[i].weight) ||
+		    doc_item_real(c, it, "share", total ? (double)rows[i].weight / (double)total : 0))
+			return -1;
+	}
 	return 0;
 }
 
@@ -382,16 +406,8 @@ int doc_stale_names(struct doc_ctx *c, const struct doc_check *chk, struct pgd_e
 		ret = pgd_err_nomem(err, c->base->label);
 		goto out;
 	}
-	for (size_t i = 0; i < n && i < TOP_ITEMS; i++) {
-		struct rpt_item *it = doc_item(c, f, rows[i].name);
-
-		if (!it || doc_item_str(c, it, "role", rows[i].what) ||
-		    doc_item_int(c, it, "weight", rows[i].weight) ||
-		    doc_item_real(c, it, "share", m->total ? (double)rows[i].weight / (double)m->total : 0)) {
-			ret = pgd_err_nomem(err, c->base->label);
-			goto out;
-		}
-	}
+	if (add_top_rows(c, f, rows, n, m->total, 0))
+		ret = pgd_err_nomem(err, c->base->label);
 out:
 	hashmap_free(&idx);
 	return ret;
@@ -443,17 +459,8 @@ int doc_offset_drift(struct doc_ctx *c, const struct doc_check *chk, struct pgd_
 		ret = pgd_err_nomem(err, c->base->label);
 		goto out;
 	}
-	for (size_t i = 0; i < n && i < TOP_ITEMS; i++) {
-		struct rpt_item *it = doc_item(c, f, rows[i].name);
-
-		if (!it || doc_item_int(c, it, "offset", rows[i].offset) ||
-		    doc_item_int(c, it, "line", rows[i].line) ||
-		    doc_item_int(c, it, "weight", rows[i].weight) ||
-		    doc_item_real(c, it, "share", m->total ? (double)rows[i].weight / (double)m->total : 0)) {
-			ret = pgd_err_nomem(err, c->base->label);
-			goto out;
-		}
-	}
+	if (add_top_rows(c, f, rows, n, m->total, 1))
+		ret = pgd_err_nomem(err, c->base->label);
 out:
 	hashmap_free(&idx);
 	return ret;
@@ -852,7 +859,7 @@ static int bloat_items(struct doc_ctx *c, struct rpt_finding *f, const struct gr
 		if (!key)
 			return -1;
 		e = hashmap_find_str(nopgo_inl, key);
-		nr = arena_realloc_array(&c->scratch, rows, n, n + 1, sizeof(*nr));
+		nr = arena_grow_for_append(&c->scratch, rows, n, sizeof(*nr));
 		if (!nr)
 			return -1;
 		rows = nr;

@@ -139,7 +139,7 @@ static int tally_add(struct tally *t, const char *name, int col, int64_t w)
 	if (!e)
 		return -1;
 	if (inserted) {
-		struct tally_row *nr = arena_realloc_array(t->a, t->rows, t->n, t->n + 1, sizeof(*nr));
+		struct tally_row *nr = arena_grow_for_append(t->a, t->rows, t->n, sizeof(*nr));
 
 		if (!nr)
 			return -1;

@@ -41,8 +41,7 @@ static const char *const kind_names[] = { "misplaced-default-pgo", "main-without
 
 static int add_row(struct layout *l, int kind, const char *rel)
 {
-	struct layout_row *nr = arena_realloc_array(&l->c->scratch, l->rows, l->n, l->n + 1,
-						    sizeof(*nr));
+	struct layout_row *nr = arena_grow_for_append(&l->c->scratch, l->rows, l->n, sizeof(*nr));
 
 	if (!nr)
 		return -1;
@@ -145,7 +144,7 @@ static int walk(struct layout *l, const char *abs, const char *rel, int depth, s
 			l->truncated = 1;
 			break;
 		}
-		nn = arena_realloc_array(&l->c->scratch, names, n, n + 1, sizeof(*nn));
+		nn = arena_grow_for_append(&l->c->scratch, names, n, sizeof(*nn));
 		if (!nn || !(nn[n] = arena_strdup(&l->c->scratch, de->d_name))) {
 			ret = pgd_err_nomem(err, abs);
 			goto out;

@@ -15,23 +15,9 @@
 
 #include "err.h"
 
-/*
- * Arrays in the report grow by doubling inside the arena. Their capacity is
- * implied by their length (0, then 4, then the next power of two), so no
- * struct carries a capacity field that could disagree with it.
- */
-static void *grow_for_append(struct arena *a, void *arr, size_t n, size_t elem)
-{
-	if (n == 0)
-		return arena_calloc(a, 4, elem);
-	if (n >= 4 && (n & (n - 1)) == 0)
-		return arena_realloc_array(a, arr, n, 2 * n, elem);
-	return arr;
-}
-
 static void *append(struct arena *a, void **arr, size_t *n, size_t elem)
 {
-	void *grown = grow_for_append(a, *arr, *n, elem);
+	void *grown = arena_grow_for_append(a, *arr, *n, elem);
 
 	if (!grown)
 		return NULL;
