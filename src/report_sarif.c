@@ -410,6 +410,20 @@ static void add_share_props(cJSON *props, const char *key, const struct rpt_shar
 	cJSON_AddNumberToObject(o, "ci_high", round(s->hi * 1e6) / 1e6);
 }
 
+/* A result appended to the run: rule, level and message, the parts every result has. */
+static cJSON *add_result(struct sarif_ctx *c, const char *rule, int idx, enum pgd_severity sev,
+			 const char *text)
+{
+	cJSON *res = cJSON_CreateObject();
+
+	cJSON_AddItemToArray(c->results, res);
+	cJSON_AddStringToObject(res, "ruleId", rule);
+	cJSON_AddNumberToObject(res, "ruleIndex", idx);
+	cJSON_AddStringToObject(res, "level", level_of(sev));
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(res, "message"), "text", text);
+	return res;
+}
+
 static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 {
 	const char *rule = s->verdict ? s->verdict : "site";
@@ -440,13 +454,7 @@ static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 			s->method ? s->method : ""))
 		goto out;
 
-	res = cJSON_CreateObject();
-	cJSON_AddItemToArray(c->results, res);
-	cJSON_AddStringToObject(res, "ruleId", rule);
-	cJSON_AddNumberToObject(res, "ruleIndex", idx);
-	cJSON_AddStringToObject(res, "level", level_of(s->severity));
-	o = cJSON_AddObjectToObject(res, "message");
-	cJSON_AddStringToObject(o, "text", msg.buf);
+	res = add_result(c, rule, idx, s->severity, msg.buf);
 	arr = cJSON_AddArrayToObject(res, "locations");
 	loc = cJSON_CreateObject();
 	cJSON_AddItemToArray(arr, loc);
@@ -538,13 +546,7 @@ static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 
 	if (idx < 0)
 		return -1;
-	res = cJSON_CreateObject();
-	cJSON_AddItemToArray(c->results, res);
-	cJSON_AddStringToObject(res, "ruleId", id);
-	cJSON_AddNumberToObject(res, "ruleIndex", idx);
-	cJSON_AddStringToObject(res, "level", level_of(f->severity));
-	o = cJSON_AddObjectToObject(res, "message");
-	cJSON_AddStringToObject(o, "text", f->message && *f->message ? f->message : id);
+	res = add_result(c, id, idx, f->severity, f->message && *f->message ? f->message : id);
 	if (input) {
 		cJSON *arr = cJSON_AddArrayToObject(res, "locations");
 		cJSON *loc = cJSON_CreateObject();
