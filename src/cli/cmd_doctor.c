@@ -36,6 +36,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	const char *format = NULL, *output = NULL, *fail_on = "risk", *attribution = "compiler";
 	const char *source_root = NULL;
 	long long min_total = 0, min_samples = 0;
+	struct cli_limits lim = { 0 };
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
 	int ret;
@@ -78,6 +79,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			{ CLI_OPT_DOUBLE, "max-growth", &d.max_growth, "F",
 			  "code-bloat above this text growth (default 0.05)" },
 			{ CLI_OPT_STRING, "source-root", &source_root, "DIR", "sarif: strip DIR from source paths" },
+			CLI_LIMIT_OPTIONS(lim),
 			{ CLI_OPT_END },
 		};
 
@@ -101,6 +103,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "doctor", "sample thresholds must be at least 1");
 		goto out;
 	}
+	if ((ret = cli_limits_apply(ctx, "doctor", &lim, &d.check.limits)))
+		goto out;
 	d.fresh_paths = fresh.v;
 	d.nfresh = fresh.n;
 	d.profile_paths = profiles.v;
