@@ -141,7 +141,7 @@ def main():
     p.sample([1], 1, 1)
     write(d, "type-mention.pprof", p.encode())
     # 7: invalid UTF-8 in a name (and a C1 CSI byte).
-    write(d, "name-badutf8.pprof", two_frame(b"main.\xff\xfe\xc2\x9b31m.f", "main.b").encode())
+    write(d, "name-badutf8.pprof", two_frame(b"main.\xff\xfe\xc2\x9b31m.f", b"main.\xfe.leaf").encode())
     # 1: 4 000 inlined lines per sample, 100 samples: about 8 s in the old
     # quadratic decoder, milliseconds now.
     write(d, "deep-inline.pprof", deep_inline(4000, 100).encode())
