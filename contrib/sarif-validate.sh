@@ -54,7 +54,7 @@ for f in "$@"; do
 	out=$(mktemp)
 	# The .NET runtime inside wants a writable HOME and no telemetry.
 	if DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
-		"$tool" validate "$f" --output "$out" --log ForceOverwrite >"$log" 2>&1; then
+		"$tool" validate "$f" --output "$out" --log ForceOverwrite --rule-kind "Sarif;Gh" >"$log" 2>&1; then
 		rc=0
 	else
 		rc=$?
