@@ -20,6 +20,8 @@ trap 'rm -rf "$tmp"' EXIT
 here=$(pwd)
 case $PGD in /*) ;; *) PGD=$here/$PGD ;; esac
 case $BIN in /*) ;; *) BIN=$here/$BIN ;; esac
+# Reports carry "now" (doctor's profile-age): fixed, so separate runs can be compared.
+export SOURCE_DATE_EPOCH=1700000000
 unset NO_COLOR GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_SHA CI_PROJECT_URL CI_COMMIT_SHA \
 	GITHUB_WORKSPACE CI_PROJECT_DIR GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_ACTIONS
 
@@ -66,7 +68,7 @@ done
 expect "check: one run with 8 --output FORMAT=PATH is byte-identical to 8 runs, same exit status"
 "$PGD" doctor --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
 	--profile "$PROF/fresh-short.pprof" --repo testdata/repo --source-root "$here" \
-	--output "sarif=$tmp/dm.sarif" --output "markdown=$tmp/dm.md" --output "line=$tmp/dm.line" >/dev/null 2>&1
+	--output "sarif=$tmp/dm.sarif" --output "markdown=$tmp/dm.markdown" --output "line=$tmp/dm.line" >/dev/null 2>&1
 rc_d=$?
 same=1
 for f in sarif markdown line; do
