@@ -27,8 +27,9 @@
 /* A resolved function: the public part first, so the cache hands out &pub. */
 struct bfunc_priv {
 	struct pgd_bfunc pub;
-	size_t cu;
-	long sub;                     /* cu->subs index of the out-of-line body or the abstract DIE */
+	long cu;                      /* -1: no unit covers a DWARF-less symbol */
+	long sub;                     /* cu->subs index of the out-of-line body or the abstract DIE;
+	                               * -1: a symbol without a subprogram DIE */
 	const char *key;              /* interned DWARF name */
 };
 
@@ -493,7 +494,7 @@ static size_t direct_kids(const struct pgd_dw_cu *cu, long sub, long inl, const 
 static int kids_alloc(const struct pgd_dw_cu *cu, long sub, long inl, const struct pgd_dw_inl ***out,
 		      size_t *n)
 {
-	*n = direct_kids(cu, sub, inl, NULL, 0);
+	*n = sub < 0 && inl < 0 ? 0 : direct_kids(cu, sub, inl, NULL, 0);
 	*out = calloc(*n ? *n : 1, sizeof(**out));
 	if (!*out)
 		return -1;
@@ -551,6 +552,130 @@ static long find_sub(const struct pgd_dw_cu *cu, const char *key, uint64_t addr,
 	return abstract;
 }
 
+static int load_all(struct pgd_binary *b, struct pgd_err *err);
+
+/* The subprogram DIE at section offset off, loading its unit; -1 if none. */
+static long sub_at_offset(struct pgd_dwarf *dw, uint64_t off, long *cu, struct pgd_err *err)
+{
+	long c = pgd_dwarf_cu_for_offset(dw, off);
+
+	*cu = c;
+	if (c < 0 || pgd_dwarf_load_cu(dw, (size_t)c, err))
+		return -1;
+	for (size_t i = 0; i < dw->cus[c].nsubs; i++) {
+		if (dw->cus[c].subs[i].die_off == off)
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * Where a function's DIE is, never by package name alone:
+ *  1. a symbol: the unit whose ranges cover its address (Go splits a
+ *     package over several units, and a linknamed function such as
+ *     internal/poll.runtime_pollWait sits in a runtime unit);
+ *  2. by name in every unit of its package (the out-of-line copy, or the
+ *     abstract DIE of a function that exists only inlined);
+ *  3. the abstract DIE in any other unit, through an inlined copy's
+ *     DW_AT_abstract_origin (the linker keeps one abstract DIE per function,
+ *     in the first unit that inlined it: ir.DoChildrenWithHidden's is in
+ *     cmd/compile/internal/deadlocals's unit).
+ * *sub is -1 when none is found; *cu then is the unit covering the
+ * symbol, or -1.
+ */
+static int locate(struct pgd_binary *b, const char *key, const struct pgd_symbol *sym, long *cu,
+		  long *sub, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_dwarf *dw = im->dw;
+	long pc_cu = -1, abs_cu = -1, abs_sub = -1;
+	char pkg[1024];
+	size_t plen;
+	struct hashmap_entry *e;
+
+	*cu = *sub = -1;
+	if (sym && (pc_cu = pgd_dwarf_cu_for_pc(dw, sym->addr)) >= 0) {
+		if (pgd_dwarf_load_cu(dw, (size_t)pc_cu, err))
+			return -1;
+		if ((*sub = find_sub(&dw->cus[pc_cu], key, sym->addr, 1)) >= 0) {
+			*cu = pc_cu;
+			return 0;
+		}
+	}
+	if ((plen = package_of(key, pkg, sizeof(pkg))) != 0) {
+		for (long c = pgd_dwarf_cu_by_name(dw, pkg, plen, 0); c >= 0;
+		     c = pgd_dwarf_cu_by_name(dw, pkg, plen, (size_t)c + 1)) {
+			long s;
+
+			if (pgd_dwarf_load_cu(dw, (size_t)c, err))
+				return -1;
+			s = find_sub(&dw->cus[c], key, 0, 0);
+			if (s >= 0 && dw->cus[c].subs[s].nranges) {
+				*cu = c;
+				*sub = s;
+				return 0;
+			}
+			if (s >= 0 && abs_sub < 0) {
+				abs_cu = c;
+				abs_sub = s;
+			}
+		}
+	}
+	if (abs_sub >= 0) {
+		*cu = abs_cu;
+		*sub = abs_sub;
+		return 0;
+	}
+	if (load_all(b, err))
+		return -1;
+	e = hashmap_find(&im->inl_by_origin, key, strlen(key));
+	if (e) {
+		const struct inl_ref *r = &im->inl_refs[e->val.u64 - 1];
+		const struct pgd_dw_inl *in = &dw->cus[r->cu].inls[r->inl];
+
+		if (err && err->code)
+			return -1;
+		*sub = sub_at_offset(dw, in->origin_off, cu, err);
+		if (err && err->code)
+			return -1;
+		if (*sub >= 0)
+			return 0;
+	}
+	*cu = pc_cu;
+	return 0;
+}
+
+/*
+ * The file of a function that exists only inlined, whose abstract DIE's
+ * unit holds no copy of it: the first inlined copy anywhere tells.
+ */
+static const char *inlined_copy_file(struct pgd_binary *b, const char *key, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct hashmap_entry *e;
+	const struct pgd_dw_inl **kids = NULL;
+	const struct inl_ref *r;
+	struct pgd_dw_cu *c;
+	const char *file;
+	size_t nk = 0;
+
+	if (load_all(b, err))
+		return NULL;
+	if (!(e = hashmap_find(&im->inl_by_origin, key, strlen(key))))
+		return NULL;
+	r = &im->inl_refs[e->val.u64 - 1];
+	c = &im->dw->cus[r->cu];
+	if (pgd_dwarf_load_lines(im->dw, r->cu, err))
+		return NULL;
+	if (kids_alloc(c, (long)c->inls[r->inl].sub, (long)r->inl, &kids, &nk)) {
+		pgd_err_nomem(err, b->path);
+		return NULL;
+	}
+	file = own_file(c, c->inls[r->inl].ranges, c->inls[r->inl].nranges, kids, nk);
+	free(kids);
+	return file;
+}
+
 /*
  * The spelling profiles and DWARF use: dots in the last import path
  * element escaped as %2e (objabi.PathToPrefix). A caller may hand us the
@@ -595,7 +720,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 	const struct pgd_symbol *sym;
 	struct hashmap_entry *he;
 	const char *key, *cname;
-	char buf[1024], pkg[1024];
+	char buf[1024];
 	long cu = -1, sub = -1;
 	int inserted;
 
@@ -614,21 +739,11 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		return he->val.ptr;
 
 	sym = sym_by_name(b, key);
-	if (sym && sym->is_func && (cu = pgd_dwarf_cu_for_pc(dw, sym->addr)) >= 0) {
-		if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
-			goto fail;
-		sub = find_sub(&dw->cus[cu], key, sym->addr, 1);
-	}
-	if (sub < 0 && package_of(key, pkg, sizeof(pkg))) {
-		/* Only inlined (no symbol): the abstract DIE in its package's CU. */
-		cu = pgd_dwarf_cu_by_name(dw, pkg, strlen(pkg));
-		if (cu >= 0) {
-			if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
-				goto fail;
-			sub = find_sub(&dw->cus[cu], key, 0, 0);
-		}
-	}
-	if (sub < 0)
+	if (sym && !sym->is_func)
+		sym = NULL;
+	if (locate(b, key, sym, &cu, &sub, err))
+		goto fail;
+	if (sub < 0 && (!sym || !sym->size))
 		return NULL;
 
 	f = arena_alloc(&b->arena, sizeof(*f));
@@ -636,14 +751,35 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		pgd_err_nomem(err, b->path);
 		goto fail;
 	}
-	{
+	f->cu = cu;
+	f->sub = sub;
+	f->key = key;
+	f->pub.name = key;
+	if (sub < 0) {
+		/*
+		 * In the symbol table, in no subprogram DIE (an assembly function
+		 * of a unit without DWARF for it): the symbol gives its code and
+		 * the line table, when a unit covers it, its file.
+		 */
+		struct pgd_pc_range *r = arena_alloc(&b->arena, sizeof(*r));
+
+		if (!r) {
+			pgd_err_nomem(err, b->path);
+			goto fail;
+		}
+		r->lo = sym->addr;
+		r->hi = sym->addr + sym->size;
+		f->pub.ranges = r;
+		f->pub.nranges = 1;
+		if (cu >= 0) {
+			if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
+				goto fail;
+			f->pub.decl_file = own_file(&dw->cus[cu], r, 1, NULL, 0);
+		}
+	} else {
 		struct pgd_dw_cu *c = &dw->cus[cu];
 		const struct pgd_dw_sub *s = &c->subs[sub];
 
-		f->cu = (size_t)cu;
-		f->sub = sub;
-		f->key = key;
-		f->pub.name = key;
 		f->pub.decl_line = s->decl_line;
 		f->pub.decl_file = s->decl_file;
 		f->pub.nranges = s->nranges;
@@ -672,10 +808,12 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 				else
 					f->pub.decl_file = own_file(c, s->ranges, s->nranges, kids, nk);
 				free(kids);
+			} else if (!(f->pub.decl_file = inlined_copy_file(b, key, err)) && err && err->code) {
+				goto fail;
 			}
 		}
 	}
-	if (!f->pub.decl_line && f->pub.nranges) {
+	if (!f->pub.decl_line && f->pub.nranges && cu >= 0) {
 		/*
 		 * Go before 1.20 wrote no DW_AT_decl_line on subprograms; the
 		 * prologue's row carries the line of the func keyword instead.
@@ -1031,8 +1169,8 @@ int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line
 	out->func = pub;
 	if ((ret = load_all(b, err)))
 		return ret;
-	if (pub->nranges) {
-		struct instance ins = { f->cu, f->sub, -1, pub->ranges, pub->nranges };
+	if (pub->nranges && f->cu >= 0) {
+		struct instance ins = { (size_t)f->cu, f->sub, -1, pub->ranges, pub->nranges };
 
 		out->ninstances++;
 		if ((ret = scan_instance(b, f, &ins, line, &c, &inl, &ninl, &inl_cap, err)))
