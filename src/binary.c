@@ -61,6 +61,9 @@ struct pgd_binary_impl {
 	int counts_done;
 	size_t ncounts;
 	struct pgd_inline_count *counts;
+	/* the last body decoded for guards by data flow (sites come by caller) */
+	struct pgd_dcode *dcode;
+	uint64_t dcode_lo, dcode_hi;
 };
 
 static const char *const itab_prefixes[] = { "go:itab.", "go.itab." }; /* Go >= 1.20, older */
@@ -362,6 +365,7 @@ void pgd_binary__close(struct pgd_binary *b)
 	im = b->impl;
 	if (im) {
 		pgd_dwarf_close(im->dw);
+		pgd_dcode_free(im->dcode);
 		pgd_disasm_close(im->dis);
 		hashmap_free(&im->sym_by_name);
 		hashmap_free(&im->funcs);
@@ -912,6 +916,48 @@ static void *grow(struct collect *c, void *arr, size_t n, size_t *cap, size_t el
 	return p;
 }
 
+/*
+ * An itab or function address formed at pc: a guard candidate. The same
+ * pc found again (another instance, or by data flow) is kept once, with
+ * the call it guards when known.
+ */
+static void add_guard(struct collect *c, uint64_t pc, const struct pgd_symbol *sym, uint64_t call_pc)
+{
+	const char *body = itab_body(sym->name);
+	struct pgd_guard *g;
+	struct itab it;
+	void *p;
+
+	if (!body && !sym->is_func)
+		return;
+	for (size_t i = 0; i < c->nguards; i++) {
+		if (c->guards[i].pc == pc) {
+			if (!c->guards[i].call_pc)
+				c->guards[i].call_pc = call_pc;
+			return;
+		}
+	}
+	if (!(p = grow(c, c->guards, c->nguards, &c->guards_cap, sizeof(*c->guards))))
+		return;
+	c->guards = p;
+	g = &c->guards[c->nguards];
+	memset(g, 0, sizeof(*g));
+	g->pc = pc;
+	g->symbol = sym->name;
+	g->call_pc = call_pc;
+	if (body) {
+		if (split_itab(c->a, body, &it)) {
+			c->oom = 1; /* malformed names were dropped at open; this is memory */
+			return;
+		}
+		g->concrete = it.concrete;
+		g->iface = it.iface;
+	} else {
+		g->concrete = sym->name;
+	}
+	c->nguards++;
+}
+
 static void on_insn(void *ctx, const struct pgd_insn_info *in)
 {
 	struct collect *c = ctx;
@@ -924,35 +970,9 @@ static void on_insn(void *ctx, const struct pgd_insn_info *in)
 			return;
 	}
 	if (in->kind == PGD_INSN_ADDR) {
-		struct pgd_guard *g;
-		struct itab it;
-		const char *body;
-		void *p;
-
 		sym = pgd_binary_symbol_at(c->b, in->target);
-		if (!sym || sym->addr != in->target)
-			return;
-		body = itab_body(sym->name);
-		if (!body && !sym->is_func)
-			return;
-		if (!(p = grow(c, c->guards, c->nguards, &c->guards_cap, sizeof(*c->guards))))
-			return;
-		c->guards = p;
-		g = &c->guards[c->nguards];
-		memset(g, 0, sizeof(*g));
-		g->pc = in->pc;
-		g->symbol = sym->name;
-		if (body) {
-			if (split_itab(c->a, body, &it)) {
-				c->oom = 1; /* malformed names were dropped at open; this is memory */
-				return;
-			}
-			g->concrete = it.concrete;
-			g->iface = it.iface;
-		} else {
-			g->concrete = sym->name;
-		}
-		c->nguards++;
+		if (sym && sym->addr == in->target)
+			add_guard(c, in->pc, sym, 0);
 		return;
 	}
 	{
@@ -1021,6 +1041,58 @@ struct instance {
 	size_t nranges;
 };
 
+/*
+ * Guards tied to the indirect calls c->calls[from..] by data flow
+ * (disasm.h), whatever line their lea/cmp carry. The body decoded is the
+ * range of the enclosing out-of-line function that holds the call: an
+ * inlined copy's guard may sit outside the copy's own ranges.
+ */
+static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, const struct instance *ins,
+			   struct collect *c, size_t from, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_pc_range *r = ins->ranges;
+	size_t nr = ins->nranges;
+
+	if (ins->sub >= 0) {
+		r = cu->subs[ins->sub].ranges;
+		nr = cu->subs[ins->sub].nranges;
+	}
+	for (size_t i = from; i < c->ncalls; i++) {
+		const struct pgd_call_insn *ci = &c->calls[i];
+		const struct pgd_symbol *sym;
+		uint64_t addr, apc;
+		size_t k;
+
+		if (ci->kind != PGD_CALL_INDIRECT)
+			continue;
+		for (k = 0; k < nr && !(ci->pc >= r[k].lo && ci->pc < r[k].hi); k++)
+			;
+		if (k == nr)
+			continue;
+		if (!im->dcode || im->dcode_lo != r[k].lo || im->dcode_hi != r[k].hi) {
+			const uint8_t *code = pgd_elf_vaddr(&im->elf, r[k].lo, r[k].hi - r[k].lo);
+
+			pgd_dcode_free(im->dcode);
+			im->dcode = NULL;
+			if (!code)
+				continue;
+			if (pgd_disasm_decode(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
+				return pgd_err_nomem(err, b->path);
+			im->dcode_lo = r[k].lo;
+			im->dcode_hi = r[k].hi;
+		}
+		if (!pgd_dcode_call_guard(im->dcode, ci->pc, &addr, &apc))
+			continue;
+		sym = pgd_binary_symbol_at(b, addr);
+		if (sym && sym->addr == addr)
+			add_guard(c, apc, sym, ci->pc);
+		if (c->oom)
+			return pgd_err_nomem(err, b->path);
+	}
+	return 0;
+}
+
 /* Calls, guards and inlined callees at `line` of one instance. */
 static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const struct instance *ins,
 			 int64_t line, struct collect *c, const char ***inl, size_t *ninl, size_t *inl_cap,
@@ -1031,7 +1103,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 	const struct pgd_dw_inl **kids = NULL;
 	struct pgd_pc_range *sel = NULL;
 	struct window *win = NULL, *wp = NULL;
-	size_t nk = 0, nsel = 0, selcap = 0;
+	size_t nk = 0, nsel = 0, selcap = 0, ncalls0 = c->ncalls;
 	const char *file;
 	int ret;
 
@@ -1113,8 +1185,8 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 			if (code)
 				pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
 		}
-		if (c->oom) {
-			ret = pgd_err_nomem(err, b->path);
+		if (c->oom || (ret = dataflow_guards(b, cu, ins, c, ncalls0, err))) {
+			ret = ret ? ret : pgd_err_nomem(err, b->path);
 			goto out;
 		}
 	}

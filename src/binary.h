@@ -78,6 +78,12 @@ struct pgd_guard {
 	const char *symbol;           /* "go:itab.*main.RedisCache,main.Cache", or a func symbol for func-value guards */
 	const char *concrete;         /* "*main.RedisCache"; for func-value guards the function name */
 	const char *iface;            /* "main.Cache"; NULL for func-value guards and type-word compares */
+	/*
+	 * The indirect call it guards, found by data flow (the compared itab
+	 * word or func value is what the call's target is loaded from); then
+	 * pc may carry another line than the call. 0: found on the line only.
+	 */
+	uint64_t call_pc;
 };
 
 /*
