@@ -421,6 +421,7 @@ void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out)
 	out->funcs_total_hint = dw->subs_seen;
 	out->funcs_resolved = b->impl->funcs_resolved;
 	out->line_tables_decoded = dw->line_tables_decoded;
+	out->dies_ranges_unread = dw->ranges_unread;
 }
 
 /* ---- functions ---------------------------------------------------------------- */
@@ -1357,4 +1358,21 @@ done:
 	*out = im->counts;
 	*n = im->ncounts;
 	return 0;
+}
+
+size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max)
+{
+	const struct pgd_dwarf *dw = b->impl->dw;
+	size_t n = 0;
+
+	if (dw->ranges_unread) {
+		if (n < max)
+			out[n] = arena_printf(&b->arena,
+					      "DWARF: the PC ranges of %zu DIEs (compile units, functions or "
+					      "inlined copies) could not be read; calls and guards in their "
+					      "code are not seen, and a function among them may look absent",
+					      dw->ranges_unread);
+		n++;
+	}
+	return n;
 }
