@@ -189,6 +189,7 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%) fixtures
 # Needs clang with libFuzzer (Debian: clang, libclang-rt-14-dev). Runs each
 # harness FUZZ_SECONDS from the fixtures; new crashes land in $(FUZZ_BUILD)/.
 fuzz:
+	@sh contrib/install-deps.sh --fuzz
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link -fno-sanitize-recover=all" \
 		fuzz-bins

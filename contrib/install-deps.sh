@@ -5,6 +5,7 @@
 #
 #   sh contrib/install-deps.sh            # install what is missing
 #   sh contrib/install-deps.sh --list     # print the package list
+#   sh contrib/install-deps.sh --fuzz     # what `make fuzz` adds (clang, libFuzzer)
 set -eu
 
 # Why each one: protobuf-c + its compiler decode profile.proto; zlib gunzips
@@ -24,6 +25,12 @@ python3-jsonschema python3-yaml"
 # Each entry is command:package.
 TOOLS="objcopy:binutils gzip:gzip xz:xz-utils /usr/bin/time:time curl:curl jq:jq
 node:nodejs npm:npm zsh:zsh"
+
+# `make fuzz` only (never make check): clang and its libFuzzer runtime.
+if [ "${1:-}" = "--fuzz" ]; then
+	PKGS="clang libclang-rt-14-dev"
+	TOOLS=""
+fi
 
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS

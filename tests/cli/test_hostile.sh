@@ -73,6 +73,18 @@ if command -v /usr/bin/time >/dev/null 2>&1; then
     fi
 fi
 
+# With default limits, a stream expanding over 32 times is refused past 64 MiB.
+head -c 300000000 /dev/zero | gzip -1 >"$tmp/bomb300m.gz"
+if command -v /usr/bin/time >/dev/null 2>&1; then
+    /usr/bin/time -f %M -o "$tmp/rss" "$PGODRIFT" edges "$tmp/bomb300m.gz" >"$tmp/out" 2>"$tmp/err"
+    rss=$(tail -n 1 "$tmp/rss")
+    if grep -q "gzip bomb" "$tmp/err" && [ "$rss" -lt 250000 ]; then
+        ok "bomb refused by its expansion ratio under default limits (peak RSS ${rss} KB, 300 MB inside)"
+    else
+        not_ok "bomb refused by ratio" "rss ${rss} KB: $(cat "$tmp/err")"
+    fi
+fi
+
 # --- inputs: regular files or -, never blocking --------------------------
 mkfifo "$tmp/fifo"
 run "FIFO profile" 2 "$PGODRIFT" edges "$tmp/fifo" && err_has "FIFO profile refused at once" "fifo" "FIFO"
