@@ -159,3 +159,37 @@ clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+
+# ---- fuzzing (tests/fuzz, issue #13) ----------------------------------------
+#
+# Each harness body (tests/fuzz/fuzz_*.c) links two ways: with libFuzzer
+# (`make fuzz`, clang) and with tests/fuzz/replay.c, a small driver that
+# replays files, so `make check` runs the seed corpus and the regression
+# inputs with the default compiler, plain and under ASan/UBSan
+# (tests/cli/test_fuzz_smoke.sh).
+FUZZ_TARGETS  := profile binary
+FUZZ_REPLAY   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_SECONDS  ?= 180
+FUZZ_BUILD    ?= build-fuzz
+.PHONY: fuzz fuzz-bins
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_%.o \
+		$(BUILD)/tests/fuzz/fuzz_common.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/fuzz_common.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+unit: $(FUZZ_REPLAY)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%) fixtures
+
+# Needs clang with libFuzzer (Debian: clang, libclang-rt-14-dev). Runs each
+# harness FUZZ_SECONDS from the fixtures; new crashes land in $(FUZZ_BUILD)/.
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link -fno-sanitize-recover=all" \
+		fuzz-bins
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -14,6 +14,7 @@
 #include "dwarf.h"
 #include "elf.h"
 #include "err.h"
+#include "fileio.h"
 #include "hashmap.h"
 
 #define DEFAULT_MAX_FILE (1ull << 30)
@@ -255,12 +256,13 @@ size_t pgd_binary_itab_ifaces(const struct pgd_binary *b, const char *concrete,
 static int map_file(const char *path, uint64_t max, void **map, size_t *len, struct pgd_err *err)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+	int fd, ret;
 
 	*map = NULL;
 	*len = 0;
-	if (fd < 0)
-		return pgd_err_set(err, PGD_EINPUT, path, "cannot open: %s", strerror(errno));
+	/* Non-blocking open, then fstat: a FIFO is refused instead of hanging (fileio.c). */
+	if ((ret = pgd_open_regular(path, &fd, &st, err)))
+		return ret;
 	if (fstat(fd, &st)) {
 		ret = pgd_err_set(err, PGD_EINPUT, path, "cannot stat: %s", strerror(errno));
 		goto out;

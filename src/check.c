@@ -25,6 +25,7 @@ void pgd_check_opts__init(struct pgd_check_opts *o)
 	o->min_samples = 30;
 	o->attribution = PGD_ATTR_COMPILER;
 	o->confidence_z = 1.96;
+	o->limits.sz = sizeof(o->limits);   /* else every --max-* is ignored */
 }
 
 /* Caller opts with defaults for zero fields (libbpf's OPTS_GET convention). */

@@ -264,7 +264,9 @@ static int doc_unusable_profile(struct doc_ctx *c, const struct doc_check *chk, 
 		struct rpt_finding *f = doc_finding(c, chk, chk->severity, c->bad[i].path,
 						    "%s profile is unusable (%s): capture it again and "
 						    "do not install it as default.pgo",
-						    c->bad[i].role, c->bad[i].why);
+						    /* role "profile" (doctor --profile) reads "the profile" */
+						    strcmp(c->bad[i].role, "profile") ? c->bad[i].role : "the",
+						    c->bad[i].why);
 
 		if (!f || doc_fig_str(c, f, "role", c->bad[i].role) ||
 		    doc_fig_str(c, f, "reason", c->bad[i].why))

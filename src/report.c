@@ -15,6 +15,8 @@
 #include <cJSON.h>
 
 #include "err.h"
+#include "fileio.h"
+#include "sanitize.h"
 #include "srcpath.h"
 #include "strbuf.h"
 
@@ -323,56 +325,44 @@ int pgd_report__write(const struct pgd_report *r, const char *format,
 			   format);
 }
 
+struct write_job {
+	const struct pgd_report *r;
+	const char *format;
+	const struct pgd_write_opts *opts;
+};
+
+static int emit_report(void *ctx, FILE *f, struct pgd_err *err)
+{
+	const struct write_job *j = ctx;
+
+	return pgd_report__write(j->r, j->format, j->opts, f, err);
+}
+
+/* Atomic for regular files, direct for devices and pipes (fileio.h). */
 int pgd_report__write_file(const struct pgd_report *r, const char *format,
 			   const struct pgd_write_opts *opts, const char *path,
 			   struct pgd_err *err)
 {
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 16);
-	FILE *f = NULL;
-	int fd, ret;
+	struct write_job j = { r, format, opts };
 
-	if (!tmp)
-		return pgd_err_nomem(err, path);
-	/* The temp file sits beside the target so rename() stays atomic. */
-	snprintf(tmp, len + 16, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot create output: %s", strerror(errno));
-		goto out;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot create output: %s", strerror(errno));
-		goto out_unlink;
-	}
-	ret = pgd_report__write(r, format, opts, f, err);
-	if (fclose(f) && !ret)
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot write output: %s", strerror(errno));
-	if (ret)
-		goto out_unlink;
-	if (rename(tmp, path)) {
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot replace output: %s", strerror(errno));
-		goto out_unlink;
-	}
-	goto out;
-out_unlink:
-	unlink(tmp);
-out:
-	free(tmp);
-	return ret;
+	return pgd_write_output(path, emit_report, &j, err);
 }
 
 int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err)
 {
 	char *text = root ? cJSON_Print(root) : NULL;
+	char *utf8 = NULL;
+	size_t len = 0;
 	int ret = 0;
 
-	if (!text)
+	/* JSON and SARIF must be UTF-8: bytes of names that are not become U+FFFD (sanitize.h). */
+	if (text)
+		utf8 = pgd_utf8_repair(text, strlen(text), &len);
+	if (!utf8)
 		ret = pgd_err_nomem(err, "");
-	else if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
-		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
+	else if (fwrite(utf8, 1, len, f) != len || fputc('\n', f) == EOF)
+		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output: %s", strerror(errno));
+	free(utf8);
 	free(text);
 	cJSON_Delete(root);
 	return ret;

@@ -15,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "report.h"
+#include "sanitize.h"
 #include "srcpath.h"
 #include "strbuf.h"
 
@@ -145,6 +147,14 @@ static void md_text(struct md *m, const char *s)
 		case '>': md_add(m, "&gt;"); break;
 		case '&': md_add(m, "&amp;"); break;
 		case '\n': case '\r': md_addch(m, ' '); break;
+		/*
+		 * Mentions and autolinks ('@user', 'https://', 'www.') are
+		 * broken by a zero-width space, as Renovate does, so an input
+		 * cannot notify anyone or plant a link (sanitize.h).
+		 */
+		case '@': md_add(m, "@&#8203;"); break;
+		case ':': md_add(m, !strncmp(p, "://", 3) ? ":&#8203;" : ":"); break;
+		case '.': md_add(m, p - s >= 3 && !strncasecmp(p - 3, "www", 3) ? "&#8203;." : "."); break;
 		case '|': case '`': case '*': case '_': case '[': case ']': case '\\': case '#':
 		case '~':
 			md_addch(m, '\\');
@@ -153,6 +163,21 @@ static void md_text(struct md *m, const char *s)
 		default: md_addch(m, *p);
 		}
 	}
+}
+
+/* The whole comment with invalid UTF-8 replaced by U+FFFD; 0 or -1 (out of memory). */
+static int md_repair_utf8(struct md *m)
+{
+	size_t len = 0;
+	char *utf8 = pgd_utf8_repair(m->sb.buf, m->sb.len, &len);
+	int ret = -1;
+
+	if (utf8) {
+		strbuf_reset(&m->sb);
+		ret = strbuf_add(&m->sb, utf8, len);
+	}
+	free(utf8);
+	return ret;
 }
 
 static const char *base_name(const char *path)
@@ -609,6 +634,11 @@ int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *
 	 * The budget above keeps every well-formed report under max; this cut is
 	 * the guarantee for a max too small to hold even the verdict and footer.
 	 */
+	/* Names that are not UTF-8 get U+FFFD (sanitize.h); the cut below still bounds the size. */
+	if (md_repair_utf8(&m)) {
+		ret = pgd_err_nomem(err, "");
+		goto out;
+	}
 	if (m.sb.len > max) {
 		size_t cut = max;
 

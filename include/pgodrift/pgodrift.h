@@ -82,8 +82,19 @@ enum pgd_profile_format {
 	PGD_PROFILE_PREPROFILE = 2,   /* "GO PREPROFILE V1" text from go tool preprofile */
 };
 
+/*
+ * path must name a regular file, or be "-" for standard input (read up to
+ * max_file_bytes). A FIFO or device is refused without blocking.
+ */
 PGD_API int pgd_profile__open(const char *path, const struct pgd_limits *limits,
 			      struct pgd_profile **out, struct pgd_err *err);
+/*
+ * A profile already in memory (pprof, gzip'd or raw, or GO PREPROFILE V1);
+ * name is used in messages and reports. data is not kept after the call.
+ */
+PGD_API int pgd_profile__open_mem(const void *data, size_t len, const char *name,
+				  const struct pgd_limits *limits, struct pgd_profile **out,
+				  struct pgd_err *err);
 PGD_API void pgd_profile__close(struct pgd_profile *p);
 PGD_API const char *pgd_profile__path(const struct pgd_profile *p);
 PGD_API enum pgd_profile_format pgd_profile__format(const struct pgd_profile *p);
@@ -115,6 +126,12 @@ PGD_API size_t pgd_edges__count(const struct pgd_edges *e);
 PGD_API int64_t pgd_edges__total_weight(const struct pgd_edges *e);
 /* Byte-identical to `go tool preprofile` for a single pprof input. */
 PGD_API int pgd_edges__write_preprofile(const struct pgd_edges *e, FILE *f, struct pgd_err *err);
+/*
+ * The same into a file: a regular file is replaced atomically keeping its
+ * mode, a symlink's target likewise, a device or FIFO written directly.
+ */
+PGD_API int pgd_edges__write_preprofile_file(const struct pgd_edges *e, const char *path,
+					     struct pgd_err *err);
 
 /* ---- binaries ------------------------------------------------------------ */
 

@@ -107,6 +107,10 @@ struct cli_output_opts {
 	const char *cmd;        /* for usage errors */
 };
 
+/* How standard output is named in messages. */
+#define CLI_STDOUT_NAME "standard output"
+/* Fills err with "cannot write output: <strerror(errnum)>"; returns PGD_EIO. */
+int cli_output_error(struct pgd_err *err, int errnum);
 /* Checks --output values before the analysis runs: CLI_EXIT_ERROR after a usage line. */
 int cli_validate_outputs(struct cli_ctx *ctx, const struct cli_output_opts *o);
 
@@ -114,6 +118,27 @@ int cli_write_report(struct cli_ctx *ctx, const struct pgd_report *r,
 		     const struct cli_output_opts *o);
 /* The exit status for a report under --fail-on. */
 int cli_exit_status(const struct pgd_report *r, const char *fail_on);
+
+/*
+ * --max-file-size, --max-decoded-size, --max-elements for the commands that
+ * have no common option block (edges, doctor); check and sites declare the
+ * same three in cmd_check.c. 0 keeps the library default.
+ */
+struct cli_limits {
+	long long file_size, decoded_size, elements;
+};
+
+#define CLI_LIMIT_OPTIONS(l)                                                                     \
+	{ CLI_OPT_INT, "max-file-size", &(l).file_size, "BYTES",                                   \
+	  "refuse inputs larger than this (default 1 GiB)" },                                      \
+	{ CLI_OPT_INT, "max-decoded-size", &(l).decoded_size, "BYTES",                             \
+	  "cap on a profile's decompressed size (default 2 GiB)" },                                 \
+	{ CLI_OPT_INT, "max-elements", &(l).elements, "N",                                         \
+	  "cap on samples, locations, functions per input (default 50000000)" }
+
+/* Fills out (sz included) from l; CLI_EXIT_ERROR after a usage line for a negative value. */
+int cli_limits_apply(struct cli_ctx *ctx, const char *cmd, const struct cli_limits *l,
+		     struct pgd_limits *out);
 
 /*
  * The repository root reported paths are relative to: --source-root, else

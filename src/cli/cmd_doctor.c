@@ -38,6 +38,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	const char *format = NULL, *fail_on = "risk", *attribution = "compiler";
 	const char *source_root = NULL, *link_base = NULL;
 	long long min_total = 0, min_samples = 0;
+	struct cli_limits lim = { 0 };
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
 	int ret;
@@ -85,6 +86,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			  "the repository root paths are relative to (default: git top level)" },
 			{ CLI_OPT_STRING, "link-base", &link_base, "URL",
 			  "markdown: link files to URL/PATH (default: from GITHUB_*/CI_* variables)" },
+			CLI_LIMIT_OPTIONS(lim),
 			{ CLI_OPT_END },
 		};
 
@@ -114,6 +116,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "doctor", "sample thresholds must be at least 1");
 		goto out;
 	}
+	if ((ret = cli_limits_apply(ctx, "doctor", &lim, &d.check.limits)))
+		goto out;
 	d.fresh_paths = fresh.v;
 	d.nfresh = fresh.n;
 	d.profile_paths = profiles.v;

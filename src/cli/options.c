@@ -35,15 +35,41 @@ void cli_strlist_free(struct cli_strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/*
+ * Usage messages quote arguments: control characters are escaped as \xHH
+ * (the library's rule for its own messages, src/sanitize.h), so nothing
+ * reaches the terminal as a control sequence and every message is one line.
+ */
+static void escape_line(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *src && o + 5 < size; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c < 0x20 || c == 0x7f) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+}
+
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 {
+	char msg[2048], safe[4 * sizeof(msg)];
 	va_list ap;
 
-	fprintf(stderr, "%s: %s: ", ctx->prog, cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see '%s %s --help')\n", ctx->prog, cmd);
+	escape_line(safe, sizeof(safe), msg);
+	fprintf(stderr, "%s: %s: %s (see '%s %s --help')\n", ctx->prog, cmd, safe, ctx->prog, cmd);
 	return CLI_EXIT_ERROR;
 }
 
@@ -51,8 +77,22 @@ int cli_fail(struct cli_ctx *ctx, const struct pgd_err *err)
 {
 	char buf[2048];
 
+	/* The library's messages are one line and escaped already (pgd_err_format). */
 	fprintf(stderr, "%s: %s\n", ctx->prog, pgd_err_format(err, buf, sizeof(buf)));
 	return CLI_EXIT_ERROR;
+}
+
+int cli_limits_apply(struct cli_ctx *ctx, const char *cmd, const struct cli_limits *l,
+		     struct pgd_limits *out)
+{
+	if (l->file_size < 0 || l->decoded_size < 0 || l->elements < 0)
+		return cli_usage_error(ctx, cmd, "limits must not be negative");
+	memset(out, 0, sizeof(*out));
+	out->sz = sizeof(*out);
+	out->max_file_bytes = (uint64_t)l->file_size;
+	out->max_decoded_bytes = (uint64_t)l->decoded_size;
+	out->max_elements = (uint64_t)l->elements;
+	return 0;
 }
 
 /* Optimal string alignment distance (Levenshtein plus adjacent swaps), capped: small words only. */

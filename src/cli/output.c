@@ -4,6 +4,7 @@
  * (--output FORMAT=PATH), the repository root and link base taken from the
  * environment, exit status, progress.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+int cli_output_error(struct pgd_err *err, int errnum)
+{
+	err->code = PGD_EIO;
+	snprintf(err->msg, sizeof(err->msg), "cannot write output: %s", strerror(errnum));
+	return PGD_EIO;
+}
 
 int cli_exit_status(const struct pgd_report *r, const char *fail_on)
 {
@@ -229,8 +237,10 @@ int cli_write_report(struct cli_ctx *ctx, const struct pgd_report *r,
 		else
 			ret = pgd_report__write(r, specs[i].format, &wo, stdout, &err);
 		if (ret) {
-			if (specs[i].path && !err.file[0])
-				snprintf(err.file, sizeof(err.file), "%s", specs[i].path);
+			/* Say which output failed: the writers leave the file name empty. */
+			if (!err.file[0])
+				snprintf(err.file, sizeof(err.file), "%s",
+					 specs[i].path ? specs[i].path : CLI_STDOUT_NAME);
 			ret = cli_fail(ctx, &err);
 			goto out;
 		}
@@ -257,6 +267,9 @@ void cli_progress(void *vctx, const char *stage, uint64_t done, uint64_t total)
 	fflush(stderr);
 }
 
+/* 9999-12-31T23:59:59Z: the last second a four-digit year can show. */
+#define CLI_MAX_EPOCH 253402300799LL
+
 int cli_now_unix(struct cli_ctx *ctx, const char *cmd, int64_t *out)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -266,9 +279,17 @@ int cli_now_unix(struct cli_ctx *ctx, const char *cmd, int64_t *out)
 	*out = 0;
 	if (!sde || !*sde)
 		return 0;
+	/*
+	 * The reproducible-builds spec asks for an error on a malformed value.
+	 * Past year 9999 no report date can be printed (and strtoll clamps
+	 * what overflows to LLONG_MAX with ERANGE), so those are refused too.
+	 */
+	errno = 0;
 	v = strtoll(sde, &end, 10);
-	if (*end || v < 0)
-		return cli_usage_error(ctx, cmd, "SOURCE_DATE_EPOCH is not a Unix time: '%s'", sde);
+	if (*end || v < 0 || errno == ERANGE || v > CLI_MAX_EPOCH)
+		return cli_usage_error(ctx, cmd,
+				       "SOURCE_DATE_EPOCH is not a Unix time between 0 and %lld "
+				       "(9999-12-31): '%s'", (long long)CLI_MAX_EPOCH, sde);
 	*out = v;
 	return 0;
 }
