@@ -10,13 +10,16 @@
  * %0D, %0A; in a property ':' and ',' become %3A and %2C as well.
  * GitHub keeps at most 10 annotations of each level per step (and 50 per
  * job), so like the markdown the list is capped, most severe and costliest
- * first, and the rest are counted in one closing notice.
+ * first, and the rest are counted in one closing notice. Names and paths
+ * come from inputs: the text rule (sanitize.h) escapes their control bytes
+ * first, so no input can end a command or start another.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "err.h"
 #include "report.h"
+#include "sanitize.h"
 #include "strbuf.h"
 
 #define GH_PER_LEVEL 10
@@ -56,21 +59,23 @@ static int escape(struct strbuf *sb, const char *s, int property)
 	return 0;
 }
 
-static int annotation(struct strbuf *sb, const struct rpt_row *row)
+static int annotation(struct strbuf *sb, struct arena *a, const struct rpt_row *row)
 {
+	const char *path = pgd_escape_text(a, row->path), *title = pgd_escape_text(a, row->title);
+	const char *msg = pgd_escape_text(a, row->message);
 	int first = 1;
 
 	if (strbuf_addf(sb, "::%s ", command_of(row->severity)))
 		return -1;
-	if (row->path) {
-		if (strbuf_addstr(sb, "file=") || escape(sb, row->path, 1))
+	if (path) {
+		if (strbuf_addstr(sb, "file=") || escape(sb, path, 1))
 			return -1;
 		first = 0;
 		if (row->line && strbuf_addf(sb, ",line=%lld", (long long)row->line))
 			return -1;
 	}
-	if (strbuf_addstr(sb, first ? "title=" : ",title=") || escape(sb, row->title, 1) ||
-	    strbuf_addstr(sb, "::") || escape(sb, row->message, 0) || strbuf_addch(sb, '\n'))
+	if (strbuf_addstr(sb, first ? "title=" : ",title=") || escape(sb, title, 1) ||
+	    strbuf_addstr(sb, "::") || escape(sb, msg, 0) || strbuf_addch(sb, '\n'))
 		return -1;
 	return 0;
 }
@@ -99,7 +104,7 @@ int rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *op
 			continue;
 		}
 		shown[l]++;
-		if (annotation(&sb, &rows.v[i]))
+		if (annotation(&sb, &rows.arena, &rows.v[i]))
 			goto oom;
 	}
 	if (left && strbuf_addf(&sb, "::notice title=pgodrift::%zu more finding%s not annotated "

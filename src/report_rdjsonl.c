@@ -12,15 +12,19 @@
  *
  * Severity: risk ERROR, warn WARNING, info INFO. No column (the binary
  * records lines), so reviewdog treats the range as the whole line. An input
- * finding has no range: it is about the whole file.
+ * finding has no range: it is about the whole file. JSON must be UTF-8:
+ * bytes of names that are not become U+FFFD (sanitize.h), as in the JSON
+ * and SARIF writers.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cJSON.h>
 
 #include "err.h"
 #include "report.h"
+#include "sanitize.h"
 
 static const char *severity_of(enum pgd_severity s)
 {
@@ -64,12 +68,16 @@ int rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *o
 		return ret;
 	for (size_t i = 0; !ret && i < rows.n; i++) {
 		cJSON *d = diagnostic(&rows.v[i]);
-		char *text = d ? cJSON_PrintUnformatted(d) : NULL;
+		char *text = d ? cJSON_PrintUnformatted(d) : NULL, *utf8 = NULL;
+		size_t len = 0;
 
-		if (!text)
+		if (text)
+			utf8 = pgd_utf8_repair(text, strlen(text), &len);
+		if (!utf8)
 			ret = pgd_err_nomem(err, "");
-		else if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
+		else if (fwrite(utf8, 1, len, f) != len || fputc('\n', f) == EOF)
 			ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
+		free(utf8);
 		free(text);
 		cJSON_Delete(d);
 	}

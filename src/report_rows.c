@@ -88,11 +88,8 @@ static int finding_row(struct rpt_rows *rows, struct srcpath *sp, const struct p
 	row->raw_path = input;
 	row->path = srcpath_input(sp, input);
 	row->title = arena_printf(&rows->arena, "pgodrift: %s", id);
-	/* Warnings name their input: a run reads several. */
-	row->message = f->input && *f->input ?
-		arena_printf(&rows->arena, "%s (%s)", f->message && *f->message ? f->message : id,
-			     f->input) :
-		arena_strdup(&rows->arena, f->message && *f->message ? f->message : id);
+	/* The row's file is the input the finding is about, so the message need not name it. */
+	row->message = arena_strdup(&rows->arena, f->message && *f->message ? f->message : id);
 	row->identity = arena_printf(&rows->arena, "pgodriftFinding/v1:%s:%s", id,
 				     row->path ? row->path : input ? input : "");
 	if (!row->title || !row->message || !row->identity)

@@ -395,28 +395,38 @@ int srcpath_source(struct srcpath *sp, const char *file, const char *caller, con
 	return 0;
 }
 
-const char *srcpath_input(struct srcpath *sp, const char *path)
+/* path made absolute: resolved when it exists, else joined to the current directory. */
+static const char *absolute(struct srcpath *sp, const char *path)
 {
 	char cwd[PATH_MAX];
-	char *real;
-	const char *rel = NULL;
+	char *real = realpath(path, NULL);
+	const char *out = NULL;
+
+	if (real)
+		out = arena_strdup(&sp->arena, real);
+	else if (path[0] == '/')
+		out = path;
+	else if (getcwd(cwd, sizeof(cwd)))
+		out = arena_printf(&sp->arena, "%s/%s", cwd, path);
+	free(real);
+	return out;
+}
+
+const char *srcpath_input(struct srcpath *sp, const char *path)
+{
+	const char *abs;
 
 	if (!path || !*path)
 		return NULL;
 	if (!sp->root)   /* named relative to where CI ran: the checkout */
 		return path[0] == '/' ? NULL : path;
-	real = realpath(path, NULL);
-	if (!real && path[0] != '/' && getcwd(cwd, sizeof(cwd)))
-		real = (char *)arena_printf(&sp->arena, "%s/%s", cwd, path);
-	else if (real) {
-		char *copy = arena_strdup(&sp->arena, real);
-
-		free(real);
-		real = copy;
-	}
-	if (real && has_prefix_dir(real, sp->root))
-		rel = real + sp->root_len;
-	return rel;
+	abs = absolute(sp, path);
+	if (!abs)
+		return NULL;
+	/* The root itself (doctor --repo .) is the repository's top: "." */
+	if (strlen(abs) + 1 == sp->root_len && !strncmp(abs, sp->root, sp->root_len - 1))
+		return ".";
+	return has_prefix_dir(abs, sp->root) ? abs + sp->root_len : NULL;
 }
 
 void srcpath_release(struct srcpath *sp)

@@ -246,9 +246,9 @@ for f in sys.argv[1:]:
 PY
 	expect "CI recipes are valid YAML"
 fi
-grep -q 'contrib/ci/pr-comment.sh' contrib/ci/github-actions.yml &&
+grep -q 'pgodrift/ci/pr-comment.sh' contrib/ci/github-actions.yml &&
 	grep -q 'upload-sarif' contrib/ci/github-actions.yml &&
-	grep -q 'pr-comment.sh --gitlab' contrib/ci/gitlab-ci.yml
+	grep -q 'set -- --gitlab' contrib/ci/gitlab-ci.yml && grep -q 'pgodrift/ci/pr-comment.sh" "$@"' contrib/ci/gitlab-ci.yml
 expect "CI recipes run the tested script and upload the SARIF"
 
 # ---- contrib/drift-report.sh: three services, file:// capture URLs -------------------

@@ -108,12 +108,36 @@ static void github_escapes_data_and_properties(void **state)
 	s = site(r, "main.(*T[a,b]).M:x", "example.com/svc/a,b:c.go", 3, PGD_SEV_RISK, 1);
 	s->message = "50% of calls\nmissed, now: 10%";
 	out = render(r, "github");
-	/* @actions/core: data escapes % CR LF; properties also : and , */
+	/* @actions/core: data escapes %, CR, LF; properties also : and , */
 	assert_non_null(strstr(out, "file=a%2Cb%3Ac.go,line=3,"));
 	assert_non_null(strstr(out, "title=pgodrift%3A stale in main.(*T[a%2Cb]).M%3Ax::"));
-	assert_non_null(strstr(out, "::50%25 of calls%0Amissed, now: 10%25"));
+	/* A line break from an input is escaped by the text rule first: one command, one line. */
+	assert_non_null(strstr(out, "::50%25 of calls\\nmissed, now: 10%25"));
 	assert_int_equal(count(out, "\n"), 1);
 	free(out);
+	pgd_report__free(r);
+}
+
+static void control_bytes_never_reach_a_log(void **state)
+{
+	struct pgd_report *r = report();
+	char *gh, *line, *rd;
+
+	(void)state;
+	site(r, "main.\033[31mevil\nline", "example.com/svc/x\033.go", 3, PGD_SEV_RISK, 1)->message =
+		"bad \xff byte";
+	gh = render(r, "github");
+	line = render(r, "line");
+	rd = render(r, "rdjsonl");
+	/* The text rule (sanitize.h): ESC escaped, one line each; JSON repaired to UTF-8. */
+	assert_null(strchr(gh, '\033'));
+	assert_null(strchr(line, '\033'));
+	assert_int_equal(count(gh, "\n"), 1);
+	assert_int_equal(count(line, "\n"), 1);
+	assert_non_null(strstr(rd, "bad \xef\xbf\xbd byte"));
+	free(gh);
+	free(line);
+	free(rd);
 	pgd_report__free(r);
 }
 
@@ -179,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(github_caps_each_level_and_counts_the_rest),
 		cmocka_unit_test(github_escapes_data_and_properties),
+		cmocka_unit_test(control_bytes_never_reach_a_log),
 		cmocka_unit_test(other_modules_keep_their_recorded_path),
 		cmocka_unit_test(codeclimate_fingerprint_is_the_site),
 	};
