@@ -150,3 +150,11 @@ clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+
+# The real-program precision harness (issue 10): gofmt, cmd/link, cmd/compile
+# built with and without PGO, judged against cmd/compile's -d=pgodebug=3 log.
+# Needs a Go toolchain (GO=...) and tens of CPU-minutes on first run; results
+# are cached under FIELD_DIR. Not part of `make check`.
+.PHONY: field
+field: $(CLI)
+	PGODRIFT=$(abspath $(CLI)) bash contrib/field-check.sh
