@@ -144,7 +144,7 @@ func program(prog, out string) ([]Row, error) {
 	}
 	oracles := map[string][]Rec{}
 	for _, b := range []string{"pgoA", "pgoB"} {
-		if _, err := os.Stat(filepath.Join(dir, b+".log")); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, b+".jsonl")); err != nil { // finished builds only
 			continue
 		}
 		recs, err := deriveOracle(filepath.Join(dir, b+".log"), filepath.Join(dir, b+".oracle.jsonl"))
@@ -164,7 +164,7 @@ func program(prog, out string) ([]Row, error) {
 	for _, b := range builds {
 		// Only what the data stage finished: binary, both captures, oracle.
 		ready := true
-		for _, f := range []string{b.name, b.base + ".pprof", b.other + ".pprof", b.oracle + ".log"} {
+		for _, f := range []string{b.name, b.base + ".pprof", b.other + ".pprof", b.oracle + ".jsonl"} {
 			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 				ready = false
 			}
