@@ -7,7 +7,9 @@
 # records (cmd/compile/internal/devirtualize/pgo.go, CallStat) are the oracle,
 # then judges pgodrift against that oracle (contrib/field-metrics.go).
 #
-# Usage: contrib/field-check.sh [stage...]     stages: data, metrics (default both)
+# Usage: contrib/field-check.sh [stage...]
+#   stages: data, metrics (default: both), flagcheck (rebuild gofmt's pgoA
+#   without -d=pgodebug=3 and compare its sections with the analysed one)
 #
 # Environment:
 #   GO          go command (default: Go 1.26 from /work/shared/tools/go-toolchain.sh
@@ -218,6 +220,30 @@ data_stage() {
 	done
 }
 
+# flagcheck: rebuild gofmt with PGO from A without -d=pgodebug=3 and compare
+# the code: the analysed binaries must be the ones that would ship.
+flagcheck_stage() {
+	local dir=$root/gofmt sec diff=0
+	[[ -s $dir/pgoA && -s $dir/A.pprof ]] || die "flagcheck needs the gofmt data (stage data)"
+	if [[ ! -s $dir/pgoA.plain ]]; then
+		log "$gover: go build -pgo=A.pprof cmd/gofmt without pgodebug -> pgoA.plain"
+		"${NICE[@]}" "$GO" build -pgo="$dir/A.pprof" -o "$dir/pgoA.plain.tmp" cmd/gofmt
+		mv "$dir/pgoA.plain.tmp" "$dir/pgoA.plain"
+	fi
+	for sec in .text .rodata .typelink .itablink .gopclntab .noptrdata .data; do
+		objcopy -O binary --only-section="$sec" "$dir/pgoA" "$dir/sec.debug" 2>/dev/null
+		objcopy -O binary --only-section="$sec" "$dir/pgoA.plain" "$dir/sec.plain" 2>/dev/null
+		if cmp -s "$dir/sec.debug" "$dir/sec.plain"; then
+			log "$gover: gofmt pgoA vs pgoA.plain: $sec identical ($(stat -c %s "$dir/sec.plain") bytes)"
+		else
+			log "$gover: gofmt pgoA vs pgoA.plain: $sec DIFFERS"
+			diff=1
+		fi
+	done
+	rm -f "$dir/sec.debug" "$dir/sec.plain"
+	[[ $diff == 0 ]] || die "-d=pgodebug=3 changed the code of gofmt: analyse plain builds"
+}
+
 metrics_stage() {
 	local -a progs
 	read -ra progs <<<"$PROGRAMS"
@@ -233,6 +259,7 @@ for s in "${stages[@]}"; do
 	case $s in
 	data) data_stage ;;
 	metrics) metrics_stage ;;
-	*) die "unknown stage $s (data, metrics)" ;;
+	flagcheck) flagcheck_stage ;;
+	*) die "unknown stage $s (data, metrics, flagcheck)" ;;
 	esac
 done

@@ -159,6 +159,7 @@ func program(prog, out string) ([]Row, error) {
 		{"pgoA", "A", "B", "pgoA"},
 		{"pgoB", "B", "A", "pgoB"},
 		{"nopgo", "A", "B", "pgoA"},
+		{"nopgo", "B", "A", "pgoB"},
 	}
 	var rows []Row
 	for _, b := range builds {
@@ -367,11 +368,15 @@ func finding(verdict string) bool {
 
 func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) {
 	bin := filepath.Join(dir, b.name)
+	label := b.name // file names of this row's outputs
+	if !pgo {
+		label += "-" + b.base
+	}
 	base := filepath.Join(dir, b.base+".pprof")
 	other := filepath.Join(dir, b.other+".pprof")
 	row := Row{Go: filepath.Base(*root), Program: prog, Build: b.name, Base: b.base,
 		SameVerdicts: map[string]int{}, OtherVerdicts: map[string]int{}}
-	same, code, err := runCheck(bin, base, base, filepath.Join(out, prog, b.name+".same.json"))
+	same, code, err := runCheck(bin, base, base, filepath.Join(out, prog, label+".same.json"))
 	if err != nil {
 		return row, err
 	}
@@ -380,7 +385,7 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 	if row.SameOutcome == nil && same.Summary != nil {
 		row.SameOutcome = same.Summary["outcome"]
 	}
-	oth, code, err := runCheck(bin, base, other, filepath.Join(out, prog, b.name+".other.json"))
+	oth, code, err := runCheck(bin, base, other, filepath.Join(out, prog, label+".other.json"))
 	if err != nil {
 		return row, err
 	}
@@ -505,7 +510,7 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 			row.OtherFindings++
 		}
 	}
-	row.Details = filepath.Join(out, prog, b.name+".details.txt")
+	row.Details = filepath.Join(out, prog, label+".details.txt")
 	return row, writeFile(row.Details, []byte(det.String()))
 }
 
