@@ -43,7 +43,7 @@ LIBSO     := $(BUILD)/libpgodrift.so
 CLI       := $(BUILD)/pgodrift
 
 # Committed fixture binaries are xz archives; tests read them unpacked here.
-FIXTURE_XZ    := $(sort $(wildcard testdata/bin/*.tar.xz))
+FIXTURE_XZ    := $(sort $(wildcard testdata/bin/*.tar.xz testdata/field/*.tar.xz))
 FIXTURE_STAMP := $(BUILD)/testdata/bin/.unpacked
 
 .PHONY: all deps demo check check-asan test test-asan unit cli-tests bench install uninstall clean fixtures

@@ -11,7 +11,7 @@
 #   BINARIES   binaries to archive, as VERSION/PROGRAM/BUILD (default
 #              go1.26.11/gofmt/pgoA): one solid xz archive per PROGRAM,
 #              BIN_OUT/field-PROGRAM.tar.xz
-#   BIN_OUT    default testdata/bin of this checkout
+#   BIN_OUT    default testdata/field of this checkout
 #
 # Per VERSION/PROGRAM it writes: pgoA.oracle.jsonl, pgoB.oracle.jsonl (the
 # compiler's records with Weight > 0 or Devirtualized set, in build-log
@@ -25,7 +25,7 @@ FIELD_DIR=${FIELD_DIR:-$HOME/.cache/pgodrift-field}
 PROGRAMS=${PROGRAMS:-gofmt compile link}
 OUT=${OUT:-$repo/testdata/field}
 BINARIES=${BINARIES:-go1.26.11/gofmt/pgoA}
-BIN_OUT=${BIN_OUT:-$repo/testdata/bin}
+BIN_OUT=${BIN_OUT:-$repo/testdata/field}
 
 log() { printf 'field-fixtures: %s\n' "$*" >&2; }
 die() { printf 'field-fixtures: error: %s\n' "$*" >&2; exit 2; }
@@ -69,7 +69,7 @@ for v in $VERSIONS; do
 	done
 done
 
-# Binaries go to testdata/bin/, where `make fixtures` unpacks every archive
+# Binaries go to testdata/field/, where `make fixtures` unpacks every archive
 # into build/testdata/bin/ (member names field-PROGRAM-VERSION.BUILD).
 declare -A members=()
 for spec in $BINARIES; do
@@ -96,10 +96,5 @@ for prog in "${!members[@]}"; do
 	mv "$BIN_OUT/field-$prog.tar.xz.tmp" "$BIN_OUT/field-$prog.tar.xz"
 done
 
-{
-	(cd "$OUT" && find . -type f ! -name MANIFEST ! -name README.md | LC_ALL=C sort | xargs sha256sum)
-	for prog in "${!members[@]}"; do
-		(cd "$OUT" && sha256sum "$(realpath --relative-to=. "$BIN_OUT/field-$prog.tar.xz")")
-	done
-} >"$OUT/MANIFEST"
+(cd "$OUT" && find . -type f ! -name MANIFEST ! -name README.md | LC_ALL=C sort | xargs sha256sum) >"$OUT/MANIFEST"
 log "wrote $OUT ($(du -sh "$OUT" | cut -f1))"
