@@ -144,6 +144,9 @@ compile_pkgs() { # bin dir name pkg...: compile each package with bin, one profi
 	for pkg in "$@"; do
 		n=$((n + 1))
 		importcfg "$pkg" "$work/$n.cfg"
+		# Vendored imports (net/http's golang.org/x/net/...) need importmap lines.
+		# shellcheck disable=SC2016 # a Go template, not shell
+		"$GO" list -f '{{range $k, $v := .ImportMap}}importmap {{$k}}={{$v}}{{"\n"}}{{end}}' "$pkg" >>"$work/$n.cfg"
 		mapfile -t files < <("$GO" list -f '{{range .GoFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}' "$pkg")
 		log "$gover: compile workload $name: $pkg (${#files[@]} files)"
 		"${NICE[@]}" "$bin" -p "$pkg" -std -complete -c=1 -importcfg "$work/$n.cfg" \
