@@ -134,9 +134,9 @@ capture_gofmt() { # bin dir: each workload run GOFMT_REPS times, merged
 	fi
 }
 
-compile_pkgs() { # bin dir name pkg...: compile each package with bin, one profile each, merged
-	local bin=$1 dir=$2 name=$3 pkg n=0 files
-	shift 3
+compile_pkgs() { # bin dir name reps pkg...: compile each package reps times with bin, merged
+	local bin=$1 dir=$2 name=$3 reps=$4 pkg n=0 i files
+	shift 4
 	[[ -s $dir/$name.pprof ]] && return 0
 	local work=$dir/work-$name
 	rm -rf "$work"
@@ -148,10 +148,12 @@ compile_pkgs() { # bin dir name pkg...: compile each package with bin, one profi
 		# shellcheck disable=SC2016 # a Go template, not shell
 		"$GO" list -f '{{range $k, $v := .ImportMap}}importmap {{$k}}={{$v}}{{"\n"}}{{end}}' "$pkg" >>"$work/$n.cfg"
 		mapfile -t files < <("$GO" list -f '{{range .GoFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}' "$pkg")
-		log "$gover: compile workload $name: $pkg (${#files[@]} files)"
-		"${NICE[@]}" "$bin" -p "$pkg" -std -complete -c=1 -importcfg "$work/$n.cfg" \
-			-o "$work/$n.a" -cpuprofile "$work/$n.pprof" "${files[@]}" ||
-			die "compiling $pkg with $bin failed"
+		for ((i = 1; i <= reps; i++)); do
+			log "$gover: compile workload $name: $pkg (${#files[@]} files, $i/$reps)"
+			"${NICE[@]}" "$bin" -p "$pkg" -std -complete -c=1 -importcfg "$work/$n.cfg" \
+				-o "$work/$n.a" -cpuprofile "$work/$n.$i.pprof" "${files[@]}" ||
+				die "compiling $pkg with $bin failed"
+		done
 	done
 	merge_profiles "$dir/$name.pprof" "$work"/*.pprof
 	rm -rf "$work"
@@ -185,8 +187,8 @@ capture() { # prog bin dir
 	compile)
 		# A: the SSA package (rewrite rules, huge generated switch code);
 		# B: three ordinary large packages (type checker, HTTP, linker).
-		compile_pkgs "$2" "$3" A cmd/compile/internal/ssa
-		compile_pkgs "$2" "$3" B go/types net/http cmd/link/internal/ld
+		compile_pkgs "$2" "$3" A 1 cmd/compile/internal/ssa
+		compile_pkgs "$2" "$3" B 2 go/types net/http cmd/link/internal/ld
 		;;
 	link)
 		# A: link the compiler; B: link the linker and gofmt (programs the
