@@ -9,14 +9,15 @@
 #   PROGRAMS   default "gofmt compile link"
 #   OUT        default testdata/field of this checkout
 #   BINARIES   binaries to archive, as VERSION/PROGRAM/BUILD (default
-#              go1.26.11/gofmt/pgoA): one solid xz archive per PROGRAM,
+#              go1.26.11/gofmt/pgoA; empty: none): one solid xz archive per PROGRAM,
 #              BIN_OUT/field-PROGRAM.tar.xz
 #   BIN_OUT    default testdata/field of this checkout
 #
 # Per VERSION/PROGRAM it writes: pgoA.oracle.jsonl, pgoB.oracle.jsonl (the
 # compiler's records with Weight > 0 or Devirtualized set, in build-log
-# order), A.pprof, B.pprof (the captures the builds used) and
-# <build>.buildinfo (`go version -m` of each binary). Then OUT/MANIFEST.
+# order), A.pprof, B.pprof (the captures the builds used), A.preprofile,
+# B.preprofile (`go tool preprofile` of each) and <build>.buildinfo
+# (`go version -m` of each binary). Then OUT/MANIFEST.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +25,7 @@ repo=$(dirname "$here")
 FIELD_DIR=${FIELD_DIR:-$HOME/.cache/pgodrift-field}
 PROGRAMS=${PROGRAMS:-gofmt compile link}
 OUT=${OUT:-$repo/testdata/field}
-BINARIES=${BINARIES:-go1.26.11/gofmt/pgoA}
+BINARIES=${BINARIES-go1.26.11/gofmt/pgoA}
 BIN_OUT=${BIN_OUT:-$repo/testdata/field}
 
 log() { printf 'field-fixtures: %s\n' "$*" >&2; }
@@ -66,6 +67,10 @@ for v in $VERSIONS; do
 			"$go" version -m "$src/$b" >"$dst/$b.buildinfo"
 		done
 		cp "$src/A.pprof" "$src/B.pprof" "$dst/"
+		# Goldens from Go's own tool: the edges cmd/compile derives.
+		for w in A B; do
+			"$go" tool preprofile -i "$src/$w.pprof" -o "$dst/$w.preprofile"
+		done
 	done
 done
 

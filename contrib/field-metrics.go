@@ -45,8 +45,8 @@ type Rec struct {
 	HottestWeight       int64
 	Devirtualized       string
 	DevirtualizedWeight int64
-	Call                string `json:",omitempty"` // the considering line's expression
-	Name                string `json:",omitempty"` // called name read from Call
+	Call                string // the considering line's expression ("" if none)
+	Name                string // called name read from Call ("" if none)
 }
 
 // Site is the part of a pgodrift check site this harness reads.
@@ -235,26 +235,13 @@ func calledName(expr string) string {
 	if !strings.HasSuffix(s, ")") {
 		return ""
 	}
-	depth := 0
-	open := -1
-	for i := len(s) - 1; i >= 0; i-- {
-		switch s[i] {
-		case ')', ']', '}':
-			depth++
-		case '(', '[', '{':
-			depth--
-		}
-		if depth == 0 {
-			open = i
-			break
-		}
-	}
+	open := lastTopOpen(s, '(')
 	if open <= 0 {
 		return ""
 	}
 	fun := s[:open]
-	if strings.HasSuffix(fun, "]") { // generic instantiation
-		if j := strings.LastIndex(fun, "["); j > 0 {
+	if strings.HasSuffix(fun, "]") { // generic instantiation: F[go.shape.[]string,...]
+		if j := lastTopOpen(fun, '['); j > 0 {
 			fun = fun[:j]
 		}
 	}
@@ -263,6 +250,30 @@ func calledName(expr string) string {
 		fun = fun[j+1:]
 	}
 	return fun
+}
+
+// lastTopOpen: index of the last bracket ch opened at nesting depth 0,
+// skipping string and rune literals ("a(", `x]`, '('), or -1.
+func lastTopOpen(s string, ch byte) int {
+	depth, last := 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\'', '`':
+			for i++; i < len(s) && s[i] != c; i++ {
+				if s[i] == '\\' && c != '`' {
+					i++
+				}
+			}
+		case '(', '[', '{':
+			if depth == 0 && c == ch {
+				last = i
+			}
+			depth++
+		case ')', ']', '}':
+			depth--
+		}
+	}
+	return last
 }
 
 func writeFile(path string, data []byte) error {
