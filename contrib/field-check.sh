@@ -18,7 +18,7 @@
 #               subdirectory per Go version; what exists is not redone
 #   PROGRAMS    programs to do (default "gofmt compile link"; link's workloads
 #               link the compiler, so it comes after compile)
-#   GOFMT_REPS, LINK_REPS  repetitions of each gofmt / link workload (3, 6)
+#   GOFMT_REPS, LINK_REPS  repetitions of each gofmt / link workload (3, 30)
 #   PGODRIFT    pgodrift binary to judge (default build/pgodrift of this checkout)
 #   FIELD_TAG   name of the results directory (default: "current")
 #   SKIP_B      1: do not build the PGO-from-workload-B variants
@@ -193,8 +193,9 @@ capture() { # prog bin dir
 	link)
 		# A: link the compiler; B: link the linker and gofmt (programs the
 		# data stage builds anyway, so their archives are cached).
-		link_progs "$2" "$3" A "${LINK_REPS:-6}" cmd/compile
-		link_progs "$2" "$3" B "${LINK_REPS:-6}" cmd/link cmd/gofmt
+		# One link of the compiler is ~100 samples.
+		link_progs "$2" "$3" A "${LINK_REPS:-30}" cmd/compile
+		link_progs "$2" "$3" B "${LINK_REPS:-30}" cmd/link cmd/gofmt
 		;;
 	*) die "unknown program $1" ;;
 	esac
