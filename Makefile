@@ -15,6 +15,9 @@ LIBDIR    ?= $(PREFIX)/lib
 INCDIR    ?= $(PREFIX)/include
 MANDIR    ?= $(PREFIX)/share/man
 PKGCFGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR   ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 
 CC        ?= cc
 BUILD     ?= build
@@ -139,12 +142,18 @@ install: all
 	install -m 644 man/pgodrift.1 $(DESTDIR)$(MANDIR)/man1/pgodrift.1
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
 		contrib/pgodrift.pc.in > $(DESTDIR)$(PKGCFGDIR)/pgodrift.pc
+	@# Shell completion generated from the option tables; the CI recipes' scripts.
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/pgodrift/ci
+	$(CLI) completion bash > $(DESTDIR)$(BASHCOMPDIR)/pgodrift
+	$(CLI) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_pgodrift
+	install -m 644 contrib/ci/*.sh $(DESTDIR)$(DATADIR)/pgodrift/ci/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pgodrift $(DESTDIR)$(LIBDIR)/libpgodrift.a \
 		$(DESTDIR)$(LIBDIR)/libpgodrift.so $(DESTDIR)$(LIBDIR)/libpgodrift.so.0 \
 		$(DESTDIR)$(MANDIR)/man1/pgodrift.1 $(DESTDIR)$(PKGCFGDIR)/pgodrift.pc
-	rm -rf $(DESTDIR)$(INCDIR)/pgodrift
+	rm -rf $(DESTDIR)$(INCDIR)/pgodrift $(DESTDIR)$(DATADIR)/pgodrift
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/pgodrift $(DESTDIR)$(ZSHCOMPDIR)/_pgodrift
 
 clean:
 	rm -rf build build-asan

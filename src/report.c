@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include "err.h"
 #include "fileio.h"
 #include "sanitize.h"
+#include "srcpath.h"
+#include "strbuf.h"
 
 static void *append(struct arena *a, void **arr, size_t *n, size_t elem)
 {
@@ -197,7 +200,108 @@ static const struct rpt_writer writers[] = {
 	{ "text", rpt_write_text },
 	{ "markdown", rpt_write_markdown },
 	{ "sarif", rpt_write_sarif },
+	{ "github", rpt_write_github },
+	{ "codeclimate", rpt_write_codeclimate },
+	{ "rdjsonl", rpt_write_rdjsonl },
+	{ "line", rpt_write_line },
 };
+
+int pgd_report__has_format(const char *format)
+{
+	for (size_t i = 0; format && i < PGD_ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].name, format))
+			return 1;
+	return 0;
+}
+
+const char *rpt_opt_source_root(const struct pgd_write_opts *o)
+{
+	return PGD_OPTS_HAS(o, struct pgd_write_opts, source_root) ? o->source_root : NULL;
+}
+
+const char *rpt_opt_link_base(const struct pgd_write_opts *o)
+{
+	return PGD_OPTS_HAS(o, struct pgd_write_opts, link_base) ? o->link_base : NULL;
+}
+
+int pgd_report__check_paths(const struct pgd_report *r, const struct pgd_write_opts *opts,
+			    struct pgd_err *err)
+{
+	return srcpath_check_report(r, rpt_opt_source_root(opts), err);
+}
+
+struct ranked {
+	const struct rpt_site *s;
+	size_t i;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *x = pa, *y = pb;
+	const struct rpt_site *a = x->s, *b = y->s;
+	double ca = isfinite(a->cost) ? a->cost : 0, cb = isfinite(b->cost) ? b->cost : 0;
+	int c;
+
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	if ((c = strcmp(a->caller ? a->caller : "", b->caller ? b->caller : "")))
+		return c;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	if ((c = strcmp(a->method ? a->method : "", b->method ? b->method : "")))
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n)
+{
+	struct ranked *tmp = calloc(r->nsites ? r->nsites : 1, sizeof(*tmp));
+	size_t k = 0;
+
+	*idx = NULL;
+	*n = 0;
+	if (!tmp)
+		return PGD_ENOMEM;
+	for (size_t i = 0; i < r->nsites; i++)
+		if (all || r->sites[i].severity > PGD_SEV_NONE)
+			tmp[k++] = (struct ranked){ &r->sites[i], i };
+	if (!all)
+		qsort(tmp, k, sizeof(*tmp), cmp_ranked);
+	*idx = malloc((k ? k : 1) * sizeof(**idx));
+	if (!*idx) {
+		free(tmp);
+		return PGD_ENOMEM;
+	}
+	for (size_t i = 0; i < k; i++)
+		(*idx)[i] = tmp[i].i;
+	*n = k;
+	free(tmp);
+	return 0;
+}
+
+int rpt_site_text(struct strbuf *sb, const struct rpt_site *s)
+{
+	const char *what = s->verdict ? s->verdict : s->kind ? s->kind : "site";
+
+	if (s->message && *s->message) {
+		if (strbuf_addstr(sb, s->message))
+			return -1;
+	} else if (strbuf_addf(sb, "%s call site in %s", what, s->caller ? s->caller : "?")) {
+		return -1;
+	}
+	if (s->guarded && strbuf_addf(sb, " (guarded: %s", s->guarded_type ? s->guarded_type : s->guarded))
+		return -1;
+	if (s->guarded && s->base.present && s->fresh.present &&
+	    strbuf_addf(sb, ", share %.0f%% -> %.0f%%", 100 * s->base.share, 100 * s->fresh.share))
+		return -1;
+	if (s->guarded && s->fresh_hottest && strbuf_addf(sb, ", fresh hottest: %s", s->fresh_hottest))
+		return -1;
+	if (s->guarded && strbuf_addch(sb, ')'))
+		return -1;
+	return 0;
+}
 
 int pgd_report__write(const struct pgd_report *r, const char *format,
 		      const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err)
@@ -216,7 +320,8 @@ int pgd_report__write(const struct pgd_report *r, const char *format,
 			return ret;
 		}
 	}
-	return pgd_err_set(err, PGD_EUSAGE, "", "unknown format '%s' (json, text, markdown, sarif)",
+	return pgd_err_set(err, PGD_EUSAGE, "", "unknown format '%s' (json, text, markdown, sarif, github, codeclimate, "
+			   "rdjsonl, line)",
 			   format);
 }
 

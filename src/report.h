@@ -182,6 +182,56 @@ struct rpt_writer {
 struct cJSON;
 int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err);
 
+int rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_codeclimate(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+
+/*
+ * The order every reader-facing format lists sites in: most severe first,
+ * then by estimated cost, then by identity (caller, offset, method), so the
+ * risk rows never hide behind warn rows. With all == 0 only findings
+ * (severity above none); a sites report passes all == 1 and keeps its
+ * producer's order. *idx is malloc'd (may be NULL when *n is 0).
+ */
+int rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n);
+/* One line about a check site: its advice, the guarded type, base -> fresh share, fresh hottest. */
+struct strbuf;
+int rpt_site_text(struct strbuf *sb, const struct rpt_site *s);
+/* A pgd_write_opts field, or NULL when the caller's struct predates it. */
+const char *rpt_opt_source_root(const struct pgd_write_opts *o);
+const char *rpt_opt_link_base(const struct pgd_write_opts *o);
+
+/*
+ * A finding as the one-line formats (github, line, rdjsonl, codeclimate)
+ * see it: check sites ranked as rpt_rank_sites, then warnings; doctor
+ * findings; every site of a sites report. Paths come from srcpath.
+ */
+struct rpt_row {
+	enum pgd_severity severity;
+	const char *rule;           /* verdict, check id, or a site's kind */
+	const char *path;           /* repository-relative; NULL: not in the repository */
+	const char *raw_path;       /* as recorded (DWARF path, input as given); NULL: none */
+	int64_t line;               /* 0: the whole file (an input) */
+	const char *title;          /* short: "pgodrift: stale guard in main.serve" */
+	const char *message;        /* one line: what to do and the figures behind it */
+	const char *identity;       /* stable across runs and checkouts: fingerprints hash it */
+};
+
+struct rpt_rows {
+	struct arena arena;
+	size_t n;
+	struct rpt_row *v;
+};
+
+int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
+		   const struct pgd_write_opts *opts, struct pgd_err *err);
+void rpt_rows_release(struct rpt_rows *rows);
+/* 32 hex digits from two 64-bit FNV-1a hashes of s: a stable fingerprint. */
+void rpt_fingerprint(const char *s, char out[33]);
+/* Where the formats' rules are documented. */
+#define RPT_DOC_URI "https://github.com/pgodrift/pgodrift/blob/main/doc/formats.md"
+
 int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);

@@ -224,11 +224,18 @@ PGD_API void pgd_report__free(struct pgd_report *r);
 struct pgd_write_opts {
 	size_t sz;
 	int color;                  /* text only: ANSI colour */
-	const char *source_root;    /* sarif: strip this prefix from DWARF paths */
+	const char *source_root;    /* the repository root: reported files are relative to it
+				       (doc/formats.md); NULL: relative to the main module */
 	size_t max_bytes;           /* markdown: default 65000 */
+	/* Appended fields (check sz before reading them). */
+	const char *link_base;      /* markdown: file links, "<link_base>/<path>#L<line>" */
 };
 
-/* format: "json", "text", "markdown" or "sarif". */
+/*
+ * format: "json", "text", "markdown", "sarif", "github" (workflow-command
+ * annotations), "codeclimate" (GitLab code quality), "rdjsonl" (reviewdog
+ * Diagnostic JSON lines) or "line" (file:line:col: severity: message).
+ */
 PGD_API int pgd_report__write(const struct pgd_report *r, const char *format,
 			      const struct pgd_write_opts *opts, FILE *f,
 			      struct pgd_err *err);
@@ -236,6 +243,16 @@ PGD_API int pgd_report__write(const struct pgd_report *r, const char *format,
 PGD_API int pgd_report__write_file(const struct pgd_report *r, const char *format,
 				   const struct pgd_write_opts *opts, const char *path,
 				   struct pgd_err *err);
+/*
+ * 0 when every source file the report names maps into the repository at
+ * opts->source_root, else the error a path-naming writer would return (a
+ * main-module file outside the root, a root that does not exist). Lets a
+ * caller refuse before it replaces any of several outputs.
+ */
+PGD_API int pgd_report__check_paths(const struct pgd_report *r, const struct pgd_write_opts *opts,
+				    struct pgd_err *err);
+/* Whether format names a writer (json, text, ...). */
+PGD_API int pgd_report__has_format(const char *format);
 
 #ifdef __cplusplus
 }

@@ -173,10 +173,10 @@ static void markdown_ranked_and_escaped(void **state)
 		     PGD_SEV_RISK, 500);
 	s->guarded_type = "*main.T[a|b]";
 	out = render(r, "markdown", NULL);
-	/* Ranked by cost: 500 (the evil one), then 90, then 70. */
+	/* Severity first, then cost: risk 500 (the evil one), risk 70, then warn 90. */
 	assert_true(strstr(out, "| 1 | `x.go:9`") != NULL);
-	assert_true(strstr(out, "| 2 | `serve.go:7`") != NULL);
-	assert_true(strstr(out, "| 3 | `serve.go:42`") != NULL);
+	assert_true(strstr(out, "| 2 | `serve.go:42`") != NULL);
+	assert_true(strstr(out, "| 3 | `serve.go:7`") != NULL);
 	/* A '|' in a name never splits the table; backticks get a longer fence. */
 	assert_non_null(strstr(out, "``main.evil\\|name`x`<script>``"));
 	assert_non_null(strstr(out, "`*main.T[a\\|b]`"));
@@ -265,7 +265,10 @@ static void sarif_levels_rules_and_lines(void **state)
 
 	(void)state;
 	add_site(r, "main.third", "/src/svc/cachesvc/serve.go", 50, "stale", PGD_SEV_RISK, 1);
-	j = sarif_of(r, "/src/svc");
+	/* The repository root given is the directory the module was built in. */
+	for (size_t i = 0; i < r->nsites; i++)
+		r->sites[i].file = "/tmp/cachesvc/serve.go";
+	j = sarif_of(r, "/tmp");
 	run = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "runs"), 0);
 	rules = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"), "driver"),
 				    "rules");
