@@ -178,9 +178,18 @@ static void find_built_root(struct srcpath *sp, const struct pgd_report *r)
 		if (s->file && s->file[0] == '/' && s->caller)
 			root = root_from_package(&sp->arena, s->file, sp->module, s->caller);
 	}
-	for (size_t i = 0; !root && i < r->nsites; i++)
-		if (r->sites[i].file && r->sites[i].file[0] == '/')
-			root = root_from_gomod(&sp->arena, r->sites[i].file, sp->module);
+	/*
+	 * Only main-module callers' files can sit below the main module's go.mod,
+	 * and a few of them settle it: the walk costs a failed open per level.
+	 */
+	for (size_t i = 0, tried = 0; !root && tried < 16 && i < r->nsites; i++) {
+		const struct rpt_site *s = &r->sites[i];
+
+		if (!s->file || s->file[0] != '/' || !in_main_module(sp, s->caller))
+			continue;
+		tried++;
+		root = root_from_gomod(&sp->arena, s->file, sp->module);
+	}
 	/* Without a repository root the checkout is guessed from a relative --base. */
 	for (size_t i = 0; !root && !sp->root && i < r->ninputs; i++) {
 		if (!r->inputs[i].role || strcmp(r->inputs[i].role, "base"))
