@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,6 +15,7 @@
 #include "dwarf.h"
 #include "elf.h"
 #include "err.h"
+#include "goname.h"
 #include "hashmap.h"
 
 #define DEFAULT_MAX_FILE (1ull << 30)
@@ -1147,4 +1149,293 @@ done:
 	*out = im->counts;
 	*n = im->ncounts;
 	return 0;
+}
+
+/* ==== check (issue #10): what the mirrored devirtualization rules ask ===========
+ * Appended in one block; the functions above belong to the binary reader. */
+
+int pgd_binary_has_inlined_copy(struct pgd_binary *b, const char *name, struct pgd_err *err)
+{
+	const char *key;
+	int ret;
+
+	if ((ret = load_all(b, err)))
+		return ret;
+	key = pgd_dwarf_name_lookup(b->impl->dw, name, strlen(name));
+	return key && hashmap_find(&b->impl->inl_by_origin, key, strlen(key)) != NULL;
+}
+
+size_t pgd_binary_package_of(const char *name, char *buf, size_t size)
+{
+	return package_of(name, buf, size);
+}
+
+static int pkg_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static long pkg_index(const struct pgd_pkg_graph *g, const char *pkg)
+{
+	size_t lo = 0, hi = g->npkgs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->pkgs[mid], pkg);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Unique CU names, sorted: Go writes one unit per package (several with DWARF 5). */
+static int pkg_list(const struct pgd_dwarf *dw, struct arena *a, struct pgd_pkg_graph *g)
+{
+	g->pkgs = arena_calloc(a, dw->ncus ? dw->ncus : 1, sizeof(*g->pkgs));
+	if (!g->pkgs)
+		return -1;
+	for (size_t i = 0; i < dw->ncus; i++)
+		if (dw->cus[i].name)
+			g->pkgs[g->npkgs++] = dw->cus[i].name;
+	if (g->npkgs)
+		qsort(g->pkgs, g->npkgs, sizeof(*g->pkgs), pkg_cmp);
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < g->npkgs; i++)
+			if (!n || strcmp(g->pkgs[n - 1], g->pkgs[i]))
+				g->pkgs[n++] = g->pkgs[i];
+		g->npkgs = n;
+	}
+	return 0;
+}
+
+int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_graph *out,
+			 struct pgd_err *err)
+{
+	const struct pgd_dwarf *dw;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = load_all(b, err)))
+		return ret;
+	dw = b->impl->dw;
+	if (pkg_list(dw, a, out))
+		return pgd_err_nomem(err, b->path);
+	out->words = (out->npkgs + 63) / 64;
+	out->reach = arena_calloc(a, out->npkgs * out->words + 1, sizeof(*out->reach));
+	if (!out->reach)
+		return pgd_err_nomem(err, b->path);
+	for (size_t i = 0; i < dw->ncus; i++) {
+		const struct pgd_dw_cu *cu = &dw->cus[i];
+		long from = cu->name ? pkg_index(out, cu->name) : -1;
+		char pkg[1024];
+
+		for (size_t j = 0; from >= 0 && j < cu->ninls; j++) {
+			long to;
+
+			if (!*cu->inls[j].origin || !package_of(cu->inls[j].origin, pkg, sizeof(pkg)))
+				continue;
+			to = pkg_index(out, pkg);
+			if (to >= 0 && to != from)
+				out->reach[(size_t)from * out->words + (size_t)to / 64] |= 1ull << (to % 64);
+		}
+	}
+	/* Warshall's transitive closure, a row of bits at a time. */
+	for (size_t k = 0; k < out->npkgs; k++) {
+		const uint64_t *rk = &out->reach[k * out->words];
+
+		for (size_t i = 0; i < out->npkgs; i++) {
+			uint64_t *ri = &out->reach[i * out->words];
+
+			if (!(ri[k / 64] & (1ull << (k % 64))))
+				continue;
+			for (size_t w = 0; w < out->words; w++)
+				ri[w] |= rk[w];
+		}
+	}
+	return 0;
+}
+
+int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+{
+	long i = pkg_index(g, pkg), j = pkg_index(g, dep);
+
+	if (i < 0 || j < 0)
+		return 0;
+	return !!(g->reach[(size_t)i * g->words + (size_t)j / 64] & (1ull << (j % 64)));
+}
+
+/* "pkg.T.M" and "pkg.(*T).M" name the same method in an itab slot. */
+static int same_method(const char *slot, const char *func)
+{
+	struct pgd_goname a, c;
+
+	if (!strcmp(slot, func))
+		return 1;
+	pgd_goname_parse(slot, &a);
+	pgd_goname_parse(func, &c);
+	return a.method && c.method && a.pkg_len == c.pkg_len && !strncmp(slot, func, a.pkg_len) &&
+	       a.recv_len == c.recv_len && !memcmp(a.recv, c.recv, a.recv_len) &&
+	       !strcmp(a.method, c.method);
+}
+
+int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, const char *iface,
+			   const char *func)
+{
+	struct arena scratch;
+	int found = -1;
+
+	arena_init(&scratch, 0);
+	for (size_t i = 0; i < b->nsymbols && found != 1; i++) {
+		const struct pgd_symbol *s = &b->symbols[i];
+		const char *body = s->is_func ? NULL : itab_body(s->name);
+		const uint8_t *d;
+		struct itab it;
+
+		if (!body || split_itab(&scratch, body, &it) || strcmp(it.concrete, concrete) ||
+		    (iface && strcmp(it.iface, iface)))
+			continue;
+		/* runtime/runtime2.go itab: fun[] from 0x18 to the symbol's end. */
+		if (s->size <= ITAB_FUN0 || !(d = pgd_elf_vaddr(&b->impl->elf, s->addr, s->size)))
+			continue;
+		for (uint64_t off = ITAB_FUN0; off + 8 <= s->size; off += 8) {
+			uint64_t target;
+			const struct pgd_symbol *t;
+
+			memcpy(&target, d + off, 8);
+			if (!target)
+				continue;   /* PIE: filled in by relocation at load time */
+			if (found < 0)
+				found = 0;
+			t = pgd_binary_symbol_at(b, target);
+			if (t && t->addr == target && same_method(t->name, func)) {
+				found = 1;
+				break;
+			}
+		}
+	}
+	arena_release(&scratch);
+	return found;
+}
+
+/* Closure suffixes the compiler generates (cmd/compile/internal/ir/func.go closureName). */
+static int closure_token(const char *t, size_t len)
+{
+	static const char *const pfx[] = { "func", "gowrap", "deferwrap" };
+
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(pfx); i++) {
+		size_t n = strlen(pfx[i]);
+
+		if (len > n && !strncmp(t, pfx[i], n)) {
+			for (size_t k = n; k < len; k++)
+				if (t[k] < '0' || t[k] > '9')
+					return 0;
+			return 1;
+		}
+	}
+	return len > 0 && t[0] >= '0' && t[0] <= '9';   /* nested: func1.2 */
+}
+
+/*
+ * The start of a closure's own tail within name (after "pkg."): the
+ * function that declares it, with its receiver, and the funcN chain. NULL
+ * when name is not a closure.
+ */
+static const char *closure_tail(const char *name)
+{
+	struct pgd_goname g;
+	const char *rest, *tok[64];
+	size_t ntok = 0, depth = 0, k;
+
+	pgd_goname_parse(name, &g);
+	rest = g.rest;
+	if (!rest)
+		return NULL;
+	tok[ntok++] = rest;
+	for (const char *p = rest; *p && ntok < PGD_ARRAY_SIZE(tok); p++) {
+		if (*p == '(' || *p == '[')
+			depth++;
+		else if ((*p == ')' || *p == ']') && depth)
+			depth--;
+		else if (*p == '.' && !depth)
+			tok[ntok++] = p + 1;
+	}
+	/* walk back over closure tokens */
+	for (k = ntok; k > 0; k--) {
+		const char *t = tok[k - 1];
+		const char *end = k < ntok ? tok[k] - 1 : t + strlen(t);
+
+		if (!closure_token(t, (size_t)(end - t)))
+			break;
+	}
+	if (k == ntok || k == 0)
+		return NULL;   /* not a closure, or nothing declares it */
+	k--;               /* the declaring function */
+	if (k > 0 && tok[k - 1][0] == '(')
+		k--;           /* its pointer receiver "(*T)" */
+	return tok[k];
+}
+
+int pgd_goname_is_closure(const char *name)
+{
+	return closure_tail(name) != NULL;
+}
+
+const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name)
+{
+	const char *tail = closure_tail(name);
+	size_t pkg_len, tail_len;
+
+	if (!tail)
+		return NULL;
+	pkg_len = (size_t)(tail - name);
+	{
+		struct pgd_goname g;
+
+		pgd_goname_parse(name, &g);
+		pkg_len = g.pkg_len;
+	}
+	tail_len = strlen(tail);
+	for (size_t i = 0; i < b->nsymbols; i++) {
+		const char *s = b->symbols[i].name, *st;
+		size_t len = strlen(s);
+
+		if (!b->symbols[i].is_func || len <= tail_len || strncmp(s, name, pkg_len) ||
+		    s[pkg_len] != '.' || strcmp(s + len - tail_len, tail))
+			continue;
+		st = closure_tail(s);
+		if (st && !strcmp(st, tail) && strcmp(s, name))
+			return s;
+	}
+	return NULL;
+}
+
+const char *pgd_binary_gnu_build_id(struct pgd_binary *b)
+{
+	const struct pgd_elf_section *s = pgd_elf_section(&b->impl->elf, ".note.gnu.build-id");
+	const uint8_t *d = s ? pgd_elf_section_data(&b->impl->elf, s) : NULL;
+	uint32_t namesz, descsz;
+	uint64_t descoff;
+	char *hex;
+
+	if (!d || s->size < 12)
+		return NULL;
+	namesz = (uint32_t)(d[0] | d[1] << 8 | d[2] << 16 | (uint32_t)d[3] << 24);
+	descsz = (uint32_t)(d[4] | d[5] << 8 | d[6] << 16 | (uint32_t)d[7] << 24);
+	descoff = 12 + (((uint64_t)namesz + 3) & ~3ull);
+	if (descoff > s->size || descsz > s->size - descoff || descsz > 64)
+		return NULL;
+	hex = arena_alloc(&b->arena, 2 * (size_t)descsz + 1);
+	if (!hex)
+		return NULL;
+	for (uint32_t i = 0; i < descsz; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[descoff + i]);
+	hex[2 * descsz] = '\0';
+	return hex;
 }

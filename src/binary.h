@@ -163,4 +163,51 @@ struct pgd_binary_stats {
 };
 void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out);
 
+
+/* ==== check (issue #10): what the mirrored devirtualization rules ask ===========
+ * Appended in one block; the functions above belong to the binary reader. */
+
+/* 1 when `name` has inlined copies anywhere in the binary, 0 when not, <0 error. */
+int pgd_binary_has_inlined_copy(struct pgd_binary *b, const char *name, struct pgd_err *err);
+
+/*
+ * Package dependencies as far as inlining proves them: a function of Q
+ * inlined into P's code means P imports Q, directly or not. Transitively
+ * closed. Evidence only: a dependency whose functions are never inlined is
+ * not seen.
+ */
+struct pgd_pkg_graph {
+	size_t npkgs;
+	const char **pkgs;            /* sorted package paths (unescaped, as CU names) */
+	size_t words;                 /* uint64_t per row */
+	uint64_t *reach;              /* reach[i * words + j / 64] bit j: pkgs[i] depends on pkgs[j] */
+};
+int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_graph *out,
+			 struct pgd_err *err);
+/* 1: pkg depends on dep by evidence, 0: no evidence (either may be unknown). */
+int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep);
+/* The package path of a Go symbol name, unescaped; 0 when none. */
+size_t pgd_binary_package_of(const char *name, char *buf, size_t size);
+
+/*
+ * Whether function `func` fills a method slot of an itab of `concrete`
+ * (for interface `iface`, or any when NULL): 1 yes, 0 no, -1 cannot tell
+ * (no itab of concrete, or its words are not in the file, as in PIE).
+ */
+int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, const char *iface,
+			   const char *func);
+
+/*
+ * The binary's name for a closure the profile names differently: PGO
+ * inlining renames `pkg.F.func4` to `pkg.G.F.func4` when F is inlined into
+ * G (and back). Matches package and the closure's own tail (enclosing
+ * function, its receiver, funcN chain); NULL when none. Memory from b.
+ */
+const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name);
+/* Whether a name is a closure (".funcN", ".gowrapN", ".deferwrapN" tail). */
+int pgd_goname_is_closure(const char *name);
+
+/* The GNU build ID (.note.gnu.build-id, Go 1.24+ linkers) in hex, or NULL. */
+const char *pgd_binary_gnu_build_id(struct pgd_binary *b);
+
 #endif
