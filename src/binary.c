@@ -1246,6 +1246,10 @@ int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_g
 				out->reach[(size_t)from * out->words + (size_t)to / 64] |= 1ull << (to % 64);
 		}
 	}
+	out->loads = arena_alloc(a, (out->npkgs * out->words + 1) * sizeof(*out->loads));
+	if (!out->loads)
+		return pgd_err_nomem(err, b->path);
+	memcpy(out->loads, out->reach, (out->npkgs * out->words + 1) * sizeof(*out->loads));
 	/* Warshall's transitive closure, a row of bits at a time. */
 	for (size_t k = 0; k < out->npkgs; k++) {
 		const uint64_t *rk = &out->reach[k * out->words];
@@ -1262,13 +1266,72 @@ int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_g
 	return 0;
 }
 
-int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+static int graph_bit(const struct pgd_pkg_graph *g, const uint64_t *bits, const char *pkg,
+		     const char *dep)
 {
 	long i = pkg_index(g, pkg), j = pkg_index(g, dep);
 
 	if (i < 0 || j < 0)
 		return 0;
-	return !!(g->reach[(size_t)i * g->words + (size_t)j / 64] & (1ull << (j % 64)));
+	return !!(bits[(size_t)i * g->words + (size_t)j / 64] & (1ull << (j % 64)));
+}
+
+int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+{
+	return graph_bit(g, g->reach, pkg, dep);
+}
+
+int pgd_pkg_graph_loads(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+{
+	return graph_bit(g, g->loads, pkg, dep);
+}
+
+static const char *closure_tail(const char *name);
+
+static int is_runtime_pkg(const char *pkg)
+{
+	return !strcmp(pkg, "runtime") || !strncmp(pkg, "runtime/internal/", 17) ||
+	       !strncmp(pkg, "internal/runtime/", 17);
+}
+
+/* Exported: the function's, or for a method its receiver type's, first letter. */
+static int is_exported(const char *name)
+{
+	struct pgd_goname g;
+	const char *p;
+
+	pgd_goname_parse(name, &g);
+	p = g.method && g.recv ? g.recv : g.rest;
+	return p && *p >= 'A' && *p <= 'Z';
+}
+
+int pgd_binary_callee_has_ir(struct pgd_binary *b, const struct pgd_pkg_graph *g,
+			     const char *caller, const char *callee)
+{
+	char p[1024], q[1024];
+
+	if (!pgd_binary_package_of(caller, p, sizeof(p)) || !pgd_binary_package_of(callee, q, sizeof(q)))
+		return 0;   /* "no package path in name" (memeqbody) */
+	if (!strcmp(p, q))
+		return 1;   /* VisitIR: every function of the package being compiled */
+	if (strchr(callee, '[') || closure_tail(callee) || !strncmp(callee, "type:", 5))
+		return 0;
+	if (!sym_by_name(b, callee)) {
+		struct pgd_err e = { 0 };
+
+		/* not in the binary at all: renamed, or never compiled */
+		if (!pgd_binary_func(b, callee, &e) && pgd_binary_has_inlined_copy(b, callee, &e) != 1)
+			return 0;
+	}
+	if (!strcmp(q, "main"))
+		return 0;   /* nothing imports main */
+	if (is_runtime_pkg(q))
+		return pgd_pkg_graph_loads(g, p, q) && is_exported(callee);
+	if (!is_exported(callee))
+		return pgd_pkg_graph_loads(g, p, q);
+	if (pgd_pkg_graph_loads(g, p, q) || pgd_pkg_graph_depends(g, p, q))
+		return 1;
+	return !pgd_pkg_graph_depends(g, q, p);
 }
 
 /* "pkg.T.M" and "pkg.(*T).M" name the same method in an itab slot. */

@@ -181,11 +181,32 @@ struct pgd_pkg_graph {
 	const char **pkgs;            /* sorted package paths (unescaped, as CU names) */
 	size_t words;                 /* uint64_t per row */
 	uint64_t *reach;              /* reach[i * words + j / 64] bit j: pkgs[i] depends on pkgs[j] */
+	uint64_t *loads;              /* the same, not closed: a function of pkgs[j] is inlined in
+	                               * pkgs[i]'s code, so pkgs[i]'s compile read pkgs[j]'s export data */
 };
 int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_graph *out,
 			 struct pgd_err *err);
 /* 1: pkg depends on dep by evidence, 0: no evidence (either may be unknown). */
 int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep);
+/* 1: pkg's compile loaded dep's export data by evidence (an inlined function), 0: no evidence. */
+int pgd_pkg_graph_loads(const struct pgd_pkg_graph *g, const char *pkg, const char *dep);
+/*
+ * Whether the compile of caller's package had callee's IR, as
+ * cmd/compile/internal/pgoir/irgraph.go addIndirectEdges finds it: local
+ * functions always; others through noder/unified.go LookupFunc, which
+ * needs the callee's package in the compile's package map (its direct
+ * imports and what their export data names, not every transitive
+ * dependency: "pkg runtime doesn't exist in map") and the object in that
+ * package's export data (unexported runtime helpers such as growslice and
+ * asyncPreempt are "missing objReader"; closures and generic
+ * instantiations are never looked up). Approximated from the binary: a
+ * package whose functions are inlined into the caller's package was
+ * loaded; an exported name of a package the caller depends on (or with no
+ * evidence either way) is assumed found; runtime's unexported functions,
+ * closures, generics and names without a package are not.
+ */
+int pgd_binary_callee_has_ir(struct pgd_binary *b, const struct pgd_pkg_graph *g,
+			     const char *caller, const char *callee);
 /* The package path of a Go symbol name, unescaped; 0 when none. */
 size_t pgd_binary_package_of(const char *name, char *buf, size_t size);
 
