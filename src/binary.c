@@ -29,8 +29,9 @@
 /* A resolved function: the public part first, so the cache hands out &pub. */
 struct bfunc_priv {
 	struct pgd_bfunc pub;
-	size_t cu;
-	long sub;                     /* cu->subs index of the out-of-line body or the abstract DIE */
+	long cu;                      /* -1: no unit covers a DWARF-less symbol */
+	long sub;                     /* cu->subs index of the out-of-line body or the abstract DIE;
+	                               * -1: a symbol without a subprogram DIE */
 	const char *key;              /* interned DWARF name */
 };
 
@@ -62,6 +63,9 @@ struct pgd_binary_impl {
 	int counts_done;
 	size_t ncounts;
 	struct pgd_inline_count *counts;
+	/* the last body decoded for guards by data flow (sites come by caller) */
+	struct pgd_dcode *dcode;
+	uint64_t dcode_lo, dcode_hi;
 };
 
 static const char *const itab_prefixes[] = { "go:itab.", "go.itab." }; /* Go >= 1.20, older */
@@ -363,6 +367,7 @@ void pgd_binary__close(struct pgd_binary *b)
 	im = b->impl;
 	if (im) {
 		pgd_dwarf_close(im->dw);
+		pgd_dcode_free(im->dcode);
 		pgd_disasm_close(im->dis);
 		hashmap_free(&im->sym_by_name);
 		hashmap_free(&im->funcs);
@@ -418,6 +423,7 @@ void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out)
 	out->funcs_total_hint = dw->subs_seen;
 	out->funcs_resolved = b->impl->funcs_resolved;
 	out->line_tables_decoded = dw->line_tables_decoded;
+	out->dies_ranges_unread = dw->ranges_unread;
 }
 
 /* ---- functions ---------------------------------------------------------------- */
@@ -495,7 +501,7 @@ static size_t direct_kids(const struct pgd_dw_cu *cu, long sub, long inl, const 
 static int kids_alloc(const struct pgd_dw_cu *cu, long sub, long inl, const struct pgd_dw_inl ***out,
 		      size_t *n)
 {
-	*n = direct_kids(cu, sub, inl, NULL, 0);
+	*n = sub < 0 && inl < 0 ? 0 : direct_kids(cu, sub, inl, NULL, 0);
 	*out = calloc(*n ? *n : 1, sizeof(**out));
 	if (!*out)
 		return -1;
@@ -553,6 +559,130 @@ static long find_sub(const struct pgd_dw_cu *cu, const char *key, uint64_t addr,
 	return abstract;
 }
 
+static int load_all(struct pgd_binary *b, struct pgd_err *err);
+
+/* The subprogram DIE at section offset off, loading its unit; -1 if none. */
+static long sub_at_offset(struct pgd_dwarf *dw, uint64_t off, long *cu, struct pgd_err *err)
+{
+	long c = pgd_dwarf_cu_for_offset(dw, off);
+
+	*cu = c;
+	if (c < 0 || pgd_dwarf_load_cu(dw, (size_t)c, err))
+		return -1;
+	for (size_t i = 0; i < dw->cus[c].nsubs; i++) {
+		if (dw->cus[c].subs[i].die_off == off)
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * Where a function's DIE is, never by package name alone:
+ *  1. a symbol: the unit whose ranges cover its address (Go splits a
+ *     package over several units, and a linknamed function such as
+ *     internal/poll.runtime_pollWait sits in a runtime unit);
+ *  2. by name in every unit of its package (the out-of-line copy, or the
+ *     abstract DIE of a function that exists only inlined);
+ *  3. the abstract DIE in any other unit, through an inlined copy's
+ *     DW_AT_abstract_origin (the linker keeps one abstract DIE per function,
+ *     in the first unit that inlined it: ir.DoChildrenWithHidden's is in
+ *     cmd/compile/internal/deadlocals's unit).
+ * *sub is -1 when none is found; *cu then is the unit covering the
+ * symbol, or -1.
+ */
+static int locate(struct pgd_binary *b, const char *key, const struct pgd_symbol *sym, long *cu,
+		  long *sub, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_dwarf *dw = im->dw;
+	long pc_cu = -1, abs_cu = -1, abs_sub = -1;
+	char pkg[1024];
+	size_t plen;
+	struct hashmap_entry *e;
+
+	*cu = *sub = -1;
+	if (sym && (pc_cu = pgd_dwarf_cu_for_pc(dw, sym->addr)) >= 0) {
+		if (pgd_dwarf_load_cu(dw, (size_t)pc_cu, err))
+			return -1;
+		if ((*sub = find_sub(&dw->cus[pc_cu], key, sym->addr, 1)) >= 0) {
+			*cu = pc_cu;
+			return 0;
+		}
+	}
+	if ((plen = package_of(key, pkg, sizeof(pkg))) != 0) {
+		for (long c = pgd_dwarf_cu_by_name(dw, pkg, plen, 0); c >= 0;
+		     c = pgd_dwarf_cu_by_name(dw, pkg, plen, (size_t)c + 1)) {
+			long s;
+
+			if (pgd_dwarf_load_cu(dw, (size_t)c, err))
+				return -1;
+			s = find_sub(&dw->cus[c], key, 0, 0);
+			if (s >= 0 && dw->cus[c].subs[s].nranges) {
+				*cu = c;
+				*sub = s;
+				return 0;
+			}
+			if (s >= 0 && abs_sub < 0) {
+				abs_cu = c;
+				abs_sub = s;
+			}
+		}
+	}
+	if (abs_sub >= 0) {
+		*cu = abs_cu;
+		*sub = abs_sub;
+		return 0;
+	}
+	if (load_all(b, err))
+		return -1;
+	e = hashmap_find(&im->inl_by_origin, key, strlen(key));
+	if (e) {
+		const struct inl_ref *r = &im->inl_refs[e->val.u64 - 1];
+		const struct pgd_dw_inl *in = &dw->cus[r->cu].inls[r->inl];
+
+		if (err && err->code)
+			return -1;
+		*sub = sub_at_offset(dw, in->origin_off, cu, err);
+		if (err && err->code)
+			return -1;
+		if (*sub >= 0)
+			return 0;
+	}
+	*cu = pc_cu;
+	return 0;
+}
+
+/*
+ * The file of a function that exists only inlined, whose abstract DIE's
+ * unit holds no copy of it: the first inlined copy anywhere tells.
+ */
+static const char *inlined_copy_file(struct pgd_binary *b, const char *key, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct hashmap_entry *e;
+	const struct pgd_dw_inl **kids = NULL;
+	const struct inl_ref *r;
+	struct pgd_dw_cu *c;
+	const char *file;
+	size_t nk = 0;
+
+	if (load_all(b, err))
+		return NULL;
+	if (!(e = hashmap_find(&im->inl_by_origin, key, strlen(key))))
+		return NULL;
+	r = &im->inl_refs[e->val.u64 - 1];
+	c = &im->dw->cus[r->cu];
+	if (pgd_dwarf_load_lines(im->dw, r->cu, err))
+		return NULL;
+	if (kids_alloc(c, (long)c->inls[r->inl].sub, (long)r->inl, &kids, &nk)) {
+		pgd_err_nomem(err, b->path);
+		return NULL;
+	}
+	file = own_file(c, c->inls[r->inl].ranges, c->inls[r->inl].nranges, kids, nk);
+	free(kids);
+	return file;
+}
+
 /*
  * The spelling profiles and DWARF use: dots in the last import path
  * element escaped as %2e (objabi.PathToPrefix). A caller may hand us the
@@ -597,7 +727,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 	const struct pgd_symbol *sym;
 	struct hashmap_entry *he;
 	const char *key, *cname;
-	char buf[1024], pkg[1024];
+	char buf[1024];
 	long cu = -1, sub = -1;
 	int inserted;
 
@@ -616,21 +746,11 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		return he->val.ptr;
 
 	sym = sym_by_name(b, key);
-	if (sym && sym->is_func && (cu = pgd_dwarf_cu_for_pc(dw, sym->addr)) >= 0) {
-		if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
-			goto fail;
-		sub = find_sub(&dw->cus[cu], key, sym->addr, 1);
-	}
-	if (sub < 0 && package_of(key, pkg, sizeof(pkg))) {
-		/* Only inlined (no symbol): the abstract DIE in its package's CU. */
-		cu = pgd_dwarf_cu_by_name(dw, pkg, strlen(pkg));
-		if (cu >= 0) {
-			if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
-				goto fail;
-			sub = find_sub(&dw->cus[cu], key, 0, 0);
-		}
-	}
-	if (sub < 0)
+	if (sym && !sym->is_func)
+		sym = NULL;
+	if (locate(b, key, sym, &cu, &sub, err))
+		goto fail;
+	if (sub < 0 && (!sym || !sym->size))
 		return NULL;
 
 	f = arena_alloc(&b->arena, sizeof(*f));
@@ -638,14 +758,35 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		pgd_err_nomem(err, b->path);
 		goto fail;
 	}
-	{
+	f->cu = cu;
+	f->sub = sub;
+	f->key = key;
+	f->pub.name = key;
+	if (sub < 0) {
+		/*
+		 * In the symbol table, in no subprogram DIE (an assembly function
+		 * of a unit without DWARF for it): the symbol gives its code and
+		 * the line table, when a unit covers it, its file.
+		 */
+		struct pgd_pc_range *r = arena_alloc(&b->arena, sizeof(*r));
+
+		if (!r) {
+			pgd_err_nomem(err, b->path);
+			goto fail;
+		}
+		r->lo = sym->addr;
+		r->hi = sym->addr + sym->size;
+		f->pub.ranges = r;
+		f->pub.nranges = 1;
+		if (cu >= 0) {
+			if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
+				goto fail;
+			f->pub.decl_file = own_file(&dw->cus[cu], r, 1, NULL, 0);
+		}
+	} else {
 		struct pgd_dw_cu *c = &dw->cus[cu];
 		const struct pgd_dw_sub *s = &c->subs[sub];
 
-		f->cu = (size_t)cu;
-		f->sub = sub;
-		f->key = key;
-		f->pub.name = key;
 		f->pub.decl_line = s->decl_line;
 		f->pub.decl_file = s->decl_file;
 		f->pub.nranges = s->nranges;
@@ -674,10 +815,12 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 				else
 					f->pub.decl_file = own_file(c, s->ranges, s->nranges, kids, nk);
 				free(kids);
+			} else if (!(f->pub.decl_file = inlined_copy_file(b, key, err)) && err && err->code) {
+				goto fail;
 			}
 		}
 	}
-	if (!f->pub.decl_line && f->pub.nranges) {
+	if (!f->pub.decl_line && f->pub.nranges && cu >= 0) {
 		/*
 		 * Go before 1.20 wrote no DW_AT_decl_line on subprograms; the
 		 * prologue's row carries the line of the func keyword instead.
@@ -776,6 +919,48 @@ static void *grow(struct collect *c, void *arr, size_t n, size_t *cap, size_t el
 	return p;
 }
 
+/*
+ * An itab or function address formed at pc: a guard candidate. The same
+ * pc found again (another instance, or by data flow) is kept once, with
+ * the call it guards when known.
+ */
+static void add_guard(struct collect *c, uint64_t pc, const struct pgd_symbol *sym, uint64_t call_pc)
+{
+	const char *body = itab_body(sym->name);
+	struct pgd_guard *g;
+	struct itab it;
+	void *p;
+
+	if (!body && !sym->is_func)
+		return;
+	for (size_t i = 0; i < c->nguards; i++) {
+		if (c->guards[i].pc == pc) {
+			if (!c->guards[i].call_pc)
+				c->guards[i].call_pc = call_pc;
+			return;
+		}
+	}
+	if (!(p = grow(c, c->guards, c->nguards, &c->guards_cap, sizeof(*c->guards))))
+		return;
+	c->guards = p;
+	g = &c->guards[c->nguards];
+	memset(g, 0, sizeof(*g));
+	g->pc = pc;
+	g->symbol = sym->name;
+	g->call_pc = call_pc;
+	if (body) {
+		if (split_itab(c->a, body, &it)) {
+			c->oom = 1; /* malformed names were dropped at open; this is memory */
+			return;
+		}
+		g->concrete = it.concrete;
+		g->iface = it.iface;
+	} else {
+		g->concrete = sym->name;
+	}
+	c->nguards++;
+}
+
 static void on_insn(void *ctx, const struct pgd_insn_info *in)
 {
 	struct collect *c = ctx;
@@ -788,35 +973,9 @@ static void on_insn(void *ctx, const struct pgd_insn_info *in)
 			return;
 	}
 	if (in->kind == PGD_INSN_ADDR) {
-		struct pgd_guard *g;
-		struct itab it;
-		const char *body;
-		void *p;
-
 		sym = pgd_binary_symbol_at(c->b, in->target);
-		if (!sym || sym->addr != in->target)
-			return;
-		body = itab_body(sym->name);
-		if (!body && !sym->is_func)
-			return;
-		if (!(p = grow(c, c->guards, c->nguards, &c->guards_cap, sizeof(*c->guards))))
-			return;
-		c->guards = p;
-		g = &c->guards[c->nguards];
-		memset(g, 0, sizeof(*g));
-		g->pc = in->pc;
-		g->symbol = sym->name;
-		if (body) {
-			if (split_itab(c->a, body, &it)) {
-				c->oom = 1; /* malformed names were dropped at open; this is memory */
-				return;
-			}
-			g->concrete = it.concrete;
-			g->iface = it.iface;
-		} else {
-			g->concrete = sym->name;
-		}
-		c->nguards++;
+		if (sym && sym->addr == in->target)
+			add_guard(c, in->pc, sym, 0);
 		return;
 	}
 	{
@@ -885,6 +1044,58 @@ struct instance {
 	size_t nranges;
 };
 
+/*
+ * Guards tied to the indirect calls c->calls[from..] by data flow
+ * (disasm.h), whatever line their lea/cmp carry. The body decoded is the
+ * range of the enclosing out-of-line function that holds the call: an
+ * inlined copy's guard may sit outside the copy's own ranges.
+ */
+static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, const struct instance *ins,
+			   struct collect *c, size_t from, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_pc_range *r = ins->ranges;
+	size_t nr = ins->nranges;
+
+	if (ins->sub >= 0) {
+		r = cu->subs[ins->sub].ranges;
+		nr = cu->subs[ins->sub].nranges;
+	}
+	for (size_t i = from; i < c->ncalls; i++) {
+		const struct pgd_call_insn *ci = &c->calls[i];
+		const struct pgd_symbol *sym;
+		uint64_t addr, apc;
+		size_t k;
+
+		if (ci->kind != PGD_CALL_INDIRECT)
+			continue;
+		for (k = 0; k < nr && !(ci->pc >= r[k].lo && ci->pc < r[k].hi); k++)
+			;
+		if (k == nr)
+			continue;
+		if (!im->dcode || im->dcode_lo != r[k].lo || im->dcode_hi != r[k].hi) {
+			const uint8_t *code = pgd_elf_vaddr(&im->elf, r[k].lo, r[k].hi - r[k].lo);
+
+			pgd_dcode_free(im->dcode);
+			im->dcode = NULL;
+			if (!code)
+				continue;
+			if (pgd_disasm_decode(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
+				return pgd_err_nomem(err, b->path);
+			im->dcode_lo = r[k].lo;
+			im->dcode_hi = r[k].hi;
+		}
+		if (!pgd_dcode_call_guard(im->dcode, ci->pc, &addr, &apc))
+			continue;
+		sym = pgd_binary_symbol_at(b, addr);
+		if (sym && sym->addr == addr)
+			add_guard(c, apc, sym, ci->pc);
+		if (c->oom)
+			return pgd_err_nomem(err, b->path);
+	}
+	return 0;
+}
+
 /* Calls, guards and inlined callees at `line` of one instance. */
 static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const struct instance *ins,
 			 int64_t line, struct collect *c, const char ***inl, size_t *ninl, size_t *inl_cap,
@@ -895,7 +1106,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 	const struct pgd_dw_inl **kids = NULL;
 	struct pgd_pc_range *sel = NULL;
 	struct window *win = NULL, *wp = NULL;
-	size_t nk = 0, nsel = 0, selcap = 0;
+	size_t nk = 0, nsel = 0, selcap = 0, ncalls0 = c->ncalls;
 	const char *file;
 	int ret;
 
@@ -977,8 +1188,8 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 			if (code)
 				pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
 		}
-		if (c->oom) {
-			ret = pgd_err_nomem(err, b->path);
+		if (c->oom || (ret = dataflow_guards(b, cu, ins, c, ncalls0, err))) {
+			ret = ret ? ret : pgd_err_nomem(err, b->path);
 			goto out;
 		}
 	}
@@ -1033,8 +1244,8 @@ int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line
 	out->func = pub;
 	if ((ret = load_all(b, err)))
 		return ret;
-	if (pub->nranges) {
-		struct instance ins = { f->cu, f->sub, -1, pub->ranges, pub->nranges };
+	if (pub->nranges && f->cu >= 0) {
+		struct instance ins = { (size_t)f->cu, f->sub, -1, pub->ranges, pub->nranges };
 
 		out->ninstances++;
 		if ((ret = scan_instance(b, f, &ins, line, &c, &inl, &ninl, &inl_cap, err)))
@@ -1149,6 +1360,23 @@ done:
 	*out = im->counts;
 	*n = im->ncounts;
 	return 0;
+}
+
+size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max)
+{
+	const struct pgd_dwarf *dw = b->impl->dw;
+	size_t n = 0;
+
+	if (dw->ranges_unread) {
+		if (n < max)
+			out[n] = arena_printf(&b->arena,
+					      "DWARF: the PC ranges of %zu DIEs (compile units, functions or "
+					      "inlined copies) could not be read; calls and guards in their "
+					      "code are not seen, and a function among them may look absent",
+					      dw->ranges_unread);
+		n++;
+	}
+	return n;
 }
 
 /* ==== check (issue #10): what the mirrored devirtualization rules ask ===========

@@ -78,6 +78,12 @@ struct pgd_guard {
 	const char *symbol;           /* "go:itab.*main.RedisCache,main.Cache", or a func symbol for func-value guards */
 	const char *concrete;         /* "*main.RedisCache"; for func-value guards the function name */
 	const char *iface;            /* "main.Cache"; NULL for func-value guards and type-word compares */
+	/*
+	 * The indirect call it guards, found by data flow (the compared itab
+	 * word or func value is what the call's target is loaded from); then
+	 * pc may carry another line than the call. 0: found on the line only.
+	 */
+	uint64_t call_pc;
 };
 
 /*
@@ -160,9 +166,19 @@ struct pgd_binary_stats {
 	size_t funcs_total_hint;      /* subprograms seen so far */
 	size_t funcs_resolved;
 	size_t line_tables_decoded;
+	size_t dies_ranges_unread;    /* DIEs of the loaded units whose PC ranges could not be read */
 };
 void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out);
 
+/*
+ * What the binary stage could not read so far, one sentence each (no
+ * final period), for a report's notes: DIEs whose PC ranges (DWARF 4
+ * .debug_ranges, DWARF 5 .debug_rnglists/.debug_addr) libdwarf could not
+ * read, and what that hides. DWARF is read lazily, so ask after the work.
+ * Fills out[0..max) and returns how many there are; the strings live
+ * until the binary is closed. NULL strings only on out of memory.
+ */
+size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max);
 
 /* ==== check (issue #10): what the mirrored devirtualization rules ask ===========
  * Appended in one block; the functions above belong to the binary reader. */
