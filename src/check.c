@@ -264,6 +264,18 @@ static int note_stackless_inputs(struct pgd_report *r, const struct job *j,
 	return 0;
 }
 
+/* What the binary stage could not read (pgd_binary_notes): said, never silent. */
+static int note_binary(struct pgd_report *r, struct job *j)
+{
+	const char *notes[8];
+	size_t n = pgd_binary_notes(j->binary, notes, PGD_ARRAY_SIZE(notes));
+
+	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++)
+		if (!notes[i] || rpt_add_note(r, notes[i]))
+			return PGD_ENOMEM;
+	return 0;
+}
+
 static int build_edges(struct job *j, size_t first, size_t n, enum pgd_attribution attr,
 		       size_t slot, struct pgd_err *err)
 {
@@ -342,7 +354,7 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 		}
 		rpt_fig_int(rpt_add_summary(r, "edge_weight"), total);
 	}
-	if (note_stackless_inputs(r, &j, &o))
+	if (note_stackless_inputs(r, &j, &o) || note_binary(r, &j))
 		goto nomem;
 	*out = r;
 	r = NULL;
@@ -397,8 +409,11 @@ static int list_site(struct pgd_report *r, const struct pgd_site *s, const struc
 		/* the binary guards a type the base never saw at this call */
 		rs->guarded_type = dup(r, d->guard);
 	}
-	if (d->mirrored != d->guarded && d->guard_in_binary)
-		rs->mirrored = d->mirrored >= 0 ? rs->callees[d->mirrored].name : "none";
+	/* The mirrored choice, beside the binary's truth when they differ. */
+	if (d->mirrored >= 0 && d->mirrored != d->guarded)
+		rs->mirrored = rs->callees[d->mirrored].name;
+	else if (d->mirrored < 0 && d->guard_in_binary)
+		rs->mirrored = "none";
 	rs->no_guard_reason = d->guard ? NULL : pgd_no_guard_name(d->mirrored_why);
 	if (d->fresh_hottest >= 0)
 		rs->fresh_hottest = rs->callees[d->fresh_hottest].name;
@@ -790,7 +805,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		     t.findings ? PGD_OUTCOME_FINDINGS : PGD_OUTCOME_CLEAN;
 	if (add_advice(r, &t, pgo_build))
 		goto nomem;
-	if (note_stackless_inputs(r, &j, &o))
+	if (note_stackless_inputs(r, &j, &o) || note_binary(r, &j))
 		goto nomem;
 	*out = r;
 	r = NULL;

@@ -359,12 +359,19 @@ void pgd_drift_judge(const struct pgd_site *s, const struct pgd_site_env *env,
 		/* The binary wins. */
 		out->guarded = binary_guarded(s);
 		out->guard = s->binary_guard;
+	} else if (env->pgo_build && in.cls == PGD_SC_INDIRECT) {
+		/*
+		 * A PGO build whose machine code has no guard here: the compiler
+		 * guarded nothing (no IR, or, as with Go 1.23.5, the guard lost
+		 * when the caller was inlined). The mirrored choice stays a note.
+		 */
+		out->guarded = -1;
+		out->mirrored_why = base.callee >= 0 ? PGD_NG_NOT_IN_BINARY : base.why;
 	} else {
+		/* No PGO: what a build with this profile would guard. */
 		out->guarded = base.callee;
 		if (base.callee >= 0)
 			out->guard = s->callees[base.callee].name;
-		else
-			out->mirrored_why = base.why;
 	}
 	share_of(s, out->guarded, 0, z, &out->base);
 	share_of(s, out->guarded, 1, z, &out->fresh);
@@ -390,6 +397,8 @@ void pgd_drift_judge(const struct pgd_site *s, const struct pgd_site_env *env,
 	/* Why nothing is guarded matters only where the base has weight to guard. */
 	if (in.cls != PGD_SC_INDIRECT || !in.in_base || out->guard)
 		out->mirrored_why = PGD_NG_NONE;
+	if (v.message == PGD_MSG_NOTHING_GUARDED && out->mirrored_why == PGD_NG_NOT_IN_BINARY)
+		out->message = pgd_drift_message(PGD_MSG_NO_GUARD_IN_BINARY);
 	/* Samples the guard misses; for a new site, what a refreshed guard would catch. */
 	if (v.verdict == PGD_V_NEW_HOT_SITE)
 		out->cost = fresh.callee >= 0 ? (double)s->callees[fresh.callee].weight[1] : 0;

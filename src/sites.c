@@ -178,6 +178,55 @@ static int find_caller(struct pgd_binary *b, const char *name, const struct pgd_
 	return 0;
 }
 
+/*
+ * `defer f(x)` at this line: the compiler wraps the call in a closure
+ * caller.deferwrapN declared at the defer's line and calls f directly from
+ * it; the machine code at the line calls the wrapper through a func value
+ * (open-coded defers), and the profile, which hides the wrapper, shows f
+ * under the caller. The call is direct for the compiler
+ * (cmd/compile/internal/typecheck's wrapping of go/defer calls).
+ */
+static int deferred_here(struct pgd_binary *b, struct arena *a, const char *caller, int64_t line,
+			 const char *callee)
+{
+	const struct pgd_inline_count *ic = NULL;
+	struct pgd_err e = { 0 };
+	size_t nic = 0, len;
+	char name[1024];
+
+	(void)a;
+	(void)line;   /* the wrapper carries no decl line (DW_AT_trampoline) */
+	if ((size_t)snprintf(name, sizeof(name), "%s.deferwrap1", caller) >= sizeof(name) ||
+	    !pgd_binary_has_symbol(b, name) || pgd_binary_inline_counts(b, &ic, &nic, &e))
+		return 0;
+	len = strlen(caller);
+	for (size_t i = 0; i < nic; i++)
+		if (!strncmp(ic[i].container, caller, len) &&
+		    !strncmp(ic[i].container + len, ".deferwrap", 10) && !strcmp(ic[i].callee, callee))
+			return 1;
+	return 0;
+}
+
+/*
+ * A closure of the caller's own enclosing function, called through the
+ * variable it was assigned to: cmd/compile's pgoir.DirectCallee
+ * (ir.StaticValue) resolves the variable and records a direct call, though
+ * the machine code calls through the func value. (Closures are never
+ * devirtualization targets either way: maybeDevirtualizeFunctionCall.)
+ */
+static int local_closure(const char *caller, const char *callee)
+{
+	const char *cut;
+	size_t len;
+
+	if (!pgd_goname_is_closure(callee))
+		return 0;
+	cut = strrchr(callee, '.');
+	len = (size_t)(cut - callee);
+	/* callee "F.func1": caller F itself, or a sibling "F.func2" (and deeper) */
+	return !strncmp(caller, callee, len) && (caller[len] == '\0' || caller[len] == '.');
+}
+
 /* Assembly (its DWARF names a .s file): no Go compiler chose its calls. */
 static int is_assembly(const struct pgd_bfunc *fn)
 {
@@ -214,7 +263,8 @@ static int key_callees(struct arena *a, const struct flat_edge *e, size_t n, siz
  * devirtualized interface call also calls its method directly, but behind
  * a guard; several receiver types mean an interface call too.
  */
-static enum pgd_site_kind method_kind(const struct pgd_site *s, const struct pgd_line_code *code)
+static enum pgd_site_kind method_kind(const struct pgd_binary *b, const struct pgd_site *s,
+				      const struct pgd_line_code *code)
 {
 	size_t ntypes = 0;
 	int direct = 0;
@@ -232,9 +282,13 @@ static enum pgd_site_kind method_kind(const struct pgd_site *s, const struct pgd
 		 * (f(p) with f = (*parser).parseValueSpec) names a method but
 		 * loads its target from a closure, not an itab slot.
 		 */
+		int itab_call = 0;
+
 		for (size_t i = 0; i < code->ncalls; i++)
-			if (code->calls[i].kind == PGD_CALL_INDIRECT && code->calls[i].itab_offset >= 0)
-				return PGD_SITE_INTERFACE;
+			itab_call |= code->calls[i].kind == PGD_CALL_INDIRECT && code->calls[i].itab_offset >= 0;
+		(void)b;
+		if (itab_call)
+			return PGD_SITE_INTERFACE;
 		return s->binary_guard && strchr(s->binary_guard, '.') && s->binary_guard[0] == '*' ?
 		       PGD_SITE_INTERFACE : PGD_SITE_FUNC_VALUE;
 	}
@@ -399,13 +453,17 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 					if (g)
 						s->binary_guard = g->concrete;
 				}
-				s->kind = method_kind(s, &code);
+				s->kind = method_kind(b, s, &code);
 				if (s->kind == PGD_SITE_INTERFACE)
 					s->iface = site_iface(b, s, &code);
 			} else if (gi == 0) {
 				s->kind = PGD_SITE_DIRECT;
 			} else {
 				s->kind = s->nindirect ? PGD_SITE_FUNC_VALUE : PGD_SITE_NONE;
+				if (s->ncallees == 1 &&
+				    (deferred_here(b, a, alias ? alias : e[0].caller, line, s->callees[0].name) ||
+				     local_closure(alias ? alias : e[0].caller, s->callees[0].name)))
+					s->kind = PGD_SITE_DIRECT;
 				for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
 					const struct pgd_guard *g = guard_for(&code, s->callees[i].name);
 
