@@ -78,9 +78,10 @@ run_check() { # FORMAT FILE: one run per format; status of the first is the verd
 
 status=0
 FMT=markdown FILE=$out/pgodrift.md run_check "$@" || status=$?
-[ "$status" -le 1 ] || exit "$status"
-FMT=sarif FILE=$out/pgodrift.sarif run_check "$@" || [ $? -le 1 ] || exit 2
-FMT=json FILE=$out/pgodrift.json run_check "$@" || [ $? -le 1 ] || exit 2
+# 3 (inconclusive) wrote a report that says why: post it, then fail with 3.
+[ "$status" -le 1 ] || [ "$status" -eq 3 ] || exit "$status"
+FMT=sarif FILE=$out/pgodrift.sarif run_check "$@" || { rc=$?; [ $rc -le 1 ] || [ $rc -eq 3 ]; } || exit 2
+FMT=json FILE=$out/pgodrift.json run_check "$@" || { rc=$?; [ $rc -le 1 ] || [ $rc -eq 3 ]; } || exit 2
 
 # The comment: marker, then pgodrift's markdown (already under GitHub's limit).
 {

@@ -195,6 +195,36 @@ fi
 expect "inconclusive: advice says get a usable capture" "$(advice "$tmp/repeat.json" | cut -c1-26)" \
 	"get a usable capture first"
 
+# ---- a real program: Go 1.26's gofmt built with PGO from workload A ---------------------
+# (testdata/field, from the corpus harness: the compiler's -d=pgodebug=3 records are the oracle)
+F=testdata/field/go1.26.11/gofmt
+FB="$BIN/field-gofmt-go1.26.11.pgoA"
+if have "$FB" "$F/A.pprof" "$F/B.pprof" "$F/pgoA.oracle.jsonl"; then
+	"$PGD" check --all --binary "$FB" --base $F/A.pprof --fresh $F/B.pprof --format json >"$tmp/field.json" 2>/dev/null
+	expect "field gofmt: exit 0 (captures of the non-PGO build are fine)" "$?" 0
+	expect "field gofmt: captured from another build (build IDs differ)" \
+		"$(jq -r '[.inputs[1:][].captured_from] | unique | join(",")' "$tmp/field.json")" "another build"
+	# Every weighted devirtualization the compiler logged is listed by --all.
+	missing=$(jq -r 'select(.Devirtualized != "" and .Weight > 0) | "\(.Caller) \(.Pos | split(":") | .[-2])"' \
+		$F/pgoA.oracle.jsonl | sort -u | while read -r c l; do
+		n=$(jq --arg c "$c" --argjson l "$l" '[.sites[] | select(.caller == $c and .line == $l)] | length' "$tmp/field.json")
+		[ "$n" -gt 0 ] || echo "$c:$l"
+	done)
+	expect "field gofmt: every weighted devirtualization listed" "$missing" ""
+	# The binary wins: a reported guard is the one in the machine code.
+	expect "field gofmt: reported guard = shipped guard" \
+		"$(jq '[.sites[] | select(.binary.guard != null and (.guarded_type // .guarded) != .binary.guard)] | length' "$tmp/field.json")" 0
+	"$PGD" check --binary "$FB" --base $F/A.pprof --fresh $F/A.pprof --format json >"$tmp/field-same.json" 2>/dev/null
+	expect "field gofmt: fresh = base is inconclusive" "$?" 3
+	expect "field gofmt: fresh = base finds nothing but never-dominant" \
+		"$(jq '[.sites[] | select(.verdict != "never-dominant" and .severity != "none")] | length' "$tmp/field-same.json")" 0
+fi
+# PGO build without the guard the base predicts (Go 1.23.5 lost it when lookup was inlined): nothing is guarded there.
+"$PGD" $CHECK --all --fresh $P/fresh-even.pprof --format json >"$tmp/all.json" 2>/dev/null
+expect "lookup: no guard in the binary, said" \
+	"$(site_field "$tmp/all.json" main.lookup 99 Get no_guard_reason) $(site_field "$tmp/all.json" main.lookup 99 Get mirrored)" \
+	"no-guard-in-binary main.(*RedisCache).Get"
+
 # The base as GO PREPROFILE V1 text gives the same verdicts.
 if have "$P/base.preprofile"; then
 	"$PGD" check --binary "$BIN/cachesvc.pgo" --base $P/base.preprofile --fresh $P/fresh-even.pprof \
