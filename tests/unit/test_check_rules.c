@@ -312,6 +312,101 @@ static void test_binary_facts(void **state)
 	arena_release(&a);
 }
 
+/* ---- classification against the compiler's record, on Go 1.26's gofmt ------------- */
+
+struct oracle_rec {
+	char *caller;
+	int64_t line;
+	int direct, iface;
+};
+
+/*
+ * Every site the oracle (testdata/field: the compiler's CallStat records of
+ * the PGO build, from the corpus harness) has a record for is classified as
+ * the compiler saw the call: interface where it logged an interface call,
+ * func-value where it logged an indirect non-interface call, direct where
+ * it logged a direct call. Covers p.lineFor(x.Pos())-style lines, deferred
+ * calls (tryIdentOrType's defer decNestLev), and DWARF 5.
+ */
+static void test_field_classification(void **state)
+{
+	const char *dir = "testdata/field/go1.26.11/gofmt";
+	char path[512], bin[512];
+	struct strbuf sb = STRBUF_INIT;
+	struct oracle_rec *recs = NULL;
+	size_t nrecs = 0, checked = 0;
+	struct pgd_profile *p;
+	struct pgd_edges *e;
+	struct pgd_binary *b;
+	struct pgd_siteset ss;
+	struct pgd_err err = { 0 };
+	const struct pgd_edges *sets[1];
+
+	(void)state;
+	snprintf(bin, sizeof(bin), "%s/testdata/bin/field-gofmt-go1.26.11.pgoA", build_dir());
+	snprintf(path, sizeof(path), "%s/pgoA.oracle.jsonl", dir);
+	if (strbuf_read_file(&sb, path))
+		fail_msg("cannot read %s", path);
+	for (char *line = sb.buf, *next; line && *line; line = next) {
+		cJSON *rec;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		rec = cJSON_Parse(line);
+		assert_non_null(rec);
+		recs = realloc(recs, (nrecs + 1) * sizeof(*recs));
+		assert_non_null(recs);
+		recs[nrecs].caller = strdup(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "Caller")));
+		recs[nrecs].line = pos_line(cJSON_GetStringValue(cJSON_GetObjectItem(rec, "Pos")));
+		recs[nrecs].direct = cJSON_IsTrue(cJSON_GetObjectItem(rec, "Direct"));
+		recs[nrecs].iface = cJSON_IsTrue(cJSON_GetObjectItem(rec, "Interface"));
+		nrecs++;
+		cJSON_Delete(rec);
+	}
+	snprintf(path, sizeof(path), "%s/A.pprof", dir);
+	if (pgd_profile__open(path, NULL, &p, &err) || pgd_edges__build(&p, 1, PGD_ATTR_COMPILER, &e, &err))
+		fail_msg("%s: %s", path, err.msg);
+	if (pgd_binary__open(bin, NULL, &b, &err))
+		fail_msg("%s: %s", bin, err.msg);
+	sets[0] = e;
+	if (pgd_sites_build(b, sets, 1, 0, &ss, &err))
+		fail_msg("sites: %s", err.msg);
+	for (size_t i = 0; i < ss.nsites; i++) {
+		const struct pgd_site *s = &ss.sites[i];
+		int any = 0, d = 0, in = 0, fv = 0;
+
+		if (s->kind != PGD_SITE_INTERFACE && s->kind != PGD_SITE_FUNC_VALUE &&
+		    !(s->kind == PGD_SITE_DIRECT && s->method))
+			continue;
+		for (size_t k = 0; k < nrecs; k++) {
+			if (recs[k].line != s->line || strcmp(recs[k].caller, s->caller))
+				continue;
+			any = 1;
+			d |= recs[k].direct;
+			in |= recs[k].iface;
+			fv |= !recs[k].direct && !recs[k].iface;
+		}
+		if (!any)
+			continue;   /* the oracle keeps only weighted or rewritten records */
+		if ((s->kind == PGD_SITE_INTERFACE && !in) || (s->kind == PGD_SITE_FUNC_VALUE && !fv) ||
+		    (s->kind == PGD_SITE_DIRECT && !d))
+			fail_msg("%s:%lld %s: %s, compiler: direct %d interface %d func-value %d", s->caller,
+				 (long long)s->line, s->method ? s->method : "", pgd_site_kind_name(s->kind), d,
+				 in, fv);
+		checked++;
+	}
+	assert_true(checked >= 20);
+	pgd_siteset_release(&ss);
+	pgd_binary__close(b);
+	pgd_edges__free(e);
+	pgd_profile__close(p);
+	for (size_t k = 0; k < nrecs; k++)
+		free(recs[k].caller);
+	free(recs);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_choice_refresh_flipped),
 		cmocka_unit_test(test_choice_rules),
 		cmocka_unit_test(test_binary_facts),
+		cmocka_unit_test(test_field_classification),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
