@@ -1538,7 +1538,8 @@ int pgd_binary_callee_has_ir(struct pgd_binary *b, const struct pgd_pkg_graph *g
 {
 	char p[1024], q[1024];
 
-	if (!pgd_binary_package_of(caller, p, sizeof(p)) || !pgd_binary_package_of(callee, q, sizeof(q)))
+	if (!pgd_binary_compile_package(b, caller, p, sizeof(p)) ||
+	    !pgd_binary_package_of(callee, q, sizeof(q)))
 		return 0;   /* "no package path in name" (memeqbody) */
 	if (!strcmp(p, q))
 		return 1;   /* VisitIR: every function of the package being compiled */
@@ -1705,6 +1706,53 @@ const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *nam
 			return s;
 	}
 	return NULL;
+}
+
+size_t pgd_binary_compile_package(struct pgd_binary *b, const char *name, char *buf, size_t size)
+{
+	struct pgd_err e = { 0 };
+	const struct pgd_bfunc *pub = pgd_binary_func(b, name, &e);
+	const struct bfunc_priv *f = (const struct bfunc_priv *)pub;
+	const char *cu = f && f->cu >= 0 && pub->nranges ? b->impl->dw->cus[f->cu].name : NULL;
+	size_t n;
+
+	if (!cu || !*cu)
+		return package_of(name, buf, size);
+	n = strlen(cu);
+	if (n + 1 > size)
+		return 0;
+	memcpy(buf, cu, n + 1);
+	return n;
+}
+
+struct direct_scan {
+	const struct pgd_binary *b;
+	const struct pgd_symbol *target;
+	int found;
+};
+
+static void on_direct(void *ctx, const struct pgd_insn_info *in)
+{
+	struct direct_scan *d = ctx;
+
+	if (in->kind == PGD_INSN_CALL_DIRECT && in->target == d->target->addr)
+		d->found = 1;
+}
+
+int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *target)
+{
+	const struct pgd_symbol *f = sym_by_name(b, fn);
+	struct direct_scan d = { b, sym_by_name(b, target), 0 };
+	const uint8_t *code;
+
+	if (!f || !d.target || !f->is_func || !d.target->is_func || !f->size)
+		return 0;
+	if (!b->impl->dis && pgd_disasm_open(b->impl->elf.machine, &b->impl->dis))
+		return 0;
+	code = pgd_elf_vaddr(&b->impl->elf, f->addr, f->size);
+	if (code)
+		pgd_disasm_scan(b->impl->dis, code, f->size, f->addr, on_direct, &d);
+	return d.found;
 }
 
 const char *pgd_binary_gnu_build_id(struct pgd_binary *b)

@@ -244,6 +244,17 @@ const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *nam
 /* Whether a name is a closure (".funcN", ".gowrapN", ".deferwrapN" tail). */
 int pgd_goname_is_closure(const char *name);
 
+/*
+ * The package whose compilation produced the function: the name of the
+ * DWARF unit of its out-of-line copy (a linknamed runtime.mapaccess2 is
+ * compiled in internal/runtime/maps), else the package of its name. Copied
+ * into buf; 0 when none.
+ */
+size_t pgd_binary_compile_package(struct pgd_binary *b, const char *name, char *buf, size_t size);
+
+/* 1 when function fn's out-of-line body has a direct call to target, else 0. */
+int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *target);
+
 /* The GNU build ID (.note.gnu.build-id, Go 1.24+ linkers) in hex, or NULL. */
 const char *pgd_binary_gnu_build_id(struct pgd_binary *b);
 

@@ -20,6 +20,38 @@
  * Assembly functions (runtime.memhash's aeshashbody) are such callees:
  * their DWARF names a .s file.
  */
+static int has_go_body(struct pgd_binary *b, const char *callee);
+
+/*
+ * inline.InlineImpossible for a callee of another package: it needs an
+ * inline body in the export data ("no function body" otherwise). The
+ * binary cannot read the export data; it shows a callee inlined somewhere
+ * (then it has one), and a large callee never inlined anywhere (2 KiB of
+ * machine code is far beyond any inlining budget in practice: then it has
+ * none, as text/tabwriter.(*Writer).Write, 4 KiB, for go/printer). Others are
+ * assumed inlinable.
+ */
+#define NEVER_INLINED_MIN_BYTES 2048
+
+static int can_be_target(struct pgd_binary *b, const char *caller, const char *callee)
+{
+	char p[1024], q[1024];
+	struct pgd_err e = { 0 };
+	uint64_t size = 0;
+
+	if (!has_go_body(b, callee))
+		return 0;
+	if (!pgd_binary_compile_package(b, caller, p, sizeof(p)) ||
+	    !pgd_binary_compile_package(b, callee, q, sizeof(q)) || !strcmp(p, q))
+		return 1;
+	if (pgd_binary_has_inlined_copy(b, callee, &e) == 1)
+		return 1;
+	for (size_t i = 0; i < b->nsymbols; i++)
+		if (b->symbols[i].is_func && !strcmp(b->symbols[i].name, callee))
+			size = b->symbols[i].size;
+	return size < NEVER_INLINED_MIN_BYTES;
+}
+
 static int has_go_body(struct pgd_binary *b, const char *callee)
 {
 	struct pgd_err lookup_err = { 0 };
@@ -60,6 +92,14 @@ static int iface_eligible(const struct pgd_binary *b, const struct pgd_site *s,
 	pgd_goname_parse(c->name, &g);
 	if (!g.method || strcmp(g.method, s->method))
 		return 0;
+	/*
+	 * A receiver type never converted to any interface (no itab at all)
+	 * does not implement this one: typically an embedded type whose
+	 * promoted method the profile names ((*miniStmt).Init for
+	 * *AssignStmt): typecheck.Implements(*miniStmt, Node) fails.
+	 */
+	if (!pgd_binary_itab_ifaces(b, c->recv_type, NULL, 0))
+		return 0;
 	if (s->iface && pgd_binary_itab_method(b, c->recv_type, s->iface, c->name) == 0)
 		return 0;
 	return 1;
@@ -90,10 +130,10 @@ int pgd_check_site_facts(struct pgd_facts_ctx *fc, const struct pgd_site *s,
 		if (s->kind == PGD_SITE_FUNC_VALUE) {
 			/* types.Identical on the func type: the site's own callees, by grouping */
 			f[k].eligible = (unsigned char)own;
-			f[k].devirt = (unsigned char)(func_value_target(c) && has_go_body(fc->b, c->name));
+			f[k].devirt = (unsigned char)(func_value_target(c) && can_be_target(fc->b, caller, c->name));
 		} else {
 			f[k].eligible = (unsigned char)(own && iface_eligible(fc->b, s, c));
-			f[k].devirt = (unsigned char)has_go_body(fc->b, c->name);
+			f[k].devirt = (unsigned char)can_be_target(fc->b, caller, c->name);
 		}
 	}
 	return 0;
@@ -139,7 +179,9 @@ int pgd_check_base_callees_gone(const struct pgd_binary *b, const struct pgd_sit
 	for (size_t i = 0; i < s->ncallees; i++) {
 		if (s->callees[i].weight[0] <= 0)
 			continue;
-		if (pgd_binary_has_symbol(b, s->callees[i].name))
+		/* a closure renamed by PGO inlining (addSym.func4) is still there */
+		if (pgd_binary_has_symbol(b, s->callees[i].name) ||
+		    pgd_binary_closure_alias(b, s->callees[i].name))
 			return 0;
 		any = 1;
 	}

@@ -197,7 +197,18 @@ static int deferred_here(struct pgd_binary *b, struct arena *a, const char *call
 	(void)a;
 	(void)line;   /* the wrapper carries no decl line (DW_AT_trampoline) */
 	if ((size_t)snprintf(name, sizeof(name), "%s.deferwrap1", caller) >= sizeof(name) ||
-	    !pgd_binary_has_symbol(b, name) || pgd_binary_inline_counts(b, &ic, &nic, &e))
+	    !pgd_binary_has_symbol(b, name))
+		return 0;
+	/* called from a wrapper ... */
+	for (int n = 1; n < 100; n++) {
+		snprintf(name, sizeof(name), "%s.deferwrap%d", caller, n);
+		if (!pgd_binary_has_symbol(b, name))
+			break;
+		if (pgd_binary_calls_directly(b, name, callee))
+			return 1;
+	}
+	/* ... or inlined into one */
+	if (pgd_binary_inline_counts(b, &ic, &nic, &e))
 		return 0;
 	len = strlen(caller);
 	for (size_t i = 0; i < nic; i++)
@@ -398,9 +409,12 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 					if (m)
 						continue;
 					/* A devirtualized func-value's guarded target is called
-					 * directly too; the guard keeps it with its site. */
-					direct = fn && is_direct_here(&code, e[i].callee) &&
-						 !(code.nguards && guard_for(&code, e[i].callee));
+					 * directly too; the guard keeps it with its site. A name
+					 * without a package (gcWriteBarrier, memeqbody) is an
+					 * assembly body the code calls or jumps to directly. */
+					direct = (fn && is_direct_here(&code, e[i].callee) &&
+						  !(code.nguards && guard_for(&code, e[i].callee))) ||
+						 !strchr(e[i].callee, '.');
 					if ((gi == 0) != direct)
 						continue;
 				}
@@ -454,6 +468,10 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 						s->binary_guard = g->concrete;
 				}
 				s->kind = method_kind(b, s, &code);
+				/* defer x.M(): the wrapper calls M directly (see deferred_here) */
+				if (s->kind != PGD_SITE_INTERFACE && s->ncallees == 1 && !s->binary_guard &&
+				    deferred_here(b, a, alias ? alias : e[0].caller, line, s->callees[0].name))
+					s->kind = PGD_SITE_DIRECT;
 				if (s->kind == PGD_SITE_INTERFACE)
 					s->iface = site_iface(b, s, &code);
 			} else if (gi == 0) {
