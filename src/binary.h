@@ -241,6 +241,13 @@ int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, con
  * function, its receiver, funcN chain); NULL when none. Memory from b.
  */
 const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name);
+/*
+ * The binary's name for a generic instantiation the profile spells
+ * differently: runtime/pprof writes shape types without the method
+ * parentheses DWARF has ("interface { End go/token.Pos; ... }" against
+ * "interface { End() go/token.Pos; ... }"). NULL when none.
+ */
+const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name);
 /* Whether a name is a closure (".funcN", ".gowrapN", ".deferwrapN" tail). */
 int pgd_goname_is_closure(const char *name);
 

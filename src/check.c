@@ -541,7 +541,8 @@ static unsigned char *functions_present(const struct pgd_profile *p, struct pgd_
 		struct pgd_err e = { 0 };
 
 		present[i] = !name[0] || pgd_binary_has_symbol(b, name) ||
-			     pgd_binary_has_inlined_copy(b, name, &e) == 1 || pgd_binary_func(b, name, &e);
+			     pgd_binary_has_inlined_copy(b, name, &e) == 1 || pgd_binary_func(b, name, &e) ||
+			     pgd_binary_generic_alias(b, name);
 	}
 	return present;
 }

@@ -156,7 +156,8 @@ static const char *site_iface(const struct pgd_binary *b, const struct pgd_site 
 /*
  * The caller as the binary has it. A closure renamed by PGO inlining
  * (pkg.F.func4 in the profile, pkg.G.F.func4 in the binary, or back) is the
- * same function: look it up under the binary's name. NULL with no error
+ * same function, and so is a generic instantiation whose shape pprof spells
+ * without "()": look it up under the binary's name. NULL with no error
  * means "not in the binary", a finding, not a failure.
  */
 static int find_caller(struct pgd_binary *b, const char *name, const struct pgd_bfunc **fn,
@@ -167,6 +168,9 @@ static int find_caller(struct pgd_binary *b, const char *name, const struct pgd_
 	*alias = NULL;
 	*fn = pgd_binary_func(b, name, &lookup_err);
 	if (!*fn && !lookup_err.code && (*alias = pgd_binary_closure_alias(b, name)))
+		*fn = pgd_binary_func(b, *alias, &lookup_err);
+	/* a generic instantiation pprof spells without the shape's "()" */
+	if (!*fn && !lookup_err.code && (*alias = pgd_binary_generic_alias(b, name)))
 		*fn = pgd_binary_func(b, *alias, &lookup_err);
 	if (!*fn && lookup_err.code) {
 		if (err)
