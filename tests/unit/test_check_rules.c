@@ -312,6 +312,31 @@ static void test_binary_facts(void **state)
 	arena_release(&a);
 }
 
+/*
+ * pprof spells a generic shape without the methods' "()" that DWARF and the
+ * symbol table have (seen on Go 1.23 gofmt: a false vanished before).
+ */
+static void test_generic_alias(void **state)
+{
+	char bin[512];
+	struct pgd_binary *b;
+	struct pgd_err err = { 0 };
+	const char *alias;
+
+	(void)state;
+	snprintf(bin, sizeof(bin), "%s/testdata/bin/field-gofmt-go1.26.11.pgoA", build_dir());
+	if (pgd_binary__open(bin, NULL, &b, &err))
+		fail_msg("%s: %s", bin, err.msg);
+	alias = pgd_binary_generic_alias(b, "go/ast.walkList[go.shape.interface { End go/token.Pos; "
+					 "Pos go/token.Pos; go/ast.exprNode }]");
+	assert_non_null(alias);
+	assert_string_equal(alias, "go/ast.walkList[go.shape.interface { End() go/token.Pos; "
+			    "Pos() go/token.Pos; go/ast.exprNode() }]");
+	assert_null(pgd_binary_generic_alias(b, "go/ast.walkList[go.shape.interface { Nope }]"));
+	assert_null(pgd_binary_generic_alias(b, "go/ast.Walk"));
+	pgd_binary__close(b);
+}
+
 /* ---- classification against the compiler's record, on Go 1.26's gofmt ------------- */
 
 struct oracle_rec {
@@ -416,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_choice_rules),
 		cmocka_unit_test(test_binary_facts),
 		cmocka_unit_test(test_field_classification),
+		cmocka_unit_test(test_generic_alias),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
