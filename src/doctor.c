@@ -721,7 +721,8 @@ out:
 static int is_check_binary_level(const struct doc_check *chk)
 {
 	return !strcmp(chk->id, "build-settings") || !strcmp(chk->id, "race-build") ||
-	       !strcmp(chk->id, "toolchain-skew") || !strcmp(chk->id, "stale-names");
+	       !strcmp(chk->id, "toolchain-skew") || !strcmp(chk->id, "stale-names") ||
+	       !strcmp(chk->id, "offset-drift");
 }
 
 static int run_check_subset(struct doc_ctx *c, const struct pgd_doctor_opts *given, int with_binary,

@@ -226,8 +226,17 @@ void pgd_drift_verdict(const struct pgd_verdict_in *in, const struct pgd_check_o
 	case PGD_SC_NOT_A_SITE:
 		return;
 	case PGD_SC_GONE:
-		/* The base's weight there is wasted, if the base made it a candidate. */
-		if (in->in_base && in->candidate)
+		/*
+		 * The base's weight there is wasted, if the base made it a
+		 * candidate, and production stopped calling there: a fresh
+		 * capture that still hits the same (caller, offset) names the
+		 * same old code as the base (--fresh equal to --base, or a
+		 * capture of the build before a refactor). That is the
+		 * profiles' staleness against this binary, one number for the
+		 * whole profile (the stale-names and offset-drift warnings that
+		 * check runs), not a drift of this site.
+		 */
+		if (in->in_base && in->candidate && in->fresh_total == 0)
 			set_verdict(out, PGD_V_VANISHED, PGD_SEV_WARN, PGD_MSG_VANISHED);
 		break;
 	case PGD_SC_INDIRECT:
