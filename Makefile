@@ -15,6 +15,9 @@ LIBDIR    ?= $(PREFIX)/lib
 INCDIR    ?= $(PREFIX)/include
 MANDIR    ?= $(PREFIX)/share/man
 PKGCFGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR   ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 
 CC        ?= cc
 BUILD     ?= build
@@ -139,17 +142,58 @@ install: all
 	install -m 644 man/pgodrift.1 $(DESTDIR)$(MANDIR)/man1/pgodrift.1
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
 		contrib/pgodrift.pc.in > $(DESTDIR)$(PKGCFGDIR)/pgodrift.pc
+	@# Shell completion generated from the option tables; the CI recipes' scripts.
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/pgodrift/ci
+	$(CLI) completion bash > $(DESTDIR)$(BASHCOMPDIR)/pgodrift
+	$(CLI) completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_pgodrift
+	install -m 644 contrib/ci/*.sh $(DESTDIR)$(DATADIR)/pgodrift/ci/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pgodrift $(DESTDIR)$(LIBDIR)/libpgodrift.a \
 		$(DESTDIR)$(LIBDIR)/libpgodrift.so $(DESTDIR)$(LIBDIR)/libpgodrift.so.0 \
 		$(DESTDIR)$(MANDIR)/man1/pgodrift.1 $(DESTDIR)$(PKGCFGDIR)/pgodrift.pc
-	rm -rf $(DESTDIR)$(INCDIR)/pgodrift
+	rm -rf $(DESTDIR)$(INCDIR)/pgodrift $(DESTDIR)$(DATADIR)/pgodrift
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/pgodrift $(DESTDIR)$(ZSHCOMPDIR)/_pgodrift
 
 clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+
+# ---- fuzzing (tests/fuzz, issue #13) ----------------------------------------
+#
+# Each harness body (tests/fuzz/fuzz_*.c) links two ways: with libFuzzer
+# (`make fuzz`, clang) and with tests/fuzz/replay.c, a small driver that
+# replays files, so `make check` runs the seed corpus and the regression
+# inputs with the default compiler, plain and under ASan/UBSan
+# (tests/cli/test_fuzz_smoke.sh).
+FUZZ_TARGETS  := profile binary
+FUZZ_REPLAY   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_SECONDS  ?= 180
+FUZZ_BUILD    ?= build-fuzz
+.PHONY: fuzz fuzz-bins
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_%.o \
+		$(BUILD)/tests/fuzz/fuzz_common.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/fuzz_common.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+unit: $(FUZZ_REPLAY)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%) fixtures
+
+# Needs clang with libFuzzer (Debian: clang, libclang-rt-14-dev). Runs each
+# harness FUZZ_SECONDS from the fixtures; new crashes land in $(FUZZ_BUILD)/.
+fuzz:
+	@sh contrib/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link -fno-sanitize-recover=all" \
+		fuzz-bins
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The real-program precision harness (issue 10): gofmt, cmd/link, cmd/compile
 # built with and without PGO, judged against cmd/compile's -d=pgodebug=3 log.

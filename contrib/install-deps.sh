@@ -5,6 +5,7 @@
 #
 #   sh contrib/install-deps.sh            # install what is missing
 #   sh contrib/install-deps.sh --list     # print the package list
+#   sh contrib/install-deps.sh --fuzz     # what `make fuzz` adds (clang, libFuzzer)
 set -eu
 
 # Why each one: protobuf-c + its compiler decode profile.proto; zlib gunzips
@@ -12,15 +13,24 @@ set -eu
 # decodes call instructions on amd64 and arm64 (a hand-written x86 decoder is a
 # bug farm); cJSON writes JSON with correct escaping; cmocka runs the unit
 # tests; binutils (readelf/objcopy) and gzip are used by tests; nodejs/npm run
-# the SARIF validator (@microsoft/sarif-multitool) in the test suite.
+# the SARIF validator (@microsoft/sarif-multitool) in the test suite;
+# python3-jsonschema and python3-yaml check the reviewdog and GitLab outputs
+# against their schemas and parse the CI recipes.
 # Libraries and headers, checked as Debian packages.
 PKGS="build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-libdwarf-dev libelf-dev libcapstone-dev libcjson-dev libcmocka-dev"
+libdwarf-dev libelf-dev libcapstone-dev libcjson-dev libcmocka-dev
+python3-jsonschema python3-yaml"
 # Tools, checked as commands: they may come from elsewhere (e.g. a NodeSource
 # nodejs that bundles npm and conflicts with Debian's npm package).
 # Each entry is command:package.
 TOOLS="objcopy:binutils gzip:gzip xz:xz-utils /usr/bin/time:time curl:curl jq:jq
-node:nodejs npm:npm"
+node:nodejs npm:npm zsh:zsh shellcheck:shellcheck"
+
+# `make fuzz` only (never make check): clang and its libFuzzer runtime.
+if [ "${1:-}" = "--fuzz" ]; then
+	PKGS="clang libclang-rt-14-dev"
+	TOOLS=""
+fi
 
 if [ "${1:-}" = "--list" ]; then
 	echo $PKGS

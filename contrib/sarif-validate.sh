@@ -1,15 +1,17 @@
 #!/bin/sh
 # Validates SARIF files with Microsoft's SARIF Multitool (`validate`): the
-# SARIF 2.1.0 JSON schema plus the SARIF best-practice rules that code
-# scanning services apply. The tool comes from npm
+# SARIF 2.1.0 JSON schema plus its SARIF best-practice rules (SARIF1xxx,
+# SARIF2xxx) and its GitHub code-scanning rules (GH1xxx, GH2xxx), i.e.
+# `--rule-kind "Sarif;Gh"`. The tool comes from npm
 # (@microsoft/sarif-multitool-linux, a self-contained .NET binary) and is
 # installed once into a cache directory under build/.
 #
 #   sh contrib/sarif-validate.sh [--cache DIR] [--strict] FILE.sarif...
 #
 # Exit status: 0 valid; 1 errors (or, with --strict, warnings); 2 usage or
-# the validator could not be installed or run; 77 npm is not installed (the
-# automake "skip" status, so a test can say why it did not run).
+# the validator could not run; 77 the validator cannot be had here: npm is
+# not installed, or npm could not install it (offline) (the automake "skip"
+# status; the last line on stderr says why, so a test can report it).
 set -eu
 
 VERSION=5.7.0
@@ -21,7 +23,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--cache) cache=$2; shift 2 ;;
 	--strict) strict=1; shift ;;
-	-h|--help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "sarif-validate: unknown option '$1'" >&2; exit 2 ;;
 	*) break ;;
@@ -39,9 +41,9 @@ if [ ! -f "$tool" ]; then
 	echo "sarif-validate: installing $PKG@$VERSION into $cache" >&2
 	if ! npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
 		"$PKG@$VERSION" >"$cache/npm.log" 2>&1; then
-		echo "sarif-validate: npm install failed:" >&2
 		cat "$cache/npm.log" >&2
-		exit 2
+		echo "sarif-validate: npm could not install $PKG@$VERSION (offline?)" >&2
+		exit 77
 	fi
 fi
 # npm may refuse to run the package's postinstall (which only does this chmod).
@@ -54,7 +56,7 @@ for f in "$@"; do
 	out=$(mktemp)
 	# The .NET runtime inside wants a writable HOME and no telemetry.
 	if DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
-		"$tool" validate "$f" --output "$out" --log ForceOverwrite >"$log" 2>&1; then
+		"$tool" validate "$f" --output "$out" --log ForceOverwrite --rule-kind "Sarif;Gh" >"$log" 2>&1; then
 		rc=0
 	else
 		rc=$?

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,6 +15,8 @@
 #include "dwarf.h"
 #include "elf.h"
 #include "err.h"
+#include "fileio.h"
+#include "goname.h"
 #include "hashmap.h"
 
 #define DEFAULT_MAX_FILE (1ull << 30)
@@ -27,8 +30,9 @@
 /* A resolved function: the public part first, so the cache hands out &pub. */
 struct bfunc_priv {
 	struct pgd_bfunc pub;
-	size_t cu;
-	long sub;                     /* cu->subs index of the out-of-line body or the abstract DIE */
+	long cu;                      /* -1: no unit covers a DWARF-less symbol */
+	long sub;                     /* cu->subs index of the out-of-line body or the abstract DIE;
+	                               * -1: a symbol without a subprogram DIE */
 	const char *key;              /* interned DWARF name */
 };
 
@@ -60,6 +64,9 @@ struct pgd_binary_impl {
 	int counts_done;
 	size_t ncounts;
 	struct pgd_inline_count *counts;
+	/* the last body decoded for guards by data flow (sites come by caller) */
+	struct pgd_dcode *dcode;
+	uint64_t dcode_lo, dcode_hi;
 };
 
 static const char *const itab_prefixes[] = { "go:itab.", "go.itab." }; /* Go >= 1.20, older */
@@ -255,12 +262,13 @@ size_t pgd_binary_itab_ifaces(const struct pgd_binary *b, const char *concrete,
 static int map_file(const char *path, uint64_t max, void **map, size_t *len, struct pgd_err *err)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+	int fd, ret;
 
 	*map = NULL;
 	*len = 0;
-	if (fd < 0)
-		return pgd_err_set(err, PGD_EINPUT, path, "cannot open: %s", strerror(errno));
+	/* Non-blocking open, then fstat: a FIFO is refused instead of hanging (fileio.c). */
+	if ((ret = pgd_open_regular(path, &fd, &st, err)))
+		return ret;
 	if (fstat(fd, &st)) {
 		ret = pgd_err_set(err, PGD_EINPUT, path, "cannot stat: %s", strerror(errno));
 		goto out;
@@ -361,6 +369,7 @@ void pgd_binary__close(struct pgd_binary *b)
 	im = b->impl;
 	if (im) {
 		pgd_dwarf_close(im->dw);
+		pgd_dcode_free(im->dcode);
 		pgd_disasm_close(im->dis);
 		hashmap_free(&im->sym_by_name);
 		hashmap_free(&im->funcs);
@@ -416,6 +425,7 @@ void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out)
 	out->funcs_total_hint = dw->subs_seen;
 	out->funcs_resolved = b->impl->funcs_resolved;
 	out->line_tables_decoded = dw->line_tables_decoded;
+	out->dies_ranges_unread = dw->ranges_unread;
 }
 
 /* ---- functions ---------------------------------------------------------------- */
@@ -493,7 +503,7 @@ static size_t direct_kids(const struct pgd_dw_cu *cu, long sub, long inl, const 
 static int kids_alloc(const struct pgd_dw_cu *cu, long sub, long inl, const struct pgd_dw_inl ***out,
 		      size_t *n)
 {
-	*n = direct_kids(cu, sub, inl, NULL, 0);
+	*n = sub < 0 && inl < 0 ? 0 : direct_kids(cu, sub, inl, NULL, 0);
 	*out = calloc(*n ? *n : 1, sizeof(**out));
 	if (!*out)
 		return -1;
@@ -551,6 +561,130 @@ static long find_sub(const struct pgd_dw_cu *cu, const char *key, uint64_t addr,
 	return abstract;
 }
 
+static int load_all(struct pgd_binary *b, struct pgd_err *err);
+
+/* The subprogram DIE at section offset off, loading its unit; -1 if none. */
+static long sub_at_offset(struct pgd_dwarf *dw, uint64_t off, long *cu, struct pgd_err *err)
+{
+	long c = pgd_dwarf_cu_for_offset(dw, off);
+
+	*cu = c;
+	if (c < 0 || pgd_dwarf_load_cu(dw, (size_t)c, err))
+		return -1;
+	for (size_t i = 0; i < dw->cus[c].nsubs; i++) {
+		if (dw->cus[c].subs[i].die_off == off)
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * Where a function's DIE is, never by package name alone:
+ *  1. a symbol: the unit whose ranges cover its address (Go splits a
+ *     package over several units, and a linknamed function such as
+ *     internal/poll.runtime_pollWait sits in a runtime unit);
+ *  2. by name in every unit of its package (the out-of-line copy, or the
+ *     abstract DIE of a function that exists only inlined);
+ *  3. the abstract DIE in any other unit, through an inlined copy's
+ *     DW_AT_abstract_origin (the linker keeps one abstract DIE per function,
+ *     in the first unit that inlined it: ir.DoChildrenWithHidden's is in
+ *     cmd/compile/internal/deadlocals's unit).
+ * *sub is -1 when none is found; *cu then is the unit covering the
+ * symbol, or -1.
+ */
+static int locate(struct pgd_binary *b, const char *key, const struct pgd_symbol *sym, long *cu,
+		  long *sub, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_dwarf *dw = im->dw;
+	long pc_cu = -1, abs_cu = -1, abs_sub = -1;
+	char pkg[1024];
+	size_t plen;
+	struct hashmap_entry *e;
+
+	*cu = *sub = -1;
+	if (sym && (pc_cu = pgd_dwarf_cu_for_pc(dw, sym->addr)) >= 0) {
+		if (pgd_dwarf_load_cu(dw, (size_t)pc_cu, err))
+			return -1;
+		if ((*sub = find_sub(&dw->cus[pc_cu], key, sym->addr, 1)) >= 0) {
+			*cu = pc_cu;
+			return 0;
+		}
+	}
+	if ((plen = package_of(key, pkg, sizeof(pkg))) != 0) {
+		for (long c = pgd_dwarf_cu_by_name(dw, pkg, plen, 0); c >= 0;
+		     c = pgd_dwarf_cu_by_name(dw, pkg, plen, (size_t)c + 1)) {
+			long s;
+
+			if (pgd_dwarf_load_cu(dw, (size_t)c, err))
+				return -1;
+			s = find_sub(&dw->cus[c], key, 0, 0);
+			if (s >= 0 && dw->cus[c].subs[s].nranges) {
+				*cu = c;
+				*sub = s;
+				return 0;
+			}
+			if (s >= 0 && abs_sub < 0) {
+				abs_cu = c;
+				abs_sub = s;
+			}
+		}
+	}
+	if (abs_sub >= 0) {
+		*cu = abs_cu;
+		*sub = abs_sub;
+		return 0;
+	}
+	if (load_all(b, err))
+		return -1;
+	e = hashmap_find(&im->inl_by_origin, key, strlen(key));
+	if (e) {
+		const struct inl_ref *r = &im->inl_refs[e->val.u64 - 1];
+		const struct pgd_dw_inl *in = &dw->cus[r->cu].inls[r->inl];
+
+		if (err && err->code)
+			return -1;
+		*sub = sub_at_offset(dw, in->origin_off, cu, err);
+		if (err && err->code)
+			return -1;
+		if (*sub >= 0)
+			return 0;
+	}
+	*cu = pc_cu;
+	return 0;
+}
+
+/*
+ * The file of a function that exists only inlined, whose abstract DIE's
+ * unit holds no copy of it: the first inlined copy anywhere tells.
+ */
+static const char *inlined_copy_file(struct pgd_binary *b, const char *key, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct hashmap_entry *e;
+	const struct pgd_dw_inl **kids = NULL;
+	const struct inl_ref *r;
+	struct pgd_dw_cu *c;
+	const char *file;
+	size_t nk = 0;
+
+	if (load_all(b, err))
+		return NULL;
+	if (!(e = hashmap_find(&im->inl_by_origin, key, strlen(key))))
+		return NULL;
+	r = &im->inl_refs[e->val.u64 - 1];
+	c = &im->dw->cus[r->cu];
+	if (pgd_dwarf_load_lines(im->dw, r->cu, err))
+		return NULL;
+	if (kids_alloc(c, (long)c->inls[r->inl].sub, (long)r->inl, &kids, &nk)) {
+		pgd_err_nomem(err, b->path);
+		return NULL;
+	}
+	file = own_file(c, c->inls[r->inl].ranges, c->inls[r->inl].nranges, kids, nk);
+	free(kids);
+	return file;
+}
+
 /*
  * The spelling profiles and DWARF use: dots in the last import path
  * element escaped as %2e (objabi.PathToPrefix). A caller may hand us the
@@ -595,7 +729,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 	const struct pgd_symbol *sym;
 	struct hashmap_entry *he;
 	const char *key, *cname;
-	char buf[1024], pkg[1024];
+	char buf[1024];
 	long cu = -1, sub = -1;
 	int inserted;
 
@@ -614,21 +748,11 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		return he->val.ptr;
 
 	sym = sym_by_name(b, key);
-	if (sym && sym->is_func && (cu = pgd_dwarf_cu_for_pc(dw, sym->addr)) >= 0) {
-		if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
-			goto fail;
-		sub = find_sub(&dw->cus[cu], key, sym->addr, 1);
-	}
-	if (sub < 0 && package_of(key, pkg, sizeof(pkg))) {
-		/* Only inlined (no symbol): the abstract DIE in its package's CU. */
-		cu = pgd_dwarf_cu_by_name(dw, pkg, strlen(pkg));
-		if (cu >= 0) {
-			if (pgd_dwarf_load_cu(dw, (size_t)cu, err))
-				goto fail;
-			sub = find_sub(&dw->cus[cu], key, 0, 0);
-		}
-	}
-	if (sub < 0)
+	if (sym && !sym->is_func)
+		sym = NULL;
+	if (locate(b, key, sym, &cu, &sub, err))
+		goto fail;
+	if (sub < 0 && (!sym || !sym->size))
 		return NULL;
 
 	f = arena_alloc(&b->arena, sizeof(*f));
@@ -636,14 +760,35 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		pgd_err_nomem(err, b->path);
 		goto fail;
 	}
-	{
+	f->cu = cu;
+	f->sub = sub;
+	f->key = key;
+	f->pub.name = key;
+	if (sub < 0) {
+		/*
+		 * In the symbol table, in no subprogram DIE (an assembly function
+		 * of a unit without DWARF for it): the symbol gives its code and
+		 * the line table, when a unit covers it, its file.
+		 */
+		struct pgd_pc_range *r = arena_alloc(&b->arena, sizeof(*r));
+
+		if (!r) {
+			pgd_err_nomem(err, b->path);
+			goto fail;
+		}
+		r->lo = sym->addr;
+		r->hi = sym->addr + sym->size;
+		f->pub.ranges = r;
+		f->pub.nranges = 1;
+		if (cu >= 0) {
+			if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
+				goto fail;
+			f->pub.decl_file = own_file(&dw->cus[cu], r, 1, NULL, 0);
+		}
+	} else {
 		struct pgd_dw_cu *c = &dw->cus[cu];
 		const struct pgd_dw_sub *s = &c->subs[sub];
 
-		f->cu = (size_t)cu;
-		f->sub = sub;
-		f->key = key;
-		f->pub.name = key;
 		f->pub.decl_line = s->decl_line;
 		f->pub.decl_file = s->decl_file;
 		f->pub.nranges = s->nranges;
@@ -672,10 +817,12 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 				else
 					f->pub.decl_file = own_file(c, s->ranges, s->nranges, kids, nk);
 				free(kids);
+			} else if (!(f->pub.decl_file = inlined_copy_file(b, key, err)) && err && err->code) {
+				goto fail;
 			}
 		}
 	}
-	if (!f->pub.decl_line && f->pub.nranges) {
+	if (!f->pub.decl_line && f->pub.nranges && cu >= 0) {
 		/*
 		 * Go before 1.20 wrote no DW_AT_decl_line on subprograms; the
 		 * prologue's row carries the line of the func keyword instead.
@@ -774,6 +921,48 @@ static void *grow(struct collect *c, void *arr, size_t n, size_t *cap, size_t el
 	return p;
 }
 
+/*
+ * An itab or function address formed at pc: a guard candidate. The same
+ * pc found again (another instance, or by data flow) is kept once, with
+ * the call it guards when known.
+ */
+static void add_guard(struct collect *c, uint64_t pc, const struct pgd_symbol *sym, uint64_t call_pc)
+{
+	const char *body = itab_body(sym->name);
+	struct pgd_guard *g;
+	struct itab it;
+	void *p;
+
+	if (!body && !sym->is_func)
+		return;
+	for (size_t i = 0; i < c->nguards; i++) {
+		if (c->guards[i].pc == pc) {
+			if (!c->guards[i].call_pc)
+				c->guards[i].call_pc = call_pc;
+			return;
+		}
+	}
+	if (!(p = grow(c, c->guards, c->nguards, &c->guards_cap, sizeof(*c->guards))))
+		return;
+	c->guards = p;
+	g = &c->guards[c->nguards];
+	memset(g, 0, sizeof(*g));
+	g->pc = pc;
+	g->symbol = sym->name;
+	g->call_pc = call_pc;
+	if (body) {
+		if (split_itab(c->a, body, &it)) {
+			c->oom = 1; /* malformed names were dropped at open; this is memory */
+			return;
+		}
+		g->concrete = it.concrete;
+		g->iface = it.iface;
+	} else {
+		g->concrete = sym->name;
+	}
+	c->nguards++;
+}
+
 static void on_insn(void *ctx, const struct pgd_insn_info *in)
 {
 	struct collect *c = ctx;
@@ -786,35 +975,9 @@ static void on_insn(void *ctx, const struct pgd_insn_info *in)
 			return;
 	}
 	if (in->kind == PGD_INSN_ADDR) {
-		struct pgd_guard *g;
-		struct itab it;
-		const char *body;
-		void *p;
-
 		sym = pgd_binary_symbol_at(c->b, in->target);
-		if (!sym || sym->addr != in->target)
-			return;
-		body = itab_body(sym->name);
-		if (!body && !sym->is_func)
-			return;
-		if (!(p = grow(c, c->guards, c->nguards, &c->guards_cap, sizeof(*c->guards))))
-			return;
-		c->guards = p;
-		g = &c->guards[c->nguards];
-		memset(g, 0, sizeof(*g));
-		g->pc = in->pc;
-		g->symbol = sym->name;
-		if (body) {
-			if (split_itab(c->a, body, &it)) {
-				c->oom = 1; /* malformed names were dropped at open; this is memory */
-				return;
-			}
-			g->concrete = it.concrete;
-			g->iface = it.iface;
-		} else {
-			g->concrete = sym->name;
-		}
-		c->nguards++;
+		if (sym && sym->addr == in->target)
+			add_guard(c, in->pc, sym, 0);
 		return;
 	}
 	{
@@ -883,6 +1046,58 @@ struct instance {
 	size_t nranges;
 };
 
+/*
+ * Guards tied to the indirect calls c->calls[from..] by data flow
+ * (disasm.h), whatever line their lea/cmp carry. The body decoded is the
+ * range of the enclosing out-of-line function that holds the call: an
+ * inlined copy's guard may sit outside the copy's own ranges.
+ */
+static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, const struct instance *ins,
+			   struct collect *c, size_t from, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_pc_range *r = ins->ranges;
+	size_t nr = ins->nranges;
+
+	if (ins->sub >= 0) {
+		r = cu->subs[ins->sub].ranges;
+		nr = cu->subs[ins->sub].nranges;
+	}
+	for (size_t i = from; i < c->ncalls; i++) {
+		const struct pgd_call_insn *ci = &c->calls[i];
+		const struct pgd_symbol *sym;
+		uint64_t addr, apc;
+		size_t k;
+
+		if (ci->kind != PGD_CALL_INDIRECT)
+			continue;
+		for (k = 0; k < nr && !(ci->pc >= r[k].lo && ci->pc < r[k].hi); k++)
+			;
+		if (k == nr)
+			continue;
+		if (!im->dcode || im->dcode_lo != r[k].lo || im->dcode_hi != r[k].hi) {
+			const uint8_t *code = pgd_elf_vaddr(&im->elf, r[k].lo, r[k].hi - r[k].lo);
+
+			pgd_dcode_free(im->dcode);
+			im->dcode = NULL;
+			if (!code)
+				continue;
+			if (pgd_disasm_decode(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
+				return pgd_err_nomem(err, b->path);
+			im->dcode_lo = r[k].lo;
+			im->dcode_hi = r[k].hi;
+		}
+		if (!pgd_dcode_call_guard(im->dcode, ci->pc, &addr, &apc))
+			continue;
+		sym = pgd_binary_symbol_at(b, addr);
+		if (sym && sym->addr == addr)
+			add_guard(c, apc, sym, ci->pc);
+		if (c->oom)
+			return pgd_err_nomem(err, b->path);
+	}
+	return 0;
+}
+
 /* Calls, guards and inlined callees at `line` of one instance. */
 static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const struct instance *ins,
 			 int64_t line, struct collect *c, const char ***inl, size_t *ninl, size_t *inl_cap,
@@ -893,7 +1108,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 	const struct pgd_dw_inl **kids = NULL;
 	struct pgd_pc_range *sel = NULL;
 	struct window *win = NULL, *wp = NULL;
-	size_t nk = 0, nsel = 0, selcap = 0;
+	size_t nk = 0, nsel = 0, selcap = 0, ncalls0 = c->ncalls;
 	const char *file;
 	int ret;
 
@@ -975,8 +1190,8 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 			if (code)
 				pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
 		}
-		if (c->oom) {
-			ret = pgd_err_nomem(err, b->path);
+		if (c->oom || (ret = dataflow_guards(b, cu, ins, c, ncalls0, err))) {
+			ret = ret ? ret : pgd_err_nomem(err, b->path);
 			goto out;
 		}
 	}
@@ -1031,8 +1246,8 @@ int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line
 	out->func = pub;
 	if ((ret = load_all(b, err)))
 		return ret;
-	if (pub->nranges) {
-		struct instance ins = { f->cu, f->sub, -1, pub->ranges, pub->nranges };
+	if (pub->nranges && f->cu >= 0) {
+		struct instance ins = { (size_t)f->cu, f->sub, -1, pub->ranges, pub->nranges };
 
 		out->ninstances++;
 		if ((ret = scan_instance(b, f, &ins, line, &c, &inl, &ninl, &inl_cap, err)))
@@ -1147,4 +1362,462 @@ done:
 	*out = im->counts;
 	*n = im->ncounts;
 	return 0;
+}
+
+size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max)
+{
+	const struct pgd_dwarf *dw = b->impl->dw;
+	size_t n = 0;
+
+	if (dw->ranges_unread) {
+		if (n < max)
+			out[n] = arena_printf(&b->arena,
+					      "DWARF: the PC ranges of %zu DIEs (compile units, functions or "
+					      "inlined copies) could not be read; calls and guards in their "
+					      "code are not seen, and a function among them may look absent",
+					      dw->ranges_unread);
+		n++;
+	}
+	return n;
+}
+
+/* ==== check (issue #10): what the mirrored devirtualization rules ask ===========
+ * Appended in one block; the functions above belong to the binary reader. */
+
+int pgd_binary_has_inlined_copy(struct pgd_binary *b, const char *name, struct pgd_err *err)
+{
+	const char *key;
+	int ret;
+
+	if ((ret = load_all(b, err)))
+		return ret;
+	key = pgd_dwarf_name_lookup(b->impl->dw, name, strlen(name));
+	return key && hashmap_find(&b->impl->inl_by_origin, key, strlen(key)) != NULL;
+}
+
+size_t pgd_binary_package_of(const char *name, char *buf, size_t size)
+{
+	return package_of(name, buf, size);
+}
+
+static int pkg_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static long pkg_index(const struct pgd_pkg_graph *g, const char *pkg)
+{
+	size_t lo = 0, hi = g->npkgs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->pkgs[mid], pkg);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Unique CU names, sorted: Go writes one unit per package (several with DWARF 5). */
+static int pkg_list(const struct pgd_dwarf *dw, struct arena *a, struct pgd_pkg_graph *g)
+{
+	g->pkgs = arena_calloc(a, dw->ncus ? dw->ncus : 1, sizeof(*g->pkgs));
+	if (!g->pkgs)
+		return -1;
+	for (size_t i = 0; i < dw->ncus; i++)
+		if (dw->cus[i].name)
+			g->pkgs[g->npkgs++] = dw->cus[i].name;
+	if (g->npkgs)
+		qsort(g->pkgs, g->npkgs, sizeof(*g->pkgs), pkg_cmp);
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < g->npkgs; i++)
+			if (!n || strcmp(g->pkgs[n - 1], g->pkgs[i]))
+				g->pkgs[n++] = g->pkgs[i];
+		g->npkgs = n;
+	}
+	return 0;
+}
+
+int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_graph *out,
+			 struct pgd_err *err)
+{
+	const struct pgd_dwarf *dw;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = load_all(b, err)))
+		return ret;
+	dw = b->impl->dw;
+	if (pkg_list(dw, a, out))
+		return pgd_err_nomem(err, b->path);
+	out->words = (out->npkgs + 63) / 64;
+	out->reach = arena_calloc(a, out->npkgs * out->words + 1, sizeof(*out->reach));
+	if (!out->reach)
+		return pgd_err_nomem(err, b->path);
+	for (size_t i = 0; i < dw->ncus; i++) {
+		const struct pgd_dw_cu *cu = &dw->cus[i];
+		long from = cu->name ? pkg_index(out, cu->name) : -1;
+		char pkg[1024];
+
+		for (size_t j = 0; from >= 0 && j < cu->ninls; j++) {
+			long to;
+
+			if (!*cu->inls[j].origin || !package_of(cu->inls[j].origin, pkg, sizeof(pkg)))
+				continue;
+			to = pkg_index(out, pkg);
+			if (to >= 0 && to != from)
+				out->reach[(size_t)from * out->words + (size_t)to / 64] |= 1ull << (to % 64);
+		}
+	}
+	out->loads = arena_alloc(a, (out->npkgs * out->words + 1) * sizeof(*out->loads));
+	if (!out->loads)
+		return pgd_err_nomem(err, b->path);
+	memcpy(out->loads, out->reach, (out->npkgs * out->words + 1) * sizeof(*out->loads));
+	/* Warshall's transitive closure, a row of bits at a time. */
+	for (size_t k = 0; k < out->npkgs; k++) {
+		const uint64_t *rk = &out->reach[k * out->words];
+
+		for (size_t i = 0; i < out->npkgs; i++) {
+			uint64_t *ri = &out->reach[i * out->words];
+
+			if (!(ri[k / 64] & (1ull << (k % 64))))
+				continue;
+			for (size_t w = 0; w < out->words; w++)
+				ri[w] |= rk[w];
+		}
+	}
+	return 0;
+}
+
+static int graph_bit(const struct pgd_pkg_graph *g, const uint64_t *bits, const char *pkg,
+		     const char *dep)
+{
+	long i = pkg_index(g, pkg), j = pkg_index(g, dep);
+
+	if (i < 0 || j < 0)
+		return 0;
+	return !!(bits[(size_t)i * g->words + (size_t)j / 64] & (1ull << (j % 64)));
+}
+
+int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+{
+	return graph_bit(g, g->reach, pkg, dep);
+}
+
+int pgd_pkg_graph_loads(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+{
+	return graph_bit(g, g->loads, pkg, dep);
+}
+
+static const char *closure_tail(const char *name);
+
+static int is_runtime_pkg(const char *pkg)
+{
+	return !strcmp(pkg, "runtime") || !strncmp(pkg, "runtime/internal/", 17) ||
+	       !strncmp(pkg, "internal/runtime/", 17);
+}
+
+/* Exported: the function's, or for a method its receiver type's, first letter. */
+static int is_exported(const char *name)
+{
+	struct pgd_goname g;
+	const char *p;
+
+	pgd_goname_parse(name, &g);
+	p = g.method && g.recv ? g.recv : g.rest;
+	return p && *p >= 'A' && *p <= 'Z';
+}
+
+int pgd_binary_callee_has_ir(struct pgd_binary *b, const struct pgd_pkg_graph *g,
+			     const char *caller, const char *callee)
+{
+	char p[1024], q[1024];
+
+	if (!pgd_binary_compile_package(b, caller, p, sizeof(p)) ||
+	    !pgd_binary_package_of(callee, q, sizeof(q)))
+		return 0;   /* "no package path in name" (memeqbody) */
+	if (!strcmp(p, q))
+		return 1;   /* VisitIR: every function of the package being compiled */
+	if (strchr(callee, '[') || closure_tail(callee) || !strncmp(callee, "type:", 5))
+		return 0;
+	if (!sym_by_name(b, callee)) {
+		struct pgd_err e = { 0 };
+
+		/* not in the binary at all: renamed, or never compiled */
+		if (!pgd_binary_func(b, callee, &e) && pgd_binary_has_inlined_copy(b, callee, &e) != 1)
+			return 0;
+	}
+	if (!strcmp(q, "main"))
+		return 0;   /* nothing imports main */
+	if (is_runtime_pkg(q))
+		return pgd_pkg_graph_loads(g, p, q) && is_exported(callee);
+	if (!is_exported(callee))
+		return pgd_pkg_graph_loads(g, p, q);
+	if (pgd_pkg_graph_loads(g, p, q) || pgd_pkg_graph_depends(g, p, q))
+		return 1;
+	return !pgd_pkg_graph_depends(g, q, p);
+}
+
+/* "pkg.T.M" and "pkg.(*T).M" name the same method in an itab slot. */
+static int same_method(const char *slot, const char *func)
+{
+	struct pgd_goname a, c;
+
+	if (!strcmp(slot, func))
+		return 1;
+	pgd_goname_parse(slot, &a);
+	pgd_goname_parse(func, &c);
+	return a.method && c.method && a.pkg_len == c.pkg_len && !strncmp(slot, func, a.pkg_len) &&
+	       a.recv_len == c.recv_len && !memcmp(a.recv, c.recv, a.recv_len) &&
+	       !strcmp(a.method, c.method);
+}
+
+int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, const char *iface,
+			   const char *func)
+{
+	struct arena scratch;
+	int found = -1;
+
+	arena_init(&scratch, 0);
+	for (size_t i = 0; i < b->nsymbols && found != 1; i++) {
+		const struct pgd_symbol *s = &b->symbols[i];
+		const char *body = s->is_func ? NULL : itab_body(s->name);
+		const uint8_t *d;
+		struct itab it;
+
+		if (!body || split_itab(&scratch, body, &it) || strcmp(it.concrete, concrete) ||
+		    (iface && strcmp(it.iface, iface)))
+			continue;
+		/* runtime/runtime2.go itab: fun[] from 0x18 to the symbol's end. */
+		if (s->size <= ITAB_FUN0 || !(d = pgd_elf_vaddr(&b->impl->elf, s->addr, s->size)))
+			continue;
+		for (uint64_t off = ITAB_FUN0; off + 8 <= s->size; off += 8) {
+			uint64_t target;
+			const struct pgd_symbol *t;
+
+			memcpy(&target, d + off, 8);
+			if (!target)
+				continue;   /* PIE: filled in by relocation at load time */
+			if (found < 0)
+				found = 0;
+			t = pgd_binary_symbol_at(b, target);
+			if (t && t->addr == target && same_method(t->name, func)) {
+				found = 1;
+				break;
+			}
+		}
+	}
+	arena_release(&scratch);
+	return found;
+}
+
+/* Closure suffixes the compiler generates (cmd/compile/internal/ir/func.go closureName). */
+static int closure_token(const char *t, size_t len)
+{
+	static const char *const pfx[] = { "func", "gowrap", "deferwrap" };
+
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(pfx); i++) {
+		size_t n = strlen(pfx[i]);
+
+		if (len > n && !strncmp(t, pfx[i], n)) {
+			for (size_t k = n; k < len; k++)
+				if (t[k] < '0' || t[k] > '9')
+					return 0;
+			return 1;
+		}
+	}
+	return len > 0 && t[0] >= '0' && t[0] <= '9';   /* nested: func1.2 */
+}
+
+/*
+ * The start of a closure's own tail within name (after "pkg."): the
+ * function that declares it, with its receiver, and the funcN chain. NULL
+ * when name is not a closure.
+ */
+static const char *closure_tail(const char *name)
+{
+	struct pgd_goname g;
+	const char *rest, *tok[64];
+	size_t ntok = 0, depth = 0, k;
+
+	pgd_goname_parse(name, &g);
+	rest = g.rest;
+	if (!rest)
+		return NULL;
+	tok[ntok++] = rest;
+	for (const char *p = rest; *p && ntok < PGD_ARRAY_SIZE(tok); p++) {
+		if (*p == '(' || *p == '[')
+			depth++;
+		else if ((*p == ')' || *p == ']') && depth)
+			depth--;
+		else if (*p == '.' && !depth)
+			tok[ntok++] = p + 1;
+	}
+	/* walk back over closure tokens */
+	for (k = ntok; k > 0; k--) {
+		const char *t = tok[k - 1];
+		const char *end = k < ntok ? tok[k] - 1 : t + strlen(t);
+
+		if (!closure_token(t, (size_t)(end - t)))
+			break;
+	}
+	if (k == ntok || k == 0)
+		return NULL;   /* not a closure, or nothing declares it */
+	k--;               /* the declaring function */
+	if (k > 0 && tok[k - 1][0] == '(')
+		k--;           /* its pointer receiver "(*T)" */
+	return tok[k];
+}
+
+/* a == b once every "()" is dropped from both */
+static int same_but_parens(const char *a, const char *b)
+{
+	for (;;) {
+		while (a[0] == '(' && a[1] == ')')
+			a += 2;
+		while (b[0] == '(' && b[1] == ')')
+			b += 2;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			return 1;
+		a++;
+		b++;
+	}
+}
+
+const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name)
+{
+	const char *br = strchr(name, '[');
+	struct pgd_dwarf *dw = b->impl->dw;
+	struct pgd_err e = { 0 };
+	size_t plen;
+
+	if (!br || !dw || load_all(b, &e))
+		return NULL;
+	plen = (size_t)(br - name) + 1;
+	for (size_t i = 0; i < b->nsymbols; i++)
+		if (b->symbols[i].is_func && !strncmp(b->symbols[i].name, name, plen) &&
+		    same_but_parens(b->symbols[i].name, name) && strcmp(b->symbols[i].name, name))
+			return b->symbols[i].name;
+	for (size_t c = 0; c < dw->ncus; c++)
+		for (size_t k = 0; k < dw->cus[c].nsubs; k++) {
+			const char *n = dw->cus[c].subs[k].name;
+
+			if (n && !strncmp(n, name, plen) && same_but_parens(n, name) && strcmp(n, name))
+				return n;
+		}
+	return NULL;
+}
+
+int pgd_goname_is_closure(const char *name)
+{
+	return closure_tail(name) != NULL;
+}
+
+const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name)
+{
+	const char *tail = closure_tail(name);
+	size_t pkg_len, tail_len;
+
+	if (!tail)
+		return NULL;
+	pkg_len = (size_t)(tail - name);
+	{
+		struct pgd_goname g;
+
+		pgd_goname_parse(name, &g);
+		pkg_len = g.pkg_len;
+	}
+	tail_len = strlen(tail);
+	for (size_t i = 0; i < b->nsymbols; i++) {
+		const char *s = b->symbols[i].name, *st;
+		size_t len = strlen(s);
+
+		if (!b->symbols[i].is_func || len <= tail_len || strncmp(s, name, pkg_len) ||
+		    s[pkg_len] != '.' || strcmp(s + len - tail_len, tail))
+			continue;
+		st = closure_tail(s);
+		if (st && !strcmp(st, tail) && strcmp(s, name))
+			return s;
+	}
+	return NULL;
+}
+
+size_t pgd_binary_compile_package(struct pgd_binary *b, const char *name, char *buf, size_t size)
+{
+	struct pgd_err e = { 0 };
+	const struct pgd_bfunc *pub = pgd_binary_func(b, name, &e);
+	const struct bfunc_priv *f = (const struct bfunc_priv *)pub;
+	const char *cu = f && f->cu >= 0 && pub->nranges ? b->impl->dw->cus[f->cu].name : NULL;
+	size_t n;
+
+	if (!cu || !*cu)
+		return package_of(name, buf, size);
+	n = strlen(cu);
+	if (n + 1 > size)
+		return 0;
+	memcpy(buf, cu, n + 1);
+	return n;
+}
+
+struct direct_scan {
+	const struct pgd_binary *b;
+	const struct pgd_symbol *target;
+	int found;
+};
+
+static void on_direct(void *ctx, const struct pgd_insn_info *in)
+{
+	struct direct_scan *d = ctx;
+
+	if (in->kind == PGD_INSN_CALL_DIRECT && in->target == d->target->addr)
+		d->found = 1;
+}
+
+int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *target)
+{
+	const struct pgd_symbol *f = sym_by_name(b, fn);
+	struct direct_scan d = { b, sym_by_name(b, target), 0 };
+	const uint8_t *code;
+
+	if (!f || !d.target || !f->is_func || !d.target->is_func || !f->size)
+		return 0;
+	if (!b->impl->dis && pgd_disasm_open(b->impl->elf.machine, &b->impl->dis))
+		return 0;
+	code = pgd_elf_vaddr(&b->impl->elf, f->addr, f->size);
+	if (code)
+		pgd_disasm_scan(b->impl->dis, code, f->size, f->addr, on_direct, &d);
+	return d.found;
+}
+
+const char *pgd_binary_gnu_build_id(struct pgd_binary *b)
+{
+	const struct pgd_elf_section *s = pgd_elf_section(&b->impl->elf, ".note.gnu.build-id");
+	const uint8_t *d = s ? pgd_elf_section_data(&b->impl->elf, s) : NULL;
+	uint32_t namesz, descsz;
+	uint64_t descoff;
+	char *hex;
+
+	if (!d || s->size < 12)
+		return NULL;
+	namesz = (uint32_t)(d[0] | d[1] << 8 | d[2] << 16 | (uint32_t)d[3] << 24);
+	descsz = (uint32_t)(d[4] | d[5] << 8 | d[6] << 16 | (uint32_t)d[7] << 24);
+	descoff = 12 + (((uint64_t)namesz + 3) & ~3ull);
+	if (descoff > s->size || descsz > s->size - descoff || descsz > 64)
+		return NULL;
+	hex = arena_alloc(&b->arena, 2 * (size_t)descsz + 1);
+	if (!hex)
+		return NULL;
+	for (uint32_t i = 0; i < descsz; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[descoff + i]);
+	hex[2 * descsz] = '\0';
+	return hex;
 }

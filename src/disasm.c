@@ -266,3 +266,519 @@ void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint
 			fn(ctx, &info);
 	}
 }
+
+/* ---- guards by data flow ----------------------------------------------------- */
+
+enum dop {
+	OP_OTHER = 0,
+	OP_CALL,                      /* direct call */
+	OP_CALLI,                     /* indirect call: through reg a, or [b + disp] when mem */
+	OP_JCC,                       /* conditional branch to target (flags: uses the flags) */
+	OP_JMP,                       /* unconditional branch (target 0: indirect) */
+	OP_RET,
+	OP_CMP,                       /* compare a with b; one may be [base + disp] (mem 1: a, 2: b) */
+	OP_ADDR,                      /* a = target (lea rip-relative, adrp+add, adr) */
+	OP_MOV,                       /* a = b */
+	OP_LOAD,                      /* a = [b + disp] */
+	OP_STORE,                     /* [a + disp] = b */
+};
+
+struct dinsn {
+	uint64_t pc;
+	uint64_t target;
+	int64_t disp;
+	uint64_t wmask;               /* tracked registers written */
+	uint8_t op;
+	uint8_t wflags;               /* writes the condition flags (ZF/CF; arm64 NZCV) */
+	uint8_t flags;                /* OP_JCC: tests the flags (not cbz/tbz) */
+	uint8_t mem;                  /* OP_CMP / OP_CALLI: which operand is memory */
+	int8_t a, b;                  /* register slots, -1 none */
+};
+
+struct branch_ref {
+	uint64_t target;
+	size_t idx;
+};
+
+struct pgd_dcode {
+	uint16_t machine;
+	size_t n;
+	struct dinsn *v;              /* by pc */
+	size_t nbr;
+	struct branch_ref *br;        /* branches by target */
+};
+
+#define SLOT_SP_ARM64 31
+#define TRACE_BLOCK 64                /* instructions walked back from a call to its guard */
+#define TRACE_CMP 40                  /* from a branch back to the compare that set its flags */
+
+static int sp_slot(uint16_t machine)
+{
+	return machine == PGD_EM_AARCH64 ? SLOT_SP_ARM64 : 7; /* x86_gpr row of rsp */
+}
+
+static int dslot(const struct pgd_disasm *d, unsigned reg)
+{
+	if (d->machine == PGD_EM_AARCH64 && reg == ARM64_REG_SP)
+		return SLOT_SP_ARM64;
+	return reg_slot(d->machine, reg);
+}
+
+static uint64_t written_mask(struct pgd_disasm *d, const cs_insn *in)
+{
+	cs_regs rd, wr;
+	uint8_t nrd = 0, nwr = 0;
+	uint64_t m = 0;
+
+	if (cs_regs_access(d->cs, in, rd, &nrd, wr, &nwr) != CS_ERR_OK)
+		return ~0ull; /* unknown: assume it clobbers everything */
+	for (int i = 0; i < nwr; i++) {
+		int s = dslot(d, wr[i]);
+
+		if (s >= 0)
+			m |= 1ull << s;
+	}
+	return m;
+}
+
+static void decode_x86(struct pgd_disasm *d, const cs_insn *in, struct dinsn *o)
+{
+	const cs_x86 *x = &in->detail->x86;
+	const cs_x86_op *op = x->operands;
+	const uint64_t zf = X86_EFLAGS_MODIFY_ZF | X86_EFLAGS_RESET_ZF | X86_EFLAGS_SET_ZF |
+			    X86_EFLAGS_UNDEFINED_ZF | X86_EFLAGS_MODIFY_CF | X86_EFLAGS_RESET_CF |
+			    X86_EFLAGS_SET_CF | X86_EFLAGS_UNDEFINED_CF;
+#define SIMPLE_MEM(o_) ((o_).type == X86_OP_MEM && (o_).mem.base != X86_REG_RIP && \
+			(o_).mem.base != X86_REG_INVALID && (o_).mem.index == X86_REG_INVALID)
+
+	o->wflags = (x->eflags & zf) != 0;
+	if (in->id == X86_INS_CALL && x->op_count == 1) {
+		if (op[0].type == X86_OP_IMM) {
+			o->op = OP_CALL;
+			o->target = (uint64_t)op[0].imm;
+		} else if (op[0].type == X86_OP_REG) {
+			o->op = OP_CALLI;
+			o->a = (int8_t)dslot(d, op[0].reg);
+		} else if (SIMPLE_MEM(op[0])) {
+			o->op = OP_CALLI;
+			o->mem = 2;
+			o->b = (int8_t)dslot(d, op[0].mem.base);
+			o->disp = op[0].mem.disp;
+		}
+	} else if (in->id == X86_INS_JMP) {
+		o->op = OP_JMP;
+		if (x->op_count == 1 && op[0].type == X86_OP_IMM)
+			o->target = (uint64_t)op[0].imm;
+	} else if (cs_insn_group(d->cs, in, CS_GRP_JUMP)) {
+		o->op = OP_JCC;
+		o->flags = in->id != X86_INS_JRCXZ && in->id != X86_INS_JECXZ && in->id != X86_INS_JCXZ;
+		if (x->op_count == 1 && op[0].type == X86_OP_IMM)
+			o->target = (uint64_t)op[0].imm;
+	} else if (in->id == X86_INS_RET || in->id == X86_INS_UD2 || in->id == X86_INS_INT3) {
+		o->op = OP_RET;
+	} else if (in->id == X86_INS_LEA && x->op_count == 2 && op[1].type == X86_OP_MEM &&
+		   op[1].mem.base == X86_REG_RIP && op[1].mem.index == X86_REG_INVALID) {
+		o->op = OP_ADDR;
+		o->a = (int8_t)dslot(d, op[0].reg);
+		o->target = in->address + in->size + (uint64_t)op[1].mem.disp;
+	} else if (in->id == X86_INS_MOV && x->op_count == 2 && op[0].size == 8) {
+		if (op[0].type == X86_OP_REG && op[1].type == X86_OP_REG) {
+			o->op = OP_MOV;
+			o->a = (int8_t)dslot(d, op[0].reg);
+			o->b = (int8_t)dslot(d, op[1].reg);
+		} else if (op[0].type == X86_OP_REG && SIMPLE_MEM(op[1])) {
+			o->op = OP_LOAD;
+			o->a = (int8_t)dslot(d, op[0].reg);
+			o->b = (int8_t)dslot(d, op[1].mem.base);
+			o->disp = op[1].mem.disp;
+		} else if (SIMPLE_MEM(op[0]) && op[1].type == X86_OP_REG) {
+			o->op = OP_STORE;
+			o->a = (int8_t)dslot(d, op[0].mem.base);
+			o->b = (int8_t)dslot(d, op[1].reg);
+			o->disp = op[0].mem.disp;
+		}
+	} else if (in->id == X86_INS_CMP && x->op_count == 2 && op[0].size == 8) {
+		o->op = OP_CMP;
+		for (int i = 0; i < 2; i++) {
+			int8_t *r = i ? &o->b : &o->a;
+
+			if (op[i].type == X86_OP_REG) {
+				*r = (int8_t)dslot(d, op[i].reg);
+			} else if (SIMPLE_MEM(op[i])) {
+				*r = (int8_t)dslot(d, op[i].mem.base);
+				o->mem = (uint8_t)(i + 1);
+				o->disp = op[i].mem.disp;
+			} else {
+				o->op = OP_OTHER; /* against an immediate: not a guard */
+			}
+		}
+	}
+#undef SIMPLE_MEM
+}
+
+static void decode_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_state *st, struct dinsn *o)
+{
+	const cs_arm64 *x = &in->detail->arm64;
+	const cs_arm64_op *op = x->operands;
+	int s0 = x->op_count > 0 && op[0].type == ARM64_OP_REG ? dslot(d, op[0].reg) : -1;
+	int s1 = x->op_count > 1 && op[1].type == ARM64_OP_REG ? dslot(d, op[1].reg) : -1;
+	int simple_mem = x->op_count == 2 && op[1].type == ARM64_OP_MEM &&
+			 op[1].mem.base != ARM64_REG_INVALID && op[1].mem.index == ARM64_REG_INVALID &&
+			 !x->writeback && op[0].type == ARM64_OP_REG && op[0].reg >= ARM64_REG_X0 &&
+			 op[0].reg <= ARM64_REG_X28;
+
+	o->wflags = x->update_flags;
+	switch (in->id) {
+	case ARM64_INS_BL:
+		o->op = OP_CALL;
+		if (x->op_count == 1 && op[0].type == ARM64_OP_IMM)
+			o->target = (uint64_t)op[0].imm;
+		break;
+	case ARM64_INS_BLR:
+		o->op = OP_CALLI;
+		o->a = (int8_t)s0;
+		break;
+	case ARM64_INS_B:
+		o->op = x->cc == ARM64_CC_INVALID || x->cc == ARM64_CC_AL ? OP_JMP : OP_JCC;
+		o->flags = o->op == OP_JCC;
+		if (x->op_count >= 1 && op[x->op_count - 1].type == ARM64_OP_IMM)
+			o->target = (uint64_t)op[x->op_count - 1].imm;
+		break;
+	case ARM64_INS_CBZ:
+	case ARM64_INS_CBNZ:
+	case ARM64_INS_TBZ:
+	case ARM64_INS_TBNZ:
+		o->op = OP_JCC;
+		if (x->op_count >= 1 && op[x->op_count - 1].type == ARM64_OP_IMM)
+			o->target = (uint64_t)op[x->op_count - 1].imm;
+		break;
+	case ARM64_INS_BR:
+		o->op = OP_JMP;
+		break;
+	case ARM64_INS_RET:
+	case ARM64_INS_BRK:
+		o->op = OP_RET;
+		break;
+	case ARM64_INS_ADR:
+		if (x->op_count == 2 && op[1].type == ARM64_OP_IMM) {
+			o->op = OP_ADDR;
+			o->a = (int8_t)s0;
+			o->target = (uint64_t)op[1].imm;
+		}
+		break;
+	case ARM64_INS_ADD:
+		if (x->op_count == 3 && s1 >= 0 && st->has_page[s1] && op[2].type == ARM64_OP_IMM &&
+		    op[2].shift.type == ARM64_SFT_INVALID) {
+			o->op = OP_ADDR;
+			o->a = (int8_t)s0;
+			o->target = st->page[s1] + (uint64_t)op[2].imm;
+		}
+		break;
+	case ARM64_INS_MOV:
+		if (x->op_count == 2 && s0 >= 0 && s1 >= 0) {
+			o->op = OP_MOV;
+			o->a = (int8_t)s0;
+			o->b = (int8_t)s1;
+		}
+		break;
+	case ARM64_INS_LDR:
+	case ARM64_INS_LDUR:
+		if (simple_mem) {
+			o->op = OP_LOAD;
+			o->a = (int8_t)s0;
+			o->b = (int8_t)dslot(d, op[1].mem.base);
+			o->disp = op[1].mem.disp;
+		}
+		break;
+	case ARM64_INS_STR:
+	case ARM64_INS_STUR:
+		if (simple_mem) {
+			o->op = OP_STORE;
+			o->a = (int8_t)dslot(d, op[1].mem.base);
+			o->b = (int8_t)s0;
+			o->disp = op[1].mem.disp;
+		}
+		break;
+	case ARM64_INS_CMP:
+		if (x->op_count == 2 && s0 >= 0 && s1 >= 0 && op[0].reg >= ARM64_REG_X0 &&
+		    op[0].reg <= ARM64_REG_X28) {
+			o->op = OP_CMP;
+			o->a = (int8_t)s0;
+			o->b = (int8_t)s1;
+		}
+		break;
+	default:
+		break;
+	}
+	/* adrp pages, for the add that completes the address */
+	for (int i = 0; i < NREGS; i++) {
+		if (o->wmask & (1ull << i))
+			st->has_page[i] = 0;
+	}
+	if (in->id == ARM64_INS_ADRP && s0 >= 0 && x->op_count == 2 && op[1].type == ARM64_OP_IMM) {
+		st->page[s0] = (uint64_t)op[1].imm;
+		st->has_page[s0] = 1;
+	}
+}
+
+static int branch_cmp(const void *a, const void *b)
+{
+	const struct branch_ref *x = a, *y = b;
+
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void pgd_dcode_free(struct pgd_dcode *c)
+{
+	if (!c)
+		return;
+	free(c->v);
+	free(c->br);
+	free(c);
+}
+
+int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		      struct pgd_dcode **out)
+{
+	struct pgd_dcode *c = calloc(1, sizeof(*c));
+	struct reg_state st;
+	const uint8_t *p = code;
+	size_t left = len, cap = 0, skip = d->machine == PGD_EM_AARCH64 ? 4 : 1;
+	uint64_t pc = addr;
+
+	*out = NULL;
+	if (!c)
+		return PGD_ENOMEM;
+	c->machine = d->machine;
+	memset(&st, 0, sizeof(st));
+	while (left) {
+		struct dinsn *o;
+
+		if (!cs_disasm_iter(d->cs, &p, &left, &pc, d->insn)) {
+			size_t n = left < skip ? left : skip;
+
+			p += n;
+			left -= n;
+			pc += n;
+			continue;
+		}
+		if (c->n == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			struct dinsn *nv = realloc(c->v, ncap * sizeof(*nv));
+
+			if (!nv)
+				goto oom;
+			c->v = nv;
+			cap = ncap;
+		}
+		o = &c->v[c->n++];
+		memset(o, 0, sizeof(*o));
+		o->pc = d->insn->address;
+		o->a = o->b = -1;
+		o->wmask = written_mask(d, d->insn);
+		if (d->machine == PGD_EM_AARCH64)
+			decode_arm64(d, d->insn, &st, o);
+		else
+			decode_x86(d, d->insn, o);
+		if ((o->op == OP_JCC || o->op == OP_JMP) && o->target)
+			c->nbr++;
+	}
+	c->br = calloc(c->nbr ? c->nbr : 1, sizeof(*c->br));
+	if (!c->br)
+		goto oom;
+	c->nbr = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if ((c->v[i].op == OP_JCC || c->v[i].op == OP_JMP) && c->v[i].target) {
+			c->br[c->nbr].target = c->v[i].target;
+			c->br[c->nbr++].idx = i;
+		}
+	}
+	qsort(c->br, c->nbr, sizeof(*c->br), branch_cmp);
+	*out = c;
+	return 0;
+oom:
+	pgd_dcode_free(c);
+	return PGD_ENOMEM;
+}
+
+/* A value's home while walking backwards: a register, or a stack slot [sp + disp]. */
+struct loc {
+	int reg;
+	int mem;
+	int64_t disp;
+};
+
+/*
+ * One instruction back: where the value of *l was before in. 0 unchanged
+ * or moved, -1 when in computes it some other way.
+ */
+static int back_step(const struct dinsn *in, struct loc *l, int sp)
+{
+	if (l->mem) {
+		if (in->op == OP_STORE && in->a == sp && in->disp == l->disp && in->b >= 0) {
+			l->mem = 0;
+			l->reg = in->b;
+		}
+		return 0;
+	}
+	if (in->op == OP_CALL || in->op == OP_CALLI)
+		return -1; /* Go's ABIInternal: a call clobbers every register */
+	if (!(in->wmask & (1ull << l->reg)))
+		return 0;
+	if (in->op == OP_MOV && in->a == l->reg && in->b >= 0) {
+		l->reg = in->b;
+		return 0;
+	}
+	if (in->op == OP_LOAD && in->a == l->reg && in->b == sp) {
+		l->mem = 1;
+		l->reg = sp;
+		l->disp = in->disp;
+		return 0;
+	}
+	return -1;
+}
+
+static int loc_is(const struct dinsn *in, int which, const struct loc *l)
+{
+	int r = which ? in->b : in->a;
+	int mem = in->mem == which + 1;
+
+	if (r < 0 || mem != l->mem || r != l->reg)
+		return 0;
+	return !mem || in->disp == l->disp;
+}
+
+/* The address held by register reg just before v[j], when formed by lea/adrp+add. */
+static int formed_addr(const struct pgd_dcode *c, size_t j, int reg, uint64_t *addr, uint64_t *pc)
+{
+	for (size_t k = j, steps = 0; k-- > 0 && steps < TRACE_CMP; steps++) {
+		const struct dinsn *in = &c->v[k];
+
+		if (in->op == OP_RET)
+			return 0;
+		if (!(in->wmask & (1ull << reg)))
+			continue;
+		if (in->op == OP_ADDR && in->a == reg) {
+			*addr = in->target;
+			*pc = in->pc;
+			return 1;
+		}
+		if (in->op == OP_MOV && in->a == reg && in->b >= 0) {
+			reg = in->b;
+			continue;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The branch at v[bi] tests flags a compare of l with a formed address set. */
+static int branch_guard(const struct pgd_dcode *c, size_t bi, struct loc l, int sp, uint64_t *addr,
+			uint64_t *pc)
+{
+	if (c->v[bi].op == OP_JCC && !c->v[bi].flags)
+		return 0;
+	for (size_t k = bi, steps = 0; k-- > 0 && steps < TRACE_CMP; steps++) {
+		const struct dinsn *in = &c->v[k];
+
+		if (in->op == OP_RET)
+			return 0;
+		if (in->wflags) {
+			int other;
+
+			if (in->op != OP_CMP)
+				return 0;
+			if (loc_is(in, 0, &l) && in->mem != 2)
+				other = in->b;
+			else if (loc_is(in, 1, &l) && in->mem != 1)
+				other = in->a;
+			else
+				return 0;
+			return other >= 0 && formed_addr(c, k, other, addr, pc);
+		}
+		if (back_step(in, &l, sp))
+			return 0;
+	}
+	return 0;
+}
+
+static size_t insn_at(const struct pgd_dcode *c, uint64_t pc)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->v[mid].pc < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Branches to pc: tries each as the guard of l. */
+static int guard_into(const struct pgd_dcode *c, uint64_t pc, const struct loc *l, int sp,
+		      uint64_t *addr, uint64_t *apc)
+{
+	size_t lo = 0, hi = c->nbr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->br[mid].target < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->nbr && c->br[lo].target == pc; lo++) {
+		if (branch_guard(c, c->br[lo].idx, *l, sp, addr, apc))
+			return 1;
+	}
+	return 0;
+}
+
+int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *addr, uint64_t *addr_pc)
+{
+	size_t ci = insn_at(c, call_pc);
+	const struct dinsn *call;
+	struct loc l = { 0 };
+	int sp;
+
+	if (ci >= c->n || c->v[ci].pc != call_pc || c->v[ci].op != OP_CALLI)
+		return 0;
+	call = &c->v[ci];
+	sp = sp_slot(c->machine);
+	if (call->mem == 2) {
+		l.reg = call->b;      /* call *disp(itab) */
+	} else {
+		l.reg = call->a;
+	}
+	if (l.reg < 0 || l.reg == sp)
+		return 0;
+	/*
+	 * Walk back through the call's block. The target was loaded from the
+	 * itab word (interface call) or the closure (func value): from then on
+	 * follow that word, the value a guard compares.
+	 */
+	for (size_t k = ci, steps = 0; k > 0 && steps < TRACE_BLOCK; steps++) {
+		const struct dinsn *in = &c->v[--k];
+
+		if (guard_into(c, c->v[k + 1].pc, &l, sp, addr, addr_pc))
+			return 1;
+		if (in->op == OP_JCC && branch_guard(c, k, l, sp, addr, addr_pc))
+			return 1;
+		if (in->op == OP_JMP || in->op == OP_RET)
+			return 0;
+		if (!l.mem && (in->wmask & (1ull << l.reg)) && in->op == OP_LOAD && in->a == l.reg &&
+		    in->b != sp && in->b >= 0) {
+			l.reg = in->b; /* mov 0x18(itab), target */
+			continue;
+		}
+		if (back_step(in, &l, sp))
+			return 0;
+	}
+	return 0;
+}

@@ -47,4 +47,30 @@ typedef void (*pgd_insn_fn)(void *ctx, const struct pgd_insn_info *insn);
 void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
 		     pgd_insn_fn fn, void *ctx);
 
+/*
+ * Guards by data flow. A PGO devirtualization (cmd/compile/internal/
+ * devirtualize/pgo.go rewriteCondCall) compiles to
+ *     if tmp, ok := x.(Concrete); ok { tmp.M() } else { x.M() }
+ * i.e. a compare of the interface's itab word (or of a func value) with
+ * the address of go:itab.Concrete,Iface (or of the function's closure
+ * symbol), a conditional branch, and in the fallback block the indirect
+ * call whose target is loaded from that same itab word. The compiler may
+ * give the lea/cmp the line of a neighbouring statement (in Go 1.26's
+ * crypto/sha256.Sum256 the itab compare for h.Sum at line 60 carries line
+ * 58), so guards are tied to calls by following the values, not lines.
+ */
+struct pgd_dcode;
+
+/* Decodes code (loaded at addr) once, for any number of guard questions. */
+int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		      struct pgd_dcode **out);
+void pgd_dcode_free(struct pgd_dcode *c);
+/*
+ * The guard of the indirect call at call_pc: the address (itab or
+ * function symbol) its target's source was compared with on a path into
+ * the call's block, and the pc of the instruction that formed it. Returns
+ * 1 when found, 0 when not (no guard, or the flow is not one this reads).
+ */
+int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *addr, uint64_t *addr_pc);
+
 #endif

@@ -249,10 +249,141 @@ static int range_cmp(const void *a, const void *b)
 }
 
 /*
- * The DIE's PC ranges: low_pc/high_pc or DW_AT_ranges (DWARF 4
- * .debug_ranges, relative to the CU base address unless reset).
+ * DWARF 4 DW_AT_ranges: a .debug_ranges offset, entries relative to the CU
+ * base address unless an address selection entry resets it (DWARF 4
+ * section 2.17.3). Go writes them with cmd/internal/dwarf PutBasedRanges.
  */
-static int die_ranges(struct pgd_dwarf *d, Dwarf_Die die, uint64_t cu_base,
+static int ranges_v4(struct pgd_dwarf *d, Dwarf_Die die, uint64_t roff, uint64_t cu_base,
+		     struct range_buf *rb)
+{
+	struct pgd_dwarf_impl *im = d->impl;
+	Dwarf_Ranges *rr = NULL;
+	Dwarf_Signed cnt = 0;
+	Dwarf_Unsigned bytes = 0;
+	Dwarf_Error derr = NULL;
+	uint64_t base = cu_base;
+	int ret = 0;
+
+	if (dwarf_get_ranges_a(im->dbg, roff, die, &rr, &cnt, &bytes, &derr) != DW_DLV_OK) {
+		if (derr)
+			dwarf_dealloc_error(im->dbg, derr);
+		return 1;
+	}
+	for (Dwarf_Signed i = 0; i < cnt && !ret; i++) {
+		if (rr[i].dwr_type == DW_RANGES_ADDRESS_SELECTION)
+			base = rr[i].dwr_addr2;
+		else if (rr[i].dwr_type == DW_RANGES_ENTRY)
+			ret = range_push(im->arena, rb, base + rr[i].dwr_addr1, base + rr[i].dwr_addr2);
+	}
+	dwarf_ranges_dealloc(im->dbg, rr, cnt);
+	return ret ? -1 : 0;
+}
+
+/*
+ * DWARF 5 DW_AT_ranges: DW_FORM_sec_offset into .debug_rnglists, or
+ * DW_FORM_rnglistx, an index through the CU's DW_AT_rnglists_base (DWARF 5
+ * sections 2.17.3 and 7.28). Go 1.25+ writes one DW_RLE_base_addressx (a
+ * .debug_addr slot, found through the CU's DW_AT_addr_base, section 7.27)
+ * followed by DW_RLE_offset_pair entries (cmd/internal/dwarf
+ * PutRngListRanges; cmd/link/internal/ld/dwarf.go writeDebugRngListsHdr).
+ * libdwarf cooks every bounded entry into absolute addresses.
+ * Returns 0, 1 (unreadable) or -1 (out of memory).
+ */
+static int ranges_v5(struct pgd_dwarf *d, Dwarf_Attribute attr, Dwarf_Half form, uint64_t val,
+		     struct range_buf *rb)
+{
+	struct pgd_dwarf_impl *im = d->impl;
+	Dwarf_Rnglists_Head head = NULL;
+	Dwarf_Unsigned cnt = 0, goff = 0;
+	Dwarf_Error derr = NULL;
+	int ret = 0;
+
+	if (dwarf_rnglists_get_rle_head(attr, form, val, &head, &cnt, &goff, &derr) != DW_DLV_OK) {
+		if (derr)
+			dwarf_dealloc_error(im->dbg, derr);
+		return 1;
+	}
+	for (Dwarf_Unsigned i = 0; i < cnt && !ret; i++) {
+		unsigned len = 0, code = 0;
+		Dwarf_Unsigned raw1 = 0, raw2 = 0, lo = 0, hi = 0;
+		Dwarf_Bool noaddr = 0;
+
+		if (dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2, &noaddr, &lo, &hi,
+						      &derr) != DW_DLV_OK) {
+			if (derr)
+				dwarf_dealloc_error(im->dbg, derr);
+			derr = NULL;
+			ret = 1;
+			break;
+		}
+		switch (code) {
+		case DW_RLE_offset_pair:
+		case DW_RLE_startx_endx:
+		case DW_RLE_startx_length:
+		case DW_RLE_start_end:
+		case DW_RLE_start_length:
+			if (noaddr)
+				ret = 1; /* a .debug_addr slot libdwarf could not read */
+			else if (range_push(im->arena, rb, lo, hi))
+				ret = -1;
+			break;
+		default:
+			break; /* base address entries, end of list */
+		}
+	}
+	dwarf_dealloc_rnglists_head(head);
+	return ret;
+}
+
+/* DW_AT_ranges in whichever section the form and unit version say. */
+static int die_ranges_attr(struct pgd_dwarf *d, Dwarf_Die die, uint16_t version, uint64_t cu_base,
+			   struct range_buf *rb)
+{
+	struct pgd_dwarf_impl *im = d->impl;
+	Dwarf_Attribute attr;
+	Dwarf_Error derr = NULL;
+	Dwarf_Half form = 0;
+	Dwarf_Unsigned u = 0;
+	Dwarf_Off off = 0;
+	int rc = 1;
+
+	if (dwarf_attr(die, DW_AT_ranges, &attr, &derr) != DW_DLV_OK) {
+		if (derr)
+			dwarf_dealloc_error(im->dbg, derr);
+		return 2; /* no DW_AT_ranges */
+	}
+	if (dwarf_whatform(attr, &form, &derr) != DW_DLV_OK)
+		goto out;
+	if (form == DW_FORM_rnglistx) {
+		if (dwarf_formudata(attr, &u, &derr) == DW_DLV_OK)
+			rc = ranges_v5(d, attr, form, u, rb);
+	} else {
+		/* DW_FORM_sec_offset (DWARF 4 and 5), data4/data8 before DWARF 4 */
+		if (dwarf_formudata(attr, &u, &derr) == DW_DLV_OK) {
+			off = u;
+		} else {
+			if (derr)
+				dwarf_dealloc_error(im->dbg, derr);
+			derr = NULL;
+			if (dwarf_global_formref(attr, &off, &derr) != DW_DLV_OK)
+				goto out;
+		}
+		rc = version >= 5 ? ranges_v5(d, attr, form, off, rb) : ranges_v4(d, die, off, cu_base, rb);
+	}
+out:
+	if (derr)
+		dwarf_dealloc_error(im->dbg, derr);
+	dwarf_dealloc_attribute(attr);
+	return rc;
+}
+
+/*
+ * The DIE's PC ranges: low_pc/high_pc (low_pc may be DW_FORM_addrx, a
+ * .debug_addr slot, in DWARF 5; libdwarf's dwarf_lowpc reads it through
+ * the CU's DW_AT_addr_base) or DW_AT_ranges. A DIE whose ranges cannot be
+ * read is counted (d->ranges_unread) and gets none.
+ */
+static int die_ranges(struct pgd_dwarf *d, Dwarf_Die die, uint16_t version, uint64_t cu_base,
 		      struct pgd_pc_range **out, uint32_t *n)
 {
 	struct pgd_dwarf_impl *im = d->impl;
@@ -261,36 +392,33 @@ static int die_ranges(struct pgd_dwarf *d, Dwarf_Die die, uint64_t cu_base,
 	Dwarf_Addr lo, hi;
 	Dwarf_Half form;
 	enum Dwarf_Form_Class cls;
-	uint64_t roff;
-	int ret = 0;
+	int ret = 0, lorc;
 
 	*out = NULL;
 	*n = 0;
-	if (dwarf_lowpc(die, &lo, &derr) == DW_DLV_OK &&
-	    dwarf_highpc_b(die, &hi, &form, &cls, &derr) == DW_DLV_OK) {
+	lorc = dwarf_lowpc(die, &lo, &derr);
+	if (derr) {
+		dwarf_dealloc_error(im->dbg, derr);
+		derr = NULL;
+	}
+	if (lorc == DW_DLV_OK && dwarf_highpc_b(die, &hi, &form, &cls, &derr) == DW_DLV_OK) {
 		if (cls == DW_FORM_CLASS_CONSTANT)
 			hi += lo;
 		ret = range_push(im->arena, &rb, lo, hi);
-	} else if (attr_udata(d, die, DW_AT_ranges, &roff)) {
-		Dwarf_Ranges *rr = NULL;
-		Dwarf_Signed cnt = 0;
-		Dwarf_Unsigned bytes = 0;
-		uint64_t base = cu_base;
+	} else {
+		int rc;
 
 		if (derr) {
 			dwarf_dealloc_error(im->dbg, derr);
 			derr = NULL;
 		}
-		if (dwarf_get_ranges_a(im->dbg, roff, die, &rr, &cnt, &bytes, &derr) == DW_DLV_OK) {
-			for (Dwarf_Signed i = 0; i < cnt && !ret; i++) {
-				if (rr[i].dwr_type == DW_RANGES_ADDRESS_SELECTION)
-					base = rr[i].dwr_addr2;
-				else if (rr[i].dwr_type == DW_RANGES_ENTRY)
-					ret = range_push(im->arena, &rb, base + rr[i].dwr_addr1,
-							 base + rr[i].dwr_addr2);
-			}
-			dwarf_ranges_dealloc(im->dbg, rr, cnt);
-		}
+		rc = die_ranges_attr(d, die, version, cu_base, &rb);
+		if (rc < 0)
+			ret = -1;
+		else if (rc == 1)
+			d->ranges_unread++;
+		else if (rc == 2 && lorc == DW_DLV_ERROR)
+			d->ranges_unread++; /* a low_pc that cannot be read */
 	}
 	if (derr)
 		dwarf_dealloc_error(im->dbg, derr);
@@ -397,7 +525,7 @@ static int read_cu_headers(struct pgd_dwarf *d, struct pgd_err *err)
 			dwarf_dealloc_error(im->dbg, derr);
 			derr = NULL;
 		}
-		ret = die_ranges(d, cudie, base, &cu->ranges, &cu->nranges);
+		ret = die_ranges(d, cudie, ver, base, &cu->ranges, &cu->nranges);
 		dwarf_dealloc_die(cudie);
 		if (ret || !cu->name)
 			return pgd_err_nomem(err, im->path);
@@ -528,9 +656,25 @@ long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc)
 	return -1;
 }
 
-long pgd_dwarf_cu_by_name(const struct pgd_dwarf *d, const char *name, size_t len)
+long pgd_dwarf_cu_for_offset(const struct pgd_dwarf *d, uint64_t off)
 {
-	for (size_t i = 0; i < d->ncus; i++) {
+	size_t lo = 0, hi = d->ncus;
+
+	/* units are read in section order: the last one starting at or before off */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->cus[mid].die_off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? (long)lo - 1 : -1;
+}
+
+long pgd_dwarf_cu_by_name(const struct pgd_dwarf *d, const char *name, size_t len, size_t from)
+{
+	for (size_t i = from; i < d->ncus; i++) {
 		if (strlen(d->cus[i].name) == len && !memcmp(d->cus[i].name, name, len))
 			return (long)i;
 	}
@@ -584,7 +728,7 @@ static long add_sub(struct walk *w, Dwarf_Die die)
 		s->decl_file = file_at(cu, v);
 	if (attr_udata(w->d, die, DW_AT_decl_line, &v))
 		s->decl_line = (int64_t)v;
-	if (!s->name || die_ranges(w->d, die, w->cu_base, &s->ranges, &s->nranges))
+	if (!s->name || die_ranges(w->d, die, cu->version, w->cu_base, &s->ranges, &s->nranges))
 		return -1;
 	return (long)cu->nsubs++;
 }
@@ -613,7 +757,7 @@ static long add_inl(struct walk *w, Dwarf_Die die, uint32_t sub, int32_t parent)
 		in->call_file = file_at(cu, v);
 	if (attr_udata(w->d, die, DW_AT_call_line, &v))
 		in->call_line = (int64_t)v;
-	if (die_ranges(w->d, die, w->cu_base, &in->ranges, &in->nranges))
+	if (die_ranges(w->d, die, cu->version, w->cu_base, &in->ranges, &in->nranges))
 		return -1;
 	return (long)cu->ninls++;
 }
@@ -718,6 +862,31 @@ static int read_files(struct pgd_dwarf *d, struct pgd_dw_cu *cu, Dwarf_Die cudie
 	return ret;
 }
 
+/*
+ * Name and decl_line of an abstract DIE in another unit (DW_FORM_ref_addr,
+ * DWARF 5 section 7.5.5): "" and 0 when libdwarf cannot read it. -1 on
+ * out of memory.
+ */
+static int far_origin(struct pgd_dwarf *d, uint64_t off, const char **name, int64_t *decl_line)
+{
+	Dwarf_Die od = NULL;
+	Dwarf_Error derr = NULL;
+	uint64_t v;
+
+	*name = "";
+	*decl_line = 0;
+	if (dwarf_offdie_b(d->impl->dbg, off, 1, &od, &derr) != DW_DLV_OK) {
+		if (derr)
+			dwarf_dealloc_error(d->impl->dbg, derr);
+		return 0;
+	}
+	*name = die_name(d, od);
+	if (attr_udata(d, od, DW_AT_decl_line, &v))
+		*decl_line = (int64_t)v;
+	dwarf_dealloc_die(od);
+	return *name ? 0 : -1;
+}
+
 static int resolve_origins(struct pgd_dwarf *d, struct pgd_dw_cu *cu, struct pgd_err *err)
 {
 	struct hashmap byoff = HASHMAP_INIT;
@@ -735,10 +904,23 @@ static int resolve_origins(struct pgd_dwarf *d, struct pgd_dw_cu *cu, struct pgd
 	for (size_t i = 0; i < cu->nsubs && !ret; i++) {
 		struct pgd_dw_sub *s = &cu->subs[i], *o;
 		struct hashmap_entry *e;
+		struct pgd_dw_sub far = { 0 };
 
-		if (!s->origin_off || (e = hashmap_find(&byoff, &s->origin_off, sizeof(s->origin_off))) == NULL)
+		if (!s->origin_off)
 			continue;
-		o = e->val.ptr;
+		if ((e = hashmap_find(&byoff, &s->origin_off, sizeof(s->origin_off))) != NULL) {
+			o = e->val.ptr;
+		} else {
+			/*
+			 * The linker keeps one abstract DIE of a function inlined in
+			 * several packages (a dupok symbol, cmd/link/internal/ld/
+			 * dwarf.go), in whichever unit came first: the out-of-line
+			 * copy then refers to another unit (DW_FORM_ref_addr).
+			 */
+			if (far_origin(d, s->origin_off, &far.name, &far.decl_line))
+				ret = pgd_err_nomem(err, d->impl->path);
+			o = &far;
+		}
 		if (!*s->name)
 			s->name = o->name;
 		if (!s->decl_line)
@@ -749,23 +931,12 @@ static int resolve_origins(struct pgd_dwarf *d, struct pgd_dw_cu *cu, struct pgd
 	for (size_t i = 0; i < cu->ninls && !ret; i++) {
 		struct pgd_dw_inl *in = &cu->inls[i];
 		struct hashmap_entry *e = hashmap_find(&byoff, &in->origin_off, sizeof(in->origin_off));
+		int64_t line;
 
-		if (e) {
+		if (e)
 			in->origin = ((struct pgd_dw_sub *)e->val.ptr)->name;
-		} else if (in->origin_off) {
-			/* an origin in another CU (DW_FORM_ref_addr): ask libdwarf */
-			Dwarf_Die od = NULL;
-			Dwarf_Error derr = NULL;
-
-			if (dwarf_offdie_b(d->impl->dbg, in->origin_off, 1, &od, &derr) == DW_DLV_OK) {
-				in->origin = die_name(d, od);
-				dwarf_dealloc_die(od);
-				if (!in->origin)
-					ret = pgd_err_nomem(err, d->impl->path);
-			} else if (derr) {
-				dwarf_dealloc_error(d->impl->dbg, derr);
-			}
-		}
+		else if (in->origin_off && far_origin(d, in->origin_off, &in->origin, &line))
+			ret = pgd_err_nomem(err, d->impl->path);
 	}
 	hashmap_free(&byoff);
 	return ret;
@@ -873,6 +1044,20 @@ int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 			r->file = PGD_DW_END;
 		} else {
 			uint64_t fi = fileno - (cu->version < 5);
+
+			/*
+			 * DWARF 5 numbers files from 0 (section 6.2.4, item 20),
+			 * but the file register still starts at 1 after each
+			 * end_sequence (section 6.2.2, table 6.4). libdwarf
+			 * 20210528 starts it at 0 in version 5 tables, and Go
+			 * relies on the default (its entry 0 is a dummy "?",
+			 * its entry 1 "<autogenerated>": cmd/link/internal/ld/
+			 * dwarf.go writeDirFileTables), so a row in file 0 is in
+			 * file 1. Producers that do use entry 0 (GCC) make it the
+			 * primary source file, the same as entry 1.
+			 */
+			if (cu->version >= 5 && fi == 0 && cu->nfiles > 1)
+				fi = 1;
 
 			if ((cu->version < 5 && !fileno) || fi >= cu->nfiles)
 				continue; /* a row naming no file cannot match any function */

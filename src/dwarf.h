@@ -14,9 +14,16 @@
  * and inlined subroutines, nothing else), its line table on the first
  * question about code (pgd_dwarf_load_lines).
  *
- * Go emits one CU per package. A function inlined into another package has
- * an abstract copy (DW_AT_inline) in that package's CU, so inlined
- * instances are matched by origin name, not by DIE offset.
+ * Go emits one or more CUs per package (the linker splits big packages,
+ * cmd/link/internal/ld/dwarf.go). A function inlined into other packages
+ * has one abstract DIE (DW_AT_inline), kept by the linker in whichever unit
+ * it met first, so inlined instances are matched by origin name, and an
+ * abstract DIE may sit in another package's unit.
+ *
+ * DWARF 4 (Go <= 1.24, or GOEXPERIMENT=nodwarf5) and DWARF 5 (Go >= 1.25)
+ * are both read: .debug_ranges or .debug_rnglists, plain or indexed
+ * (.debug_addr) low_pc, line table v4 or v5 (file 0 = the unit's primary
+ * file in v5, no file 0 in v4, DWARF 5 section 6.2.4).
  */
 
 #include <stddef.h>
@@ -84,6 +91,9 @@ struct pgd_dwarf {
 	size_t cus_loaded;
 	size_t line_tables_decoded;
 	size_t subs_seen;
+	/* DIEs whose DW_AT_ranges (or low_pc) could not be read: they get no
+	 * PC ranges; the binary stage turns this into a note. */
+	size_t ranges_unread;
 	struct pgd_dwarf_impl *impl;
 };
 
@@ -96,8 +106,15 @@ int pgd_dwarf_open(const struct pgd_elf *e, struct arena *a, const char *path,
 void pgd_dwarf_close(struct pgd_dwarf *d);
 /* Index of the CU whose ranges cover pc, or -1. */
 long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc);
-/* Index of the CU named name (a Go package path), or -1. */
-long pgd_dwarf_cu_by_name(const struct pgd_dwarf *d, const char *name, size_t len);
+/* Index of the unit holding the DIE at section offset off, or -1. */
+long pgd_dwarf_cu_for_offset(const struct pgd_dwarf *d, uint64_t off);
+/*
+ * Index of the first CU named name (a Go package path) at or after index
+ * from, or -1. Go splits a package over several units (a small Go 1.26
+ * program has 9 named "runtime"), so callers that look for a function by
+ * name iterate; by address, use pgd_dwarf_cu_for_pc.
+ */
+long pgd_dwarf_cu_by_name(const struct pgd_dwarf *d, const char *name, size_t len, size_t from);
 int pgd_dwarf_load_cu(struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
 int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
 /*

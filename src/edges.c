@@ -36,6 +36,7 @@
 
 #include "edges.h"
 #include "err.h"
+#include "fileio.h"
 #include "profile.h"
 
 #define DEFAULT_MAX_EDGES 50000000ULL
@@ -124,6 +125,30 @@ static int edge_get(struct pgd_edges *e, const char *caller, int64_t offset, con
 	return 0;
 }
 
+/*
+ * Weights and totals are sums of untrusted values: Go adds them in wrapping
+ * int64 (cmd/internal/pgo/pprof.go, deserialize.go), which would print a
+ * negative weight; here an overflow is refused, naming the file.
+ */
+static int add_weight(int64_t *sum, int64_t w, const char *file, struct pgd_err *err)
+{
+	if (__builtin_add_overflow(*sum, w, sum))
+		return pgd_err_set(err, PGD_EINPUT, file,
+				   "edge weights overflow a signed 64-bit integer when summed");
+	return 0;
+}
+
+/* The call-site offset Go computes as line - start_line, checked. */
+static int node_offset(const struct pgd_node *n, int64_t *off, const char *file,
+		       struct pgd_err *err)
+{
+	if (__builtin_sub_overflow(n->lineno, n->start_line, off))
+		return pgd_err_set(err, PGD_EINPUT, file,
+				   "line %" PRId64 " - start line %" PRId64 " of %s overflows a "
+				   "signed 64-bit integer", n->lineno, n->start_line, n->name);
+	return 0;
+}
+
 int pgd_edges_add(struct pgd_edges *e, const char *caller, int64_t offset, const char *callee,
 		  int64_t weight, struct pgd_err *err)
 {
@@ -132,9 +157,9 @@ int pgd_edges_add(struct pgd_edges *e, const char *caller, int64_t offset, const
 
 	if (ret)
 		return ret;
-	e->edges[idx].weight += weight;
-	e->total_weight += weight;
-	return 0;
+	if ((ret = add_weight(&e->edges[idx].weight, weight, "", err)))
+		return ret;
+	return add_weight(&e->total_weight, weight, "", err);
 }
 
 const struct pgd_edge *pgd_edges_find(const struct pgd_edges *e, const char *caller,
@@ -213,7 +238,6 @@ static int collect_pair(void *ctx, uint32_t src, uint32_t dst, int64_t weight)
 	c->v[c->n].dst = dst;
 	c->v[c->n].weight = weight;
 	c->n++;
-	c->total += weight;
 	return 0;
 }
 
@@ -232,19 +256,24 @@ static int add_compiler(struct pgd_edges *e, const struct pgd_profile *p, struct
 				  "profile missing Function.start_line data (captured with Go < 1.20?)");
 		goto out;
 	}
+	for (size_t i = 0; i < c.n; i++)
+		if ((ret = add_weight(&c.total, c.v[i].weight, p->path, err)))
+			goto out;
 	/* FromPProf: "accept but ignore profile with no samples". */
 	if (!c.total)
 		goto out;
 	for (size_t i = 0; i < c.n; i++) {
 		const struct pgd_node *src = &p->nodes[c.v[i].src], *dst = &p->nodes[c.v[i].dst];
+		int64_t off;
 		size_t idx;
 
-		ret = edge_get(e, src->name, src->lineno - src->start_line, dst->name, &idx, p->path, err);
-		if (ret)
+		if ((ret = node_offset(src, &off, p->path, err)) ||
+		    (ret = edge_get(e, src->name, off, dst->name, &idx, p->path, err)) ||
+		    (ret = add_weight(&e->edges[idx].weight, c.v[i].weight, p->path, err)))
 			goto out;
-		e->edges[idx].weight += c.v[i].weight;
 	}
-	e->total_weight += c.total;
+	if ((ret = add_weight(&e->total_weight, c.total, p->path, err)))
+		goto out;
 out:
 	free(c.v);
 	return ret;
@@ -293,11 +322,12 @@ static int add_stack(struct pgd_edges *e, const struct pgd_profile *p, struct pg
 						ret = pgd_err_nomem(err, p->path);
 						goto out;
 					}
+					int64_t off;
+
 					memcpy(stored, key, sizeof(key));
 					he->key = stored;
-					ret = edge_get(e, src->name, src->lineno - src->start_line, dst->name,
-						       &idx, p->path, err);
-					if (ret)
+					if ((ret = node_offset(src, &off, p->path, err)) ||
+					    (ret = edge_get(e, src->name, off, dst->name, &idx, p->path, err)))
 						goto out;
 					he->val.u64 = idx;
 				}
@@ -317,8 +347,9 @@ static int add_stack(struct pgd_edges *e, const struct pgd_profile *p, struct pg
 				if (stamp[idx] == (uint64_t)si + 1)
 					continue;
 				stamp[idx] = (uint64_t)si + 1;
-				e->edges[idx].weight += s->value;
-				e->total_weight += s->value;
+				if ((ret = add_weight(&e->edges[idx].weight, s->value, p->path, err)) ||
+				    (ret = add_weight(&e->total_weight, s->value, p->path, err)))
+					goto out;
 			}
 		}
 	}
@@ -362,11 +393,10 @@ int pgd_edges__build(struct pgd_profile *const *profiles, size_t n,
 				const struct pgd_pre_edge *pe = &p->pre_edges[k];
 				size_t idx;
 
-				ret = edge_get(e, pe->caller, pe->offset, pe->callee, &idx, p->path, err);
-				if (ret)
+				if ((ret = edge_get(e, pe->caller, pe->offset, pe->callee, &idx, p->path, err)) ||
+				    (ret = add_weight(&e->edges[idx].weight, pe->weight, p->path, err)) ||
+				    (ret = add_weight(&e->total_weight, pe->weight, p->path, err)))
 					goto out;
-				e->edges[idx].weight += pe->weight;
-				e->total_weight += pe->weight;
 			}
 			continue;
 		}
@@ -420,4 +450,15 @@ int pgd_edges__write_preprofile(const struct pgd_edges *e, FILE *f, struct pgd_e
 	return 0;
 fail:
 	return pgd_err_set(err, PGD_EIO, "", "cannot write edges: %s", strerror(errno));
+}
+
+static int emit_preprofile(void *ctx, FILE *f, struct pgd_err *err)
+{
+	return pgd_edges__write_preprofile(ctx, f, err);
+}
+
+int pgd_edges__write_preprofile_file(const struct pgd_edges *e, const char *path,
+				     struct pgd_err *err)
+{
+	return pgd_write_output(path, emit_preprofile, (void *)e, err);
 }

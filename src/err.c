@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sanitize.h"
+
 int pgd_err_set(struct pgd_err *err, int code, const char *file, const char *fmt, ...)
 {
+	char raw[sizeof(err->msg)];
 	va_list ap;
 
 	if (!err)
@@ -14,8 +17,13 @@ int pgd_err_set(struct pgd_err *err, int code, const char *file, const char *fmt
 	err->code = code;
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote names from inputs and pass on libdwarf's and zlib's
+	 * text: escaped, every message is one line with no control sequence.
+	 */
+	pgd_escape_line(err->msg, sizeof(err->msg), raw);
 	return code;
 }
 
@@ -48,8 +56,11 @@ const char *pgd_err_format(const struct pgd_err *err, char *buf, size_t size)
 {
 	const char *msg = err->msg[0] ? err->msg : pgd_strerror(err->code);
 
+	char file[4 * sizeof(err->file)];
+
+	/* The file name is kept as given in err->file; escaped for display only. */
 	if (err->file[0])
-		snprintf(buf, size, "'%s': %s", err->file, msg);
+		snprintf(buf, size, "'%s': %s", pgd_escape_line(file, sizeof(file), err->file), msg);
 	else
 		snprintf(buf, size, "%s", msg);
 	return buf;

@@ -39,6 +39,17 @@ typedef Perftools__Profiles__Profile pb_profile;
  * trailer's ISIZE is never trusted (it is mod 2^32 and attacker-chosen).
  * Concatenated gzip members are read as one stream, as Go's gzip.Reader does.
  */
+/*
+ * A real pprof file compresses 2 to 10 times (the fixtures: 2.2); gzip'd
+ * zeros compress 1000 times. Past 64 MiB of output, a stream that has
+ * expanded more than 32 times its compressed size is refused, so a bomb
+ * costs max(64 MiB, 32 x its size) instead of max_decoded_bytes (2 GiB by
+ * default): 133 MiB for a 4 MiB file that holds 4 GiB of zeros.
+ */
+#define BOMB_FLOOR (64 << 20)
+#define BOMB_RATIO 32
+#define INFLATE_STEP (1u << 20)
+
 static int gunzip(const struct pgd_profile *p, const unsigned char *in, size_t inlen,
 		  uint64_t cap, unsigned char **out, size_t *outlen, struct pgd_err *err)
 {
@@ -74,13 +85,21 @@ static int gunzip(const struct pgd_profile *p, const unsigned char *in, size_t i
 		if (!zs.avail_in && inpos < inlen)
 			zs.avail_in = inlen - inpos > UINT32_MAX ? UINT32_MAX : (uInt)(inlen - inpos);
 		zs.next_out = buf + len;
-		zs.avail_out = alloc - len > UINT32_MAX ? UINT32_MAX : (uInt)(alloc - len);
+		/* 1 MiB per call, so the checks below stop within 1 MiB of a limit. */
+		zs.avail_out = alloc - len > INFLATE_STEP ? INFLATE_STEP : (uInt)(alloc - len);
 		size_t room = zs.avail_out;
 
 		zret = inflate(&zs, Z_NO_FLUSH);
 		len += room - zs.avail_out;
 		if (len > cap)
 			goto too_big;
+		if (len > BOMB_FLOOR && len / BOMB_RATIO > inlen) {
+			ret = pgd_err_set(err, PGD_ELIMIT, p->path,
+					  "gzip stream expands over %d times past %d MiB (a gzip bomb?): "
+					  "%zu compressed bytes, %zu decompressed so far",
+					  BOMB_RATIO, BOMB_FLOOR >> 20, inlen, len);
+			goto out;
+		}
 		inpos = (size_t)(zs.next_in - in);
 		if (zret == Z_STREAM_END) {
 			if (inpos >= inlen)
@@ -292,11 +311,13 @@ struct decoder {
 	size_t len;
 	uint64_t count[F_STRING + 1]; /* top-level elements per field number */
 	const char **strs;        /* string table, interned, in the profile arena */
+	unsigned char *unsafe;    /* per string: held a NUL, \n or \r (malloc'd) */
 	uint64_t nstrs;
 	struct hashmap strings;   /* content -> interned copy */
 	struct hashmap nodes;     /* NodeInfo -> node index */
 	struct idmap mapping_ids, function_ids, location_ids;
 	uint64_t nlines, nframes;
+	uint64_t abs_value, abs_count; /* sums of |value| (pgd_abs_weight_add) */
 };
 
 static int get_string(struct decoder *d, int64_t idx, const char **out, const char *what)
@@ -349,7 +370,8 @@ static int copy_strings(struct decoder *d)
 	int ret;
 
 	d->strs = arena_calloc(&p->arena, d->count[F_STRING] + 1, sizeof(*d->strs));
-	if (!d->strs)
+	d->unsafe = calloc(d->count[F_STRING] + 1, sizeof(*d->unsafe));
+	if (!d->strs || !d->unsafe)
 		return pgd_err_nomem(d->err, p->path);
 	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
 		struct hashmap_entry *e;
@@ -358,8 +380,14 @@ static int copy_strings(struct decoder *d)
 
 		if (f.number != F_STRING)
 			continue;
-		/* C strings: a name stops at an embedded NUL. */
+		/*
+		 * C strings: a name stops at an embedded NUL. The full length is
+		 * remembered so a name that held a NUL or a line break is refused
+		 * where it is used as a function name (see check_name).
+		 */
 		slen = strnlen((const char *)f.data, f.len);
+		d->unsafe[d->nstrs] = slen != f.len || memchr(f.data, '\n', slen) ||
+				      memchr(f.data, '\r', slen);
 		e = hashmap_upsert(&d->strings, f.data, slen, &inserted);
 		if (!e)
 			return pgd_err_nomem(d->err, p->path);
@@ -561,6 +589,21 @@ static int copy_mappings(struct decoder *d)
 	return ret;
 }
 
+/*
+ * A function name with a line break would split a line of `edges` output
+ * (injecting edges into a GO PREPROFILE V1 file) and of every text report;
+ * one cut at a NUL would collide with another function. Go's linker never
+ * writes either, so such a profile is refused rather than emitted.
+ */
+static int check_name(struct decoder *d, int64_t idx, const char *what)
+{
+	if (!d->unsafe[idx])
+		return 0;
+	return pgd_err_set(d->err, PGD_EINPUT, d->p->path,
+			   "malformed pprof profile: function %" PRIu32 " has a %s with a NUL byte "
+			   "or a line break (string %" PRId64 ")", d->p->nfunctions, what, idx);
+}
+
 static int copy_functions(struct decoder *d)
 {
 	struct pgd_profile *p = d->p;
@@ -584,8 +627,10 @@ static int copy_functions(struct decoder *d)
 		pf->id = fn->id;
 		pf->start_line = fn->start_line;
 		if (!(ret = get_string(d, fn->name, &pf->name, "function name")) &&
-		    !(ret = get_string(d, fn->system_name, &unused, "function system name")))
-			ret = get_string(d, fn->filename, &pf->filename, "function filename");
+		    !(ret = get_string(d, fn->system_name, &unused, "function system name")) &&
+		    !(ret = get_string(d, fn->filename, &pf->filename, "function filename")) &&
+		    !(ret = check_name(d, fn->name, "name")))
+			ret = check_name(d, fn->filename, "filename");
 		perftools__profiles__function__free_unpacked(fn, NULL);
 		if (ret || (ret = add_id(d, &d->function_ids, &pf->id, p->nfunctions, "function")))
 			return ret;
@@ -714,6 +759,14 @@ static int copy_locations(struct decoder *d)
 	return 0;
 }
 
+static int sum_overflow(struct decoder *d, const char *what)
+{
+	return pgd_err_set(d->err, PGD_EINPUT, d->p->path,
+			   "malformed pprof profile: the sum of %s reaches 2^56 in absolute value "
+			   "(at sample %" PRIu32 "), past any real capture; later sums could overflow",
+			   what, d->p->nsamples);
+}
+
 static int copy_sample(struct decoder *d, const Perftools__Profiles__Sample *s,
 		       struct pgd_sample *ps)
 {
@@ -745,15 +798,20 @@ static int copy_sample(struct decoder *d, const Perftools__Profiles__Sample *s,
 					   " names unknown location id %" PRIu64,
 					   p->nsamples, s->location_id[k]);
 	}
+	/* Go sums these in wrapping int64; a wrapped total would print as a negative weight. */
 	if (p->value_index >= 0) {
 		ps->value = s->value[p->value_index];
-		p->total_value += ps->value;
+		if (__builtin_add_overflow(p->total_value, ps->value, &p->total_value) ||
+		    pgd_abs_weight_add(&d->abs_value, ps->value))
+			return sum_overflow(d, "sample values");
 		if (ps->value < 0)
 			p->has_negative = 1;
 	}
 	if (p->count_index >= 0) {
 		ps->count = s->value[p->count_index];
-		p->total_count += ps->count;
+		if (__builtin_add_overflow(p->total_count, ps->count, &p->total_count) ||
+		    pgd_abs_weight_add(&d->abs_count, ps->count))
+			return sum_overflow(d, "sample counts");
 	}
 	return 0;
 }
@@ -855,6 +913,7 @@ int pgd_pprof_decode(struct pgd_profile *p, const unsigned char *data, size_t le
 	}
 	ret = 0;
 out:
+	free(d.unsafe);
 	hashmap_free(&d.strings);
 	hashmap_free(&d.nodes);
 	idmap_free(&d.mapping_ids);
@@ -869,16 +928,62 @@ out:
 struct pair {
 	uint32_t src, dst;        /* hashed as the 8-byte key */
 	int64_t weight;
+	uint32_t stamp;           /* last sample index + 1 that counted this pair */
 };
+
+/* Adds a to *sum, or names the file and what overflowed. */
+static int add_checked(const struct pgd_profile *p, int64_t *sum, int64_t a, const char *what,
+		       struct pgd_err *err)
+{
+	if (__builtin_add_overflow(*sum, a, sum))
+		return pgd_err_set(err, PGD_EINPUT, p->path,
+				   "%s overflows a signed 64-bit integer: the profile's values are "
+				   "corrupt or hostile", what);
+	return 0;
+}
+
+/* Finds or adds the pair (src, dst); *out points at its weight and stamp. */
+static int pair_get(struct hashmap *map, struct arena *pairs, uint32_t src, uint32_t dst,
+		    struct pair **out)
+{
+	struct pair key = { src, dst, 0, 0 };
+	struct hashmap_entry *e;
+	int inserted;
+
+	e = hashmap_upsert(map, &key, 8, &inserted);
+	if (!e)
+		return -1;
+	if (inserted) {
+		struct pair *pr = arena_alloc(pairs, sizeof(*pr));
+
+		if (!pr) {
+			e->key = NULL;
+			map->count--;
+			return -1;
+		}
+		*pr = key;
+		e->key = pr;
+		e->val.ptr = pr;
+	}
+	*out = e->val.ptr;
+	return 0;
+}
 
 /*
  * internal/profile/graph.go NewGraph with SampleValue = v[valueIndex] and
  * no divisor, followed by selectNodesForGraph, as cmd/internal/pgo/pprof.go
  * FromPProf calls it. Per sample with a nonzero value: locations
  * [min(1, last)] down to [0], each one's nodes outermost line first; a node
- * gets cum once per sample; an edge parent->n is added when n != parent and
- * the pair was not added yet in this sample; the leaf gets flat. Nodes with
- * cum == flat == 0 are dropped with their out-edges.
+ * gets cum once per sample (seenNode); an edge parent->n is added when
+ * n != parent and the pair was not added yet in this sample (seenEdge); the
+ * leaf gets flat. Nodes with cum == flat == 0 are dropped with their
+ * out-edges.
+ *
+ * Go's seenNode/seenEdge are per-sample maps; here they are generation
+ * stamps (the sample index + 1 stored per node and per pair), so a sample
+ * costs O(frames), not O(frames^2): a deeply inlined stack of 20 000 lines
+ * used to take a second per sample. A pair can only repeat when its
+ * destination node repeats, so the pair map is consulted only for edges.
  */
 int pgd_profile_compiler_graph(const struct pgd_profile *p, pgd_node_edge_fn fn, void *ctx,
 			       int *seen_start_line, struct pgd_err *err)
@@ -886,23 +991,14 @@ int pgd_profile_compiler_graph(const struct pgd_profile *p, pgd_node_edge_fn fn,
 	struct arena pairs = ARENA_INIT;
 	struct hashmap map = HASHMAP_INIT;
 	int64_t *cum = NULL, *flat = NULL;
-	uint32_t *seen = NULL, (*seen_pairs)[2] = NULL;
-	uint32_t maxseq = 0;
+	uint32_t *node_stamp = NULL;
 	int ret = 0;
 
 	*seen_start_line = 0;
-	for (uint32_t i = 0; i < p->nlocations; i++) {
-		uint32_t n = p->locations[i].nlines ? p->locations[i].nlines : 1;
-
-		if (n > maxseq)
-			maxseq = n;
-	}
-	maxseq *= 2;
 	cum = calloc((size_t)p->nnodes + 1, sizeof(*cum));
 	flat = calloc((size_t)p->nnodes + 1, sizeof(*flat));
-	seen = calloc((size_t)maxseq + 1, sizeof(*seen));
-	seen_pairs = calloc((size_t)maxseq + 1, sizeof(*seen_pairs));
-	if (!cum || !flat || !seen || !seen_pairs) {
+	node_stamp = calloc((size_t)p->nnodes + 1, sizeof(*node_stamp));
+	if (!cum || !flat || !node_stamp) {
 		ret = pgd_err_nomem(err, p->path);
 		goto out;
 	}
@@ -910,7 +1006,7 @@ int pgd_profile_compiler_graph(const struct pgd_profile *p, pgd_node_edge_fn fn,
 	for (uint32_t si = 0; si < p->nsamples; si++) {
 		const struct pgd_sample *s = &p->samples[si];
 		int64_t w = s->value;
-		uint32_t nseen = 0, npairs = 0, parent = NONE;
+		uint32_t parent = NONE, stamp = si + 1;
 
 		if (!w || !s->nlocations)
 			continue;
@@ -918,53 +1014,31 @@ int pgd_profile_compiler_graph(const struct pgd_profile *p, pgd_node_edge_fn fn,
 			const struct pgd_location *l = &p->locations[s->locations[i]];
 			uint32_t nn = l->nlines ? l->nlines : 1;
 
-			for (uint32_t ni = nn; ni-- > 0;) {
-				uint32_t n = l->nodes[ni], k;
-				int saw = 0, saw_pair = 0;
+			for (uint32_t ni = nn; ni-- > 0; parent = l->nodes[ni]) {
+				uint32_t n = l->nodes[ni];
+				struct pair *pr;
 
-				for (k = 0; k < nseen && !saw; k++)
-					saw = seen[k] == n;
-				if (!saw) {
-					seen[nseen++] = n;
-					cum[n] += w;
+				if (node_stamp[n] != stamp) {
+					node_stamp[n] = stamp;
+					if ((ret = add_checked(p, &cum[n], w, "a node's cumulative weight", err)))
+						goto out;
 				}
-				if (parent != NONE && n != parent) {
-					for (k = 0; saw && k < npairs && !saw_pair; k++)
-						saw_pair = seen_pairs[k][0] == parent && seen_pairs[k][1] == n;
-					if (!saw_pair) {
-						struct pair key = { parent, n, 0 };
-						struct hashmap_entry *e;
-						int inserted;
-
-						seen_pairs[npairs][0] = parent;
-						seen_pairs[npairs][1] = n;
-						npairs++;
-						if (fn) {
-							e = hashmap_upsert(&map, &key, 8, &inserted);
-							if (!e) {
-								ret = pgd_err_nomem(err, p->path);
-								goto out;
-							}
-							if (inserted) {
-								struct pair *pr = arena_alloc(&pairs, sizeof(*pr));
-
-								if (!pr) {
-									ret = pgd_err_nomem(err, p->path);
-									goto out;
-								}
-								*pr = key;
-								e->key = pr;
-								e->val.ptr = pr;
-							}
-							((struct pair *)e->val.ptr)->weight += w;
-						}
-					}
+				/* Edges matter only to a caller that collects them. */
+				if (!fn || parent == NONE || n == parent)
+					continue;
+				if (pair_get(&map, &pairs, parent, n, &pr)) {
+					ret = pgd_err_nomem(err, p->path);
+					goto out;
 				}
-				parent = n;
+				if (pr->stamp == stamp)
+					continue;
+				pr->stamp = stamp;
+				if ((ret = add_checked(p, &pr->weight, w, "an edge weight", err)))
+					goto out;
 			}
 		}
-		if (parent != NONE)
-			flat[parent] += w;
+		if (parent != NONE && (ret = add_checked(p, &flat[parent], w, "a node's flat weight", err)))
+			goto out;
 	}
 
 	for (uint32_t n = 0; n < p->nnodes; n++) {
@@ -988,8 +1062,7 @@ int pgd_profile_compiler_graph(const struct pgd_profile *p, pgd_node_edge_fn fn,
 out:
 	free(cum);
 	free(flat);
-	free(seen);
-	free(seen_pairs);
+	free(node_stamp);
 	hashmap_free(&map);
 	arena_release(&pairs);
 	return ret;

@@ -100,6 +100,20 @@ static const char *intern(struct pgd_profile *p, struct hashmap *strings, const 
 	return e->val.ptr;
 }
 
+/*
+ * A NUL would cut the name short (two functions colliding); a \r left inside
+ * a line would not survive a write and read back. Go's linker writes neither.
+ */
+static int check_name(const struct pgd_profile *p, const char *s, size_t len, uint64_t lineno,
+		      struct pgd_err *err)
+{
+	if (!memchr(s, '\0', len) && !memchr(s, '\r', len))
+		return 0;
+	return pgd_err_set(err, PGD_EINPUT, p->path,
+			   "malformed preprofile: line %" PRIu64 ": a function name with a NUL byte "
+			   "or a carriage return", lineno);
+}
+
 int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 			  const struct pgd_limits *limits, struct pgd_err *err)
 {
@@ -107,7 +121,7 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 	struct cursor c = { data, data + len, 0 };
 	const char *line, *sp;
 	size_t llen, nlines = 0;
-	uint64_t maxedges;
+	uint64_t maxedges, abs_weight = 0;
 	int ret = 0;
 
 	p->format = PGD_PROFILE_PREPROFILE;
@@ -141,6 +155,8 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 			ret = pgd_err_set(err, PGD_EINTERNAL, p->path, "preprofile edge count overflow");
 			goto out;
 		}
+		if ((ret = check_name(p, line, llen, c.lineno, err)))
+			goto out;
 		if (!(e->caller = intern(p, &strings, line, llen))) {
 			ret = pgd_err_nomem(err, p->path);
 			goto out;
@@ -151,6 +167,8 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 					  first);
 			goto out;
 		}
+		if ((ret = check_name(p, line, llen, c.lineno, err)))
+			goto out;
 		if (!(e->callee = intern(p, &strings, line, llen))) {
 			ret = pgd_err_nomem(err, p->path);
 			goto out;
@@ -179,6 +197,13 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 					  "malformed preprofile: line %" PRIu64 ": bad edge weight \"%.*s\"",
 					  c.lineno, (int)(llen - (size_t)(sp + 1 - line) > 30 ? 30 : llen - (size_t)(sp + 1 - line)),
 					  sp + 1);
+			goto out;
+		}
+		if (pgd_abs_weight_add(&abs_weight, e->weight)) {
+			ret = pgd_err_set(err, PGD_EINPUT, p->path,
+					  "malformed preprofile: line %" PRIu64 ": the edge weights reach 2^56 "
+					  "in absolute value when summed, past any real profile",
+					  c.lineno);
 			goto out;
 		}
 		/* Interned names make (caller, callee, offset) a 24-byte key. */

@@ -17,11 +17,14 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "profile.h"
 
 #define DEFAULT_MAX_FILE_BYTES (1ULL << 30)
 #define DEFAULT_MAX_DECODED_BYTES (2ULL << 30)
 #define DEFAULT_MAX_ELEMENTS 50000000ULL
+/* The name a profile read from standard input carries in messages and reports. */
+#define PGD_STDIN_NAME "<stdin>"
 
 void pgd_limits_resolve(const struct pgd_limits *in, struct pgd_limits *out)
 {
@@ -41,82 +44,22 @@ void pgd_limits_resolve(const struct pgd_limits *in, struct pgd_limits *out)
 		out->max_elements = DEFAULT_MAX_ELEMENTS;
 }
 
-/* Reads the whole file, refusing directories and anything over the cap. */
-static int read_file(const char *path, uint64_t cap, unsigned char **out, size_t *outlen,
-		     struct pgd_err *err)
+/*
+ * Reads a profile: a regular file, or "-" for standard input. The open
+ * never blocks (fileio.c), and stdin, whose size is unknown, is read only up
+ * to the cap.
+ */
+static int read_input(const char *path, uint64_t cap, unsigned char **out, size_t *outlen,
+		      struct pgd_err *err)
 {
-	unsigned char *buf = NULL;
-	size_t alloc, len = 0;
 	struct stat st;
-	int fd, ret = 0;
+	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pgd_err_set(err, PGD_EINPUT, path, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st)) {
-		ret = pgd_err_set(err, PGD_EINPUT, path, "cannot stat: %s", strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		ret = pgd_err_set(err, PGD_EINPUT, path, "is a directory, not a profile file");
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > cap) {
-		ret = pgd_err_set(err, PGD_ELIMIT, path,
-				  "file is %" PRIu64 " bytes, over the max_file_bytes cap (%" PRIu64 ")",
-				  (uint64_t)st.st_size, cap);
-		goto out;
-	}
-	/* Pipes and growing files: read up to one byte past the cap. */
-	alloc = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
-	buf = malloc(alloc);
-	if (!buf) {
-		ret = pgd_err_nomem(err, path);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == alloc) {
-			size_t nalloc = alloc * 2;
-			unsigned char *nbuf;
-
-			if (nalloc > cap + 1)
-				nalloc = cap + 1;
-			if (nalloc <= len) {
-				ret = pgd_err_set(err, PGD_ELIMIT, path,
-						  "file is over the max_file_bytes cap (%" PRIu64 ")", cap);
-				goto out;
-			}
-			nbuf = realloc(buf, nalloc);
-			if (!nbuf) {
-				ret = pgd_err_nomem(err, path);
-				goto out;
-			}
-			buf = nbuf;
-			alloc = nalloc;
-		}
-		n = read(fd, buf + len, alloc - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = pgd_err_set(err, PGD_EINPUT, path, "cannot read: %s", strerror(errno));
-			goto out;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-		if (len > cap) {
-			ret = pgd_err_set(err, PGD_ELIMIT, path,
-					  "file is over the max_file_bytes cap (%" PRIu64 ")", cap);
-			goto out;
-		}
-	}
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-out:
-	free(buf);
+	if (!strcmp(path, "-"))
+		return pgd_read_fd(STDIN_FILENO, PGD_STDIN_NAME, cap, 0, out, outlen, err);
+	if ((ret = pgd_open_regular(path, &fd, &st, err)))
+		return ret;
+	ret = pgd_read_fd(fd, path, cap, (uint64_t)st.st_size, out, outlen, err);
 	close(fd);
 	return ret;
 }
@@ -132,60 +75,80 @@ static int looks_like_html(const unsigned char *d, size_t len)
 	       (len - i >= 5 && !strncasecmp((const char *)d + i, "<html", 5));
 }
 
+static int decode(const char *name, const unsigned char *data, size_t len,
+		  const struct pgd_limits *lim, struct pgd_profile **out, struct pgd_err *err)
+{
+	struct pgd_profile *p = NULL;
+	int ret;
+
+	if (!len)
+		return pgd_err_set(err, PGD_EINPUT, name,
+				   "empty file (0 bytes), not a profile; go tool preprofile would "
+				   "silently accept it as a profile with no samples");
+	if (looks_like_html(data, len))
+		return pgd_err_set(err, PGD_EINPUT, name,
+				   "an HTML page, not a profile (did the capture save an error page?)");
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return pgd_err_nomem(err, name);
+	arena_init(&p->arena, 0);
+	p->limits = *lim;
+	p->file_size = len;
+	p->value_index = -1;
+	p->count_index = -1;
+	p->path = arena_strdup(&p->arena, name);
+	if (!p->path) {
+		ret = pgd_err_nomem(err, name);
+		goto out;
+	}
+	if (pgd_preprofile_sniff((const char *)data, len))
+		ret = pgd_preprofile_decode(p, (const char *)data, len, lim, err);
+	else
+		ret = pgd_pprof_decode(p, data, len, lim, err);
+	if (ret)
+		goto out;
+	*out = p;
+	p = NULL;
+out:
+	pgd_profile__close(p);
+	return ret;
+}
+
 int pgd_profile__open(const char *path, const struct pgd_limits *limits,
 		      struct pgd_profile **out, struct pgd_err *err)
 {
-	struct pgd_profile *p = NULL;
 	unsigned char *data = NULL;
 	size_t len = 0;
 	struct pgd_limits lim;
 	int ret;
 
 	*out = NULL;
-	if (!path)
+	if (!path || !*path)
 		return pgd_err_set(err, PGD_EUSAGE, "", "no profile path given");
 	pgd_limits_resolve(limits, &lim);
-	if ((ret = read_file(path, lim.max_file_bytes, &data, &len, err)))
-		goto out;
-	if (!len) {
-		ret = pgd_err_set(err, PGD_EINPUT, path,
-				  "empty file (0 bytes), not a profile; go tool preprofile would "
-				  "silently accept it as a profile with no samples");
-		goto out;
-	}
-	if (looks_like_html(data, len)) {
-		ret = pgd_err_set(err, PGD_EINPUT, path,
-				  "an HTML page, not a profile (did the capture save an error page?)");
-		goto out;
-	}
-
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		ret = pgd_err_nomem(err, path);
-		goto out;
-	}
-	arena_init(&p->arena, 0);
-	p->limits = lim;
-	p->file_size = len;
-	p->value_index = -1;
-	p->count_index = -1;
-	p->path = arena_strdup(&p->arena, path);
-	if (!p->path) {
-		ret = pgd_err_nomem(err, path);
-		goto out;
-	}
-	if (pgd_preprofile_sniff((const char *)data, len))
-		ret = pgd_preprofile_decode(p, (const char *)data, len, &lim, err);
-	else
-		ret = pgd_pprof_decode(p, data, len, &lim, err);
-	if (ret)
-		goto out;
-	*out = p;
-	p = NULL;
-out:
+	if (!(ret = read_input(path, lim.max_file_bytes, &data, &len, err)))
+		ret = decode(strcmp(path, "-") ? path : PGD_STDIN_NAME, data, len, &lim, out, err);
 	free(data);
-	pgd_profile__close(p);
 	return ret;
+}
+
+int pgd_profile__open_mem(const void *data, size_t len, const char *name,
+			  const struct pgd_limits *limits, struct pgd_profile **out,
+			  struct pgd_err *err)
+{
+	struct pgd_limits lim;
+
+	*out = NULL;
+	if (!name || !*name)
+		name = "<memory>";
+	if (!data && len)
+		return pgd_err_set(err, PGD_EUSAGE, name, "no profile data given");
+	pgd_limits_resolve(limits, &lim);
+	if (len > lim.max_file_bytes)
+		return pgd_err_set(err, PGD_ELIMIT, name,
+				   "profile is %zu bytes, over the max_file_bytes cap (%" PRIu64 ")",
+				   len, lim.max_file_bytes);
+	return decode(name, data ? data : (const void *)"", len, &lim, out, err);
 }
 
 void pgd_profile__close(struct pgd_profile *p)

@@ -125,6 +125,26 @@ struct pgd_profile {
 	struct pgd_pre_edge *pre_edges;
 };
 
+/*
+ * Every later stage sums subsets of one input's weights (per site, per
+ * function, per edge) and merges inputs. A profile whose weights, taken in
+ * absolute value, sum to 2^56 or more is refused at decode; then no subset
+ * of up to 127 merged inputs can overflow int64, and the few sums that merge
+ * inputs are checked where they are made (edges.c).
+ */
+#define PGD_MAX_ABS_WEIGHT (1ULL << 56)
+
+/* Adds |v| to *abs_sum; -1 when it reaches PGD_MAX_ABS_WEIGHT. */
+static inline int pgd_abs_weight_add(uint64_t *abs_sum, int64_t v)
+{
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	if (a >= PGD_MAX_ABS_WEIGHT || *abs_sum + a >= PGD_MAX_ABS_WEIGHT)
+		return -1;
+	*abs_sum += a;
+	return 0;
+}
+
 /* Limits with defaults applied (any zero field replaced). */
 void pgd_limits_resolve(const struct pgd_limits *in, struct pgd_limits *out);
 

@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 #include <cJSON.h>
 
 #include "err.h"
+#include "fileio.h"
+#include "sanitize.h"
+#include "srcpath.h"
+#include "strbuf.h"
 
 static void *append(struct arena *a, void **arr, size_t *n, size_t elem)
 {
@@ -195,7 +200,108 @@ static const struct rpt_writer writers[] = {
 	{ "text", rpt_write_text },
 	{ "markdown", rpt_write_markdown },
 	{ "sarif", rpt_write_sarif },
+	{ "github", rpt_write_github },
+	{ "codeclimate", rpt_write_codeclimate },
+	{ "rdjsonl", rpt_write_rdjsonl },
+	{ "line", rpt_write_line },
 };
+
+int pgd_report__has_format(const char *format)
+{
+	for (size_t i = 0; format && i < PGD_ARRAY_SIZE(writers); i++)
+		if (!strcmp(writers[i].name, format))
+			return 1;
+	return 0;
+}
+
+const char *rpt_opt_source_root(const struct pgd_write_opts *o)
+{
+	return PGD_OPTS_HAS(o, struct pgd_write_opts, source_root) ? o->source_root : NULL;
+}
+
+const char *rpt_opt_link_base(const struct pgd_write_opts *o)
+{
+	return PGD_OPTS_HAS(o, struct pgd_write_opts, link_base) ? o->link_base : NULL;
+}
+
+int pgd_report__check_paths(const struct pgd_report *r, const struct pgd_write_opts *opts,
+			    struct pgd_err *err)
+{
+	return srcpath_check_report(r, rpt_opt_source_root(opts), err);
+}
+
+struct ranked {
+	const struct rpt_site *s;
+	size_t i;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *x = pa, *y = pb;
+	const struct rpt_site *a = x->s, *b = y->s;
+	double ca = isfinite(a->cost) ? a->cost : 0, cb = isfinite(b->cost) ? b->cost : 0;
+	int c;
+
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	if ((c = strcmp(a->caller ? a->caller : "", b->caller ? b->caller : "")))
+		return c;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	if ((c = strcmp(a->method ? a->method : "", b->method ? b->method : "")))
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n)
+{
+	struct ranked *tmp = calloc(r->nsites ? r->nsites : 1, sizeof(*tmp));
+	size_t k = 0;
+
+	*idx = NULL;
+	*n = 0;
+	if (!tmp)
+		return PGD_ENOMEM;
+	for (size_t i = 0; i < r->nsites; i++)
+		if (all || r->sites[i].severity > PGD_SEV_NONE)
+			tmp[k++] = (struct ranked){ &r->sites[i], i };
+	if (!all)
+		qsort(tmp, k, sizeof(*tmp), cmp_ranked);
+	*idx = malloc((k ? k : 1) * sizeof(**idx));
+	if (!*idx) {
+		free(tmp);
+		return PGD_ENOMEM;
+	}
+	for (size_t i = 0; i < k; i++)
+		(*idx)[i] = tmp[i].i;
+	*n = k;
+	free(tmp);
+	return 0;
+}
+
+int rpt_site_text(struct strbuf *sb, const struct rpt_site *s)
+{
+	const char *what = s->verdict ? s->verdict : s->kind ? s->kind : "site";
+
+	if (s->message && *s->message) {
+		if (strbuf_addstr(sb, s->message))
+			return -1;
+	} else if (strbuf_addf(sb, "%s call site in %s", what, s->caller ? s->caller : "?")) {
+		return -1;
+	}
+	if (s->guarded && strbuf_addf(sb, " (guarded: %s", s->guarded_type ? s->guarded_type : s->guarded))
+		return -1;
+	if (s->guarded && s->base.present && s->fresh.present &&
+	    strbuf_addf(sb, ", share %.0f%% -> %.0f%%", 100 * s->base.share, 100 * s->fresh.share))
+		return -1;
+	if (s->guarded && s->fresh_hottest && strbuf_addf(sb, ", fresh hottest: %s", s->fresh_hottest))
+		return -1;
+	if (s->guarded && strbuf_addch(sb, ')'))
+		return -1;
+	return 0;
+}
 
 int pgd_report__write(const struct pgd_report *r, const char *format,
 		      const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err)
@@ -214,61 +320,89 @@ int pgd_report__write(const struct pgd_report *r, const char *format,
 			return ret;
 		}
 	}
-	return pgd_err_set(err, PGD_EUSAGE, "", "unknown format '%s' (json, text, markdown, sarif)",
+	return pgd_err_set(err, PGD_EUSAGE, "", "unknown format '%s' (json, text, markdown, sarif, github, codeclimate, "
+			   "rdjsonl, line)",
 			   format);
 }
 
+struct write_job {
+	const struct pgd_report *r;
+	const char *format;
+	const struct pgd_write_opts *opts;
+};
+
+static int emit_report(void *ctx, FILE *f, struct pgd_err *err)
+{
+	const struct write_job *j = ctx;
+
+	return pgd_report__write(j->r, j->format, j->opts, f, err);
+}
+
+/* Atomic for regular files, direct for devices and pipes (fileio.h). */
 int pgd_report__write_file(const struct pgd_report *r, const char *format,
 			   const struct pgd_write_opts *opts, const char *path,
 			   struct pgd_err *err)
 {
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 16);
-	FILE *f = NULL;
-	int fd, ret;
+	struct write_job j = { r, format, opts };
 
-	if (!tmp)
-		return pgd_err_nomem(err, path);
-	/* The temp file sits beside the target so rename() stays atomic. */
-	snprintf(tmp, len + 16, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot create output: %s", strerror(errno));
-		goto out;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot create output: %s", strerror(errno));
-		goto out_unlink;
-	}
-	ret = pgd_report__write(r, format, opts, f, err);
-	if (fclose(f) && !ret)
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot write output: %s", strerror(errno));
-	if (ret)
-		goto out_unlink;
-	if (rename(tmp, path)) {
-		ret = pgd_err_set(err, PGD_EIO, path, "cannot replace output: %s", strerror(errno));
-		goto out_unlink;
-	}
-	goto out;
-out_unlink:
-	unlink(tmp);
-out:
-	free(tmp);
-	return ret;
+	return pgd_write_output(path, emit_report, &j, err);
 }
 
 int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err)
 {
 	char *text = root ? cJSON_Print(root) : NULL;
+	char *utf8 = NULL;
+	size_t len = 0;
 	int ret = 0;
 
-	if (!text)
+	/* JSON and SARIF must be UTF-8: bytes of names that are not become U+FFFD (sanitize.h). */
+	if (text)
+		utf8 = pgd_utf8_repair(text, strlen(text), &len);
+	if (!utf8)
 		ret = pgd_err_nomem(err, "");
-	else if (fputs(text, f) == EOF || fputc('\n', f) == EOF)
-		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
+	else if (fwrite(utf8, 1, len, f) != len || fputc('\n', f) == EOF)
+		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output: %s", strerror(errno));
+	free(utf8);
 	free(text);
 	cJSON_Delete(root);
 	return ret;
+}
+
+/* ---- check's outcome (issue #10) ------------------------------------------------ */
+
+int rpt_add_reason(struct pgd_report *r, const char *id, const char *message)
+{
+	struct rpt_reason *slot = append(&r->arena, (void **)&r->reasons, &r->nreasons,
+					 sizeof(*r->reasons));
+
+	if (!slot)
+		return PGD_ENOMEM;
+	slot->id = id;
+	slot->message = arena_strdup(&r->arena, message);
+	return slot->message ? 0 : PGD_ENOMEM;
+}
+
+int rpt_add_advice(struct pgd_report *r, const char *advice)
+{
+	const char **slot = append(&r->arena, (void **)&r->advice, &r->nadvice, sizeof(*r->advice));
+
+	if (!slot)
+		return PGD_ENOMEM;
+	*slot = arena_strdup(&r->arena, advice);
+	return *slot ? 0 : PGD_ENOMEM;
+}
+
+const char *rpt_outcome_name(enum pgd_outcome o)
+{
+	switch (o) {
+	case PGD_OUTCOME_CLEAN: return "clean";
+	case PGD_OUTCOME_FINDINGS: return "findings";
+	case PGD_OUTCOME_INCONCLUSIVE: return "inconclusive";
+	}
+	return "clean";
+}
+
+enum pgd_outcome pgd_report__outcome(const struct pgd_report *r)
+{
+	return r ? r->outcome : PGD_OUTCOME_CLEAN;
 }

@@ -35,6 +35,10 @@ struct rpt_input {
 	int64_t time_nanos, duration_nanos;
 	/* binaries */
 	const char *go_version, *pgo_setting, *main_module, *build_id, *arch;
+	const char *gnu_build_id;   /* .note.gnu.build-id in hex (Go 1.24+), NULL when none */
+	/* check's profiles: which build the capture came from (Mapping.build_id) */
+	const char *mapping_build_id;
+	const char *captured_from;  /* "this binary", "another build", "cannot tell"; NULL: not judged */
 };
 
 /* A named figure: the numbers behind a finding or a summary line. */
@@ -76,7 +80,7 @@ struct rpt_site {
 	/* check only */
 	const char *verdict;        /* stale | weak | flipped | never-dominant | new-hot-site | vanished | ok | insufficient-samples */
 	enum pgd_severity severity;
-	const char *guarded;        /* callee the compiler picks from the base (cmd/compile rule) */
+	const char *guarded;        /* the guarded callee: the binary's guard, else the compiler's rules on the base */
 	const char *guarded_type;
 	struct rpt_share base, fresh;   /* of the guarded callee */
 	const char *fresh_hottest;      /* hottest callee in the fresh capture */
@@ -88,6 +92,8 @@ struct rpt_site {
 	const char *binary_guard;   /* concrete type the binary guards at this site, NULL: none */
 	size_t ncalls_direct, ncalls_indirect;
 	const char *message;        /* one line, says what to do */
+	const char *mirrored;       /* check: cmd/compile's rules on the base, when they differ from the binary's guard */
+	const char *no_guard_reason;/* check: why nothing is guarded (pgd_no_guard_name), NULL when guarded */
 	size_t ncallees;
 	struct rpt_callee *callees; /* by base weight desc, fresh weight desc, name */
 };
@@ -117,6 +123,12 @@ struct rpt_check_run {
 	const char *skipped_why;    /* "needs --binary", NULL when ran */
 };
 
+/* Why a check run is inconclusive: a stable id and one line. */
+struct rpt_reason {
+	const char *id;
+	const char *message;
+};
+
 struct rpt_param {
 	const char *key;
 	struct rpt_figure value;
@@ -141,6 +153,12 @@ struct pgd_report {
 	struct rpt_check_run *checks;
 	size_t nnotes;
 	const char **notes;         /* non-finding remarks (e.g. a stack-mode fallback) */
+	/* check only */
+	enum pgd_outcome outcome;
+	size_t nreasons;
+	struct rpt_reason *reasons; /* why inconclusive, in a fixed order */
+	size_t nadvice;
+	const char **advice;        /* what to do, most important first */
 };
 
 /* Allocation helpers: all memory from r->arena; NULL on out of memory. */
@@ -151,6 +169,9 @@ struct rpt_finding *rpt_add_finding(struct pgd_report *r);
 struct rpt_figure *rpt_add_summary(struct pgd_report *r, const char *key);
 struct rpt_param *rpt_add_param(struct pgd_report *r, const char *key);
 int rpt_add_note(struct pgd_report *r, const char *note);
+int rpt_add_reason(struct pgd_report *r, const char *id, const char *message);
+int rpt_add_advice(struct pgd_report *r, const char *advice);
+const char *rpt_outcome_name(enum pgd_outcome o);
 struct rpt_check_run *rpt_add_check(struct pgd_report *r, const char *id);
 struct rpt_figure *rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key);
 struct rpt_item *rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name);
@@ -181,6 +202,56 @@ struct rpt_writer {
  */
 struct cJSON;
 int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err);
+
+int rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_codeclimate(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+
+/*
+ * The order every reader-facing format lists sites in: most severe first,
+ * then by estimated cost, then by identity (caller, offset, method), so the
+ * risk rows never hide behind warn rows. With all == 0 only findings
+ * (severity above none); a sites report passes all == 1 and keeps its
+ * producer's order. *idx is malloc'd (may be NULL when *n is 0).
+ */
+int rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n);
+/* One line about a check site: its advice, the guarded type, base -> fresh share, fresh hottest. */
+struct strbuf;
+int rpt_site_text(struct strbuf *sb, const struct rpt_site *s);
+/* A pgd_write_opts field, or NULL when the caller's struct predates it. */
+const char *rpt_opt_source_root(const struct pgd_write_opts *o);
+const char *rpt_opt_link_base(const struct pgd_write_opts *o);
+
+/*
+ * A finding as the one-line formats (github, line, rdjsonl, codeclimate)
+ * see it: check sites ranked as rpt_rank_sites, then warnings; doctor
+ * findings; every site of a sites report. Paths come from srcpath.
+ */
+struct rpt_row {
+	enum pgd_severity severity;
+	const char *rule;           /* verdict, check id, or a site's kind */
+	const char *path;           /* repository-relative; NULL: not in the repository */
+	const char *raw_path;       /* as recorded (DWARF path, input as given); NULL: none */
+	int64_t line;               /* 0: the whole file (an input) */
+	const char *title;          /* short: "pgodrift: stale guard in main.serve" */
+	const char *message;        /* one line: what to do and the figures behind it */
+	const char *identity;       /* stable across runs and checkouts: fingerprints hash it */
+};
+
+struct rpt_rows {
+	struct arena arena;
+	size_t n;
+	struct rpt_row *v;
+};
+
+int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
+		   const struct pgd_write_opts *opts, struct pgd_err *err);
+void rpt_rows_release(struct rpt_rows *rows);
+/* 32 hex digits from two 64-bit FNV-1a hashes of s: a stable fingerprint. */
+void rpt_fingerprint(const char *s, char out[33]);
+/* Where the formats' rules are documented. */
+#define RPT_DOC_URI "https://github.com/pgodrift/pgodrift/blob/main/doc/formats.md"
 
 int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);

@@ -15,9 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "report.h"
+#include "sanitize.h"
+#include "srcpath.h"
 #include "strbuf.h"
 
 #define MD_DEFAULT_MAX 65000
@@ -31,7 +34,20 @@
 struct md {
 	struct strbuf sb;
 	int oom;
+	/* Shared by a comment and the rows rendered aside for it (md_child). */
+	struct srcpath *sp;         /* repository-relative paths */
+	const char *link_base;      /* file links at the PR's commit; NULL: none */
+	struct pgd_err *err;
+	int path_ret;               /* a path could not be placed: err says why */
 };
+
+/* A buffer to render a row aside in, with the comment's context. */
+static struct md md_child(const struct md *m)
+{
+	struct md c = { .sb = STRBUF_INIT, .sp = m->sp, .link_base = m->link_base, .err = m->err };
+
+	return c;
+}
 
 static void md_add(struct md *m, const char *s)
 {
@@ -131,6 +147,14 @@ static void md_text(struct md *m, const char *s)
 		case '>': md_add(m, "&gt;"); break;
 		case '&': md_add(m, "&amp;"); break;
 		case '\n': case '\r': md_addch(m, ' '); break;
+		/*
+		 * Mentions and autolinks ('@user', 'https://', 'www.') are
+		 * broken by a zero-width space, as Renovate does, so an input
+		 * cannot notify anyone or plant a link (sanitize.h).
+		 */
+		case '@': md_add(m, "@&#8203;"); break;
+		case ':': md_add(m, !strncmp(p, "://", 3) ? ":&#8203;" : ":"); break;
+		case '.': md_add(m, p - s >= 3 && !strncasecmp(p - 3, "www", 3) ? "&#8203;." : "."); break;
 		case '|': case '`': case '*': case '_': case '[': case ']': case '\\': case '#':
 		case '~':
 			md_addch(m, '\\');
@@ -139,6 +163,21 @@ static void md_text(struct md *m, const char *s)
 		default: md_addch(m, *p);
 		}
 	}
+}
+
+/* The whole comment with invalid UTF-8 replaced by U+FFFD; 0 or -1 (out of memory). */
+static int md_repair_utf8(struct md *m)
+{
+	size_t len = 0;
+	char *utf8 = pgd_utf8_repair(m->sb.buf, m->sb.len, &len);
+	int ret = -1;
+
+	if (utf8) {
+		strbuf_reset(&m->sb);
+		ret = strbuf_add(&m->sb, utf8, len);
+	}
+	free(utf8);
+	return ret;
 }
 
 static const char *base_name(const char *path)
@@ -169,36 +208,77 @@ static int64_t summary_int(const struct pgd_report *r, const char *key, int64_t 
 
 /* ---- check ---------------------------------------------------------------- */
 
-static int by_cost(const void *pa, const void *pb, const struct pgd_report *r)
+/*
+ * The site's place: `serve.go:16` linked to the file at the PR's commit when
+ * a link base is known, else the repository-relative path as a code span; a
+ * file outside the repository keeps its base name.
+ */
+static void site_cell(struct md *m, const struct rpt_site *s)
 {
-	const struct rpt_site *a = &r->sites[*(const size_t *)pa];
-	const struct rpt_site *b = &r->sites[*(const size_t *)pb];
-	double ca = isfinite(a->cost) ? a->cost : 0, cb = isfinite(b->cost) ? b->cost : 0;
-	int c;
+	struct strbuf loc = STRBUF_INIT, url = STRBUF_INIT;
+	const char *rel = NULL;
 
-	if (ca != cb)
-		return ca > cb ? -1 : 1;
-	if (a->severity != b->severity)
-		return a->severity > b->severity ? -1 : 1;
-	if ((c = strcmp(a->caller ? a->caller : "", b->caller ? b->caller : "")))
-		return c;
-	if (a->offset != b->offset)
-		return a->offset < b->offset ? -1 : 1;
-	return strcmp(a->method ? a->method : "", b->method ? b->method : "");
+	if (!s->file || !*s->file) {
+		md_addf(m, "+%lld", (long long)s->offset);
+		return;
+	}
+	if (m->sp && (m->path_ret = srcpath_source(m->sp, s->file, s->caller, &rel, m->err)))
+		return;
+	if (strbuf_addf(&loc, "%s:%lld", rel && !m->link_base ? rel : base_name(s->file),
+			(long long)s->line))
+		m->oom = 1;
+	if (rel && m->link_base) {
+		static const char hex[] = "0123456789ABCDEF";
+
+		if (strbuf_addstr(&url, m->link_base) ||
+		    (url.len && url.buf[url.len - 1] != '/' && strbuf_addch(&url, '/')))
+			m->oom = 1;
+		/* Percent-encoded, so no character of the path can end the link. */
+		for (const unsigned char *p = (const unsigned char *)rel; *p; p++) {
+			int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				    (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
+
+			if (plain ? strbuf_addch(&url, *p) :
+			    strbuf_addf(&url, "%%%c%c", hex[*p >> 4], hex[*p & 15]))
+				m->oom = 1;
+		}
+		if (s->line > 0 && strbuf_addf(&url, "#L%lld", (long long)s->line))
+			m->oom = 1;
+		md_add(m, "[");
+		md_code(m, loc.buf);
+		md_add(m, "](");
+		md_add(m, url.buf);
+		md_add(m, ")");
+	} else {
+		md_code(m, loc.buf);
+	}
+	strbuf_release(&loc);
+	strbuf_release(&url);
 }
 
-/* A stable insertion sort: qsort has no context pointer in C11, and lists are short. */
-static void sort_by_cost(size_t *idx, size_t n, const struct pgd_report *r)
+/* One advice line; the file name the advice is about is set as code. */
+static void advice_line(struct md *m, const char *advice)
 {
-	for (size_t i = 1; i < n; i++) {
-		size_t v = idx[i], j = i;
+	const char *hit = strstr(advice, "default.pgo");
 
-		while (j > 0 && by_cost(&v, &idx[j - 1], r) < 0) {
-			idx[j] = idx[j - 1];
-			j--;
-		}
-		idx[j] = v;
+	if (!hit) {
+		md_addf(m, "- %s\n", advice);
+		return;
 	}
+	md_addf(m, "- %.*s`default.pgo`%s\n", (int)(hit - advice), advice, hit + strlen("default.pgo"));
+}
+
+/* What the binary shows at a check site: the guarded type, or why there is none. */
+static void guard_cell(struct md *m, const struct rpt_site *s)
+{
+	if (!s->guard_checked)
+		md_add(m, "–");
+	else if (s->binary_guard)
+		md_code(m, s->binary_guard);
+	else if (s->severity == PGD_SEV_INFO)
+		md_add(m, "none (nothing misses today)");
+	else
+		md_add(m, "none");
 }
 
 static void share_cell(struct md *m, const struct rpt_share *s)
@@ -212,16 +292,7 @@ static void share_cell(struct md *m, const struct rpt_share *s)
 static void check_row(struct md *m, size_t rank, const struct rpt_site *s)
 {
 	md_addf(m, "| %zu | ", rank);
-	if (s->file && *s->file) {
-		struct strbuf loc = STRBUF_INIT;
-
-		if (strbuf_addf(&loc, "%s:%lld", base_name(s->file), (long long)s->line))
-			m->oom = 1;
-		md_code(m, loc.buf);
-		strbuf_release(&loc);
-	} else {
-		md_addf(m, "+%lld", (long long)s->offset);
-	}
+	site_cell(m, s);
 	md_add(m, " in ");
 	md_code(m, s->caller);
 	md_add(m, " | ");
@@ -232,14 +303,16 @@ static void check_row(struct md *m, size_t rank, const struct rpt_site *s)
 	share_cell(m, &s->fresh);
 	md_add(m, " | ");
 	md_code(m, s->fresh_hottest);
+	md_add(m, " | ");
+	guard_cell(m, s);
 	md_addf(m, " | %.0f | %s ", isfinite(s->cost) ? s->cost : 0.0, sev_mark(s->severity));
 	md_text(m, s->verdict);
 	md_add(m, " |\n");
 }
 
 #define CHECK_HEADER \
-	"| # | Site | Guarded type | Base → fresh share | Fresh hottest | Est. cost | Verdict |\n" \
-	"|--:|---|---|--:|---|--:|---|\n"
+	"| # | Site | Guarded type | Base → fresh share | Fresh hottest | Guard in binary | Est. cost | Verdict |\n" \
+	"|--:|---|---|--:|---|---|--:|---|\n"
 
 static void warnings_list(struct md *m, const struct pgd_report *r, const char *title)
 {
@@ -253,6 +326,14 @@ static void warnings_list(struct md *m, const struct pgd_report *r, const char *
 		md_code(m, f->id);
 		md_add(m, ": ");
 		md_text(m, f->message);
+		/* A run reads several inputs: say which one the warning is about. */
+		if (f->input && *f->input) {
+			const char *rel = m->sp ? srcpath_input(m->sp, f->input) : NULL;
+
+			md_add(m, " (");
+			md_code(m, rel ? rel : base_name(f->input));
+			md_add(m, ")");
+		}
 		md_addch(m, '\n');
 	}
 	if (r->nfindings > MD_MAX_WARNINGS)
@@ -294,9 +375,14 @@ static size_t add_rows(struct md *m, const struct pgd_report *r, const size_t *i
 	size_t added = 0;
 
 	for (size_t i = from; i < n; i++) {
-		struct md row = { .sb = STRBUF_INIT };
+		struct md row = md_child(m);
 
 		check_row(&row, i + 1, &r->sites[idx[i]]);
+		if (row.path_ret) {
+			m->path_ret = row.path_ret;
+			strbuf_release(&row.sb);
+			break;
+		}
 		if (row.oom || m->sb.len + row.sb.len > limit) {
 			m->oom |= row.oom;
 			strbuf_release(&row.sb);
@@ -311,28 +397,32 @@ static size_t add_rows(struct md *m, const struct pgd_report *r, const size_t *i
 
 static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 {
-	struct md tail = { .sb = STRBUF_INIT };
+	struct md tail = md_child(m);
 	size_t *idx = NULL, n = 0, nrisk = 0, nwarn = 0, shown, limit;
 
-	idx = calloc(r->nsites ? r->nsites : 1, sizeof(*idx));
-	if (!idx) {
+	/* ok and insufficient-samples rows (--all) are not findings; severity first, then cost. */
+	if (rpt_rank_sites(r, 0, &idx, &n)) {
 		m->oom = 1;
 		return;
 	}
-	for (size_t i = 0; i < r->nsites; i++) {
-		if (r->sites[i].severity == PGD_SEV_NONE)
-			continue;   /* ok and insufficient-samples rows (--all) are not findings */
-		idx[n++] = i;
-		nrisk += r->sites[i].severity == PGD_SEV_RISK;
-		nwarn += r->sites[i].severity == PGD_SEV_WARN;
+	for (size_t i = 0; i < n; i++) {
+		nrisk += r->sites[idx[i]].severity == PGD_SEV_RISK;
+		nwarn += r->sites[idx[i]].severity == PGD_SEV_WARN;
 	}
-	if (!n && !r->nfindings) {
+	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE) {
+		md_addf(m, "**pgodrift check:** ❓ inconclusive: nothing here says the committed profile "
+			"is fine (%lld call sites judged).\n",
+			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
+		for (size_t i = 0; i < r->nreasons; i++)
+			md_addf(m, "- %s\n", r->reasons[i].message);
+	} else if (!n && !r->nfindings) {
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%lld call sites "
 			"judged).\n", (long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
 		goto out;
 	}
-	sort_by_cost(idx, n, r);
-	if (n)
+	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE)
+		;
+	else if (n)
 		md_addf(m, "**pgodrift check:** %s %zu devirtualization finding%s (%zu risk, "
 			"%zu warn, %zu info): the committed `default.pgo` no longer matches production.\n",
 			nrisk ? "❌" : nwarn ? "⚠️" : "ℹ️", n, n == 1 ? "" : "s", nrisk, nwarn,
@@ -343,10 +433,19 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 
 	/* The closing parts are sized first, so the rows get whatever room is left. */
 	warnings_list(&tail, r, "Warnings");
-	if (n)
+	if (r->nadvice) {
+		md_add(&tail, "\n**What to do:**\n");
+		for (size_t i = 0; i < r->nadvice; i++)
+			advice_line(&tail, r->advice[i]);
+		if (n)
+			md_add(&tail, "\nSites are ranked by severity, then by estimated cost: fresh samples "
+				      "at the site not served by the guarded type.\n");
+	} else if (n) {
 		md_add(&tail, "\n**What to do:** refresh `default.pgo`: capture a fresh CPU profile from "
 			      "production, commit it next to the main package, and rebuild. Sites are ranked by "
-			      "estimated cost: fresh samples at the site not served by the guarded type.\n");
+			      "severity, then by estimated cost: fresh samples at the site not served by the "
+			      "guarded type.\n");
+	}
 	footer(&tail, r);
 	m->oom |= tail.oom;
 	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
@@ -382,39 +481,75 @@ out:
 
 /* ---- sites ---------------------------------------------------------------- */
 
+static void sites_row(struct md *m, const struct rpt_site *s)
+{
+	md_add(m, "| ");
+	site_cell(m, s);
+	md_add(m, " | ");
+	md_code(m, s->caller);
+	md_add(m, " | ");
+	md_text(m, s->kind);
+	md_add(m, " | ");
+	md_code(m, s->method);
+	md_addf(m, " | %lld | ", (long long)s->base_weight);
+	md_code(m, s->guard_checked ? (s->binary_guard ? s->binary_guard : "none") : NULL);
+	md_add(m, " |\n");
+}
+
+#define SITES_HEADER "| Site | Caller | Kind | Method | Weight | Guard in binary |\n" \
+		     "|---|---|---|---|--:|---|\n"
+
+/* Heaviest first (then the producer's order): the sites a reader wants are on top. */
+static size_t *sites_by_weight(const struct pgd_report *r)
+{
+	size_t *idx = malloc((r->nsites ? r->nsites : 1) * sizeof(*idx));
+
+	if (!idx)
+		return NULL;
+	for (size_t i = 0; i < r->nsites; i++) {
+		size_t j = i;
+
+		/* Insertion into the sorted prefix, from its end: stable. */
+		while (j > 0 && r->sites[idx[j - 1]].base_weight < r->sites[i].base_weight) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = i;
+	}
+	return idx;
+}
+
+/* Like check's: the heaviest rows in the open, the rest in <details>. */
 static void write_sites(struct md *m, const struct pgd_report *r, size_t max)
 {
-	struct md tail = { .sb = STRBUF_INIT };
-	size_t shown = 0, limit;
+	struct md tail = md_child(m);
+	size_t shown = 0, limit, *idx;
 
 	if (!r->nsites) {
 		md_add(m, "**pgodrift sites:** no call sites in the profiles.\n");
 		return;
 	}
-	md_addf(m, "**pgodrift sites:** %zu call site%s.\n\n", r->nsites, r->nsites == 1 ? "" : "s");
+	if (!(idx = sites_by_weight(r))) {
+		m->oom = 1;
+		return;
+	}
+	md_addf(m, "**pgodrift sites:** %zu call site%s, heaviest first.\n\n", r->nsites,
+		r->nsites == 1 ? "" : "s");
 	footer(&tail, r);
 	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
-	md_add(m, "| Site | Caller | Kind | Method | Weight | Guard in binary |\n"
-		  "|---|---|---|---|--:|---|\n");
+	md_add(m, SITES_HEADER);
 	for (size_t i = 0; i < r->nsites; i++) {
-		const struct rpt_site *s = &r->sites[i];
-		struct md row = { .sb = STRBUF_INIT };
-		struct strbuf loc = STRBUF_INIT;
+		struct md row = md_child(m);
 
-		if (strbuf_addf(&loc, "%s:%lld", s->file ? base_name(s->file) : "?", (long long)s->line))
-			row.oom = 1;
-		md_add(&row, "| ");
-		md_code(&row, loc.buf);
-		md_add(&row, " | ");
-		md_code(&row, s->caller);
-		md_add(&row, " | ");
-		md_text(&row, s->kind);
-		md_add(&row, " | ");
-		md_code(&row, s->method);
-		md_addf(&row, " | %lld | ", (long long)s->base_weight);
-		md_code(&row, s->guard_checked ? (s->binary_guard ? s->binary_guard : "none") : NULL);
-		md_add(&row, " |\n");
-		strbuf_release(&loc);
+		if (i == MD_TOP_ROWS)
+			md_addf(&row, "\n<details><summary>%zu more site%s</summary>\n\n" SITES_HEADER,
+				r->nsites - i, r->nsites - i == 1 ? "" : "s");
+		sites_row(&row, &r->sites[idx[i]]);
+		if (row.path_ret) {
+			m->path_ret = row.path_ret;
+			strbuf_release(&row.sb);
+			break;
+		}
 		if (row.oom || m->sb.len + row.sb.len > limit) {
 			m->oom |= row.oom;
 			strbuf_release(&row.sb);
@@ -424,12 +559,15 @@ static void write_sites(struct md *m, const struct pgd_report *r, size_t max)
 		strbuf_release(&row.sb);
 		shown++;
 	}
+	if (shown > MD_TOP_ROWS)
+		md_add(m, "\n</details>\n");
 	if (shown < r->nsites)
 		md_addf(m, "\n_%zu of %zu sites left out to stay under GitHub's comment limit._\n",
 			r->nsites - shown, r->nsites);
 	md_add(m, tail.sb.buf);
 	m->oom |= tail.oom;
 	strbuf_release(&tail.sb);
+	free(idx);
 }
 
 /* ---- doctor --------------------------------------------------------------- */
@@ -439,7 +577,11 @@ static void finding_row(struct md *m, const struct rpt_finding *f)
 	md_addf(m, "| %s %s | ", sev_mark(f->severity), rpt_severity_name(f->severity));
 	md_code(m, f->id);
 	md_add(m, " | ");
-	md_code(m, f->input ? base_name(f->input) : NULL);
+	{
+		const char *rel = f->input && m->sp ? srcpath_input(m->sp, f->input) : NULL;
+
+		md_code(m, rel ? rel : f->input ? base_name(f->input) : NULL);
+	}
 	md_add(m, " | ");
 	md_text(m, f->message);
 	md_add(m, " |\n");
@@ -449,7 +591,7 @@ static void finding_row(struct md *m, const struct rpt_finding *f)
 
 static void write_doctor(struct md *m, const struct pgd_report *r, size_t max)
 {
-	struct md tail = { .sb = STRBUF_INIT };
+	struct md tail = md_child(m);
 	enum pgd_severity worst = pgd_report__worst_severity(r);
 	size_t shown = 0, limit;
 
@@ -463,7 +605,7 @@ static void write_doctor(struct md *m, const struct pgd_report *r, size_t max)
 	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
 	md_add(m, "\n" DOCTOR_HEADER);
 	for (size_t i = 0; i < r->nfindings; i++) {
-		struct md row = { .sb = STRBUF_INIT };
+		struct md row = md_child(m);
 
 		if (i == MD_TOP_ROWS)
 			md_addf(&row, "\n<details><summary>%zu more finding%s</summary>\n\n" DOCTOR_HEADER,
@@ -491,16 +633,26 @@ static void write_doctor(struct md *m, const struct pgd_report *r, size_t max)
 int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		       struct pgd_err *err)
 {
-	struct md m = { .sb = STRBUF_INIT };
+	struct md m = { .sb = STRBUF_INIT, .err = err };
+	struct srcpath sp;
 	size_t max = MD_DEFAULT_MAX;
-	int ret = 0;
+	int ret;
 
 	if (PGD_OPTS_HAS(opts, struct pgd_write_opts, max_bytes) && opts->max_bytes)
 		max = opts->max_bytes;
+	ret = srcpath_init(&sp, r, rpt_opt_source_root(opts), err);
+	if (ret)
+		goto out;
+	m.sp = &sp;
+	m.link_base = rpt_opt_link_base(opts);
 	switch (r->kind) {
 	case RPT_CHECK: write_check(&m, r, max); break;
 	case RPT_SITES: write_sites(&m, r, max); break;
 	case RPT_DOCTOR: write_doctor(&m, r, max); break;
+	}
+	if (m.path_ret) {
+		ret = m.path_ret;
+		goto out;
 	}
 	if (m.oom) {
 		ret = pgd_err_nomem(err, "");
@@ -510,6 +662,11 @@ int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *
 	 * The budget above keeps every well-formed report under max; this cut is
 	 * the guarantee for a max too small to hold even the verdict and footer.
 	 */
+	/* Names that are not UTF-8 get U+FFFD (sanitize.h); the cut below still bounds the size. */
+	if (md_repair_utf8(&m)) {
+		ret = pgd_err_nomem(err, "");
+		goto out;
+	}
 	if (m.sb.len > max) {
 		size_t cut = max;
 
@@ -521,6 +678,7 @@ int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *
 	if (fwrite(m.sb.buf, 1, m.sb.len, f) != m.sb.len)
 		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
 out:
+	srcpath_release(&sp);
 	strbuf_release(&m.sb);
 	return ret;
 }

@@ -4,28 +4,27 @@
  *
  * One rule per verdict (check) or check id (doctor), a result per finding at
  * the call site's source file and line. Code scanning matches results to
- * files by a path relative to the repository, so DWARF file names are mapped
- * to module-relative paths and anchored at uriBaseId SRCROOT:
- *   - --source-root DIR: DIR is stripped (the user knows best);
- *   - -trimpath names start with the main module path: it is stripped;
- *   - absolute names: the module root is found from a caller whose package
- *     lies under the main module (".../internal/cache/x.go" with package
- *     example.com/svc/internal/cache gives the root ".../"), or failing that
- *     from the directory of a relative --base (default.pgo sits beside the
- *     main package under -pgo=auto and CI runs from the repository root).
- * A file that maps to nothing is written as an absolute file:// URI without
- * a base, which is valid SARIF that a scanner shows unanchored rather than
- * at a wrong line. Written through cJSON only.
+ * files by a path relative to the repository: paths come from srcpath (the
+ * repository root, -trimpath and builds elsewhere mapped through the main
+ * module's go.mod; a wrong root is an error) and are anchored at uriBaseId
+ * SRCROOT, whose originalUriBaseIds entry is the root as a file:// URI. A
+ * file outside the repository (the standard library, the module cache) is
+ * written as an absolute file:// URI without a base, which is valid SARIF
+ * that a scanner shows unanchored rather than at a wrong line. Every result
+ * has a startLine (the validator's GitHub rules, GH1003), an input's
+ * findings line 1 of the input. Written through cJSON only.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cJSON.h>
 
 #include "err.h"
 #include "report.h"
+#include "srcpath.h"
 #include "strbuf.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -62,13 +61,11 @@ static const struct rule_doc rule_docs[] = {
 
 struct sarif_ctx {
 	const struct pgd_report *r;
-	const char *module;         /* main module path, "" when unknown */
-	const char *root;           /* absolute module root ending in '/', NULL when unknown */
-	size_t root_len;
-	int root_from_user;
-	char *root_owned;
+	struct srcpath sp;
+	struct pgd_err *err;
 	cJSON *rules;
 	cJSON *results;
+	int path_ret;               /* build() failed on a path, not memory: its PGD_E* code */
 };
 
 static const struct rule_doc *doc_for(const char *id)
@@ -130,6 +127,21 @@ static int rule_index(struct sarif_ctx *c, const char *id, enum pgd_severity sev
 	text = d ? d->text : example ? example : "pgodrift health check";
 	if (!d && !(name = camel(id)))
 		return -1;
+	/*
+	 * SARIF1001 (RuleIdentifiersMustBeValid): a rule's name must differ from
+	 * its id, ignoring case, so a one-word id ("layout") gets a suffix.
+	 */
+	if (!d && !strcasecmp(name, id)) {
+		char *longer = malloc(strlen(name) + sizeof("Check"));
+
+		if (!longer) {
+			free(name);
+			return -1;
+		}
+		sprintf(longer, "%sCheck", name);
+		free(name);
+		name = longer;
+	}
 	if (strbuf_addf(&help, "%s See `pgodrift %s --help` and doc/formats.md. To fix a stale "
 			"guard, refresh default.pgo from a current production CPU profile and rebuild.",
 			text, c->r->kind == RPT_DOCTOR ? "doctor" : "check")) {
@@ -162,168 +174,6 @@ static int rule_index(struct sarif_ctx *c, const char *id, enum pgd_severity sev
 	return n;
 }
 
-/* The package import path of a Go linker name: "a.com/x/pkg.(*T).M" -> "a.com/x/pkg". */
-static size_t package_len(const char *sym)
-{
-	const char *end = strchr(sym, '[');   /* generics: "[...]" may hold slashes */
-	const char *slash = NULL, *dot;
-	size_t lim = end ? (size_t)(end - sym) : strlen(sym);
-
-	for (size_t i = 0; i < lim; i++)
-		if (sym[i] == '/')
-			slash = sym + i;
-	dot = memchr(slash ? slash : sym, '.', lim - (size_t)((slash ? slash : sym) - sym));
-	return dot ? (size_t)(dot - sym) : 0;
-}
-
-/*
- * file is "<root>/<rel>/<base>" for a caller in package module/<rel>; returns
- * the root (with its final '/') or NULL.
- */
-static char *root_from_package(const char *file, const char *module, const char *caller)
-{
-	size_t plen = package_len(caller), mlen = strlen(module), flen = strlen(file);
-	const char *base = strrchr(file, '/');
-	size_t dirlen;
-
-	if (!plen || !mlen || plen < mlen || strncmp(caller, module, mlen) || !base)
-		return NULL;
-	dirlen = (size_t)(base - file);   /* file's directory, without the '/' */
-	if (plen == mlen)                 /* the package is the module root */
-		return strndup(file, dirlen + 1);
-	if (caller[mlen] != '/')
-		return NULL;
-	{
-		const char *rel = caller + mlen + 1;
-		size_t rlen = plen - mlen - 1;
-
-		if (dirlen < rlen + 1 || file[dirlen - rlen - 1] != '/' ||
-		    strncmp(file + dirlen - rlen, rel, rlen))
-			return NULL;
-		(void)flen;
-		return strndup(file, dirlen - rlen);
-	}
-}
-
-/* Under -pgo=auto, default.pgo sits in the main package's directory, relative to the checkout. */
-static char *root_from_profile_dir(const char *file, const char *profile)
-{
-	const char *slash = profile ? strrchr(profile, '/') : NULL;
-	struct strbuf needle = STRBUF_INIT;
-	const char *hit, *p;
-	char *root = NULL;
-
-	if (!slash || profile[0] == '/' || !strncmp(profile, "../", 3))
-		return NULL;
-	while (!strncmp(profile, "./", 2))
-		profile += 2;
-	if (slash <= profile)
-		return NULL;
-	if (strbuf_addch(&needle, '/') || strbuf_add(&needle, profile, (size_t)(slash - profile)) ||
-	    strbuf_addch(&needle, '/'))
-		goto out;
-	/* The last occurrence: a checkout path may repeat a directory name. */
-	hit = NULL;
-	for (p = strstr(file, needle.buf); p; p = strstr(p + 1, needle.buf))
-		hit = p;
-	if (hit)
-		root = strndup(file, (size_t)(hit - file) + 1);
-out:
-	strbuf_release(&needle);
-	return root;
-}
-
-/*
- * Whether dir/go.mod declares module `module`. In CI the binary was just
- * built from this checkout, so its absolute DWARF paths exist here and the
- * go.mod above them marks the module root exactly; elsewhere the walk finds
- * nothing and costs a few failed opens.
- */
-static int gomod_declares(const char *dir, size_t dirlen, const char *module)
-{
-	struct strbuf path = STRBUF_INIT;
-	char line[1024];
-	FILE *f = NULL;
-	int found = 0;
-
-	if (strbuf_add(&path, dir, dirlen) || strbuf_addstr(&path, "go.mod"))
-		goto out;
-	f = fopen(path.buf, "r");
-	if (!f)
-		goto out;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *end;
-
-		if (strncmp(p, "module", 6) || (p[6] != ' ' && p[6] != '\t'))
-			continue;
-		p += 7;
-		while (*p == ' ' || *p == '\t' || *p == '"')
-			p++;
-		end = p + strcspn(p, " \t\r\n\"");
-		found = (size_t)(end - p) == strlen(module) && !strncmp(p, module, (size_t)(end - p));
-		break;
-	}
-out:
-	if (f)
-		fclose(f);
-	strbuf_release(&path);
-	return found;
-}
-
-static char *root_from_gomod(const char *file, const char *module)
-{
-	size_t len = strlen(file);
-
-	if (!*module)
-		return NULL;
-	/* Each proper prefix of file ending in '/', innermost first. */
-	while (len > 1) {
-		while (len > 0 && file[len - 1] != '/')
-			len--;
-		if (len == 0)
-			break;
-		if (gomod_declares(file, len, module))
-			return strndup(file, len);
-		len--;
-	}
-	return NULL;
-}
-
-static void find_root(struct sarif_ctx *c, const char *source_root)
-{
-	const struct pgd_report *r = c->r;
-
-	if (source_root && *source_root) {
-		size_t l = strlen(source_root);
-
-		c->root_owned = malloc(l + 2);
-		if (c->root_owned) {
-			memcpy(c->root_owned, source_root, l + 1);
-			if (source_root[l - 1] != '/')
-				strcat(c->root_owned, "/");
-		}
-		c->root_from_user = 1;
-	}
-	for (size_t i = 0; !c->root_owned && i < r->nsites; i++) {
-		const struct rpt_site *s = &r->sites[i];
-
-		if (s->file && s->file[0] == '/' && s->caller)
-			c->root_owned = root_from_package(s->file, c->module, s->caller);
-	}
-	for (size_t i = 0; !c->root_owned && i < r->nsites; i++)
-		if (r->sites[i].file && r->sites[i].file[0] == '/')
-			c->root_owned = root_from_gomod(r->sites[i].file, c->module);
-	for (size_t i = 0; !c->root_owned && i < r->ninputs; i++) {
-		if (!r->inputs[i].role || strcmp(r->inputs[i].role, "base"))
-			continue;
-		for (size_t k = 0; !c->root_owned && k < r->nsites; k++)
-			if (r->sites[k].file && r->sites[k].file[0] == '/')
-				c->root_owned = root_from_profile_dir(r->sites[k].file, r->inputs[i].path);
-	}
-	c->root = c->root_owned;
-	c->root_len = c->root ? strlen(c->root) : 0;
-}
-
 /* RFC 3986: everything but unreserved characters and '/' is percent-encoded. */
 static int uri_escape(struct strbuf *sb, const char *s)
 {
@@ -341,41 +191,16 @@ static int uri_escape(struct strbuf *sb, const char *s)
 }
 
 /*
- * A relative --source-root ("testdata/src/") names directories inside the
- * checkout: the path after its last "/testdata/src/" is the relative one.
+ * Fills an artifactLocation: {uri, uriBaseId SRCROOT} for a path in the
+ * repository (rel), else an absolute file:// URI, or the path as recorded
+ * when it is neither (a -trimpath name of another module).
  */
-static const char *after_segment(const char *path, const char *seg, size_t seglen)
-{
-	const char *hit = NULL;
-
-	if (!strncmp(path, seg, seglen))
-		return path + seglen;
-	for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
-		if (!strncmp(p + 1, seg, seglen))
-			hit = p + 1 + seglen;
-	return hit;
-}
-
-/*
- * Fills an artifactLocation for a DWARF or input path: {uri, uriBaseId
- * SRCROOT} when it maps under the module root, else an absolute file:// URI
- * (or a relative one without a base for a relative input path).
- */
-static int artifact_location(struct sarif_ctx *c, cJSON *loc, const char *path, int is_source)
+static int artifact_location(cJSON *loc, const char *rel, const char *raw)
 {
 	struct strbuf uri = STRBUF_INIT;
-	const char *rel = NULL;
-	size_t mlen = strlen(c->module);
+	char *real = NULL;
 	int ret = -1;
 
-	if (c->root && !strncmp(path, c->root, c->root_len))
-		rel = path + c->root_len;
-	else if (c->root && c->root_from_user && c->root[0] != '/')
-		rel = after_segment(path, c->root, c->root_len);
-	else if (is_source && mlen && !strncmp(path, c->module, mlen) && path[mlen] == '/')
-		rel = path + mlen + 1;   /* -trimpath: "example.com/svc/internal/x.go" */
-	else if (!is_source && path[0] != '/')
-		rel = path;              /* an input named relative to where CI ran, the checkout */
 	while (rel && !strncmp(rel, "./", 2))
 		rel += 2;
 	if (rel) {
@@ -384,12 +209,16 @@ static int artifact_location(struct sarif_ctx *c, cJSON *loc, const char *path, 
 		cJSON_AddStringToObject(loc, "uri", uri.buf);
 		cJSON_AddStringToObject(loc, "uriBaseId", "SRCROOT");
 	} else {
-		if ((path[0] == '/' && strbuf_addstr(&uri, "file://")) || uri_escape(&uri, path))
+		/* An input named relative to the current directory: its absolute path. */
+		if (raw[0] != '/' && (real = realpath(raw, NULL)))
+			raw = real;
+		if ((raw[0] == '/' && strbuf_addstr(&uri, "file://")) || uri_escape(&uri, raw))
 			goto out;
 		cJSON_AddStringToObject(loc, "uri", uri.buf);
 	}
 	ret = 0;
 out:
+	free(real);
 	strbuf_release(&uri);
 	return ret;
 }
@@ -430,25 +259,15 @@ static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 	int idx = rule_index(c, rule, s->severity, NULL);
 	struct strbuf msg = STRBUF_INIT, fp = STRBUF_INIT;
 	cJSON *res, *o, *arr, *loc, *props;
+	const char *rel = NULL;
 	int ret = -1;
 
 	if (idx < 0)
 		goto out;
-	if (s->message && *s->message) {
-		if (strbuf_addstr(&msg, s->message))
-			goto out;
-	} else if (strbuf_addf(&msg, "%s: call site in %s", rule, s->caller ? s->caller : "?")) {
+	if (rpt_site_text(&msg, s))
 		goto out;
-	}
-	if (s->guarded && strbuf_addf(&msg, " (guarded: %s", s->guarded_type ? s->guarded_type : s->guarded))
-		goto out;
-	if (s->guarded && s->base.present && s->fresh.present &&
-	    strbuf_addf(&msg, ", share %.0f%% -> %.0f%%", 100 * s->base.share, 100 * s->fresh.share))
-		goto out;
-	if (s->guarded && s->fresh_hottest && strbuf_addf(&msg, ", fresh hottest: %s", s->fresh_hottest))
-		goto out;
-	if (s->guarded && strbuf_addch(&msg, ')'))
-		goto out;
+	if ((c->path_ret = srcpath_source(&c->sp, s->file, s->caller, &rel, c->err)))
+		goto out;   /* c->err says why */
 	/* Identifies the site across commits even when lines move: caller, offset, method. */
 	if (strbuf_addf(&fp, "%s+%lld:%s", s->caller ? s->caller : "", (long long)s->offset,
 			s->method ? s->method : ""))
@@ -462,12 +281,10 @@ static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 		cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 		cJSON *al = cJSON_AddObjectToObject(phys, "artifactLocation");
 
-		if (artifact_location(c, al, s->file, 1))
+		if (artifact_location(al, rel, s->file))
 			goto out;
-		if (s->line > 0) {
-			o = cJSON_AddObjectToObject(phys, "region");
-			cJSON_AddNumberToObject(o, "startLine", (double)s->line);
-		}
+		o = cJSON_AddObjectToObject(phys, "region");
+		cJSON_AddNumberToObject(o, "startLine", (double)(s->line > 0 ? s->line : 1));
 	}
 	if (s->caller) {
 		cJSON *ll = cJSON_AddArrayToObject(loc, "logicalLocations");
@@ -529,14 +346,6 @@ static const char *finding_input(const struct pgd_report *r, const struct rpt_fi
 	return r->ninputs ? r->inputs[0].path : NULL;
 }
 
-static uint64_t input_size(const struct pgd_report *r, const char *path)
-{
-	for (size_t i = 0; i < r->ninputs; i++)
-		if (r->inputs[i].path && !strcmp(r->inputs[i].path, path))
-			return r->inputs[i].size;
-	return 0;
-}
-
 static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 {
 	const char *id = f->id ? f->id : "finding";
@@ -555,16 +364,14 @@ static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 		cJSON_AddItemToArray(arr, loc);
 		phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 		al = cJSON_AddObjectToObject(phys, "artifactLocation");
-		if (artifact_location(c, al, input, 0))
+		if (artifact_location(al, srcpath_input(&c->sp, input), input))
 			return -1;
-		/* The whole input is the finding's region: its byte range when its size is known. */
+		/*
+		 * The whole input is the finding's subject; GitHub wants a startLine
+		 * (GH1003), so line 1 stands for it.
+		 */
 		o = cJSON_AddObjectToObject(phys, "region");
-		if (input_size(c->r, input)) {
-			cJSON_AddNumberToObject(o, "byteOffset", 0);
-			cJSON_AddNumberToObject(o, "byteLength", (double)input_size(c->r, input));
-		} else {
-			cJSON_AddNumberToObject(o, "startLine", 1);
-		}
+		cJSON_AddNumberToObject(o, "startLine", 1);
 	}
 	o = cJSON_AddObjectToObject(res, "properties");
 	cJSON_AddStringToObject(o, "severity", rpt_severity_name(f->severity));
@@ -611,10 +418,10 @@ static cJSON *build(struct sarif_ctx *c)
 	cJSON_AddStringToObject(driver, "semanticVersion", r->tool_version ? r->tool_version : PGD_VERSION);
 	cJSON_AddStringToObject(driver, "informationUri", TOOL_URI);
 	c->rules = cJSON_AddArrayToObject(driver, "rules");
-	if (c->root && c->root[0] == '/') {
+	if (c->sp.root) {
 		struct strbuf uri = STRBUF_INIT;
 
-		if (!uri_for_root(&uri, c->root)) {
+		if (!uri_for_root(&uri, c->sp.root)) {
 			cJSON *bases = cJSON_AddObjectToObject(run, "originalUriBaseIds");
 
 			o = cJSON_AddObjectToObject(bases, "SRCROOT");
@@ -642,9 +449,9 @@ static cJSON *build(struct sarif_ctx *c)
 			goto fail;
 	o = cJSON_AddObjectToObject(run, "properties");
 	cJSON_AddStringToObject(o, "schema", r->schema ? r->schema : "");
-	cJSON_AddStringToObject(o, "mainModule", c->module);
-	if (c->root)
-		cJSON_AddStringToObject(o, "sourceRoot", c->root);
+	cJSON_AddStringToObject(o, "mainModule", c->sp.module);
+	if (c->sp.root)
+		cJSON_AddStringToObject(o, "sourceRoot", c->sp.root);
 	{
 		cJSON *sum = cJSON_AddObjectToObject(o, "summary");
 
@@ -660,24 +467,19 @@ fail:
 int rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		    struct pgd_err *err)
 {
-	struct sarif_ctx c = { .r = r, .module = "" };
-	const char *source_root = NULL;
-	int ret = 0;
+	struct sarif_ctx c = { .r = r, .err = err };
+	cJSON *root;
+	int ret = srcpath_init(&c.sp, r, rpt_opt_source_root(opts), err);
 
-	if (PGD_OPTS_HAS(opts, struct pgd_write_opts, source_root))
-		source_root = opts->source_root;
-	for (size_t i = 0; i < r->ninputs; i++)
-		if (r->inputs[i].main_module && *r->inputs[i].main_module) {
-			c.module = r->inputs[i].main_module;
-			break;
-		}
-	find_root(&c, source_root);
-	if (source_root && *source_root && !c.root_owned) {
-		ret = pgd_err_nomem(err, "");
+	if (ret)
+		goto out;
+	root = build(&c);
+	if (!root && c.path_ret) {
+		ret = c.path_ret;
 		goto out;
 	}
-	ret = rpt_emit_cjson(build(&c), f, err);
+	ret = rpt_emit_cjson(root, f, err);
 out:
-	free(c.root_owned);
+	srcpath_release(&c.sp);
 	return ret;
 }

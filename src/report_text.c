@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "report.h"
+#include "sanitize.h"
 
 #define COL_RED "\033[31m"
 #define COL_YELLOW "\033[33m"
@@ -58,6 +59,9 @@ static const char *cell(struct arena *a, const char *s)
 
 	if (!s || !*s)
 		return "-";
+	/* Names come from inputs: control bytes are escaped (sanitize.h). */
+	if (!(s = pgd_escape_text(a, s)))
+		return NULL;
 	len = strlen(s);
 	if (len <= MAX_CELL)
 		return s;
@@ -194,7 +198,7 @@ static const char *figure_str(struct arena *a, const struct rpt_figure *f)
 		if (!isfinite(f->r))
 			return "-";
 		return arena_printf(a, "%.4g", f->r);
-	case FIG_STR: return f->s ? f->s : "-";
+	case FIG_STR: return f->s ? pgd_escape_text(a, f->s) : "-";
 	case FIG_BOOL: return f->i ? "yes" : "no";
 	}
 	return "-";
@@ -228,10 +232,12 @@ static void print_inputs(struct text_ctx *t, const struct pgd_report *r)
 	for (size_t i = 0; i < r->ninputs; i++) {
 		const struct rpt_input *in = &r->inputs[i];
 
-		fprintf(t->f, "  %-14s %s", in->role ? in->role : "input", in->path ? in->path : "-");
+		fprintf(t->f, "  %-14s %s", in->role ? in->role : "input",
+			in->path ? pgd_escape_text(&t->a, in->path) : "-");
 		if (in->go_version)
-			fprintf(t->f, " (%s%s%s)", in->go_version, in->pgo_setting ? ", -pgo=" : "",
-				in->pgo_setting ? in->pgo_setting : "");
+			fprintf(t->f, " (%s%s%s)", pgd_escape_text(&t->a, in->go_version),
+				in->pgo_setting ? ", -pgo=" : "",
+				in->pgo_setting ? pgd_escape_text(&t->a, in->pgo_setting) : "");
 		else if (in->format && strcmp(in->format, "elf") && strcmp(in->format, "dir"))
 			fprintf(t->f, " (%lld samples)", (long long)in->samples);
 		fputc('\n', t->f);
@@ -268,7 +274,8 @@ static int print_findings(struct text_ctx *t, const struct pgd_report *r, const 
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct rpt_finding *f = &r->findings[i];
 
-		fprintf(t->f, "\n  %s: %s\n", f->id ? f->id : "finding", f->message ? f->message : "");
+		fprintf(t->f, "\n  %s: %s\n", f->id ? f->id : "finding",
+			f->message ? pgd_escape_text(&t->a, f->message) : "");
 		if (f->nfigures) {
 			fputs("   ", t->f);
 			for (size_t k = 0; k < f->nfigures; k++)
@@ -297,7 +304,7 @@ static void print_notes(struct text_ctx *t, const struct pgd_report *r)
 		return;
 	fputs("\nnotes:\n", t->f);
 	for (size_t i = 0; i < r->nnotes; i++)
-		fprintf(t->f, "  - %s\n", r->notes[i]);
+		fprintf(t->f, "  - %s\n", pgd_escape_text(&t->a, r->notes[i]));
 }
 
 static int write_check(struct text_ctx *t, const struct pgd_report *r)
@@ -316,13 +323,21 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 	}
 	if (t->color)
 		fputs(nrisk ? COL_RED COL_BOLD : nwarn ? COL_YELLOW COL_BOLD : COL_GREEN COL_BOLD, t->f);
-	if (!nfind)
+	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE)
+		fprintf(t->f, "pgodrift check: inconclusive (%zu reason%s; %zu finding%s, %lld call sites judged)",
+			r->nreasons, r->nreasons == 1 ? "" : "s", nfind, nfind == 1 ? "" : "s",
+			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
+	else if (!nfind)
 		fprintf(t->f, "pgodrift check: no stale devirtualization (%lld call sites judged)",
 			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
 	else
-		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn, %zu info): refresh default.pgo",
+		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn, %zu info)",
 			nfind, nfind == 1 ? "" : "s", nrisk, nwarn, ninfo);
 	fputs(t->color ? COL_RESET "\n" : "\n", t->f);
+	for (size_t i = 0; i < r->nreasons; i++)
+		fprintf(t->f, "  inconclusive: %s\n", r->reasons[i].message);
+	for (size_t i = 0; i < r->nadvice; i++)
+		fprintf(t->f, "  what to do: %s\n", r->advice[i]);
 	print_inputs(t, r);
 	if (r->nsites) {
 		const char *h[] = { "VERDICT", "SEVERITY", "SITE", "CALLER", "GUARDED", "BASE", "FRESH",

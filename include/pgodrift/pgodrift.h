@@ -82,8 +82,19 @@ enum pgd_profile_format {
 	PGD_PROFILE_PREPROFILE = 2,   /* "GO PREPROFILE V1" text from go tool preprofile */
 };
 
+/*
+ * path must name a regular file, or be "-" for standard input (read up to
+ * max_file_bytes). A FIFO or device is refused without blocking.
+ */
 PGD_API int pgd_profile__open(const char *path, const struct pgd_limits *limits,
 			      struct pgd_profile **out, struct pgd_err *err);
+/*
+ * A profile already in memory (pprof, gzip'd or raw, or GO PREPROFILE V1);
+ * name is used in messages and reports. data is not kept after the call.
+ */
+PGD_API int pgd_profile__open_mem(const void *data, size_t len, const char *name,
+				  const struct pgd_limits *limits, struct pgd_profile **out,
+				  struct pgd_err *err);
 PGD_API void pgd_profile__close(struct pgd_profile *p);
 PGD_API const char *pgd_profile__path(const struct pgd_profile *p);
 PGD_API enum pgd_profile_format pgd_profile__format(const struct pgd_profile *p);
@@ -115,6 +126,12 @@ PGD_API size_t pgd_edges__count(const struct pgd_edges *e);
 PGD_API int64_t pgd_edges__total_weight(const struct pgd_edges *e);
 /* Byte-identical to `go tool preprofile` for a single pprof input. */
 PGD_API int pgd_edges__write_preprofile(const struct pgd_edges *e, FILE *f, struct pgd_err *err);
+/*
+ * The same into a file: a regular file is replaced atomically keeping its
+ * mode, a symlink's target likewise, a device or FIFO written directly.
+ */
+PGD_API int pgd_edges__write_preprofile_file(const struct pgd_edges *e, const char *path,
+					     struct pgd_err *err);
 
 /* ---- binaries ------------------------------------------------------------ */
 
@@ -202,16 +219,43 @@ enum pgd_severity {
 };
 
 PGD_API enum pgd_severity pgd_report__worst_severity(const struct pgd_report *r);
+
+/*
+ * What a check run concluded. Inconclusive: it could not judge what it was
+ * asked to (no site reached --min-samples, the capture is of another
+ * program or build, an input repeats another, the binary was not built from
+ * --base); the report's reasons say which. The CLI exits with
+ * PGD_EXIT_INCONCLUSIVE then, so CI never reads it as green.
+ */
+enum pgd_outcome {
+	PGD_OUTCOME_CLEAN = 0,
+	PGD_OUTCOME_FINDINGS = 1,
+	PGD_OUTCOME_INCONCLUSIVE = 2,
+};
+PGD_API enum pgd_outcome pgd_report__outcome(const struct pgd_report *r);
+
+/* Exit statuses of the pgodrift CLI (documented in pgodrift(1)). */
+#define PGD_EXIT_OK 0
+#define PGD_EXIT_FINDINGS 1
+#define PGD_EXIT_ERROR 2
+#define PGD_EXIT_INCONCLUSIVE 3
 PGD_API void pgd_report__free(struct pgd_report *r);
 
 struct pgd_write_opts {
 	size_t sz;
 	int color;                  /* text only: ANSI colour */
-	const char *source_root;    /* sarif: strip this prefix from DWARF paths */
+	const char *source_root;    /* the repository root: reported files are relative to it
+				       (doc/formats.md); NULL: relative to the main module */
 	size_t max_bytes;           /* markdown: default 65000 */
+	/* Appended fields (check sz before reading them). */
+	const char *link_base;      /* markdown: file links, "<link_base>/<path>#L<line>" */
 };
 
-/* format: "json", "text", "markdown" or "sarif". */
+/*
+ * format: "json", "text", "markdown", "sarif", "github" (workflow-command
+ * annotations), "codeclimate" (GitLab code quality), "rdjsonl" (reviewdog
+ * Diagnostic JSON lines) or "line" (file:line:col: severity: message).
+ */
 PGD_API int pgd_report__write(const struct pgd_report *r, const char *format,
 			      const struct pgd_write_opts *opts, FILE *f,
 			      struct pgd_err *err);
@@ -219,6 +263,16 @@ PGD_API int pgd_report__write(const struct pgd_report *r, const char *format,
 PGD_API int pgd_report__write_file(const struct pgd_report *r, const char *format,
 				   const struct pgd_write_opts *opts, const char *path,
 				   struct pgd_err *err);
+/*
+ * 0 when every source file the report names maps into the repository at
+ * opts->source_root, else the error a path-naming writer would return (a
+ * main-module file outside the root, a root that does not exist). Lets a
+ * caller refuse before it replaces any of several outputs.
+ */
+PGD_API int pgd_report__check_paths(const struct pgd_report *r, const struct pgd_write_opts *opts,
+				    struct pgd_err *err);
+/* Whether format names a writer (json, text, ...). */
+PGD_API int pgd_report__has_format(const char *format);
 
 #ifdef __cplusplus
 }

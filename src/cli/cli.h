@@ -31,6 +31,7 @@ struct cli_ctx {
 	int stdout_tty;
 	int stderr_tty;
 	int no_color;           /* NO_COLOR is set */
+	FILE *dump_options;     /* completion: cli_parse writes its table here and stops */
 };
 
 enum cli_opt_type {
@@ -99,15 +100,62 @@ void cli_progress(void *ctx, const char *stage, uint64_t done, uint64_t total);
 /* Shared by check, sites and doctor: report output. */
 struct cli_output_opts {
 	const char *format;     /* NULL: text on a terminal, json otherwise */
-	const char *output;     /* NULL: stdout */
+	const struct cli_strlist *outputs;  /* --output values: FILE, or FORMAT=PATH (repeatable) */
 	const char *fail_on;    /* risk | warn | never */
 	const char *source_root;
+	const char *link_base;
+	const char *cmd;        /* for usage errors */
 };
+
+/* How standard output is named in messages. */
+#define CLI_STDOUT_NAME "standard output"
+/* Fills err with "cannot write output: <strerror(errnum)>"; returns PGD_EIO. */
+int cli_output_error(struct pgd_err *err, int errnum);
+/* Checks --output values before the analysis runs: CLI_EXIT_ERROR after a usage line. */
+int cli_validate_outputs(struct cli_ctx *ctx, const struct cli_output_opts *o);
 
 int cli_write_report(struct cli_ctx *ctx, const struct pgd_report *r,
 		     const struct cli_output_opts *o);
 /* The exit status for a report under --fail-on. */
 int cli_exit_status(const struct pgd_report *r, const char *fail_on);
+
+/*
+ * --max-file-size, --max-decoded-size, --max-elements for the commands that
+ * have no common option block (edges, doctor); check and sites declare the
+ * same three in cmd_check.c. 0 keeps the library default.
+ */
+struct cli_limits {
+	long long file_size, decoded_size, elements;
+};
+
+#define CLI_LIMIT_OPTIONS(l)                                                                     \
+	{ CLI_OPT_INT, "max-file-size", &(l).file_size, "BYTES",                                   \
+	  "refuse inputs larger than this (default 1 GiB)" },                                      \
+	{ CLI_OPT_INT, "max-decoded-size", &(l).decoded_size, "BYTES",                             \
+	  "cap on a profile's decompressed size (default 2 GiB)" },                                 \
+	{ CLI_OPT_INT, "max-elements", &(l).elements, "N",                                         \
+	  "cap on samples, locations, functions per input (default 50000000)" }
+
+/* Fills out (sz included) from l; CLI_EXIT_ERROR after a usage line for a negative value. */
+int cli_limits_apply(struct cli_ctx *ctx, const char *cmd, const struct cli_limits *l,
+		     struct pgd_limits *out);
+
+/*
+ * The repository root reported paths are relative to: --source-root, else
+ * the git top level of the current directory, else GITHUB_WORKSPACE or
+ * CI_PROJECT_DIR; NULL when none applies. *owned is freed by the caller.
+ */
+const char *cli_repo_root(const char *source_root, char **owned);
+/* Markdown link base: --link-base, else GitHub's or GitLab's CI variables. */
+const char *cli_link_base(const char *link_base, char **owned);
+
+/* Calls fn for each command with its option table as cli_parse's dump mode writes it. */
+typedef void (*cli_command_fn)(void *arg, const char *name, const char *summary, const char *table);
+int cli_for_each_command(struct cli_ctx *ctx, cli_command_fn fn, void *arg);
+/* Shell completion generated from the option tables (cli_parse's dump mode). */
+int cmd_completion(struct cli_ctx *ctx, int argc, char **argv);
+/* Closest candidate to s within a small edit distance, NULL when none is close. */
+const char *cli_did_you_mean(const char *s, const char *const *candidates, size_t n);
 
 int cmd_edges(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sites(struct cli_ctx *ctx, int argc, char **argv);

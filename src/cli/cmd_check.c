@@ -8,7 +8,12 @@
 #define HELP_OUTPUT_EPILOGUE \
 	"output: --format json (the default when stdout is not a terminal) follows a\n" \
 	"versioned schema (doc/schema/); text is for terminals (colour unless NO_COLOR);\n" \
-	"markdown is a PR comment; sarif is SARIF 2.1.0 for code scanning.\n"
+	"markdown is a PR comment; sarif is SARIF 2.1.0 for code scanning; github is\n" \
+	"workflow-command annotations; codeclimate is GitLab code quality; rdjsonl is\n" \
+	"reviewdog's input; line is file:line:col: severity: message. Several outputs\n" \
+	"from one run: --output FORMAT=PATH, repeated ('-' is stdout). Paths are\n" \
+	"relative to the repository: --source-root, else the git top level, else\n" \
+	"GITHUB_WORKSPACE or CI_PROJECT_DIR (doc/formats.md).\n"
 
 static const struct cli_usage check_usage = {
 	.synopsis = "pgodrift check --binary BIN --base PROFILE --fresh PROFILE [--fresh PROFILE...] [OPTIONS]",
@@ -25,8 +30,13 @@ static const struct cli_usage check_usage = {
 		"guard it), never-dominant (below threshold already in the base), new-hot-site\n"
 		"(hot now, absent from the base), vanished (the base's site no longer maps to a\n"
 		"call in the binary); ok and insufficient-samples are counted, listed only with\n"
-		"--all. In a PGO build, a finding at a site where the binary has no guard is\n"
-		"info: nothing misses there today.",
+		"--all. The binary wins: where its machine code holds a guard, that is the\n"
+		"guarded callee; in a PGO build, a finding at a site where the binary has no\n"
+		"guard is info: nothing misses there today.\n"
+		"\n"
+		"inconclusive: no site reached --min-samples, most of the fresh capture is in\n"
+		"functions this binary lacks, a --fresh file repeats another input, or the\n"
+		"binary's guards are not the ones --base predicts. The report says why.",
 	.positional = NULL,
 	.epilogue =
 		HELP_OUTPUT_EPILOGUE
@@ -34,7 +44,10 @@ static const struct cli_usage check_usage = {
 		"  pgodrift check --binary ./svc --base cmd/svc/default.pgo --fresh cpu.pprof\n"
 		"  pgodrift check --binary ./svc --base default.pgo --fresh a.pprof --fresh b.pprof \\\n"
 		"      --format markdown --output drift.md --fail-on warn\n"
-		"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.\n",
+		"  pgodrift check --binary ./svc --base default.pgo --fresh cpu.pprof \\\n"
+		"      --output github=- --output markdown=drift.md --output sarif=drift.sarif\n"
+		"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error,\n"
+		"3 inconclusive (not with --fail-on never).\n",
 };
 
 static const struct cli_usage sites_usage = {
@@ -53,7 +66,8 @@ static const struct cli_usage sites_usage = {
 };
 
 struct common_opts {
-	const char *binary, *format, *output, *fail_on, *attribution, *source_root;
+	const char *binary, *format, *fail_on, *attribution, *source_root, *link_base;
+	struct cli_strlist outputs;
 	double threshold;
 	long long min_samples;
 	long long max_file_size, max_decoded_size, max_elements;
@@ -88,33 +102,48 @@ static int validate_common(struct cli_ctx *ctx, const char *cmd, const struct co
 	return 0;
 }
 
-static int finish(struct cli_ctx *ctx, struct pgd_report *report, const struct common_opts *c,
-		  int gate)
+static int finish(struct cli_ctx *ctx, const char *cmd, struct pgd_report *report,
+		  const struct common_opts *c, int gate)
 {
 	struct cli_output_opts oo = {
-		.format = c->format, .output = c->output, .fail_on = c->fail_on,
-		.source_root = c->source_root,
+		.format = c->format, .outputs = &c->outputs, .fail_on = c->fail_on,
+		.source_root = c->source_root, .link_base = c->link_base, .cmd = cmd,
 	};
 	int ret = cli_write_report(ctx, report, &oo);
 
-	if (!ret && gate)
-		ret = cli_exit_status(report, c->fail_on);
-	return ret;
+	if (ret || !gate)
+		return ret;
+	/*
+	 * A run that could not judge is never green, and its findings are not
+	 * to be trusted either: a distinct status (unless asked never to fail).
+	 */
+	if (pgd_report__outcome(report) == PGD_OUTCOME_INCONCLUSIVE && strcmp(c->fail_on, "never"))
+		return PGD_EXIT_INCONCLUSIVE;
+	return cli_exit_status(report, c->fail_on);
+}
+
+static int validate_outputs(struct cli_ctx *ctx, const char *cmd, const struct common_opts *c)
+{
+	struct cli_output_opts oo = { .format = c->format, .outputs = &c->outputs, .cmd = cmd };
+
+	return cli_validate_outputs(ctx, &oo);
 }
 
 #define COMMON_OPTIONS(c)                                                                        \
 	{ CLI_OPT_STRING, "binary", &(c).binary, "BIN", "the Go binary that ships (with DWARF)" },  \
-	{ CLI_OPT_CHOICE, "format", &(c).format, "FMT", "json, text, markdown or sarif",           \
-	  cli_format_choices },                                                                    \
-	{ CLI_OPT_STRING, "output", &(c).output, "FILE",                                           \
-	  "write the report to FILE (atomically: temp file, then rename)" },                        \
+	{ CLI_OPT_CHOICE, "format", &(c).format, "FMT",                                            \
+	  "json, text, markdown, sarif, github, codeclimate, rdjsonl or line", cli_format_choices }, \
+	{ CLI_OPT_LIST, "output", &(c).outputs, "FILE",                                            \
+	  "write the report to FILE (atomically); FORMAT=PATH adds an output, repeatable" },        \
 	{ CLI_OPT_CHOICE, "attribution", &(c).attribution, "MODE",                                 \
 	  "compiler: last two frames per sample, as cmd/compile (default); stack: every frame pair", \
 	  cli_attribution_choices },                                                               \
 	{ CLI_OPT_INT, "min-samples", &(c).min_samples, "N",                                       \
 	  "sites with fewer samples are insufficient-samples (default 30)" },                       \
 	{ CLI_OPT_STRING, "source-root", &(c).source_root, "DIR",                                  \
-	  "sarif: strip DIR from source paths (default: derived from the main module)" },          \
+	  "the repository root paths are relative to (default: git top level)" },                  \
+	{ CLI_OPT_STRING, "link-base", &(c).link_base, "URL",                                      \
+	  "markdown: link sites to URL/PATH#LLINE (default: from GITHUB_*/CI_* variables)" },      \
 	{ CLI_OPT_INT, "max-file-size", &(c).max_file_size, "BYTES",                               \
 	  "refuse inputs larger than this (default 1 GiB)" },                                      \
 	{ CLI_OPT_INT, "max-decoded-size", &(c).max_decoded_size, "BYTES",                         \
@@ -169,6 +198,8 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((ret = validate_common(ctx, "check", &c)))
 		goto out;
+	if ((ret = validate_outputs(ctx, "check", &c)))
+		goto out;
 	if (!base) {
 		ret = cli_usage_error(ctx, "check", "--base is required");
 		goto out;
@@ -184,11 +215,12 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_fail(ctx, &err);
 		goto out;
 	}
-	ret = finish(ctx, report, &c, 1);
+	ret = finish(ctx, "check", report, &c, 1);
 out:
 	pgd_report__free(report);
 	cli_strlist_free(&fresh);
 	cli_strlist_free(&pos);
+	cli_strlist_free(&c.outputs);
 	return ret;
 }
 
@@ -216,6 +248,8 @@ int cmd_sites(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((ret = validate_common(ctx, "sites", &c)))
 		goto out;
+	if ((ret = validate_outputs(ctx, "sites", &c)))
+		goto out;
 	if (!pos.n) {
 		ret = cli_usage_error(ctx, "sites", "no PROFILE given");
 		goto out;
@@ -225,9 +259,10 @@ int cmd_sites(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_fail(ctx, &err);
 		goto out;
 	}
-	ret = finish(ctx, report, &c, 0);
+	ret = finish(ctx, "sites", report, &c, 0);
 out:
 	pgd_report__free(report);
 	cli_strlist_free(&pos);
+	cli_strlist_free(&c.outputs);
 	return ret;
 }

@@ -26,16 +26,19 @@ static const struct cli_usage usage = {
 		"  pgodrift doctor --profile new.pprof                 # validate a capture\n"
 		"  pgodrift doctor --binary ./svc --base default.pgo --fresh cpu.pprof --repo .\n"
 		"\n\"now\" for profile-age is SOURCE_DATE_EPOCH when set (reproducible output).\n"
+		"\noutputs: as for check (--format, --output FORMAT=PATH, --source-root; see\n"
+		"doc/formats.md).\n"
 		"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.\n",
 };
 
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct pgd_doctor_opts d;
-	struct cli_strlist fresh = { 0 }, profiles = { 0 }, pos = { 0 };
-	const char *format = NULL, *output = NULL, *fail_on = "risk", *attribution = "compiler";
-	const char *source_root = NULL;
+	struct cli_strlist fresh = { 0 }, profiles = { 0 }, pos = { 0 }, outputs = { 0 };
+	const char *format = NULL, *fail_on = "risk", *attribution = "compiler";
+	const char *source_root = NULL, *link_base = NULL;
 	long long min_total = 0, min_samples = 0;
+	struct cli_limits lim = { 0 };
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
 	int ret;
@@ -53,9 +56,11 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			{ CLI_OPT_LIST, "profile", &profiles, "PROFILE",
 			  "a profile to check on its own; repeatable (positionals too)" },
 			{ CLI_OPT_STRING, "repo", &d.repo_dir, "DIR", "a Go module tree, for layout" },
-			{ CLI_OPT_CHOICE, "format", &format, "FMT", "json, text, markdown or sarif",
+			{ CLI_OPT_CHOICE, "format", &format, "FMT",
+			  "json, text, markdown, sarif, github, codeclimate, rdjsonl or line",
 			  cli_format_choices },
-			{ CLI_OPT_STRING, "output", &output, "FILE", "write the report to FILE (atomically)" },
+			{ CLI_OPT_LIST, "output", &outputs, "FILE",
+			  "write the report to FILE (atomically); FORMAT=PATH adds an output, repeatable" },
 			{ CLI_OPT_CHOICE, "fail-on", &fail_on, "LEVEL",
 			  "exit 1 when a finding is at least risk (default), warn, or never",
 			  cli_fail_on_choices },
@@ -77,7 +82,11 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			  "profile-age above this many days (default 90)" },
 			{ CLI_OPT_DOUBLE, "max-growth", &d.max_growth, "F",
 			  "code-bloat above this text growth (default 0.05)" },
-			{ CLI_OPT_STRING, "source-root", &source_root, "DIR", "sarif: strip DIR from source paths" },
+			{ CLI_OPT_STRING, "source-root", &source_root, "DIR",
+			  "the repository root paths are relative to (default: git top level)" },
+			{ CLI_OPT_STRING, "link-base", &link_base, "URL",
+			  "markdown: link files to URL/PATH (default: from GITHUB_*/CI_* variables)" },
+			CLI_LIMIT_OPTIONS(lim),
 			{ CLI_OPT_END },
 		};
 
@@ -93,6 +102,12 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
+	{
+		struct cli_output_opts oo = { .format = format, .outputs = &outputs, .cmd = "doctor" };
+
+		if ((ret = cli_validate_outputs(ctx, &oo)))
+			goto out;
+	}
 	if (!d.base_path && !fresh.n && !profiles.n) {
 		ret = cli_usage_error(ctx, "doctor", "give at least one profile (--base, --fresh, --profile)");
 		goto out;
@@ -101,6 +116,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "doctor", "sample thresholds must be at least 1");
 		goto out;
 	}
+	if ((ret = cli_limits_apply(ctx, "doctor", &lim, &d.check.limits)))
+		goto out;
 	d.fresh_paths = fresh.v;
 	d.nfresh = fresh.n;
 	d.profile_paths = profiles.v;
@@ -118,7 +135,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	{
 		struct cli_output_opts oo = {
-			.format = format, .output = output, .fail_on = fail_on, .source_root = source_root,
+			.format = format, .outputs = &outputs, .fail_on = fail_on,
+			.source_root = source_root, .link_base = link_base, .cmd = "doctor",
 		};
 
 		ret = cli_write_report(ctx, report, &oo);
@@ -130,5 +148,6 @@ out:
 	cli_strlist_free(&fresh);
 	cli_strlist_free(&profiles);
 	cli_strlist_free(&pos);
+	cli_strlist_free(&outputs);
 	return ret;
 }

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -14,7 +13,8 @@ static const struct cli_usage usage = {
 		"GO PREPROFILE V1 format that `go tool preprofile` writes and `go build -pgo`\n"
 		"reads. For one pprof input the output is byte-identical to\n"
 		"`go tool preprofile -i PROFILE`; several inputs are merged (weights summed).\n"
-		"PROFILE is a pprof file (gzip or raw) or a GO PREPROFILE V1 file.",
+		"PROFILE is a pprof file (gzip or raw) or a GO PREPROFILE V1 file; - reads\n"
+		"standard input.",
 	.positional = "PROFILE...",
 	.epilogue =
 		"examples:\n"
@@ -26,19 +26,20 @@ static const struct cli_usage usage = {
 int cmd_edges(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *attribution = "compiler", *output = NULL;
+	struct cli_limits lim = { 0 };
 	const struct cli_option opts[] = {
 		{ CLI_OPT_CHOICE, "attribution", &attribution, "MODE",
 		  "compiler: last two frames of each sample, as cmd/compile (default); stack: every caller->callee pair",
 		  cli_attribution_choices },
 		{ CLI_OPT_STRING, "output", &output, "FILE", "write to FILE (atomically) instead of stdout" },
+		CLI_LIMIT_OPTIONS(lim),
 		{ CLI_OPT_END },
 	};
 	struct cli_strlist paths = { 0 };
 	struct pgd_profile **profiles = NULL;
 	struct pgd_edges *edges = NULL;
+	struct pgd_limits limits;
 	struct pgd_err err = { 0 };
-	char *tmp = NULL;
-	FILE *out = stdout;
 	size_t nopen = 0;
 	int ret;
 
@@ -51,13 +52,15 @@ int cmd_edges(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "edges", "no PROFILE given");
 		goto out;
 	}
+	if ((ret = cli_limits_apply(ctx, "edges", &lim, &limits)))
+		goto out;
 	profiles = calloc(paths.n, sizeof(*profiles));
 	if (!profiles) {
 		ret = cli_usage_error(ctx, "edges", "out of memory");
 		goto out;
 	}
 	for (nopen = 0; nopen < paths.n; nopen++) {
-		if (pgd_profile__open(paths.v[nopen], NULL, &profiles[nopen], &err)) {
+		if (pgd_profile__open(paths.v[nopen], &limits, &profiles[nopen], &err)) {
 			ret = cli_fail(ctx, &err);
 			goto out;
 		}
@@ -68,53 +71,18 @@ int cmd_edges(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_fail(ctx, &err);
 		goto out;
 	}
-	if (output) {
-		size_t len = strlen(output) + 16;
-		int fd;
-
-		tmp = malloc(len);
-		if (!tmp) {
-			ret = cli_usage_error(ctx, "edges", "out of memory");
-			goto out;
-		}
-		snprintf(tmp, len, "%s.XXXXXX", output);
-		fd = mkstemp(tmp);
-		if (fd < 0 || !(out = fdopen(fd, "w"))) {
-			fprintf(stderr, "%s: '%s': cannot create output: %s\n", ctx->prog, output,
-				strerror(errno));
-			free(tmp);
-			tmp = NULL;
-			out = stdout;
-			ret = CLI_EXIT_ERROR;
-			goto out;
-		}
-	}
-	if (pgd_edges__write_preprofile(edges, out, &err) || fflush(out)) {
-		if (!err.msg[0])
-			snprintf(err.msg, sizeof(err.msg), "cannot write output: %s", strerror(errno));
+	if (output)
+		ret = pgd_edges__write_preprofile_file(edges, output, &err);
+	else if (!(ret = pgd_edges__write_preprofile(edges, stdout, &err)) && fflush(stdout))
+		ret = cli_output_error(&err, errno);
+	if (ret) {
+		if (!output && !err.file[0])
+			snprintf(err.file, sizeof(err.file), "%s", CLI_STDOUT_NAME);
 		ret = cli_fail(ctx, &err);
 		goto out;
 	}
-	if (tmp) {
-		if (fclose(out) || rename(tmp, output)) {
-			fprintf(stderr, "%s: '%s': cannot write output: %s\n", ctx->prog, output,
-				strerror(errno));
-			out = stdout;
-			ret = CLI_EXIT_ERROR;
-			goto out;
-		}
-		out = stdout;
-		free(tmp);
-		tmp = NULL;
-	}
 	ret = CLI_EXIT_OK;
 out:
-	if (tmp) {
-		if (out != stdout)
-			fclose(out);
-		unlink(tmp);
-		free(tmp);
-	}
 	pgd_edges__free(edges);
 	for (size_t i = 0; i < nopen && profiles; i++)
 		pgd_profile__close(profiles[i]);

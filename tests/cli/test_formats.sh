@@ -17,7 +17,10 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Reports must not depend on where the caller's environment points.
-unset NO_COLOR
+unset NO_COLOR GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_SHA CI_PROJECT_URL CI_COMMIT_SHA \
+	GITHUB_WORKSPACE CI_PROJECT_DIR
+# Paths are relative to the repository: this checkout, wherever it is.
+here=$(pwd)
 
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 notok() { echo "not ok - $1"; fail=$((fail + 1)); }
@@ -26,7 +29,7 @@ expect() { # expect NAME: ok when the previous command list succeeded
 	if [ "$?" -eq 0 ]; then ok "$1"; else notok "$1"; fi
 }
 check_cmd() { # the demo case, plus extra args
-	"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" "$@"
+	"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --source-root "$here" "$@"
 }
 
 [ -x "$PGD" ] && [ -f "$BIN/cachesvc.pgo" ] || {
@@ -83,13 +86,37 @@ expect "format: JSON by default when stdout is not a terminal"
 # ---- markdown -----------------------------------------------------------------
 check_cmd --fresh "$PROF/fresh-even.pprof" --format markdown >"$tmp/even.md" 2>/dev/null
 head -n 1 "$tmp/even.md" | grep -q '^\*\*pgodrift check:\*\* .* devirtualization finding' &&
-	grep -q '^| 1 | `serve.go:16` in `main.serve` | `\*main.RedisCache` | 96% → 47% |' "$tmp/even.md" &&
+	grep -q '^| 1 | `testdata/src/cachesvc/serve.go:16` in `main.serve` | `\*main.RedisCache` | 96% → 47% | `main.(\*DiskCache).Get` | `\*main.RedisCache` |' "$tmp/even.md" &&
 	grep -q 'refresh `default.pgo`' "$tmp/even.md"
-expect "markdown: verdict line, findings table ranked by cost, what to do"
-# Ranks follow the estimated cost column, highest first.
-sed -n 's/^| [0-9]* | .* | \([0-9][0-9]*\) | .* |$/\1/p' "$tmp/even.md" >"$tmp/costs"
-[ -s "$tmp/costs" ] && sort -rn "$tmp/costs" | cmp -s - "$tmp/costs"
-expect "markdown: rows ranked by estimated cost"
+expect "markdown: verdict line, repository paths, guard in binary, what to do"
+# Severity first (risk, warn, info), then estimated cost, highest first. Since
+# the binary wins (issue 10), caches.go:99 (devirtualized by the compiler but
+# shipped without a guard) is no finding at all; the new hot site of
+# fresh-newpath is the info row, and its guard cell says why it is harmless.
+check_cmd --fresh "$PROF/fresh-newpath.pprof" --format markdown >"$tmp/newpath.md" 2>/dev/null
+awk -F' [|] ' '/^[|] [0-9]+ [|]/ {
+	sev = ($8 ~ /🔴/) ? 3 : ($8 ~ /🟡/) ? 2 : 1
+	if (n && (sev > psev || (sev == psev && $7 + 0 > pcost))) bad = 1
+	psev = sev; pcost = $7 + 0; n++
+} END { exit (bad || n < 3) }' "$tmp/even.md" &&
+	! grep -q 'caches.go:99' "$tmp/even.md" &&
+	grep -q '^| 1 | `testdata/src/cachesvc/main.go:202` .* | none (nothing misses today) | [0-9]* | 🔵 new-hot-site |' "$tmp/newpath.md"
+expect "markdown: rows ranked by severity, then cost; an info row says why it is harmless"
+GITHUB_SERVER_URL=https://github.example GITHUB_REPOSITORY=o/r GITHUB_SHA=0123abc \
+	check_cmd --fresh "$PROF/fresh-even.pprof" --format markdown 2>/dev/null >"$tmp/linked.md"
+grep -q '^| 1 | \[`serve.go:16`\](https://github.example/o/r/blob/0123abc/testdata/src/cachesvc/serve.go#L16) in `main.serve`' "$tmp/linked.md" &&
+	check_cmd --fresh "$PROF/fresh-even.pprof" --format markdown --link-base 'https://gl.example/g/p/-/blob/f00/' 2>/dev/null |
+	grep -q '(https://gl.example/g/p/-/blob/f00/testdata/src/cachesvc/serve.go#L23)' &&
+	CI_PROJECT_URL=https://gl.example/g/p CI_COMMIT_SHA=beef check_cmd --fresh "$PROF/fresh-even.pprof" \
+		--format markdown 2>/dev/null | grep -q '(https://gl.example/g/p/-/blob/beef/testdata/src/cachesvc/serve.go#L21)'
+expect "markdown: sites link to the file and line at the commit (GitHub, GitLab, --link-base)"
+"$PGD" sites --binary "$BIN/cachesvc.pgo" --source-root "$here" --format markdown "$PROF/base.pprof" \
+	>"$tmp/sites-c.md" 2>/dev/null
+[ "$(grep -c '^| `' "$tmp/sites-c.md")" -gt 10 ] &&
+	awk '/<details>/ { exit } /^[|] `/ { n++ } END { exit n != 10 }' "$tmp/sites-c.md" &&
+	grep -q '^<details><summary>[0-9]* more sites</summary>' "$tmp/sites-c.md" &&
+	grep -q '^</details>' "$tmp/sites-c.md"
+expect "markdown: the sites report shows its 10 heaviest sites and collapses the rest"
 check_cmd --fresh "$PROF/fresh-same.pprof" --format markdown >"$tmp/same.md" 2>/dev/null
 [ "$(wc -l <"$tmp/same.md")" -eq 1 ] && grep -q 'no stale devirtualization' "$tmp/same.md"
 expect "markdown: no findings is one line"
@@ -108,15 +135,7 @@ expect "markdown: under 65000 bytes (largest fixture report: $maxmd bytes)"
 
 # ---- sarif ------------------------------------------------------------------
 check_cmd --fresh "$PROF/fresh-even.pprof" --format json --output "$tmp/even.json" 2>/dev/null
-# The module root the fixture was built in; its go.mod lets pgodrift find it.
-# In a checkout elsewhere that path does not exist, so say where it is.
-root=$(jq -r '.sites[0].file' "$tmp/even.json" | sed 's|/cachesvc/[^/]*$||')
-if [ -f "$root/go.mod" ]; then
-	check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --output "$tmp/even.sarif" 2>/dev/null
-else
-	check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --source-root "$root" \
-		--output "$tmp/even.sarif" 2>/dev/null
-fi
+check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --output "$tmp/even.sarif" 2>/dev/null
 jq -e '.version == "2.1.0" and (.runs[0].results | length) > 0' "$tmp/even.sarif" >/dev/null
 expect "sarif: 2.1.0 with results"
 # One rule per verdict, each result at the site's file (module-relative) and line.
@@ -127,48 +146,60 @@ cmp -s "$tmp/want" "$tmp/got" &&
 	jq -e '[.runs[0].tool.driver.rules[].id] | (length == (unique | length))' "$tmp/even.sarif" >/dev/null
 expect "sarif: a result per finding at its line, one rule per verdict"
 jq -e '[.runs[0].results[].locations[0].physicalLocation.artifactLocation]
-       | all(.uriBaseId == "SRCROOT" and (.uri | startswith("cachesvc/")))' "$tmp/even.sarif" >/dev/null &&
+       | all(.uriBaseId == "SRCROOT" and (.uri | startswith("testdata/src/cachesvc/")))' "$tmp/even.sarif" >/dev/null &&
+	jq -e --arg r "file://$here/" '.runs[0].originalUriBaseIds.SRCROOT.uri == $r' "$tmp/even.sarif" >/dev/null &&
 	jq -e '[.runs[0].results[] | select(.ruleId == "stale")][0].level == "error"' "$tmp/even.sarif" >/dev/null &&
 	# lookup's only shipped copy has no guard (Go 1.23.5 drops it when the
 	# devirtualized function is inlined), so its weak finding is info: a note.
 	jq -e '[.runs[0].results[] | select(.ruleId == "weak")] | all(.level == "note")' "$tmp/even.sarif" >/dev/null
-expect "sarif: absolute DWARF paths mapped to module-relative URIs; levels by severity"
+expect "sarif: DWARF paths relative to the repository root (module root is testdata/src); levels by severity"
 if [ -f "$BIN/cachesvc.trimpath.pgo" ]; then
-	"$PGD" check --binary "$BIN/cachesvc.trimpath.pgo" --base "$PROF/base.pprof" \
+	"$PGD" check --binary "$BIN/cachesvc.trimpath.pgo" --base "$PROF/base.pprof" --source-root "$here" \
 		--fresh "$PROF/fresh-even.pprof" --format sarif >"$tmp/trim.sarif" 2>/dev/null
 	jq -e '(.runs[0].results | length) > 0 and ([.runs[0].results[].locations[0].physicalLocation.artifactLocation]
-	       | all(.uriBaseId == "SRCROOT" and (.uri | startswith("cachesvc/"))))' "$tmp/trim.sarif" >/dev/null
-	expect "sarif: -trimpath DWARF paths mapped through the main module path"
+	       | all(.uriBaseId == "SRCROOT" and (.uri | startswith("testdata/src/cachesvc/"))))' "$tmp/trim.sarif" >/dev/null &&
+		jq -r '.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri' "$tmp/trim.sarif" >"$tmp/trim.uris" &&
+		jq -r '.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri' "$tmp/even.sarif" | cmp -s - "$tmp/trim.uris"
+	expect "sarif: -trimpath paths mapped through the module's go.mod, the same as the full-path build"
 else
 	skip "sarif: -trimpath DWARF paths mapped through the main module path" "fixture cachesvc.trimpath.pgo not generated"
 fi
-# --source-root overrides, absolute or relative to the checkout.
-check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --source-root "$(dirname "$root")" 2>/dev/null |
-	jq -e '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri | startswith("src/cachesvc/")' >/dev/null &&
+# --source-root overrides (the last one wins), relative to the current directory.
 check_cmd --fresh "$PROF/fresh-even.pprof" --format sarif --source-root testdata 2>/dev/null |
 	jq -e '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri | startswith("src/cachesvc/")' >/dev/null
-expect "sarif: --source-root overrides the derived root"
+expect "sarif: --source-root sets the repository root"
 check_cmd --fresh "$PROF/fresh-same.pprof" --format sarif --output "$tmp/same.sarif" 2>/dev/null
 "$PGD" doctor --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
-	--profile "$PROF/fresh-same.pprof" --format sarif --output "$tmp/doctor.sarif" 2>/dev/null
-"$PGD" sites --binary "$BIN/cachesvc.pgo" --format sarif --output "$tmp/sites.sarif" "$PROF/base.pprof" 2>/dev/null
+	--profile "$PROF/fresh-same.pprof" --profile "$PROF/fresh-short.pprof" --repo testdata/repo \
+	--source-root "$here" --format sarif --output "$tmp/doctor.sarif" 2>/dev/null
+"$PGD" sites --binary "$BIN/cachesvc.pgo" --source-root "$here" --format sarif --output "$tmp/sites.sarif" \
+	"$PROF/base.pprof" 2>/dev/null
+jq -e '[.runs[0].tool.driver.rules[] | select((.name | ascii_downcase) == (.id | ascii_downcase))] | length == 0' \
+	"$tmp/doctor.sarif" >/dev/null &&
+	jq -e '[.runs[0].results[].locations[0].physicalLocation] | all(.artifactLocation.uriBaseId == "SRCROOT" and .region.startLine >= 1)' \
+		"$tmp/doctor.sarif" >/dev/null &&
+	jq -e '[.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri] | index("testdata/repo") != null' \
+		"$tmp/doctor.sarif" >/dev/null
+expect "sarif: doctor rule names differ from their ids (SARIF1001); inputs repository-relative with a startLine (GH1003)"
+# The validator's SARIF rules and its GitHub rules (--rule-kind "Sarif;Gh").
 sh contrib/sarif-validate.sh --strict "$tmp/even.sarif" "$tmp/same.sarif" "$tmp/doctor.sarif" \
-	"$tmp/sites.sarif" >"$tmp/validate.log" 2>&1
+	"$tmp/sites.sarif" "$tmp/trim.sarif" >"$tmp/validate.log" 2>&1
 rc=$?
 if [ "$rc" -eq 77 ]; then
-	skip "sarif: SARIF Multitool validate passes (check, empty, doctor, sites)" "npm is not installed"
+	skip "sarif: SARIF Multitool validate, SARIF and GitHub rules (check, empty, doctor, sites, trimpath)" \
+		"$(tail -n 1 "$tmp/validate.log")"
 elif [ "$rc" -eq 0 ]; then
-	ok "sarif: SARIF Multitool validate passes (check, empty, doctor, sites)"
+	ok "sarif: SARIF Multitool validate, SARIF and GitHub rules (check, empty, doctor, sites, trimpath)"
 else
-	notok "sarif: SARIF Multitool validate passes (check, empty, doctor, sites)"
+	notok "sarif: SARIF Multitool validate, SARIF and GitHub rules (check, empty, doctor, sites, trimpath)"
 	sed 's/^/# /' "$tmp/validate.log"
 fi
 
 # ---- every kind in every format ------------------------------------------------
-for fmt in json text markdown sarif; do
-	"$PGD" doctor --profile "$PROF/fresh-even.pprof" --format "$fmt" >"$tmp/d.$fmt" 2>/dev/null
+for fmt in json text markdown sarif github codeclimate rdjsonl line; do
+	"$PGD" doctor --profile "$PROF/fresh-short.pprof" --source-root "$here" --format "$fmt" >"$tmp/d.$fmt" 2>/dev/null
 	rcd=$?
-	"$PGD" sites --binary "$BIN/cachesvc.pgo" --format "$fmt" "$PROF/base.pprof" >"$tmp/s.$fmt" 2>/dev/null
+	"$PGD" sites --binary "$BIN/cachesvc.pgo" --source-root "$here" --format "$fmt" "$PROF/base.pprof" >"$tmp/s.$fmt" 2>/dev/null
 	rcs=$?
 	[ "$rcd" -le 1 ] && [ "$rcs" -eq 0 ] && [ -s "$tmp/d.$fmt" ] && [ -s "$tmp/s.$fmt" ]
 	expect "doctor and sites write --format $fmt"
@@ -219,9 +250,9 @@ for f in sys.argv[1:]:
 PY
 	expect "CI recipes are valid YAML"
 fi
-grep -q 'contrib/ci/pr-comment.sh' contrib/ci/github-actions.yml &&
+grep -q 'pgodrift/ci/pr-comment.sh' contrib/ci/github-actions.yml &&
 	grep -q 'upload-sarif' contrib/ci/github-actions.yml &&
-	grep -q 'pr-comment.sh --gitlab' contrib/ci/gitlab-ci.yml
+	grep -q 'set -- --gitlab' contrib/ci/gitlab-ci.yml && grep -q 'pgodrift/ci/pr-comment.sh" "$@"' contrib/ci/gitlab-ci.yml
 expect "CI recipes run the tested script and upload the SARIF"
 
 # ---- contrib/drift-report.sh: three services, file:// capture URLs -------------------

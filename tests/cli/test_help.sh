@@ -120,5 +120,83 @@ else
 	pass=$((pass + 1))
 fi
 
+# ---- CLI habits: did-you-mean, help COMMAND, -V ---------------------------------
+"$PGD" chekc >/dev/null 2>"$tmp/dym1"
+rc1=$?
+"$PGD" check --fromat json >/dev/null 2>"$tmp/dym2"
+rc2=$?
+"$PGD" doctor --min-sample 3 >/dev/null 2>"$tmp/dym3"
+"$PGD" check --zzzzzz >/dev/null 2>"$tmp/dym4"
+"$PGD" check --format sarfi >/dev/null 2>"$tmp/dym5"
+if [ "$rc1" -eq 2 ] && [ "$rc2" -eq 2 ] &&
+   grep -qx "pgodrift: unknown command 'chekc'; did you mean 'check'? (see 'pgodrift --help')" "$tmp/dym1" &&
+   grep -q "unknown option '--fromat'; did you mean '--format'?" "$tmp/dym2" &&
+   grep -q "did you mean '--min-samples'?" "$tmp/dym3" &&
+   grep -q "not 'sarfi'; did you mean 'sarif'?" "$tmp/dym5" &&
+   ! grep -q 'did you mean' "$tmp/dym4"; then
+	ok "did you mean: mistyped commands, long options and choices name the closest, far ones do not"
+else
+	notok "did you mean: mistyped commands, long options and choices name the closest, far ones do not"
+	cat "$tmp"/dym*
+fi
+ok_help=1
+for cmd in $(cat "$tmp/cmds.help"); do
+	"$PGD" help "$cmd" >"$tmp/help-$cmd" 2>&1 && cmp -s "$tmp/help-$cmd" "$tmp/$cmd.help" || ok_help=0
+done
+"$PGD" help nosuch >/dev/null 2>&1
+[ "$?" -eq 2 ] || ok_help=0
+if [ "$ok_help" -eq 1 ]; then ok "pgodrift help COMMAND is COMMAND --help"; else notok "pgodrift help COMMAND is COMMAND --help"; fi
+if [ "$("$PGD" -V)" = "pgodrift $version" ]; then ok "-V is --version"; else notok "-V is --version"; fi
+
+# ---- completion, generated from the option tables -----------------------------------
+"$PGD" completion bash >"$tmp/comp.bash" 2>&1
+"$PGD" completion zsh >"$tmp/comp.zsh" 2>&1
+"$PGD" completion fish >/dev/null 2>&1
+rcf=$?
+missing=""
+for cmd in check sites doctor edges; do
+	for o in $(cat "$tmp/$cmd.hopts"); do
+		grep -q -- "$o" "$tmp/comp.bash" || missing="$missing bash:$cmd:$o"
+		grep -q -- "$o\[" "$tmp/comp.zsh" || missing="$missing zsh:$cmd:$o"
+	done
+done
+if [ -z "$missing" ] && [ "$rcf" -eq 2 ]; then
+	ok "completion: bash and zsh scripts list every option of every command"
+else
+	notok "completion: bash and zsh scripts list every option of every command (missing:$missing)"
+fi
+if command -v bash >/dev/null 2>&1; then
+	cat >"$tmp/comp-test.bash" <<'EOS'
+. "$1"
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _pgodrift; echo "${COMPREPLY[*]}"; }
+[ "$(complete_words pgodrift ch)" = "check" ] || { echo "command: $(complete_words pgodrift ch)"; exit 1; }
+[ "$(complete_words pgodrift check --fo)" = "--format" ] || { echo "option"; exit 1; }
+[ "$(complete_words pgodrift check --format co)" = "codeclimate" ] || { echo "choice"; exit 1; }
+[ "$(complete_words pgodrift doctor --fail-on w)" = "warn" ] || { echo "fail-on"; exit 1; }
+[ "$(complete_words pgodrift help si)" = "sites" ] || { echo "help"; exit 1; }
+case " $(complete_words pgodrift check --binary Makef) " in *" Makefile "*) ;; *) echo "file"; exit 1 ;; esac
+EOS
+	if bash "$tmp/comp-test.bash" "$tmp/comp.bash" >"$tmp/comp.log" 2>&1; then
+		ok "completion (bash): commands, options, --format choices, files for --binary"
+	else
+		notok "completion (bash): commands, options, --format choices, files for --binary"
+		sed 's/^/# /' "$tmp/comp.log"
+	fi
+else
+	echo "ok - completion (bash): commands, options, --format choices, files for --binary # SKIP bash not installed"
+	pass=$((pass + 1))
+fi
+if command -v zsh >/dev/null 2>&1; then
+	if zsh -n "$tmp/comp.zsh" 2>"$tmp/zsh.log" && head -n 1 "$tmp/comp.zsh" | grep -qx '#compdef pgodrift'; then
+		ok "completion (zsh): a #compdef script zsh parses"
+	else
+		notok "completion (zsh): a #compdef script zsh parses"
+		sed 's/^/# /' "$tmp/zsh.log"
+	fi
+else
+	echo "ok - completion (zsh): a #compdef script zsh parses # SKIP zsh not installed"
+	pass=$((pass + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -29,7 +29,9 @@ fi
 check "make install PREFIX=tmp" make --no-print-directory -s BUILD="$BUILD" install PREFIX="$prefix"
 
 for f in bin/pgodrift lib/libpgodrift.a lib/libpgodrift.so lib/libpgodrift.so.0 \
-	 include/pgodrift/pgodrift.h share/man/man1/pgodrift.1 lib/pkgconfig/pgodrift.pc; do
+	 include/pgodrift/pgodrift.h share/man/man1/pgodrift.1 lib/pkgconfig/pgodrift.pc \
+	 share/bash-completion/completions/pgodrift share/zsh/site-functions/_pgodrift \
+	 share/pgodrift/ci/pr-comment.sh; do
 	if [ -e "$prefix/$f" ]; then ok "installs $f"; else notok "installs $f"; fi
 done
 

@@ -166,7 +166,7 @@ static void check_golden(const char *golden, const char *name)
 	assert_non_null(buildid);
 
 	/* the public getters say the same for binaries that open */
-	if (!strstr(name, "nodwarf")) {
+	if (strcmp(name, "cachesvc.nodwarf")) { /* -ldflags=-w; the nodwarf5 builds have DWARF 4 */
 		struct pgd_binary *b = open_fixture(name);
 
 		assert_string_equal(pgd_binary__go_version(b), bi.go_version);

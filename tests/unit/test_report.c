@@ -173,15 +173,33 @@ static void markdown_ranked_and_escaped(void **state)
 		     PGD_SEV_RISK, 500);
 	s->guarded_type = "*main.T[a|b]";
 	out = render(r, "markdown", NULL);
-	/* Ranked by cost: 500 (the evil one), then 90, then 70. */
+	/* Severity first, then cost: risk 500 (the evil one), risk 70, then warn 90. */
 	assert_true(strstr(out, "| 1 | `x.go:9`") != NULL);
-	assert_true(strstr(out, "| 2 | `serve.go:7`") != NULL);
-	assert_true(strstr(out, "| 3 | `serve.go:42`") != NULL);
+	assert_true(strstr(out, "| 2 | `serve.go:42`") != NULL);
+	assert_true(strstr(out, "| 3 | `serve.go:7`") != NULL);
 	/* A '|' in a name never splits the table; backticks get a longer fence. */
 	assert_non_null(strstr(out, "``main.evil\\|name`x`<script>``"));
 	assert_non_null(strstr(out, "`*main.T[a\\|b]`"));
 	assert_non_null(strstr(out, "90% → 30%"));
 	assert_non_null(strstr(out, "refresh"));
+	free(out);
+	pgd_report__free(r);
+}
+
+static void markdown_warnings_name_their_input(void **state)
+{
+	struct pgd_report *r = check_report();
+	struct rpt_finding *f = rpt_add_finding(r);
+	char *out;
+
+	(void)state;
+	f->id = "too-few-samples";
+	f->severity = PGD_SEV_WARN;
+	f->input = "testdata/profiles/fresh-short.pprof";
+	f->message = "capture for longer";
+	out = render(r, "markdown", NULL);
+	/* A run reads several inputs: the warning says which one it is about. */
+	assert_non_null(strstr(out, "`too-few-samples`: capture for longer (`testdata/profiles/fresh-short.pprof`)"));
 	free(out);
 	pgd_report__free(r);
 }
@@ -265,7 +283,10 @@ static void sarif_levels_rules_and_lines(void **state)
 
 	(void)state;
 	add_site(r, "main.third", "/src/svc/cachesvc/serve.go", 50, "stale", PGD_SEV_RISK, 1);
-	j = sarif_of(r, "/src/svc");
+	/* The repository root given is the directory the module was built in. */
+	for (size_t i = 0; i < r->nsites; i++)
+		r->sites[i].file = "/tmp/cachesvc/serve.go";
+	j = sarif_of(r, "/tmp");
 	run = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "runs"), 0);
 	rules = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"), "driver"),
 				    "rules");
@@ -384,6 +405,7 @@ int main(void)
 		cmocka_unit_test(text_colour_only_when_asked),
 		cmocka_unit_test(markdown_empty_is_one_line),
 		cmocka_unit_test(markdown_ranked_and_escaped),
+		cmocka_unit_test(markdown_warnings_name_their_input),
 		cmocka_unit_test(markdown_under_limit_whatever_the_input),
 		cmocka_unit_test(sarif_levels_rules_and_lines),
 		cmocka_unit_test(sarif_path_mapping),

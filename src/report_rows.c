@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Findings as rows for the one-line formats: the same order, paths, titles
+ * and fingerprints whether a CI reads annotations, reviewdog input, GitLab
+ * code quality or an editor's file:line list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "report.h"
+#include "srcpath.h"
+#include "strbuf.h"
+
+/* The input a finding without its own attaches to: the first profile (as SARIF). */
+static const char *finding_input(const struct pgd_report *r, const struct rpt_finding *f)
+{
+	if (f->input && *f->input)
+		return f->input;
+	for (size_t i = 0; i < r->ninputs; i++)
+		if (r->inputs[i].path && r->inputs[i].format && strcmp(r->inputs[i].format, "elf") &&
+		    strcmp(r->inputs[i].format, "dir"))
+			return r->inputs[i].path;
+	return r->ninputs ? r->inputs[0].path : NULL;
+}
+
+static struct rpt_row *add_row(struct rpt_rows *rows)
+{
+	struct rpt_row *v = arena_grow_for_append(&rows->arena, rows->v, rows->n, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	rows->v = v;
+	memset(&v[rows->n], 0, sizeof(*v));
+	return &v[rows->n++];
+}
+
+static int site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_site *s,
+		    struct pgd_err *err)
+{
+	struct rpt_row *row = add_row(rows);
+	struct strbuf msg = STRBUF_INIT;
+	int ret, kind_tag;
+
+	if (!row)
+		return pgd_err_nomem(err, "");
+	if ((ret = srcpath_source(sp, s->file, s->caller, &row->path, err)))
+		return ret;
+	row->severity = s->severity;
+	row->rule = s->verdict ? s->verdict : s->kind ? s->kind : "site";
+	row->raw_path = s->file && *s->file ? s->file : NULL;
+	row->line = s->line > 0 ? s->line : 0;
+	if (s->verdict)
+		ret = rpt_site_text(&msg, s);
+	else
+		ret = strbuf_addf(&msg, "%s call%s%s in %s; guard in binary: %s", row->rule,
+				  s->method ? " of " : "", s->method ? s->method : "",
+				  s->caller ? s->caller : "?",
+				  s->guard_checked ? (s->binary_guard ? s->binary_guard : "none") : "not checked");
+	/* A row with no place in the repository still says where it is. */
+	if (!ret && !row->path && row->raw_path)
+		ret = strbuf_addf(&msg, " [at %s:%lld]", row->raw_path, (long long)row->line);
+	row->message = ret ? NULL : arena_strdup(&rows->arena, msg.buf);
+	strbuf_release(&msg);
+	row->title = arena_printf(&rows->arena, "pgodrift: %s in %s", row->rule,
+				  s->caller ? s->caller : "?");
+	/*
+	 * The SARIF partialFingerprint's identity: caller, line offset, method.
+	 * A line's direct calls and its function-value call are separate sites
+	 * with one key (sites.c), so kinds other than the two check judges
+	 * carry their kind; check's fingerprints stay what they were.
+	 */
+	kind_tag = s->kind && strcmp(s->kind, "interface") && strcmp(s->kind, "func-value");
+	row->identity = arena_printf(&rows->arena, "pgodriftSite/v1:%s+%lld:%s%s%s",
+				     s->caller ? s->caller : "", (long long)s->offset,
+				     s->method ? s->method : "", kind_tag ? "#" : "",
+				     kind_tag ? s->kind : "");
+	if (!row->message || !row->title || !row->identity)
+		return pgd_err_nomem(err, "");
+	return 0;
+}
+
+static int finding_row(struct rpt_rows *rows, struct srcpath *sp, const struct pgd_report *r,
+		       const struct rpt_finding *f, struct pgd_err *err)
+{
+	struct rpt_row *row = add_row(rows);
+	const char *input = finding_input(r, f);
+	const char *id = f->id ? f->id : "finding";
+
+	if (!row)
+		return pgd_err_nomem(err, "");
+	row->severity = f->severity;
+	row->rule = id;
+	row->raw_path = input;
+	row->path = srcpath_input(sp, input);
+	row->title = arena_printf(&rows->arena, "pgodrift: %s", id);
+	/* The row's file is the input the finding is about, so the message need not name it. */
+	row->message = arena_strdup(&rows->arena, f->message && *f->message ? f->message : id);
+	row->identity = arena_printf(&rows->arena, "pgodriftFinding/v1:%s:%s", id,
+				     row->path ? row->path : input ? input : "");
+	if (!row->title || !row->message || !row->identity)
+		return pgd_err_nomem(err, "");
+	return 0;
+}
+
+int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
+		   const struct pgd_write_opts *opts, struct pgd_err *err)
+{
+	struct srcpath sp;
+	size_t *idx = NULL, n = 0;
+	int ret;
+
+	memset(rows, 0, sizeof(*rows));
+	arena_init(&rows->arena, 0);
+	ret = srcpath_init(&sp, r, rpt_opt_source_root(opts), err);
+	if (ret)
+		goto out;
+	if (rpt_rank_sites(r, r->kind == RPT_SITES, &idx, &n)) {
+		ret = pgd_err_nomem(err, "");
+		goto out;
+	}
+	for (size_t i = 0; !ret && r->kind != RPT_DOCTOR && i < n; i++)
+		ret = site_row(rows, &sp, &r->sites[idx[i]], err);
+	for (size_t i = 0; !ret && i < r->nfindings; i++)
+		ret = finding_row(rows, &sp, r, &r->findings[i], err);
+	/* Paths live in sp's arena: copy them before it goes. */
+	for (size_t i = 0; !ret && i < rows->n; i++) {
+		if (rows->v[i].path && !(rows->v[i].path = arena_strdup(&rows->arena, rows->v[i].path)))
+			ret = pgd_err_nomem(err, "");
+	}
+out:
+	srcpath_release(&sp);
+	free(idx);
+	if (ret)
+		rpt_rows_release(rows);
+	return ret;
+}
+
+void rpt_rows_release(struct rpt_rows *rows)
+{
+	arena_release(&rows->arena);
+	memset(rows, 0, sizeof(*rows));
+}
+
+void rpt_fingerprint(const char *s, char out[33])
+{
+	/* FNV-1a 64 with its standard offset basis, and again from a second basis. */
+	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		h1 = (h1 ^ *p) * 0x100000001b3ULL;
+		h2 = (h2 ^ *p) * 0x100000001b3ULL;
+	}
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
+}
