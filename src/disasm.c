@@ -126,6 +126,22 @@ static void clobber_written(struct pgd_disasm *d, const cs_insn *in, struct reg_
 	}
 }
 
+/*
+ * A load whose base is the stack or frame pointer reads the frame, never an
+ * itab: the itab word is a pointer held in a general register. A method
+ * value whose closure the compiler kept on the stack (cmd/compile/internal/
+ * escape: a non-escaping OMETHVALUE gets a stack closure) is called as
+ * `mov 0x2b0(%rsp),%r10; lea 0x2b0(%rsp),%rdx; call *%r10` (Go 1.26
+ * cmd/internal/obj.linkpcln, funcpctab's valfunc = s.pctoinline), and the
+ * frame offset must not pass for an itab slot. BP is Go's frame pointer on
+ * amd64 (cmd/internal/obj/x86: REGFP is never allocated).
+ */
+static int x86_frame_or_fixed(x86_reg base)
+{
+	return base == X86_REG_RIP || base == X86_REG_INVALID || base == X86_REG_RSP ||
+	       base == X86_REG_RBP;
+}
+
 static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *st,
 		     struct pgd_insn_info *out)
 {
@@ -146,8 +162,7 @@ static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *
 			out->load_disp = s >= 0 ? st->disp[s] : -1;
 		} else if (op[0].type == X86_OP_MEM) {
 			out->kind = PGD_INSN_CALL_INDIRECT;
-			if (op[0].mem.base != X86_REG_RIP && op[0].mem.base != X86_REG_INVALID &&
-			    op[0].mem.index == X86_REG_INVALID)
+			if (!x86_frame_or_fixed(op[0].mem.base) && op[0].mem.index == X86_REG_INVALID)
 				out->load_disp = op[0].mem.disp;
 		}
 		break;
@@ -163,8 +178,8 @@ static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *
 	}
 	clobber_written(d, in, st);
 	if (in->id == X86_INS_MOV && x->op_count == 2 && op[0].type == X86_OP_REG &&
-	    op[1].type == X86_OP_MEM && op[1].mem.base != X86_REG_RIP &&
-	    op[1].mem.base != X86_REG_INVALID && op[1].mem.index == X86_REG_INVALID &&
+	    op[1].type == X86_OP_MEM && !x86_frame_or_fixed(op[1].mem.base) &&
+	    op[1].mem.index == X86_REG_INVALID &&
 	    op[1].size == 8) {
 		int s = reg_slot(d->machine, op[0].reg);
 
@@ -215,7 +230,9 @@ static void scan_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_state
 		}
 		break;
 	case ARM64_INS_LDR:
+		/* Frame loads (sp, fp x29) are never itab slots, as on amd64. */
 		if (x->op_count == 2 && op[1].type == ARM64_OP_MEM && op[1].mem.base != ARM64_REG_INVALID &&
+		    op[1].mem.base != ARM64_REG_SP && op[1].mem.base != ARM64_REG_X29 &&
 		    op[1].mem.index == ARM64_REG_INVALID && !x->writeback)
 			new_disp = op[1].mem.disp;
 		break;
