@@ -15,6 +15,9 @@
 #include "elf.h"
 #include "err.h"
 #include "fileio.h"
+#include "gomodel.h"
+#include "gopclntab.h"
+#include "gotypes.h"
 #include "hashmap.h"
 
 #define DEFAULT_MAX_FILE (1ull << 30)
@@ -65,6 +68,13 @@ struct pgd_binary_impl {
 	/* the last body decoded for guards by data flow (sites come by caller) */
 	struct pgd_dcode *dcode;
 	uint64_t dcode_lo, dcode_hi;
+	/* Go's runtime tables (gopclntab.h, gotypes.h): the model when DWARF is absent */
+	int runtime_model;            /* im->dw was built from .gopclntab, not DWARF */
+	int symbols_synth;            /* no .symtab: functions from .gopclntab, itabs from itablinks */
+	int have_mod;                 /* moduledata found */
+	struct pgd_pcln pcln;
+	struct pgd_gomod mod;
+	size_t itabs_skipped;
 };
 
 static const char *const itab_prefixes[] = { "go:itab.", "go.itab." }; /* Go >= 1.20, older */
@@ -112,13 +122,15 @@ static int split_itab(struct arena *a, const char *body, struct itab *out)
 	return 1;
 }
 
+static int index_symbols(struct pgd_binary *b, struct pgd_err *err);
+
 static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
 	const struct pgd_elf *e = &im->elf;
 	const struct pgd_elf_section *st = NULL, *str;
 	const uint8_t *d;
-	size_t n, cap_itabs = 0;
+	size_t n;
 
 	for (size_t i = 1; i < e->nsections; i++) {
 		if (e->sections[i].type == PGD_SHT_SYMTAB) {
@@ -168,6 +180,15 @@ static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
 		memcpy(&s->addr, p + 8, 8);
 		memcpy(&s->size, p + 16, 8);
 	}
+	return index_symbols(b, err);
+}
+
+/* Sorts the symbols, indexes them by name and collects the itabs among them. */
+static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	size_t cap_itabs = 0;
+
 	qsort(b->symbols, b->nsymbols, sizeof(*b->symbols), sym_cmp);
 	for (size_t i = 0; i < b->nsymbols; i++) {
 		const struct pgd_symbol *s = &b->symbols[i];
@@ -296,8 +317,112 @@ out:
 	return ret;
 }
 
+/* ---- Go's runtime tables: what a stripped binary still has ------------------- */
+
+#define OPEN_RUNTIME 1u               /* ignore DWARF */
+#define OPEN_NO_SYMTAB 2u             /* ignore .symtab */
+
+/* Whether the image carries DWARF at all (what dwarf.c would refuse). */
+static int has_dwarf(const struct pgd_elf *e)
+{
+	const struct pgd_elf_section *s = pgd_elf_section(e, ".debug_info");
+
+	if (!s)
+		s = pgd_elf_section(e, ".zdebug_info");
+	return s && s->size;
+}
+
+/*
+ * Without .symtab (-ldflags=-s): every .gopclntab function as a symbol
+ * (the names profiles use; no .abi0 suffix to drop) and every itab of
+ * moduledata's itablinks, named as the linker names go:itab.* symbols.
+ */
+static int synth_symbols(struct pgd_binary *b, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_goitab *itabs = NULL;
+	size_t nitabs = 0;
+
+	if (im->have_mod && pgd_gomod_itabs(&im->elf, &im->pcln, &im->mod, &b->arena, &itabs, &nitabs,
+					     &im->itabs_skipped))
+		return pgd_err_nomem(err, b->path);
+	b->symbols = arena_calloc(&b->arena, (size_t)im->pcln.nfunc + nitabs + 1, sizeof(*b->symbols));
+	if (!b->symbols)
+		return pgd_err_nomem(err, b->path);
+	for (uint32_t i = 0; i < im->pcln.nfunc; i++) {
+		struct pgd_pcln_func f;
+		struct pgd_symbol *s;
+
+		if (pgd_pcln_func(&im->pcln, i, &f) || f.end <= f.entry)
+			continue;
+		s = &b->symbols[b->nsymbols++];
+		s->name = f.name;
+		s->addr = f.entry;
+		s->size = f.end - f.entry;
+		s->is_func = 1;
+	}
+	for (size_t i = 0; i < nitabs; i++) {
+		struct pgd_symbol *s = &b->symbols[b->nsymbols++];
+
+		s->name = arena_printf(&b->arena, "%s%s,%s", itab_prefixes[0], itabs[i].concrete, itabs[i].iface);
+		if (!s->name)
+			return pgd_err_nomem(err, b->path);
+		s->addr = itabs[i].addr;
+		s->size = ITAB_FUN0 + 8;
+	}
+	im->symbols_synth = 1;
+	return index_symbols(b, err);
+}
+
+/*
+ * DWARF when the binary has it; otherwise the same model built from
+ * .gopclntab and moduledata (gomodel.h), so a -s/-w build answers as the
+ * unstripped one does.
+ */
+static int open_tables(struct pgd_binary *b, unsigned mode, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_elf_section *text = pgd_elf_section(&im->elf, ".text");
+	struct pgd_err perr = { 0 };
+	int ret;
+
+	if (!(mode & OPEN_RUNTIME) && has_dwarf(&im->elf))
+		return pgd_dwarf_open(&im->elf, &b->arena, b->path, im->max_decoded, &im->dw, err);
+	if ((ret = pgd_pcln_open(&im->elf, b->path, &im->pcln, &perr)))
+		return pgd_err_set(err, PGD_EINPUT, b->path,
+				   "no DWARF and no Go runtime tables this can read (%s); pgodrift needs one of them "
+				   "to map call sites to source lines", perr.msg);
+	if (!pgd_gomod_find(&im->elf, &im->pcln, &im->mod)) {
+		im->have_mod = 1;
+		im->pcln.gofunc = im->mod.gofunc;
+		if (!im->pcln.text_start)
+			im->pcln.text_start = im->mod.text; /* Go >= 1.26 stores no textStart */
+	}
+	if (!im->pcln.text_start && text)
+		im->pcln.text_start = text->addr;
+	if (!b->nsymbols && (ret = synth_symbols(b, err)))
+		return ret;
+	im->runtime_model = 1;
+	return pgd_gomodel_build(&im->pcln, &b->arena, b->path, &im->dw, err);
+}
+
+static int open_binary(const char *path, const struct pgd_limits *limits, unsigned mode,
+		       struct pgd_binary **out, struct pgd_err *err);
+
 int pgd_binary__open(const char *path, const struct pgd_limits *limits,
 		     struct pgd_binary **out, struct pgd_err *err)
+{
+	return open_binary(path, limits, 0, out, err);
+}
+
+int pgd_binary_open_runtime(const char *path, const struct pgd_limits *limits, int no_symtab,
+			    struct pgd_binary **out, struct pgd_err *err)
+{
+	return open_binary(path, limits, OPEN_RUNTIME | (no_symtab ? OPEN_NO_SYMTAB : 0), out, err);
+}
+
+static int open_binary(const char *path, const struct pgd_limits *limits, unsigned mode,
+		       struct pgd_binary **out, struct pgd_err *err)
 {
 	struct pgd_binary *b;
 	struct pgd_binary_impl *im;
@@ -346,9 +471,9 @@ int pgd_binary__open(const char *path, const struct pgd_limits *limits,
 	b->build_id = pgd_buildid_read(&im->elf, &b->arena);
 	text = pgd_elf_section(&im->elf, ".text");
 	b->text_size = text ? text->size : 0;
-	if ((ret = read_symbols(b, err)))
+	if (!(mode & OPEN_NO_SYMTAB) && (ret = read_symbols(b, err)))
 		goto out;
-	ret = pgd_dwarf_open(&im->elf, &b->arena, b->path, max_decoded, &im->dw, err);
+	ret = open_tables(b, mode, err);
 out:
 	if (ret) {
 		pgd_binary__close(b);
@@ -1362,10 +1487,39 @@ done:
 	return 0;
 }
 
+/* Which tables answered, when not DWARF and .symtab (stripped builds). */
+static size_t runtime_notes(struct pgd_binary *b, const char **out, size_t max)
+{
+	struct pgd_binary_impl *im = b->impl;
+	size_t n = 0;
+
+	if (!im->runtime_model)
+		return 0;
+	if (n < max)
+		out[n] = arena_printf(&b->arena,
+				      "no DWARF (built with -ldflags=-w or -s): functions, source lines and "
+				      "inlined copies come from Go's runtime tables (.gopclntab)%s",
+				      im->have_mod ? "" : "; moduledata was not found, so inlined copies are not seen");
+	n++;
+	if (im->symbols_synth) {
+		if (n < max)
+			out[n] = im->have_mod
+				? arena_printf(&b->arena,
+					       "no symbol table (built with -ldflags=-s): itabs come from moduledata's "
+					       "itablinks and the type descriptors (%zu unreadable)", im->itabs_skipped)
+				: arena_printf(&b->arena, "no symbol table and no moduledata: itabs, and so "
+							  "interface guards, are not seen");
+		n++;
+	}
+	return n;
+}
+
 size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max)
 {
 	const struct pgd_dwarf *dw = b->impl->dw;
 	size_t n = 0;
+
+	n = runtime_notes(b, out, max);
 
 	if (dw->ranges_unread) {
 		if (n < max)

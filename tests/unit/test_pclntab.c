@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Go's runtime tables (.gopclntab, moduledata, itablinks) read by
+ * gopclntab.c, gotypes.c and gomodel.c, against the oracles the unstripped
+ * fixtures carry: the ELF symbol table (every function and go:itab.*
+ * symbol, named and placed by the linker) and DWARF (the same sites, kinds,
+ * lines and guards through both paths), plus Go's own stripped builds
+ * (contrib/gen-testdata-stripped.sh) compared with their unstripped twins.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binary.h"
+#include "edges.h"
+#include "elf.h"
+#include "err.h"
+#include "gopclntab.h"
+#include "gotypes.h"
+#include "profile.h"
+#include "sites.h"
+
+/* Unstripped fixtures: Go 1.21, 1.23 (amd64, arm64, trimpath), 1.24, 1.26 (DWARF 4 and 5). */
+static const char *const fixtures[] = {
+	"cachesvc.pgo",        "cachesvc.nopgo",          "cachesvc.arm64.pgo",
+	"cachesvc.go121.pgo",  "cachesvc.trimpath.pgo",   "cachesvc.go124.pgo",
+	"cachesvc.go126.pgo",  "cachesvc.go126-nodwarf5.pgo", "cachesvc.go126.nopgo",
+	"splitguard.go126.pgo", "bloatsvc.pgo",           "stdwide.nopgo",
+};
+
+static const char *bin_path(const char *name, char *buf, size_t size)
+{
+	const char *b = getenv("PGD_BUILD");
+
+	snprintf(buf, size, "%s/testdata/bin/%s", b && *b ? b : "build", name);
+	return buf;
+}
+
+struct img {
+	struct arena a;
+	uint8_t *data;
+	struct pgd_elf elf;
+	struct pgd_pcln p;
+	struct pgd_gomod m;
+};
+
+static void img_open(struct img *w, const char *name)
+{
+	char path[1024];
+	struct pgd_err err = { 0 };
+	FILE *f;
+	long n;
+
+	memset(w, 0, sizeof(*w));
+	arena_init(&w->a, 0);
+	bin_path(name, path, sizeof(path));
+	if (!(f = fopen(path, "rb")))
+		fail_msg("%s: cannot open (run make fixtures)", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	w->data = malloc((size_t)n);
+	assert_non_null(w->data);
+	assert_int_equal(fread(w->data, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	if (pgd_elf_parse(w->data, (size_t)n, &w->a, path, &w->elf, &err) ||
+	    pgd_pcln_open(&w->elf, path, &w->p, &err))
+		fail_msg("%s: %s", path, err.msg);
+	if (pgd_gomod_find(&w->elf, &w->p, &w->m))
+		fail_msg("%s: moduledata not found", name);
+	w->p.gofunc = w->m.gofunc;
+	if (!w->p.text_start)
+		w->p.text_start = w->m.text;
+}
+
+static void img_close(struct img *w)
+{
+	arena_release(&w->a);
+	free(w->data);
+}
+
+static struct pgd_binary *open_bin(const char *name, int mode)
+{
+	char path[1024];
+	struct pgd_err err = { 0 };
+	struct pgd_binary *b = NULL;
+	int rc;
+
+	bin_path(name, path, sizeof(path));
+	rc = mode ? pgd_binary_open_runtime(path, NULL, mode == 2, &b, &err) : pgd_binary__open(path, NULL, &b, &err);
+	if (rc)
+		fail_msg("%s: %s", path, err.msg);
+	return b;
+}
+
+/* Equal, or equal but for the middle dot pclntab keeps where .symtab has '.' (type:.eq.T·4). */
+static int same_name(const char *sym, const char *fn)
+{
+	while (*sym && *fn) {
+		if (*sym == *fn) {
+			sym++;
+			fn++;
+		} else if (*sym == '.' && !strncmp(fn, "\xc2\xb7", 2)) {
+			sym++;
+			fn += 2;
+		} else {
+			return 0;
+		}
+	}
+	return *sym == *fn;
+}
+
+/*
+ * Every .gopclntab function is a function symbol of the same name and
+ * entry (the symbol table drops the .abi0 suffix binary.c strips too), and
+ * moduledata's text is .text's address.
+ */
+static void test_functions_match_symtab(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < PGD_ARRAY_SIZE(fixtures); k++) {
+		struct img w;
+		struct pgd_binary *b = open_bin(fixtures[k], 0);
+		size_t checked = 0;
+
+		img_open(&w, fixtures[k]);
+		assert_int_equal(w.m.text, pgd_elf_section(&w.elf, ".text")->addr);
+		assert_true(w.p.nfunc > 1000);
+		for (uint32_t i = 0; i < w.p.nfunc; i++) {
+			struct pgd_pcln_func f;
+			const struct pgd_symbol *s;
+
+			assert_int_equal(pgd_pcln_func(&w.p, i, &f), 0);
+			s = pgd_binary_symbol_at(b, f.entry);
+			if (!s || s->addr != f.entry || !same_name(s->name, f.name))
+				fail_msg("%s: %s at %#llx: symbol %s", fixtures[k], f.name, (unsigned long long)f.entry,
+					 s ? s->name : "(none)");
+			assert_true(pgd_pcln_find(&w.p, f.entry) == (long)i);
+			checked++;
+		}
+		assert_int_equal(checked, w.p.nfunc);
+		pgd_binary__close(b);
+		img_close(&w);
+	}
+}
+
+/*
+ * moduledata's itablinks name the same itabs, at the same addresses, as
+ * the linker's go:itab.* symbols: the path of the concrete type from its
+ * first method, the interface's from InterfaceType.PkgPath.
+ */
+static void test_itabs_match_symtab(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < PGD_ARRAY_SIZE(fixtures); k++) {
+		struct img w;
+		struct pgd_binary *b = open_bin(fixtures[k], 0);
+		struct pgd_goitab *it;
+		size_t n, skipped, syms = 0;
+
+		img_open(&w, fixtures[k]);
+		assert_int_equal(pgd_gomod_itabs(&w.elf, &w.p, &w.m, &w.a, &it, &n, &skipped), 0);
+		assert_int_equal(skipped, 0);
+		assert_true(n > 10);
+		for (size_t i = 0; i < n; i++) {
+			const struct pgd_symbol *s = pgd_binary_symbol_at(b, it[i].addr);
+			char name[2048];
+
+			snprintf(name, sizeof(name), "go:itab.%s,%s", it[i].concrete, it[i].iface);
+			if (!s || s->addr != it[i].addr || strcmp(s->name, name))
+				fail_msg("%s: itab at %#llx: %s, symbol %s", fixtures[k], (unsigned long long)it[i].addr,
+					 name, s ? s->name : "(none)");
+		}
+		for (size_t i = 0; i < b->nsymbols; i++)
+			syms += !b->symbols[i].is_func && !strncmp(b->symbols[i].name, "go:itab.", 8);
+		assert_int_equal(syms, n);
+		pgd_binary__close(b);
+		img_close(&w);
+	}
+}
+
+/* ---- both paths, the same answers -------------------------------------------------- */
+
+struct built {
+	struct pgd_profile *prof;
+	struct pgd_edges *edges;
+	struct pgd_binary *bin;
+	struct pgd_siteset sites;
+};
+
+static const char *profile_for(const char *name)
+{
+	if (!strncmp(name, "bloatsvc", 8))
+		return "testdata/profiles/bloat.pprof";
+	if (!strncmp(name, "stdwide", 7))
+		return "testdata/profiles/std-wide.pprof";
+	return "testdata/profiles/base.pprof";
+}
+
+/* mode 0: DWARF and .symtab; 1: runtime tables and .symtab (-w); 2: runtime tables only (-s) */
+static void build_sites(struct built *s, const char *name, int mode)
+{
+	struct pgd_err err = { 0 };
+	const struct pgd_edges *sets[1];
+	const char *prof = profile_for(name);
+
+	memset(s, 0, sizeof(*s));
+	if (pgd_profile__open(prof, NULL, &s->prof, &err) ||
+	    pgd_edges__build(&s->prof, 1, PGD_ATTR_COMPILER, &s->edges, &err))
+		fail_msg("%s: %s", prof, err.msg);
+	s->bin = open_bin(name, mode);
+	sets[0] = s->edges;
+	if (pgd_sites_build(s->bin, sets, 1, 0, &s->sites, &err))
+		fail_msg("%s: sites: %s", name, err.msg);
+}
+
+static void free_sites(struct built *s)
+{
+	pgd_siteset_release(&s->sites);
+	pgd_binary__close(s->bin);
+	pgd_edges__free(s->edges);
+	pgd_profile__close(s->prof);
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static void compare_paths(const char *name, int mode, size_t *nsites, size_t *nguards)
+{
+	struct built ref, o;
+
+	build_sites(&ref, name, 0);
+	build_sites(&o, name, mode);
+	assert_int_equal(o.sites.nsites, ref.sites.nsites);
+	for (size_t i = 0; i < o.sites.nsites; i++) {
+		const struct pgd_site *x = &ref.sites.sites[i], *y = &o.sites.sites[i];
+
+		assert_string_equal(x->caller, y->caller);
+		assert_int_equal(x->offset, y->offset);
+		if (x->kind != y->kind || x->line != y->line || !str_eq(x->file, y->file) ||
+		    x->ndirect != y->ndirect || x->nindirect != y->nindirect ||
+		    !str_eq(x->binary_guard, y->binary_guard) || !str_eq(x->iface, y->iface))
+			fail_msg("%s mode %d: %s+%lld: %s %s:%lld %zu/%zu guard %s iface %s; DWARF: %s %s:%lld "
+				 "%zu/%zu guard %s iface %s",
+				 name, mode, y->caller, (long long)y->offset, pgd_site_kind_name(y->kind),
+				 y->file ? y->file : "-", (long long)y->line, y->ndirect, y->nindirect,
+				 y->binary_guard ? y->binary_guard : "-", y->iface ? y->iface : "-",
+				 pgd_site_kind_name(x->kind), x->file ? x->file : "-", (long long)x->line, x->ndirect,
+				 x->nindirect, x->binary_guard ? x->binary_guard : "-", x->iface ? x->iface : "-");
+		*nguards += x->binary_guard != NULL;
+	}
+	*nsites += ref.sites.nsites;
+	free_sites(&o);
+	free_sites(&ref);
+}
+
+/* Every fixture: the runtime tables give the sites DWARF gives, with and without .symtab. */
+static void test_sites_both_paths(void **state)
+{
+	size_t nsites = 0, nguards = 0;
+
+	(void)state;
+	for (size_t k = 0; k < PGD_ARRAY_SIZE(fixtures); k++) {
+		compare_paths(fixtures[k], 1, &nsites, &nguards);
+		compare_paths(fixtures[k], 2, &nsites, &nguards);
+	}
+	print_message("%zu sites, %zu with guards, equal on both paths\n", nsites, nguards);
+	assert_true(nsites > 100 && nguards > 10);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_functions_match_symtab),
+		cmocka_unit_test(test_itabs_match_symtab),
+		cmocka_unit_test(test_sites_both_paths),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
