@@ -276,12 +276,103 @@ static void test_sites_both_paths(void **state)
 	assert_true(nsites > 100 && nguards > 10);
 }
 
+/* code-bloat's counts: inlined copies per container and callee, from DWARF and from the inline trees */
+static void test_inline_counts_both_paths(void **state)
+{
+	static const char *const names[] = { "bloatsvc.pgo", "cachesvc.go126.pgo", "cachesvc.arm64.pgo" };
+
+	(void)state;
+	for (size_t k = 0; k < PGD_ARRAY_SIZE(names); k++) {
+		struct pgd_binary *d = open_bin(names[k], 0), *r = open_bin(names[k], 2);
+		const struct pgd_inline_count *x, *y;
+		size_t nx, ny, same = 0;
+		struct pgd_err err = { 0 };
+
+		assert_int_equal(pgd_binary_inline_counts(d, &x, &nx, &err), 0);
+		assert_int_equal(pgd_binary_inline_counts(r, &y, &ny, &err), 0);
+		for (size_t i = 0, j = 0; i < nx && j < ny;) {
+			int c = strcmp(x[i].container, y[j].container);
+
+			c = c ? c : strcmp(x[i].callee, y[j].callee);
+			if (!c && x[i].copies == y[j].copies)
+				same++;
+			else if (!c)
+				print_message("%s: %s in %s: %u DWARF, %u pclntab\n", names[k], x[i].callee, x[i].container,
+					      x[i].copies, y[j].copies);
+			else
+				print_message("%s: %s in %s: only in %s\n", names[k], c < 0 ? x[i].callee : y[j].callee,
+					      c < 0 ? x[i].container : y[j].container, c < 0 ? "DWARF" : "pclntab");
+			i += c <= 0;
+			j += c >= 0;
+		}
+		print_message("%s: %zu of %zu/%zu (container, callee) counts equal\n", names[k], same, nx, ny);
+		assert_int_equal(same, nx);
+		assert_int_equal(same, ny);
+		pgd_binary__close(d);
+		pgd_binary__close(r);
+	}
+}
+
+/*
+ * Go's own stripped builds (contrib/gen-testdata-stripped.sh: -s -w, -s,
+ * -w; Go 1.23 and 1.26, amd64 and arm64) against their unstripped twins,
+ * both opened as users open them: every site equal, field by field, and
+ * a note naming the tables used.
+ */
+static void compare_twins(const char *orig, const char *twin, int no_symtab)
+{
+	struct built ref, o;
+	const char *notes[8];
+	size_t n, guards = 0;
+	int saw_pcln = 0, saw_itab = 0;
+
+	build_sites(&ref, orig, 0);
+	build_sites(&o, twin, 0);
+	assert_int_equal(o.sites.nsites, ref.sites.nsites);
+	for (size_t i = 0; i < o.sites.nsites; i++) {
+		const struct pgd_site *x = &ref.sites.sites[i], *y = &o.sites.sites[i];
+
+		assert_string_equal(x->caller, y->caller);
+		assert_int_equal(x->offset, y->offset);
+		if (x->kind != y->kind || x->line != y->line || !str_eq(x->file, y->file) ||
+		    x->ndirect != y->ndirect || x->nindirect != y->nindirect ||
+		    !str_eq(x->binary_guard, y->binary_guard) || !str_eq(x->iface, y->iface))
+			fail_msg("%s vs %s: %s+%lld differs", twin, orig, y->caller, (long long)y->offset);
+		guards += y->binary_guard != NULL;
+	}
+	assert_int_equal(guards, 4); /* Get, Multiply, Add, the func value (test_dwarf.c) */
+	n = pgd_binary_notes(o.bin, notes, PGD_ARRAY_SIZE(notes));
+	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++) {
+		saw_pcln |= strstr(notes[i], ".gopclntab") != NULL;
+		saw_itab |= strstr(notes[i], "itablinks") != NULL;
+	}
+	assert_true(saw_pcln);
+	assert_int_equal(saw_itab, no_symtab);
+	assert_int_equal(pgd_binary_notes(ref.bin, notes, PGD_ARRAY_SIZE(notes)), 0);
+	free_sites(&o);
+	free_sites(&ref);
+}
+
+static void test_stripped_twins(void **state)
+{
+	(void)state;
+	compare_twins("cachesvc.pgo", "cachesvc.pgo.sw", 1);
+	compare_twins("cachesvc.pgo", "cachesvc.pgo.s", 1);
+	compare_twins("cachesvc.pgo", "cachesvc.pgo.w", 0);
+	compare_twins("cachesvc.arm64.pgo", "cachesvc.arm64.pgo.sw", 1);
+	compare_twins("cachesvc.go126.pgo", "cachesvc.go126.pgo.sw", 1);
+	compare_twins("cachesvc.go126.pgo", "cachesvc.go126.pgo.s", 1);
+	compare_twins("cachesvc.go126.pgo", "cachesvc.go126.pgo.w", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_functions_match_symtab),
 		cmocka_unit_test(test_itabs_match_symtab),
 		cmocka_unit_test(test_sites_both_paths),
+		cmocka_unit_test(test_stripped_twins),
+		cmocka_unit_test(test_inline_counts_both_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
