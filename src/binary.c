@@ -8,8 +8,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "buildinfo.h"
+#include "debugfile.h"
 #include "disasm.h"
 #include "dwarf.h"
 #include "elf.h"
@@ -75,6 +77,12 @@ struct pgd_binary_impl {
 	struct pgd_pcln pcln;
 	struct pgd_gomod mod;
 	size_t itabs_skipped;
+	/* a separate debug file (debugfile.h) whose DWARF is used */
+	void *dbg_map;
+	size_t dbg_len;
+	struct pgd_elf dbg_elf;
+	const char *dbg_path, *dbg_rule;
+	uint64_t max_file;
 };
 
 static const char *const itab_prefixes[] = { "go:itab.", "go.itab." }; /* Go >= 1.20, older */
@@ -374,24 +382,15 @@ static int synth_symbols(struct pgd_binary *b, struct pgd_err *err)
 	return index_symbols(b, err);
 }
 
-/*
- * DWARF when the binary has it; otherwise the same model built from
- * .gopclntab and moduledata (gomodel.h), so a -s/-w build answers as the
- * unstripped one does.
- */
-static int open_tables(struct pgd_binary *b, unsigned mode, struct pgd_err *err)
+/* .gopclntab and moduledata; PGD_EINPUT when there is no .gopclntab this reads. */
+static int runtime_tables(struct pgd_binary *b, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
 	const struct pgd_elf_section *text = pgd_elf_section(&im->elf, ".text");
-	struct pgd_err perr = { 0 };
 	int ret;
 
-	if (!(mode & OPEN_RUNTIME) && has_dwarf(&im->elf))
-		return pgd_dwarf_open(&im->elf, &b->arena, b->path, im->max_decoded, &im->dw, err);
-	if ((ret = pgd_pcln_open(&im->elf, b->path, &im->pcln, &perr)))
-		return pgd_err_set(err, PGD_EINPUT, b->path,
-				   "no DWARF and no Go runtime tables this can read (%s); pgodrift needs one of them "
-				   "to map call sites to source lines", perr.msg);
+	if ((ret = pgd_pcln_open(&im->elf, b->path, &im->pcln, err)))
+		return ret;
 	if (!pgd_gomod_find(&im->elf, &im->pcln, &im->mod)) {
 		im->have_mod = 1;
 		im->pcln.gofunc = im->mod.gofunc;
@@ -400,8 +399,130 @@ static int open_tables(struct pgd_binary *b, unsigned mode, struct pgd_err *err)
 	}
 	if (!im->pcln.text_start && text)
 		im->pcln.text_start = text->addr;
-	if (!b->nsymbols && (ret = synth_symbols(b, err)))
+	return 0;
+}
+
+/* The CRC-32 .gnu_debuglink records (zlib's, as binutils' bfd_calc_gnu_debuglink_crc32). */
+static uint32_t file_crc32(const void *data, size_t len)
+{
+	const Bytef *p = data;
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	for (size_t chunk; len; len -= chunk, p += chunk) {
+		chunk = len > (1u << 30) ? (1u << 30) : len;
+		crc = crc32(crc, p, (uInt)chunk);
+	}
+	return (uint32_t)crc;
+}
+
+/*
+ * A debug file candidate: an ELF file with DWARF, for the same build (its
+ * GNU build ID equals the binary's when both have one; found by
+ * .gnu_debuglink, its CRC-32 equals the link's). 0 when it is mapped into
+ * im->dbg_*; 1 when it is not that file; <0 on errors that must stop.
+ */
+static int try_debug_file(struct pgd_binary *b, const struct pgd_debug_candidate *c, int explicit,
+			  struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_err e2 = { 0 };
+	const char *want, *have;
+	int ret;
+
+	if (!explicit && access(c->path, R_OK))
+		return 1;
+	if ((ret = map_file(c->path, im->max_file, &im->dbg_map, &im->dbg_len, explicit ? err : &e2)))
+		return explicit ? ret : 1;
+	if ((ret = pgd_elf_parse(im->dbg_map, im->dbg_len, &b->arena, c->path, &im->dbg_elf, explicit ? err : &e2)))
+		goto reject;
+	ret = PGD_EINPUT;
+	want = pgd_gnu_build_id(&im->elf, &b->arena);
+	have = pgd_gnu_build_id(&im->dbg_elf, &b->arena);
+	if (!has_dwarf(&im->dbg_elf)) {
+		pgd_err_set(explicit ? err : &e2, PGD_EINPUT, c->path, "the debug file has no DWARF (.debug_info)");
+		goto reject;
+	}
+	if (want && have && strcmp(want, have)) {
+		pgd_err_set(explicit ? err : &e2, PGD_EINPUT, c->path,
+			    "the debug file's build ID %s is not the binary's (%s): another build", have, want);
+		goto reject;
+	}
+	if (c->check_crc && file_crc32(im->dbg_map, im->dbg_len) != c->crc) {
+		pgd_err_set(explicit ? err : &e2, PGD_EINPUT, c->path, "CRC-32 differs from .gnu_debuglink's: another build");
+		goto reject;
+	}
+	im->dbg_path = arena_strdup(&b->arena, c->path);
+	im->dbg_rule = c->rule;
+	return im->dbg_path ? 0 : pgd_err_nomem(err, b->path);
+reject:
+	munmap(im->dbg_map, im->dbg_len);
+	im->dbg_map = NULL;
+	memset(&im->dbg_elf, 0, sizeof(im->dbg_elf));
+	return explicit ? ret : 1;
+}
+
+/* The binary's split DWARF: --debug-file, else by build ID and .gnu_debuglink. */
+static int find_debug_file(struct pgd_binary *b, const struct pgd_limits *lim, const struct pgd_elf **out,
+			   struct pgd_err *err)
+{
+	int has = PGD_OPTS_HAS(lim, struct pgd_limits, debug_dirs);
+	struct pgd_debug_candidate *c = NULL, given;
+	size_t n = 0;
+	int ret;
+
+	*out = NULL;
+	if (has && lim->debug_file) {
+		given.path = lim->debug_file;
+		given.rule = "--debug-file";
+		given.check_crc = 0;
+		if ((ret = try_debug_file(b, &given, 1, err)))
+			return ret;
+		*out = &b->impl->dbg_elf;
+		return 0;
+	}
+	if (pgd_debug_candidates(&b->impl->elf, b->path, has ? lim->debug_dirs : NULL, &b->arena, &c, &n))
+		return pgd_err_nomem(err, b->path);
+	for (size_t i = 0; i < n; i++) {
+		if ((ret = try_debug_file(b, &c[i], 0, err)) < 0)
+			return ret;
+		if (!ret) {
+			*out = &b->impl->dbg_elf;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * DWARF when the binary has it, or a separate debug file does; otherwise
+ * the same model built from .gopclntab and moduledata (gomodel.h), so a
+ * -s/-w build answers as the unstripped one does. Without .symtab, the
+ * functions and itabs come from the runtime tables either way.
+ */
+static int open_tables(struct pgd_binary *b, const struct pgd_limits *lim, unsigned mode, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_elf *dw_elf = NULL;
+	struct pgd_err perr = { 0 };
+	int ret, pcln_ret = 0;
+
+	if (!(mode & OPEN_RUNTIME)) {
+		if (has_dwarf(&im->elf) && !(PGD_OPTS_HAS(lim, struct pgd_limits, debug_file) && lim->debug_file))
+			dw_elf = &im->elf;
+		else if ((ret = find_debug_file(b, lim, &dw_elf, err)))
+			return ret;
+	}
+	if (!b->nsymbols || !dw_elf)
+		pcln_ret = runtime_tables(b, &perr);
+	if (!pcln_ret && !b->nsymbols && (ret = synth_symbols(b, err)))
 		return ret;
+	if (dw_elf)
+		return pgd_dwarf_open(dw_elf, &b->arena, dw_elf == &im->elf ? b->path : im->dbg_path, im->max_decoded,
+				      &im->dw, err);
+	if (pcln_ret)
+		return pgd_err_set(err, PGD_EINPUT, b->path,
+				   "no DWARF, no debug file and no Go runtime tables this can read (%s); pgodrift "
+				   "needs one of them to map call sites to source lines", perr.msg);
 	im->runtime_model = 1;
 	return pgd_gomodel_build(&im->pcln, &b->arena, b->path, &im->dw, err);
 }
@@ -448,6 +569,7 @@ static int open_binary(const char *path, const struct pgd_limits *limits, unsign
 	}
 	b->impl = im;
 	im->max_decoded = max_decoded;
+	im->max_file = max_file;
 	if ((ret = map_file(path, max_file, &im->map, &im->map_len, err)))
 		goto out;
 	if ((ret = pgd_elf_parse(im->map, im->map_len, &b->arena, path, &im->elf, err)))
@@ -473,7 +595,7 @@ static int open_binary(const char *path, const struct pgd_limits *limits, unsign
 	b->text_size = text ? text->size : 0;
 	if (!(mode & OPEN_NO_SYMTAB) && (ret = read_symbols(b, err)))
 		goto out;
-	ret = open_tables(b, mode, err);
+	ret = open_tables(b, limits, mode, err);
 out:
 	if (ret) {
 		pgd_binary__close(b);
@@ -500,6 +622,8 @@ void pgd_binary__close(struct pgd_binary *b)
 		free(im->inl_refs);
 		if (im->map)
 			munmap(im->map, im->map_len);
+		if (im->dbg_map)
+			munmap(im->dbg_map, im->dbg_len);
 	}
 	arena_release(&b->arena);
 	free(b);
@@ -1493,8 +1617,14 @@ static size_t runtime_notes(struct pgd_binary *b, const char **out, size_t max)
 	struct pgd_binary_impl *im = b->impl;
 	size_t n = 0;
 
+	if (im->dbg_path) {
+		if (n < max)
+			out[n] = arena_printf(&b->arena, "DWARF read from the separate debug file %s (found by %s)",
+					      im->dbg_path, im->dbg_rule);
+		n++;
+	}
 	if (!im->runtime_model)
-		return 0;
+		return n;
 	if (n < max)
 		out[n] = arena_printf(&b->arena,
 				      "no DWARF (built with -ldflags=-w or -s): functions, source lines and "

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "binary.h"
+#include "debugfile.h"
 #include "edges.h"
 #include "elf.h"
 #include "err.h"
@@ -319,6 +320,8 @@ static void test_inline_counts_both_paths(void **state)
  * both opened as users open them: every site equal, field by field, and
  * a note naming the tables used.
  */
+static void compare_opened(struct built *ref, struct built *o, const char *twin, const char *orig);
+
 static void compare_twins(const char *orig, const char *twin, int no_symtab)
 {
 	struct built ref, o;
@@ -328,19 +331,8 @@ static void compare_twins(const char *orig, const char *twin, int no_symtab)
 
 	build_sites(&ref, orig, 0);
 	build_sites(&o, twin, 0);
-	assert_int_equal(o.sites.nsites, ref.sites.nsites);
-	for (size_t i = 0; i < o.sites.nsites; i++) {
-		const struct pgd_site *x = &ref.sites.sites[i], *y = &o.sites.sites[i];
-
-		assert_string_equal(x->caller, y->caller);
-		assert_int_equal(x->offset, y->offset);
-		if (x->kind != y->kind || x->line != y->line || !str_eq(x->file, y->file) ||
-		    x->ndirect != y->ndirect || x->nindirect != y->nindirect ||
-		    !str_eq(x->binary_guard, y->binary_guard) || !str_eq(x->iface, y->iface))
-			fail_msg("%s vs %s: %s+%lld differs", twin, orig, y->caller, (long long)y->offset);
-		guards += y->binary_guard != NULL;
-	}
-	assert_int_equal(guards, 4); /* Get, Multiply, Add, the func value (test_dwarf.c) */
+	compare_opened(&ref, &o, twin, orig);
+	(void)guards;
 	n = pgd_binary_notes(o.bin, notes, PGD_ARRAY_SIZE(notes));
 	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++) {
 		saw_pcln |= strstr(notes[i], ".gopclntab") != NULL;
@@ -351,6 +343,25 @@ static void compare_twins(const char *orig, const char *twin, int no_symtab)
 	assert_int_equal(pgd_binary_notes(ref.bin, notes, PGD_ARRAY_SIZE(notes)), 0);
 	free_sites(&o);
 	free_sites(&ref);
+}
+
+static void compare_opened(struct built *ref, struct built *o, const char *twin, const char *orig)
+{
+	size_t guards = 0;
+
+	assert_int_equal(o->sites.nsites, ref->sites.nsites);
+	for (size_t i = 0; i < o->sites.nsites; i++) {
+		const struct pgd_site *x = &ref->sites.sites[i], *y = &o->sites.sites[i];
+
+		assert_string_equal(x->caller, y->caller);
+		assert_int_equal(x->offset, y->offset);
+		if (x->kind != y->kind || x->line != y->line || !str_eq(x->file, y->file) ||
+		    x->ndirect != y->ndirect || x->nindirect != y->nindirect ||
+		    !str_eq(x->binary_guard, y->binary_guard) || !str_eq(x->iface, y->iface))
+			fail_msg("%s vs %s: %s+%lld differs", twin, orig, y->caller, (long long)y->offset);
+		guards += y->binary_guard != NULL;
+	}
+	assert_int_equal(guards, 4); /* Get, Multiply, Add, the func value (test_dwarf.c) */
 }
 
 static void test_stripped_twins(void **state)
@@ -365,6 +376,125 @@ static void test_stripped_twins(void **state)
 	compare_twins("cachesvc.go126.pgo", "cachesvc.go126.pgo.w", 0);
 }
 
+/* ---- split debug files ------------------------------------------------------------ */
+
+/* sites of binary `name` opened with limits lim (debug file options); 0 or the open error */
+static int build_with(struct built *s, const char *name, const struct pgd_limits *lim, struct pgd_err *err)
+{
+	char path[1024];
+	const struct pgd_edges *sets[1];
+
+	memset(s, 0, sizeof(*s));
+	if (pgd_profile__open("testdata/profiles/base.pprof", NULL, &s->prof, err) ||
+	    pgd_edges__build(&s->prof, 1, PGD_ATTR_COMPILER, &s->edges, err))
+		fail_msg("base.pprof: %s", err->msg);
+	if (name[0] != '/')
+		bin_path(name, path, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s", name);
+	if (pgd_binary__open(path, lim, &s->bin, err)) {
+		pgd_edges__free(s->edges);
+		pgd_profile__close(s->prof);
+		return err->code;
+	}
+	sets[0] = s->edges;
+	if (pgd_sites_build(s->bin, sets, 1, 0, &s->sites, err))
+		fail_msg("%s: sites: %s", name, err->msg);
+	return 0;
+}
+
+static void expect_debug_note(struct pgd_binary *b, const char *rule)
+{
+	const char *notes[8];
+	size_t n = pgd_binary_notes(b, notes, PGD_ARRAY_SIZE(notes));
+
+	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++) {
+		if (strstr(notes[i], "separate debug file") && strstr(notes[i], rule))
+			return;
+	}
+	fail_msg("no note of a debug file found by %s", rule);
+}
+
+static void abs_path(const char *name, char *buf, size_t size)
+{
+	char rel[1024], *r;
+
+	bin_path(name, rel, sizeof(rel));
+	r = realpath(rel, NULL);
+	assert_non_null(r);
+	snprintf(buf, size, "%s", r);
+	free(r);
+}
+
+/*
+ * The split pair (objcopy --only-keep-debug / --strip-debug
+ * --add-gnu-debuglink of cachesvc.go126.pgo): found beside the binary by
+ * .gnu_debuglink, given with --debug-file, found by GNU build ID under a
+ * .build-id tree and a DEBUGINFOD-style cache; a debug file of another
+ * build is refused. Every way gives the unstripped build's sites.
+ */
+static void test_split_debug(void **state)
+{
+	struct pgd_limits lim = { .sz = sizeof(lim) };
+	struct pgd_err err = { 0 };
+	struct built ref, o;
+	struct img w;
+	char dbg[512], split[512], tmp[] = "/tmp/pgd-debugdir.XXXXXX", p1[8192], p2[2048], p3[2048];
+	const char *id;
+
+	(void)state;
+	build_sites(&ref, "cachesvc.go126.pgo", 0);
+	abs_path("cachesvc.go126.pgo.debug", dbg, sizeof(dbg));
+	abs_path("cachesvc.go126.pgo.split", split, sizeof(split));
+
+	assert_int_equal(build_with(&o, "cachesvc.go126.pgo.split", NULL, &err), 0);
+	expect_debug_note(o.bin, ".gnu_debuglink");
+	compare_opened(&ref, &o, "split", "cachesvc.go126.pgo");
+	free_sites(&o);
+
+	lim.debug_file = dbg;
+	assert_int_equal(build_with(&o, "cachesvc.go126.pgo.split", &lim, &err), 0);
+	expect_debug_note(o.bin, "--debug-file");
+	compare_opened(&ref, &o, "--debug-file", "cachesvc.go126.pgo");
+	free_sites(&o);
+
+	/* another build's debug file: refused, naming the debug file */
+	assert_int_equal(build_with(&o, "cachesvc.go126.pgo.sw", &lim, &err), PGD_EINPUT);
+	assert_non_null(strstr(err.msg, "build ID"));
+	assert_string_equal(err.file, dbg);
+
+	/* by build ID: the binary alone in a directory, the debug file in the trees */
+	img_open(&w, "cachesvc.go126.pgo.split");
+	id = pgd_gnu_build_id(&w.elf, &w.a);
+	assert_non_null(id);
+	assert_non_null(mkdtemp(tmp));
+	snprintf(p1, sizeof(p1), "mkdir -p %s/bin %s/root/.build-id/%.2s %s/cache/%s && cp %s %s/bin/svc && "
+		 "ln -s %s %s/root/.build-id/%.2s/%s.debug && ln -s %s %s/cache/%s/debuginfo",
+		 tmp, tmp, id, tmp, id, split, tmp, dbg, tmp, id, id + 2, dbg, tmp, id);
+	assert_int_equal(system(p1), 0);
+	snprintf(p2, sizeof(p2), "%s/bin/svc", tmp);
+	snprintf(p3, sizeof(p3), "%s/root", tmp);
+	lim.debug_file = NULL;
+	lim.debug_dirs = p3;
+	assert_int_equal(build_with(&o, p2, &lim, &err), 0);
+	expect_debug_note(o.bin, "build ID");
+	compare_opened(&ref, &o, ".build-id", "cachesvc.go126.pgo");
+	free_sites(&o);
+	snprintf(p3, sizeof(p3), "/nonexistent:%s/cache", tmp);
+	assert_int_equal(build_with(&o, p2, &lim, &err), 0);
+	expect_debug_note(o.bin, "build ID");
+	free_sites(&o);
+	/* nothing found: the runtime tables answer, the same */
+	lim.debug_dirs = "/nonexistent";
+	assert_int_equal(build_with(&o, p2, &lim, &err), 0);
+	compare_opened(&ref, &o, "no debug file", "cachesvc.go126.pgo");
+	free_sites(&o);
+	snprintf(p1, sizeof(p1), "rm -rf %s", tmp);
+	assert_int_equal(system(p1), 0);
+	img_close(&w);
+	free_sites(&ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_sites_both_paths),
 		cmocka_unit_test(test_stripped_twins),
 		cmocka_unit_test(test_inline_counts_both_paths),
+		cmocka_unit_test(test_split_debug),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
