@@ -72,6 +72,7 @@ struct pgd_binary_impl {
 	uint64_t dcode_lo, dcode_hi;
 	/* Go's runtime tables (gopclntab.h, gotypes.h): the model when DWARF is absent */
 	int runtime_model;            /* im->dw was built from .gopclntab, not DWARF */
+	int dwarf_absent;             /* the binary itself has no DWARF (-w, -s) */
 	int symbols_synth;            /* no .symtab: functions from .gopclntab, itabs from itablinks */
 	int have_mod;                 /* moduledata found */
 	struct pgd_pcln pcln;
@@ -329,6 +330,7 @@ out:
 
 #define OPEN_RUNTIME 1u               /* ignore DWARF */
 #define OPEN_NO_SYMTAB 2u             /* ignore .symtab */
+#define OPEN_DWARF 4u                 /* DWARF (or a debug file's) whenever there is some */
 
 /* Whether the image carries DWARF at all (what dwarf.c would refuse). */
 static int has_dwarf(const struct pgd_elf *e)
@@ -494,26 +496,33 @@ static int find_debug_file(struct pgd_binary *b, const struct pgd_limits *lim, c
 }
 
 /*
- * DWARF when the binary has it, or a separate debug file does; otherwise
- * the same model built from .gopclntab and moduledata (gomodel.h), so a
- * -s/-w build answers as the unstripped one does. Without .symtab, the
- * functions and itabs come from the runtime tables either way.
+ * Which tables answer. Go's runtime tables when they are complete (Go >=
+ * 1.20: _func.startLine is DWARF's decl_line; moduledata found for the
+ * inline trees): they give what DWARF gives (tests/unit/test_pclntab.c,
+ * every fixture, site by site) at a fraction of the cost, since a
+ * package's rows decode from pc-value tables instead of whole DWARF line
+ * programs and inlined copies come from inline trees instead of a walk of
+ * every DIE. DWARF otherwise: Go 1.18-1.19, a .gopclntab this cannot read,
+ * --debug-file, or OPEN_DWARF; from the binary or a separate debug file.
+ * Without .symtab, functions and itabs come from the runtime tables.
  */
 static int open_tables(struct pgd_binary *b, const struct pgd_limits *lim, unsigned mode, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
 	const struct pgd_elf *dw_elf = NULL;
 	struct pgd_err perr = { 0 };
-	int ret, pcln_ret = 0;
+	int given = PGD_OPTS_HAS(lim, struct pgd_limits, debug_file) && lim->debug_file;
+	int ret, pcln_ret, runtime_ok;
 
-	if (!(mode & OPEN_RUNTIME)) {
-		if (has_dwarf(&im->elf) && !(PGD_OPTS_HAS(lim, struct pgd_limits, debug_file) && lim->debug_file))
+	pcln_ret = runtime_tables(b, &perr);
+	runtime_ok = !pcln_ret && im->have_mod && im->pcln.magic == PGD_PCLN_MAGIC_120;
+	im->dwarf_absent = !has_dwarf(&im->elf);
+	if (!(mode & OPEN_RUNTIME) && (!runtime_ok || given || (mode & OPEN_DWARF))) {
+		if (!im->dwarf_absent && !given)
 			dw_elf = &im->elf;
 		else if ((ret = find_debug_file(b, lim, &dw_elf, err)))
 			return ret;
 	}
-	if (!b->nsymbols || !dw_elf)
-		pcln_ret = runtime_tables(b, &perr);
 	if (!pcln_ret && !b->nsymbols && (ret = synth_symbols(b, err)))
 		return ret;
 	if (dw_elf)
@@ -540,6 +549,12 @@ int pgd_binary_open_runtime(const char *path, const struct pgd_limits *limits, i
 			    struct pgd_binary **out, struct pgd_err *err)
 {
 	return open_binary(path, limits, OPEN_RUNTIME | (no_symtab ? OPEN_NO_SYMTAB : 0), out, err);
+}
+
+int pgd_binary_open_dwarf(const char *path, const struct pgd_limits *limits, struct pgd_binary **out,
+			  struct pgd_err *err)
+{
+	return open_binary(path, limits, OPEN_DWARF, out, err);
 }
 
 static int open_binary(const char *path, const struct pgd_limits *limits, unsigned mode,
@@ -1623,8 +1638,8 @@ static size_t runtime_notes(struct pgd_binary *b, const char **out, size_t max)
 					      im->dbg_path, im->dbg_rule);
 		n++;
 	}
-	if (!im->runtime_model)
-		return n;
+	if (!im->runtime_model || !im->dwarf_absent)
+		return n; /* with DWARF there, the runtime tables answered as it would (test_pclntab.c) */
 	if (n < max)
 		out[n] = arena_printf(&b->arena,
 				      "no DWARF (built with -ldflags=-w or -s): functions, source lines and "

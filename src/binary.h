@@ -187,5 +187,8 @@ size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max);
  */
 int pgd_binary_open_runtime(const char *path, const struct pgd_limits *limits, int no_symtab,
 			    struct pgd_binary **out, struct pgd_err *err);
+/* Opens the binary reading DWARF (its own or a separate debug file's) whenever there is some. */
+int pgd_binary_open_dwarf(const char *path, const struct pgd_limits *limits, struct pgd_binary **out,
+			  struct pgd_err *err);
 
 #endif

@@ -94,7 +94,11 @@ static struct pgd_binary *open_bin(const char *name, int mode)
 	int rc;
 
 	bin_path(name, path, sizeof(path));
-	rc = mode ? pgd_binary_open_runtime(path, NULL, mode == 2, &b, &err) : pgd_binary__open(path, NULL, &b, &err);
+	switch (mode) {
+	case 0: rc = pgd_binary_open_dwarf(path, NULL, &b, &err); break;
+	case 1: case 2: rc = pgd_binary_open_runtime(path, NULL, mode == 2, &b, &err); break;
+	default: rc = pgd_binary__open(path, NULL, &b, &err); break;
+	}
 	if (rc)
 		fail_msg("%s: %s", path, err.msg);
 	return b;
@@ -204,7 +208,10 @@ static const char *profile_for(const char *name)
 	return "testdata/profiles/base.pprof";
 }
 
-/* mode 0: DWARF and .symtab; 1: runtime tables and .symtab (-w); 2: runtime tables only (-s) */
+/*
+ * mode 0: DWARF and .symtab; 1: runtime tables and .symtab (-w); 2: runtime
+ * tables only (-s); 3: as pgd_binary__open chooses
+ */
 static void build_sites(struct built *s, const char *name, int mode)
 {
 	struct pgd_err err = { 0 };
@@ -330,7 +337,7 @@ static void compare_twins(const char *orig, const char *twin, int no_symtab)
 	int saw_pcln = 0, saw_itab = 0;
 
 	build_sites(&ref, orig, 0);
-	build_sites(&o, twin, 0);
+	build_sites(&o, twin, 3); /* as users open it */
 	compare_opened(&ref, &o, twin, orig);
 	(void)guards;
 	n = pgd_binary_notes(o.bin, notes, PGD_ARRAY_SIZE(notes));
@@ -392,7 +399,8 @@ static int build_with(struct built *s, const char *name, const struct pgd_limits
 		bin_path(name, path, sizeof(path));
 	else
 		snprintf(path, sizeof(path), "%s", name);
-	if (pgd_binary__open(path, lim, &s->bin, err)) {
+	/* DWARF preferred: the debug file is what is under test */
+	if (pgd_binary_open_dwarf(path, lim, &s->bin, err)) {
 		pgd_edges__free(s->edges);
 		pgd_profile__close(s->prof);
 		return err->code;
