@@ -503,6 +503,85 @@ static void test_split_debug(void **state)
 	free_sites(&ref);
 }
 
+/* ---- hostile tables ------------------------------------------------------------- */
+
+static uint64_t rng_next(uint64_t *x)
+{
+	/* xorshift64*: a fixed seed, the same mutations every run */
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * 0x2545f4914f6cdd1dULL;
+}
+
+/*
+ * A -s -w binary with bytes of .gopclntab, .go.module or go:func.* (the
+ * inline trees, in .rodata) overwritten at random, through the whole path
+ * (open, sites): whatever the tables say, every read stays in bounds (the
+ * ASan build runs this too) and the open either fails with PGD_EINPUT or
+ * answers.
+ */
+static void test_mutated_tables(void **state)
+{
+	static const char *const secs[] = { ".gopclntab", ".go.module", ".rodata" };
+	char src[1024], dst[1100];
+	struct img w;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t opened = 0;
+
+	(void)state;
+	img_open(&w, "cachesvc.go126.pgo.sw");
+	bin_path("cachesvc.go126.pgo.sw", src, sizeof(src));
+	snprintf(dst, sizeof(dst), "%s.mutated", src);
+	for (int iter = 0; iter < 48; iter++) {
+		uint8_t *copy = malloc(w.elf.size);
+		struct pgd_binary *b = NULL;
+		struct pgd_err err = { 0 };
+		FILE *f;
+		int rc;
+
+		assert_non_null(copy);
+		memcpy(copy, w.data, w.elf.size);
+		for (int k = 0; k < 1 + iter % 8; k++) {
+			const struct pgd_elf_section *s = pgd_elf_section(&w.elf, secs[rng_next(&x) % 3]);
+			/* mostly the headers and tables' starts, where one byte moves everything */
+			uint64_t span = s->size < 4096 || rng_next(&x) % 2 ? s->size : 4096;
+			uint64_t at = s->offset + rng_next(&x) % span;
+
+			copy[at] = (uint8_t)rng_next(&x);
+		}
+		f = fopen(dst, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(copy, 1, w.elf.size, f), w.elf.size);
+		fclose(f);
+		free(copy);
+		rc = pgd_binary__open(dst, NULL, &b, &err);
+		if (rc) {
+			assert_int_equal(rc, PGD_EINPUT);
+		} else {
+			struct pgd_profile *prof = NULL;
+			struct pgd_edges *edges = NULL;
+			const struct pgd_edges *sets[1];
+			struct pgd_siteset ss = { 0 };
+
+			opened++;
+			assert_int_equal(pgd_profile__open("testdata/profiles/base.pprof", NULL, &prof, &err), 0);
+			assert_int_equal(pgd_edges__build(&prof, 1, PGD_ATTR_COMPILER, &edges, &err), 0);
+			sets[0] = edges;
+			rc = pgd_sites_build(b, sets, 1, 0, &ss, &err);
+			assert_true(rc == 0 || rc == PGD_EINPUT);
+			if (!rc)
+				pgd_siteset_release(&ss);
+			pgd_edges__free(edges);
+			pgd_profile__close(prof);
+			pgd_binary__close(b);
+		}
+	}
+	remove(dst);
+	print_message("48 mutated binaries, %zu opened\n", opened);
+	img_close(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_twins),
 		cmocka_unit_test(test_inline_counts_both_paths),
 		cmocka_unit_test(test_split_debug),
+		cmocka_unit_test(test_mutated_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
