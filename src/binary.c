@@ -1644,8 +1644,8 @@ static size_t runtime_notes(struct pgd_binary *b, const char **out, size_t max)
 		return n; /* with DWARF there, the runtime tables answered as it would (test_pclntab.c) */
 	if (n < max)
 		out[n] = arena_printf(&b->arena,
-				      "no DWARF (built with -ldflags=-w or -s): functions, source lines and "
-				      "inlined copies come from Go's runtime tables (.gopclntab)%s",
+				      "no DWARF in the binary (stripped: -ldflags=-w or -s, or strip): functions, "
+				      "source lines and inlined copies come from Go's runtime tables (.gopclntab)%s",
 				      im->have_mod ? "" : "; moduledata was not found, so inlined copies are not seen");
 	n++;
 	if (im->symbols_synth) {
