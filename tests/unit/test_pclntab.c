@@ -33,6 +33,7 @@ static const char *const fixtures[] = {
 	"cachesvc.go121.pgo",  "cachesvc.trimpath.pgo",   "cachesvc.go124.pgo",
 	"cachesvc.go126.pgo",  "cachesvc.go126-nodwarf5.pgo", "cachesvc.go126.nopgo",
 	"splitguard.go126.pgo", "bloatsvc.pgo",           "stdwide.nopgo",
+	"field-gofmt-go1.26.11.pgoA",  /* Go 1.26's gofmt, its field profile A (testdata/field) */
 };
 
 static const char *bin_path(const char *name, char *buf, size_t size)
@@ -205,6 +206,8 @@ static const char *profile_for(const char *name)
 		return "testdata/profiles/bloat.pprof";
 	if (!strncmp(name, "stdwide", 7))
 		return "testdata/profiles/std-wide.pprof";
+	if (!strncmp(name, "field-gofmt", 11))
+		return "testdata/field/go1.26.11/gofmt/A.pprof";
 	return "testdata/profiles/base.pprof";
 }
 
