@@ -654,3 +654,22 @@ out:
 	strbuf_release(&m.sb);
 	return ret;
 }
+
+/* The escaping above for the derived reports (diff, fleet, trend): 0 or -1 (out of memory). */
+int rpt_md_code(struct strbuf *sb, const char *s)
+{
+	struct md m = { .sb = *sb };
+
+	md_code(&m, s);
+	*sb = m.sb;
+	return m.oom ? -1 : 0;
+}
+
+int rpt_md_text(struct strbuf *sb, const char *s)
+{
+	struct md m = { .sb = *sb };
+
+	md_text(&m, s);
+	*sb = m.sb;
+	return m.oom ? -1 : 0;
+}

@@ -1,0 +1,120 @@
+#!/bin/sh
+# The scheduled report's building blocks on real reports of the fixtures:
+# diff (new, fixed, changed, persisting between two captures' check
+# reports), the staleness score, merge into a fleet report, the history file
+# over three runs and its trend charts (Mermaid and SVG), and the scheduled
+# recipes' shell steps (contrib/drift-report.sh, contrib/ci/, contrib/k8s/).
+# Usage: sh tests/cli/test_fleet.sh BUILD_DIR    (from the repository root)
+set -u
+BUILD=${1:-build}
+PGD=$BUILD/pgodrift
+BIN=$BUILD/testdata/bin
+PROF=testdata/profiles
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+unset NO_COLOR GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_SHA CI_PROJECT_URL CI_COMMIT_SHA \
+	GITHUB_WORKSPACE CI_PROJECT_DIR
+here=$(pwd)
+
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+skip() { echo "ok - $1 # SKIP $2"; pass=$((pass + 1)); }
+expect() { if [ "$?" -eq 0 ]; then ok "$1"; else notok "$1"; fi; }
+validate() { # validate NAME SCHEMA FILE...: skipped without python3-jsonschema
+	name=$1; shift
+	python3 tests/cli/validate_json.py "$@" >"$tmp/validate.out" 2>&1
+	case $? in
+	0) ok "$name" ;;
+	77) skip "$name" "$(cat "$tmp/validate.out")" ;;
+	*) cat "$tmp/validate.out"; notok "$name" ;;
+	esac
+}
+jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$@"; }
+check_json() { # check_json FRESH OUT: the check report of a fresh capture against cachesvc.pgo
+	"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/$1" \
+		--source-root "$here" --fail-on never --format json --output "$2"
+}
+
+[ -x "$PGD" ] && [ -f "$BIN/cachesvc.pgo" ] || {
+	echo "not ok - $PGD and fixtures are built (make all fixtures)"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+check_json fresh-even.pprof "$tmp/even.json" &&
+	check_json fresh-flipped.pprof "$tmp/flipped.json" &&
+	check_json fresh-same.pprof "$tmp/same.json" &&
+	check_json fresh-newpath.pprof "$tmp/newpath.json"
+expect "check reports of four real captures"
+
+# ---- diff --------------------------------------------------------------------
+# fresh-even -> fresh-flipped: serve's Multiply call turns flipped (new, risk),
+# lookup's Get goes weak -> stale (changed), three serve findings stay.
+"$PGD" diff "$tmp/even.json" "$tmp/flipped.json" >"$tmp/d1.json"
+rc=$?
+[ "$rc" -eq 1 ] &&
+	[ "$(jget "$tmp/d1.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[1, 1, 0, 3]" ] &&
+	[ "$(jget "$tmp/d1.json" '[(f["status"], f["identity"]) for f in d["findings"][:2]]')" = \
+	  "[('new', 'pgodriftSite/v1:main.serve+12:Multiply'), ('changed', 'pgodriftSite/v1:main.lookup+1:Get')]" ] &&
+	[ "$(jget "$tmp/d1.json" '(d["findings"][1]["old"]["verdict"], d["findings"][1]["new"]["verdict"])')" = "('weak', 'stale')" ]
+expect "diff: one new (risk, exit 1), one changed weak -> stale, three persisting"
+validate "diff: JSON valid against doc/schema/pgodrift.diff.v1.json" doc/schema/pgodrift.diff.v1.json "$tmp/d1.json"
+
+# The same fingerprint as the codeclimate output, the same key as SARIF's partialFingerprints.
+"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-flipped.pprof" \
+	--source-root "$here" --fail-on never --output codeclimate="$tmp/cc.json" --output sarif="$tmp/s.sarif"
+fp=$(jget "$tmp/d1.json" 'd["findings"][0]["fingerprint"]')
+[ -n "$fp" ] && jget "$tmp/cc.json" '[i["fingerprint"] for i in d]' | grep -q "'$fp'" &&
+	jget "$tmp/s.sarif" '[r.get("partialFingerprints", {}).get("pgodriftSite/v1") for r in d["runs"][0]["results"]]' |
+	grep -q "'main.serve+12:Multiply'"
+expect "diff: fingerprint is codeclimate's, identity is SARIF's partial fingerprint"
+
+"$PGD" diff "$tmp/flipped.json" "$tmp/even.json" >"$tmp/d2.json"
+rc=$?
+[ "$rc" -eq 0 ] &&
+	[ "$(jget "$tmp/d2.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[0, 1, 1, 3]" ] &&
+	[ "$(jget "$tmp/d2.json" '[f["identity"] for f in d["findings"] if f["status"] == "fixed"]')" = \
+	  "['pgodriftSite/v1:main.serve+12:Multiply']" ]
+expect "diff: the reverse fixes Multiply and exits 0 (a fixed finding never fails)"
+
+"$PGD" diff "$tmp/same.json" "$tmp/newpath.json" >/dev/null
+rc1=$?
+"$PGD" diff --fail-on warn "$tmp/same.json" "$tmp/newpath.json" >/dev/null
+rc2=$?
+"$PGD" diff --fail-on never "$tmp/even.json" "$tmp/flipped.json" >/dev/null
+rc3=$?
+[ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "$rc3" -eq 0 ]
+expect "diff: a new info finding never fails; --fail-on never never fails"
+
+"$PGD" diff "$tmp/even.json" "$tmp/even.json" >"$tmp/d3.json"
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(jget "$tmp/d3.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[0, 0, 0, 4]" ]
+expect "diff: a report against itself: everything persisting"
+
+"$PGD" diff --format text "$tmp/even.json" "$tmp/flipped.json" >"$tmp/d1.txt"
+"$PGD" diff --format markdown "$tmp/even.json" "$tmp/flipped.json" >"$tmp/d1.md"
+head -n 1 "$tmp/d1.txt" | grep -q '^pgodrift diff: 1 new, 1 changed, 0 fixed, 3 persisting$' &&
+	grep -q '^new  *flipped (risk)  serve.go:23 in main.serve .Multiply$' "$tmp/d1.txt" &&
+	grep -q '^| 🆕 new | `serve.go:23` in `main.serve` call of `Multiply` | flipped (risk) |' "$tmp/d1.md" &&
+	grep -q '^<details><summary>3 persisting</summary>' "$tmp/d1.md"
+expect "diff: text and markdown views"
+
+printf 'not json' >"$tmp/bad.json"
+"$PGD" diff "$tmp/bad.json" "$tmp/even.json" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.json.*not a JSON report" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ]
+expect "diff: not JSON: exit 2, one line naming the file"
+printf '{"schema": "pgodrift.doctor/v1"}' >"$tmp/doc.json"
+"$PGD" diff "$tmp/doc.json" "$tmp/even.json" >/dev/null 2>"$tmp/err"
+[ "$?" -eq 2 ] && grep -q "doc.json.*not a check or fleet report" "$tmp/err"
+expect "diff: another kind of report: exit 2 naming it"
+"$PGD" diff "$tmp/even.json" >/dev/null 2>&1
+[ "$?" -eq 2 ]
+expect "diff: one report is a usage error"
+
+#@FLEET@
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
