@@ -16,6 +16,7 @@
 #include "profile.h"
 #include "report.h"
 #include "sites.h"
+#include "staleness.h"
 
 void pgd_check_opts__init(struct pgd_check_opts *o)
 {
@@ -461,6 +462,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 	const char **paths = NULL;
 	int64_t counts[PGD_V_STALE + 1] = { 0 };
 	int64_t totals[2], judged = 0;
+	struct pgd_staleness st = { 0 };
 	int pgo_build, ret;
 
 	resolve_opts(opts, &o);
@@ -525,6 +527,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 			d.severity = PGD_SEV_WARN;
 			d.cost = 0;
 		}
+		pgd_staleness_site(&st, s, d.verdict);
 		/* Direct calls are not devirtualization sites: nothing to judge. */
 		if (s->kind == PGD_SITE_DIRECT)
 			continue;
@@ -540,6 +543,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		}
 		counts[d.verdict]++;
 		judged++;
+		if (pgd_staleness_judged(&st, s, d.verdict))
+			goto nomem;
 		if (d.severity == PGD_SEV_NONE && !o.list_all)
 			continue;
 		rs = rpt_add_site(r);
@@ -595,6 +600,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		rpt_fig_str(rpt_add_summary(r, "worst_severity"),
 			    rpt_severity_name(pgd_report__worst_severity(r)));
 	}
+	if (pgd_staleness_summarize(&st, r))
+		goto nomem;
 	{
 		struct pgd_doctor_opts dopts;
 
@@ -616,5 +623,6 @@ out:
 	pgd_report__free(r);
 	job_release(&j);
 	free(paths);
+	pgd_staleness_release(&st);
 	return ret;
 }

@@ -21,6 +21,7 @@
 #include "report.h"
 #include "sanitize.h"
 #include "srcpath.h"
+#include "staleness.h"
 #include "strbuf.h"
 
 #define MD_DEFAULT_MAX 65000
@@ -383,6 +384,19 @@ static size_t add_rows(struct md *m, const struct pgd_report *r, const size_t *i
 	return added;
 }
 
+/* The staleness score under the headline (staleness.h): figures only, nothing to escape. */
+static void md_staleness(struct md *m, const struct pgd_report *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = pgd_staleness_line(r, &sb);
+
+	if (ret < 0)
+		m->oom = 1;
+	else if (!ret)
+		md_addf(m, "\n_%s._\n", sb.buf);
+	strbuf_release(&sb);
+}
+
 static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 {
 	struct md tail = md_child(m);
@@ -400,7 +414,7 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	if (!n && !r->nfindings) {
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%lld call sites "
 			"judged).\n", (long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
-		goto out;
+		goto out;   /* one line: the score is in the JSON */
 	}
 	if (n)
 		md_addf(m, "**pgodrift check:** %s %zu devirtualization finding%s (%zu risk, "
@@ -410,6 +424,7 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	else
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards; %zu warning%s "
 			"about the inputs.\n", r->nfindings, r->nfindings == 1 ? "" : "s");
+	md_staleness(m, r);
 
 	/* The closing parts are sized first, so the rows get whatever room is left. */
 	warnings_list(&tail, r, "Warnings");

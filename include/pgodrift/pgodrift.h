@@ -220,6 +220,8 @@ enum pgd_severity {
 
 PGD_API enum pgd_severity pgd_report__worst_severity(const struct pgd_report *r);
 PGD_API void pgd_report__free(struct pgd_report *r);
+/* A check report's staleness score (1 - overlap, doc/formats.md): 0, or -1 when it has none. */
+PGD_API int pgd_report__staleness(const struct pgd_report *r, double *staleness);
 
 struct pgd_write_opts {
 	size_t sz;

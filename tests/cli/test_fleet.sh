@@ -114,6 +114,53 @@ expect "diff: another kind of report: exit 2 naming it"
 [ "$?" -eq 2 ]
 expect "diff: one report is a usage error"
 
+# ---- staleness score -----------------------------------------------------------
+# fresh-even by hand (tests/unit/test_staleness.c): overlap .526430, staleness .473570.
+[ "$(jget "$tmp/even.json" 'round(d["summary"]["staleness"], 5)')" = "0.47357" ] &&
+	[ "$(jget "$tmp/even.json" '(d["summary"]["unmapped_base_share"], d["summary"]["staleness_sites"])')" = "(0, 5)" ]
+expect "staleness: fresh-even scores 0.47357 as computed by hand"
+# The same formula recomputed here from the --all report's callee weights.
+"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-flipped.pprof" \
+	--fail-on never --all --format json >"$tmp/flipped-all.json"
+python3 - "$tmp/flipped-all.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sites = [s for s in d["sites"] if s["verdict"] != "insufficient-samples"]
+B = sum(s["base_weight"] for s in sites); F = sum(s["fresh_weight"] for s in sites)
+def ov(s):
+    if not s["base_weight"] or not s["fresh_weight"]: return 0
+    return sum(min(c["base_weight"] / s["base_weight"], c["fresh_weight"] / s["fresh_weight"]) for c in s["callees"])
+w = [(s["base_weight"] / B + s["fresh_weight"] / F) / 2 for s in sites]
+o = sum(wi * ov(s) for wi, s in zip(w, sites)) / sum(w)
+got = d["summary"]["staleness"]
+sys.exit(0 if abs((1 - o) - got) < 2e-6 and len(sites) == d["summary"]["staleness_sites"] else 1)
+PY
+expect "staleness: fresh-flipped's score is the documented formula over its callee weights"
+"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-short.pprof" \
+	--fail-on never --format json >"$tmp/short.json"
+"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-short.pprof" \
+	--fail-on never --format text >"$tmp/short.txt"
+[ "$(jget "$tmp/short.json" 'd["summary"]["staleness"]')" = "None" ] &&
+	grep -q '^staleness: none (no site had enough fresh samples)' "$tmp/short.txt"
+expect "staleness: none when no site had enough fresh samples (not a perfect 0)"
+"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
+	--format text >"$tmp/even.txt"
+"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
+	--format markdown >"$tmp/even.md"
+sed -n 2p "$tmp/even.txt" | grep -q '^staleness 47%: callee distributions overlap 53% at 5 judged sites; 0% of' &&
+	grep -q '^_staleness 47%: callee distributions overlap 53% at 5 judged sites' "$tmp/even.md"
+expect "staleness: under the headline in text and markdown"
+# newpath scores 0.179 and has only an info finding: the gate alone decides.
+gate() { "$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" \
+	--fresh "$PROF/fresh-newpath.pprof" --format json "$@" >/dev/null 2>&1; echo $?; }
+[ "$(gate)" -eq 0 ] && [ "$(gate --max-staleness 0.1)" -eq 1 ] && [ "$(gate --max-staleness 0.2)" -eq 0 ] &&
+	[ "$(gate --max-staleness 1.5)" -eq 2 ]
+expect "staleness: --max-staleness gates (0.179 > 0.1 fails, <= 0.2 passes, 1.5 is a usage error)"
+"$PGD" doctor --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
+	--format json >"$tmp/doctor.json"
+[ "$(jget "$tmp/doctor.json" 'd["summary"]["staleness"]')" = "$(jget "$tmp/even.json" 'd["summary"]["staleness"]')" ]
+expect "staleness: doctor with --binary, --base and --fresh gives check's score"
+
 #@FLEET@
 
 echo "$pass passed, $fail failed"
