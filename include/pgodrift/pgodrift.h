@@ -278,8 +278,9 @@ struct pgd_fleet_input {
 	const char *error;          /* the capture or check failed: said, not dropped */
 };
 
+/* now_unix 0: time(NULL). The gate trips when a service has a finding at or above fail_on. */
 PGD_API int pgd_fleet__merge(const struct pgd_fleet_input *in, size_t n, int64_t now_unix,
-			     struct pgd_doc **out, struct pgd_err *err);
+			     enum pgd_severity fail_on, struct pgd_doc **out, struct pgd_err *err);
 /* Appends one JSON line per service of a fleet report to path (history.jsonl). */
 PGD_API int pgd_fleet__append_history(const struct pgd_doc *fleet, const char *path,
 				      struct pgd_err *err);

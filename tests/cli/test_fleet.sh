@@ -161,6 +161,55 @@ expect "staleness: --max-staleness gates (0.179 > 0.1 fails, <= 0.2 passes, 1.5 
 [ "$(jget "$tmp/doctor.json" 'd["summary"]["staleness"]')" = "$(jget "$tmp/even.json" 'd["summary"]["staleness"]')" ]
 expect "staleness: doctor with --binary, --base and --fresh gives check's score"
 
+# ---- merge: the fleet report --------------------------------------------------------
+SOURCE_DATE_EPOCH=1764000000 "$PGD" merge --output json="$tmp/fleet1.json" --output markdown="$tmp/fleet1.md" \
+	api="$tmp/even.json" web="$tmp/newpath.json" "$tmp/same.json" --failed 'db=cannot fetch capture: connection refused'
+rc=$?
+[ "$rc" -eq 1 ] &&
+	[ "$(jget "$tmp/fleet1.json" '[(s["name"], s["outcome"]) for s in d["services"]]')" = \
+	  "[('api', 'findings'), ('db', 'error'), ('same', 'clean'), ('web', 'findings')]" ] &&
+	[ "$(jget "$tmp/fleet1.json" 'd["services"][1]["error"]')" = "cannot fetch capture: connection refused" ] &&
+	[ "$(jget "$tmp/fleet1.json" '[d["services"][0][k] for k in ("findings","risk","warn","info","staleness")]')" = "[4, 3, 0, 1, 0.473571]" ] &&
+	[ "$(jget "$tmp/fleet1.json" 'd["services"][0]["worst_finding"]["identity"]')" = "pgodriftSite/v1:main.serve+5:Get" ] &&
+	[ "$(jget "$tmp/fleet1.json" 'd["services"][0]["build"]["go_version"]')" = "go1.23.5" ] &&
+	[ "$(jget "$tmp/fleet1.json" '[c["path"].endswith("fresh-even.pprof") for c in d["services"][0]["captures"] if c["role"] == "fresh"]')" = "[True]" ] &&
+	[ "$(jget "$tmp/fleet1.json" '(d["generated"], d["summary"]["services"], d["summary"]["error"], d["summary"]["risk"])')" = "(1764000000, 4, 1, 3)" ]
+expect "merge: every service (a failed capture kept as an error), counts, score, worst finding, build and capture"
+validate "merge: fleet report valid against doc/schema/pgodrift.fleet.v1.json" doc/schema/pgodrift.fleet.v1.json "$tmp/fleet1.json"
+# The summary table: costliest first; the service that failed says why.
+grep -A2 '^|---|' "$tmp/fleet1.md" | sed -n 2p | grep -q '^| `api` | ❌ findings | 3 | 0 | 1 | 47% | ' &&
+	grep -q '^| `db` | ⚠️ error: cannot fetch capture: connection refused | 0 | 0 | 0 | – | 0 | – |$' "$tmp/fleet1.md" &&
+	grep -q '^\*\*4 services:\*\* 2 with findings (3 risk, 0 warn, 2 info), 0 inconclusive, 1 could not be checked, 1 clean' "$tmp/fleet1.md"
+expect "merge: markdown summary sorted by cost, errors said"
+"$PGD" merge --fail-on never "$tmp/even.json" >/dev/null
+rc1=$?
+"$PGD" merge a="$tmp/even.json" a="$tmp/same.json" >/dev/null 2>"$tmp/err"
+rc2=$?
+"$PGD" merge "$tmp/d1.json" >/dev/null 2>"$tmp/err2"
+rc3=$?
+"$PGD" merge --failed nonsense >/dev/null 2>&1
+rc4=$?
+[ "$rc1" -eq 0 ] && [ "$rc2" -eq 2 ] && grep -q "service 'a' is given twice" "$tmp/err" &&
+	[ "$rc3" -eq 2 ] && grep -q "d1.json.*not a check report" "$tmp/err2" && [ "$rc4" -eq 2 ]
+expect "merge: --fail-on never; a name twice, a diff report, --failed without a reason: exit 2"
+
+# Two fleet runs: api moves from fresh-even to fresh-flipped, web from same to newpath, db fails.
+SOURCE_DATE_EPOCH=1763400000 "$PGD" merge --output "$tmp/fleet0.json" --fail-on never \
+	api="$tmp/even.json" web="$tmp/same.json" db="$tmp/same.json"
+SOURCE_DATE_EPOCH=1764000000 "$PGD" merge --output "$tmp/fleet2.json" --fail-on never \
+	api="$tmp/flipped.json" web="$tmp/newpath.json" --failed 'db=capture timed out'
+"$PGD" diff --format json "$tmp/fleet0.json" "$tmp/fleet2.json" >"$tmp/fd.json"
+rc=$?
+[ "$rc" -eq 1 ] &&
+	[ "$(jget "$tmp/fd.json" '[(f["status"], f["service"], f["identity"]) for f in d["findings"] if f["status"] != "persisting"]')" = \
+	  "[('new', 'api', 'pgodriftSite/v1:main.serve+12:Multiply'), ('new', 'web', 'pgodriftSite/v1:main.warmCache+4:Set'), ('changed', 'api', 'pgodriftSite/v1:main.lookup+1:Get')]" ] &&
+	[ "$(jget "$tmp/fd.json" 'd["services_not_compared"]')" = "[{'name': 'db', 'why': 'not checked in the new run'}]" ]
+expect "diff of two fleet reports: per-service matching, a failed service not compared"
+validate "diff of fleet reports: valid against the diff schema" doc/schema/pgodrift.diff.v1.json "$tmp/fd.json"
+"$PGD" diff "$tmp/fleet0.json" "$tmp/even.json" >/dev/null 2>"$tmp/err"
+[ "$?" -eq 2 ] && grep -q "diff two of a kind" "$tmp/err"
+expect "diff: a fleet report against a check report is refused"
+
 #@FLEET@
 
 echo "$pass passed, $fail failed"
