@@ -210,6 +210,92 @@ validate "diff of fleet reports: valid against the diff schema" doc/schema/pgodr
 [ "$?" -eq 2 ] && grep -q "diff two of a kind" "$tmp/err"
 expect "diff: a fleet report against a check report is refused"
 
+# ---- the scheduled recipe: three runs, history, trend ------------------------------------
+# Three simulated weekly runs of contrib/drift-report.sh with file:// captures:
+#   run 1: api and web on fresh-same (clean), db's capture unreachable;
+#   run 2: api on fresh-even, web on fresh-newpath, db still down;
+#   run 3: api on fresh-flipped (one new risk finding), web unchanged, db back (fresh-same).
+tsv() { # tsv API WEB DB: the captures of each service
+	printf '# name\tbinary\tprofile\tcapture URL\n'
+	printf 'api\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/$1"
+	printf 'web\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/$2"
+	printf 'db\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/$3"
+}
+dr=$tmp/dr
+runs() { ls -1 "$dr/runs" | tr '\n' ' '; }
+report() { PGODRIFT=$PGD SOURCE_DATE_EPOCH=$1 sh contrib/drift-report.sh --out-dir "$dr" --keep 2 --jobs 2 "$tmp/s.tsv" >/dev/null 2>"$tmp/dr.err"; }
+tsv fresh-same.pprof fresh-same.pprof missing.pprof >"$tmp/s.tsv"
+report 1762790400
+rc1=$?
+cp "$dr/history.jsonl" "$tmp/history.run1"
+tsv fresh-even.pprof fresh-newpath.pprof missing.pprof >"$tmp/s.tsv"
+report 1763395200
+rc2=$?
+tsv fresh-flipped.pprof fresh-newpath.pprof fresh-same.pprof >"$tmp/s.tsv"
+report 1764000000
+rc3=$?
+[ "$rc1" -eq 2 ] && [ "$rc2" -eq 2 ] && [ "$rc3" -eq 1 ]
+expect "drift-report: exit 2 while a capture fails, 1 with findings once all are checked"
+[ "$(wc -l <"$dr/history.jsonl")" -eq 9 ] &&
+	head -n 3 "$dr/history.jsonl" | cmp -s - "$tmp/history.run1" &&
+	[ "$(python3 -c 'import json,sys; print([(l["time"], l["service"], l["outcome"]) for l in map(json.loads, open(sys.argv[1]))][2::3])' "$dr/history.jsonl")" = \
+	  "[(1762790400, 'web', 'clean'), (1763395200, 'web', 'findings'), (1764000000, 'web', 'findings')]" ] &&
+	[ "$(python3 -c 'import json,sys; print([l["outcome"] for l in map(json.loads, open(sys.argv[1])) if l["service"] == "db"])' "$dr/history.jsonl")" = \
+	  "['error', 'error', 'clean']" ]
+expect "history: 9 lines over three runs, appended (run 1's lines unchanged), db's failures kept"
+validate "history: every line valid against doc/schema/pgodrift.history.v1.json" --lines doc/schema/pgodrift.history.v1.json "$dr/history.jsonl"
+[ "$(runs)" = "20251117T160000Z 20251124T160000Z " ] && [ -L "$dr/latest" ] &&
+	[ -f "$dr/runs/20251124T160000Z/services/api.pprof" ] && [ -f "$dr/runs/20251124T160000Z/services/api.json" ] &&
+	cmp -s "$dr/runs/20251124T160000Z/services/api.pprof" "$PROF/fresh-flipped.pprof"
+expect "retention: the last 2 runs (--keep 2), each capture kept beside its report"
+bad=$(find "$dr" -type f ! -perm 0644 | head -n 3)
+[ -z "$bad" ]
+expect "retention: report files and captures are 0644 ($bad)"
+last=$dr/runs/20251124T160000Z
+[ "$(jget "$last/diff.json" '[(f["status"], f["service"], f["identity"]) for f in d["findings"] if f["status"] in ("new", "fixed")]')" = \
+  "[('new', 'api', 'pgodriftSite/v1:main.serve+12:Multiply')]" ] &&
+	grep -q '^### Since the previous run' "$last/report.md" &&
+	grep -q '^\*\*pgodrift diff:\*\* 1 new, 1 changed, 0 fixed, 4 persisting since the previous run' "$last/report.md" &&
+	grep -q '^| `db` | ✅ clean |' "$last/report.md" && cmp -s "$last/report.md" "$dr/drift-report.md"
+expect "drift-report: the post says what changed since the previous run (diff of the fleet reports)"
+validate "drift-report: fleet report valid against the schema" doc/schema/pgodrift.fleet.v1.json "$dr/drift-report.json"
+
+# The trend over the three runs: Mermaid text and an SVG that parses as XML.
+"$PGD" trend --format mermaid "$dr/history.jsonl" >"$tmp/trend.mmd"
+awk '/^```mermaid$/ { n++ } END { exit n != 3 }' "$tmp/trend.mmd" &&
+	grep -q '^    x-axis \["2025-11-10: 0 findings", "2025-11-17: 4 findings", "2025-11-24: 5 findings"\]$' "$tmp/trend.mmd" &&
+	grep -q '^    line \[0.4, 47.4, 62.3\]$' "$tmp/trend.mmd" &&
+	grep -q '^    x-axis \["2025-11-10 not checked", "2025-11-17 not checked", "2025-11-24: 0 findings"\]$' "$tmp/trend.mmd" &&
+	grep -q '^xychart-beta$' "$tmp/trend.mmd" && grep -q '^    y-axis "staleness %" 0 --> 100$' "$tmp/trend.mmd"
+expect "trend: one xychart-beta block per service, staleness line and findings per run"
+"$PGD" trend --format svg --output "$tmp/trend.svg" "$dr/history.jsonl"
+python3 - "$tmp/trend.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+assert root.tag == ns + "svg"
+groups = root.findall(ns + "g")
+assert len(groups) == 3, len(groups)
+api = groups[0]
+assert api.find(ns + "text").text == "api"
+assert len(api.findall(ns + "polyline")) == 1 and len(api.findall(ns + "rect")) == 3
+assert [c.find(ns + "title").text for c in api.findall(ns + "circle")] == ["staleness 0%", "staleness 47%", "staleness 62%"]
+PY
+expect "trend: the SVG parses as XML: a panel per service, a staleness point and a findings bar per run"
+"$PGD" trend --last 1 --format json "$dr/history.jsonl" >"$tmp/trend.json"
+[ "$(jget "$tmp/trend.json" '[(s["name"], len(s["points"])) for s in d["services"]]')" = "[('api', 1), ('db', 1), ('web', 1)]" ]
+expect "trend: --last keeps each service's last runs"
+printf '{"time": 1}\nnot json\n' >"$tmp/bad.jsonl"
+"$PGD" trend "$tmp/bad.jsonl" >/dev/null 2>"$tmp/err"
+[ "$?" -eq 2 ] && grep -q "bad.jsonl.*line 1 is not a history line" "$tmp/err"
+expect "trend: a bad history line: exit 2 naming the file and line"
+# A name cannot break out of the SVG or the Mermaid string.
+printf '{"schema":"pgodrift.history/v1","time":1764000000,"service":"a\\"</text><script>x</script>","outcome":"clean","findings":0,"staleness":0.1}\n' >"$tmp/evil.jsonl"
+"$PGD" trend --format svg "$tmp/evil.jsonl" >"$tmp/evil.svg" && "$PGD" trend --format mermaid "$tmp/evil.jsonl" >"$tmp/evil.mmd" &&
+	python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert not r.iter("{http://www.w3.org/2000/svg}script").__next__.__self__ or all(e.tag != "{http://www.w3.org/2000/svg}script" for e in r.iter())' "$tmp/evil.svg" &&
+	grep -q '^    title "a__/text__script_x_/script_: staleness %"$' "$tmp/evil.mmd"
+expect "trend: service names escaped in SVG and Mermaid"
+
 #@FLEET@
 
 echo "$pass passed, $fail failed"
