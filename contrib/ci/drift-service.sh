@@ -7,8 +7,8 @@
 #   NAME.doctor.json, NAME.json (check), NAME.md (check's PR-style markdown)
 #   NAME.status  one line: "clean", "findings", or "error<TAB>reason"
 #
-#   sh contrib/drift-service.sh [--fail-on LEVEL] NAME BINARY PROFILE CAPTURE-URL OUT-DIR
-#   sh contrib/drift-service.sh [--fail-on LEVEL] --line N SERVICES.tsv OUT-DIR
+#   sh contrib/ci/drift-service.sh [--fail-on LEVEL] NAME BINARY PROFILE CAPTURE-URL OUT-DIR
+#   sh contrib/ci/drift-service.sh [--fail-on LEVEL] --line N SERVICES.tsv OUT-DIR
 #
 # The second form takes line N (counting only service lines) of a
 # services.tsv (name<TAB>binary<TAB>profile<TAB>capture URL): what a CI
@@ -16,7 +16,9 @@
 # or `drift-report.sh` running services in parallel calls. The URL is
 # anything curl fetches (http(s)://host:6060/debug/pprof/profile?seconds=30,
 # file://...); CURL_OPTS adds curl options; PGODRIFT names the pgodrift
-# binary. Files are written 0644 (umask 022). Exit 0 always once NAME.status
+# binary; PGODRIFT_SOURCE_ROOT a checkout of the service's source for
+# repository-relative paths in its markdown (default: none, paths relative
+# to the main module). Files are written 0644 (umask 022). Exit 0 always once NAME.status
 # is written (a failure is reported in it, not by dropping the service);
 # 2 for a usage error.
 set -u
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--fail-on) fail_on=$2; shift 2 ;;
 	--line) line=$2; shift 2 ;;
-	-h|--help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '/^set /q; 2,$s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) break ;;
 	esac
@@ -76,14 +78,31 @@ fi
 rm -f "$out/$safe.curl.err"
 mv "$capture.part" "$capture"
 
+abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$(pwd)" "$1" ;; esac; }
+binary=$(abs "$binary") profile=$(abs "$profile") capture=$(abs "$capture") out=$(abs "$out")
+# Services come from many repositories, so the report's paths are relative to
+# each main module, not to this job's checkout: no repository root unless
+# PGODRIFT_SOURCE_ROOT names one (a checkout of the service's source).
+pgodrift() {
+	(
+		unset GITHUB_WORKSPACE CI_PROJECT_DIR
+		cd / || exit 2
+		if [ -n "${PGODRIFT_SOURCE_ROOT:-}" ]; then
+			exec "$PGODRIFT" "$@" --source-root "$PGODRIFT_SOURCE_ROOT"
+		fi
+		exec "$PGODRIFT" "$@"
+	)
+}
+case $PGODRIFT in */*) PGODRIFT=$(abs "$PGODRIFT") ;; esac
+
 # doctor validates the capture first: an unreadable or empty one is an error here,
 # its findings (too few samples, a benchmark) stay in the report for people to read.
 rc=0
-"$PGODRIFT" doctor --binary "$binary" --base "$profile" --fresh "$capture" --fail-on never \
+pgodrift doctor --binary "$binary" --base "$profile" --fresh "$capture" --fail-on never \
 	--format json --output "$out/$safe.doctor.json" 2>"$out/$safe.err" || rc=$?
 [ "$rc" -lt 2 ] || fail "capture rejected by doctor: $(tr '\n' ' ' <"$out/$safe.err")"
 rc=0
-"$PGODRIFT" check --binary "$binary" --base "$profile" --fresh "$capture" --fail-on "$fail_on" \
+pgodrift check --binary "$binary" --base "$profile" --fresh "$capture" --fail-on "$fail_on" \
 	--output json="$out/$safe.json" --output markdown="$out/$safe.md" 2>"$out/$safe.err" || rc=$?
 case $rc in
 0) echo clean >"$status" ;;
