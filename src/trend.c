@@ -355,6 +355,8 @@ static int svg_panel(struct strbuf *sb, const cJSON *svc, int y0)
 	cJSON_ArrayForEach(p, points)
 		if (doc_num(p, "findings", 0) > fmax)
 			fmax = doc_num(p, "findings", 0);
+	/* An even maximum of at least 2: the right axis's three ticks are whole findings. */
+	fmax = fmax < 2 ? 2 : fmax + ((long long)fmax % 2);
 	ret = ret ? ret : strbuf_addf(sb, "<g class=\"service\">\n<text x=\"%d\" y=\"%d\" class=\"title\">", SVG_L, y0 + 20);
 	ret = ret ? ret : xml_text(sb, doc_str(svc, "name"));
 	ret = ret ? ret : strbuf_addstr(sb, "</text>\n");

@@ -461,5 +461,10 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
 fi
 
 
+# ---- the README's picture is what pgodrift writes from three runs on the fixtures -----------
+sh contrib/gen-trend-picture.sh "$BUILD" "$tmp/picture" &&
+	cmp -s "$tmp/picture/trend.svg" doc/trend.svg && cmp -s "$tmp/picture/drift-report-example.md" doc/drift-report-example.md
+expect "doc/trend.svg and doc/drift-report-example.md regenerate byte for byte (contrib/gen-trend-picture.sh)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
