@@ -24,8 +24,10 @@
 #                          (report.full.md when that is over 65 000 bytes)
 #   latest -> runs/RUN, drift-report.json (= fleet.json), drift-report.md (= report.md)
 # Files are 0644. The run's time is SOURCE_DATE_EPOCH when set. Exit status:
-# 0 every service clean, 1 findings at --fail-on somewhere, 2 some service
-# could not be checked (the report still lists it, with why).
+# 0 every service clean, 1 findings at --fail-on somewhere, 3 some service's
+# check was inconclusive (pgodrift check's exit 3), 2 some service could not
+# be checked (the report still lists it, with why); the worst wins, in that
+# order.
 set -eu
 umask 022
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +16,7 @@
 #include "elf.h"
 #include "err.h"
 #include "fileio.h"
+#include "goname.h"
 #include "hashmap.h"
 
 #define DEFAULT_MAX_FILE (1ull << 30)
@@ -1377,4 +1379,467 @@ size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max)
 		n++;
 	}
 	return n;
+}
+
+/* ==== check (issue #10): what the mirrored devirtualization rules ask ===========
+ * Appended in one block; the functions above belong to the binary reader. */
+
+int pgd_binary_has_inlined_copy(struct pgd_binary *b, const char *name, struct pgd_err *err)
+{
+	const char *key;
+	int ret;
+
+	if ((ret = load_all(b, err)))
+		return ret;
+	key = pgd_dwarf_name_lookup(b->impl->dw, name, strlen(name));
+	return key && hashmap_find(&b->impl->inl_by_origin, key, strlen(key)) != NULL;
+}
+
+size_t pgd_binary_package_of(const char *name, char *buf, size_t size)
+{
+	return package_of(name, buf, size);
+}
+
+static int pkg_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static long pkg_index(const struct pgd_pkg_graph *g, const char *pkg)
+{
+	size_t lo = 0, hi = g->npkgs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->pkgs[mid], pkg);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Unique CU names, sorted: Go writes one unit per package (several with DWARF 5). */
+static int pkg_list(const struct pgd_dwarf *dw, struct arena *a, struct pgd_pkg_graph *g)
+{
+	g->pkgs = arena_calloc(a, dw->ncus ? dw->ncus : 1, sizeof(*g->pkgs));
+	if (!g->pkgs)
+		return -1;
+	for (size_t i = 0; i < dw->ncus; i++)
+		if (dw->cus[i].name)
+			g->pkgs[g->npkgs++] = dw->cus[i].name;
+	if (g->npkgs)
+		qsort(g->pkgs, g->npkgs, sizeof(*g->pkgs), pkg_cmp);
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < g->npkgs; i++)
+			if (!n || strcmp(g->pkgs[n - 1], g->pkgs[i]))
+				g->pkgs[n++] = g->pkgs[i];
+		g->npkgs = n;
+	}
+	return 0;
+}
+
+int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_graph *out,
+			 struct pgd_err *err)
+{
+	const struct pgd_dwarf *dw;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = load_all(b, err)))
+		return ret;
+	dw = b->impl->dw;
+	if (pkg_list(dw, a, out))
+		return pgd_err_nomem(err, b->path);
+	out->words = (out->npkgs + 63) / 64;
+	out->reach = arena_calloc(a, out->npkgs * out->words + 1, sizeof(*out->reach));
+	if (!out->reach)
+		return pgd_err_nomem(err, b->path);
+	for (size_t i = 0; i < dw->ncus; i++) {
+		const struct pgd_dw_cu *cu = &dw->cus[i];
+		long from = cu->name ? pkg_index(out, cu->name) : -1;
+		char pkg[1024];
+
+		for (size_t j = 0; from >= 0 && j < cu->ninls; j++) {
+			long to;
+
+			if (!*cu->inls[j].origin || !package_of(cu->inls[j].origin, pkg, sizeof(pkg)))
+				continue;
+			to = pkg_index(out, pkg);
+			if (to >= 0 && to != from)
+				out->reach[(size_t)from * out->words + (size_t)to / 64] |= 1ull << (to % 64);
+		}
+	}
+	out->loads = arena_alloc(a, (out->npkgs * out->words + 1) * sizeof(*out->loads));
+	if (!out->loads)
+		return pgd_err_nomem(err, b->path);
+	memcpy(out->loads, out->reach, (out->npkgs * out->words + 1) * sizeof(*out->loads));
+	/* Warshall's transitive closure, a row of bits at a time. */
+	for (size_t k = 0; k < out->npkgs; k++) {
+		const uint64_t *rk = &out->reach[k * out->words];
+
+		for (size_t i = 0; i < out->npkgs; i++) {
+			uint64_t *ri = &out->reach[i * out->words];
+
+			if (!(ri[k / 64] & (1ull << (k % 64))))
+				continue;
+			for (size_t w = 0; w < out->words; w++)
+				ri[w] |= rk[w];
+		}
+	}
+	return 0;
+}
+
+static int graph_bit(const struct pgd_pkg_graph *g, const uint64_t *bits, const char *pkg,
+		     const char *dep)
+{
+	long i = pkg_index(g, pkg), j = pkg_index(g, dep);
+
+	if (i < 0 || j < 0)
+		return 0;
+	return !!(bits[(size_t)i * g->words + (size_t)j / 64] & (1ull << (j % 64)));
+}
+
+int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+{
+	return graph_bit(g, g->reach, pkg, dep);
+}
+
+int pgd_pkg_graph_loads(const struct pgd_pkg_graph *g, const char *pkg, const char *dep)
+{
+	return graph_bit(g, g->loads, pkg, dep);
+}
+
+static const char *closure_tail(const char *name);
+
+static int is_runtime_pkg(const char *pkg)
+{
+	return !strcmp(pkg, "runtime") || !strncmp(pkg, "runtime/internal/", 17) ||
+	       !strncmp(pkg, "internal/runtime/", 17);
+}
+
+/* Exported: the function's, or for a method its receiver type's, first letter. */
+static int is_exported(const char *name)
+{
+	struct pgd_goname g;
+	const char *p;
+
+	pgd_goname_parse(name, &g);
+	p = g.method && g.recv ? g.recv : g.rest;
+	return p && *p >= 'A' && *p <= 'Z';
+}
+
+/*
+ * A method the compiler generated rather than compiled from source: a
+ * promoted method of an embedded field (ir.(*Name).Op from miniNode) or the
+ * pointer wrapper of a value method. Its code is <autogenerated>, and it is
+ * in no package's IR: pgoir's createIRGraph visits the package's declared
+ * functions, and the export-data lookup fails ("method (*Name).Op missing
+ * from method set of Name", cmd/compile/internal/pgoir/irgraph.go
+ * addIndirectEdges; seen in Go 1.26's -d=pgodebug=3 log of cmd/compile).
+ * Such a callee, when hottest, wins and suppresses devirtualization, even in
+ * its own package.
+ */
+static int is_compiler_wrapper(struct pgd_binary *b, const char *callee)
+{
+	struct pgd_err e = { 0 };
+	const struct pgd_bfunc *f = pgd_binary_func(b, callee, &e);
+
+	return f && f->decl_file && !strcmp(f->decl_file, "<autogenerated>");
+}
+
+int pgd_binary_callee_has_ir(struct pgd_binary *b, const struct pgd_pkg_graph *g,
+			     const char *caller, const char *callee)
+{
+	char p[1024], q[1024];
+
+	if (is_compiler_wrapper(b, callee))
+		return 0;
+
+	if (!pgd_binary_compile_package(b, caller, p, sizeof(p)) ||
+	    !pgd_binary_package_of(callee, q, sizeof(q)))
+		return 0;   /* "no package path in name" (memeqbody) */
+	if (!strcmp(p, q))
+		return 1;   /* VisitIR: every function of the package being compiled */
+	if (strchr(callee, '[') || closure_tail(callee) || !strncmp(callee, "type:", 5))
+		return 0;
+	if (!sym_by_name(b, callee)) {
+		struct pgd_err e = { 0 };
+
+		/* not in the binary at all: renamed, or never compiled */
+		if (!pgd_binary_func(b, callee, &e) && pgd_binary_has_inlined_copy(b, callee, &e) != 1)
+			return 0;
+	}
+	if (!strcmp(q, "main"))
+		return 0;   /* nothing imports main */
+	if (is_runtime_pkg(q))
+		return pgd_pkg_graph_loads(g, p, q) && is_exported(callee);
+	if (!is_exported(callee))
+		return pgd_pkg_graph_loads(g, p, q);
+	if (pgd_pkg_graph_loads(g, p, q) || pgd_pkg_graph_depends(g, p, q))
+		return 1;
+	return !pgd_pkg_graph_depends(g, q, p);
+}
+
+/* "pkg.T.M" and "pkg.(*T).M" name the same method in an itab slot. */
+static int same_method(const char *slot, const char *func)
+{
+	struct pgd_goname a, c;
+
+	if (!strcmp(slot, func))
+		return 1;
+	pgd_goname_parse(slot, &a);
+	pgd_goname_parse(func, &c);
+	return a.method && c.method && a.pkg_len == c.pkg_len && !strncmp(slot, func, a.pkg_len) &&
+	       a.recv_len == c.recv_len && !memcmp(a.recv, c.recv, a.recv_len) &&
+	       !strcmp(a.method, c.method);
+}
+
+int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, const char *iface,
+			   const char *func)
+{
+	struct arena scratch;
+	int found = -1;
+
+	arena_init(&scratch, 0);
+	for (size_t i = 0; i < b->nsymbols && found != 1; i++) {
+		const struct pgd_symbol *s = &b->symbols[i];
+		const char *body = s->is_func ? NULL : itab_body(s->name);
+		const uint8_t *d;
+		struct itab it;
+
+		if (!body || split_itab(&scratch, body, &it) || strcmp(it.concrete, concrete) ||
+		    (iface && strcmp(it.iface, iface)))
+			continue;
+		/* runtime/runtime2.go itab: fun[] from 0x18 to the symbol's end. */
+		if (s->size <= ITAB_FUN0 || !(d = pgd_elf_vaddr(&b->impl->elf, s->addr, s->size)))
+			continue;
+		for (uint64_t off = ITAB_FUN0; off + 8 <= s->size; off += 8) {
+			uint64_t target;
+			const struct pgd_symbol *t;
+
+			memcpy(&target, d + off, 8);
+			if (!target)
+				continue;   /* PIE: filled in by relocation at load time */
+			if (found < 0)
+				found = 0;
+			t = pgd_binary_symbol_at(b, target);
+			if (t && t->addr == target && same_method(t->name, func)) {
+				found = 1;
+				break;
+			}
+		}
+	}
+	arena_release(&scratch);
+	return found;
+}
+
+/* Closure suffixes the compiler generates (cmd/compile/internal/ir/func.go closureName). */
+static int closure_token(const char *t, size_t len)
+{
+	static const char *const pfx[] = { "func", "gowrap", "deferwrap" };
+
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(pfx); i++) {
+		size_t n = strlen(pfx[i]);
+
+		if (len > n && !strncmp(t, pfx[i], n)) {
+			for (size_t k = n; k < len; k++)
+				if (t[k] < '0' || t[k] > '9')
+					return 0;
+			return 1;
+		}
+	}
+	return len > 0 && t[0] >= '0' && t[0] <= '9';   /* nested: func1.2 */
+}
+
+/*
+ * The start of a closure's own tail within name (after "pkg."): the
+ * function that declares it, with its receiver, and the funcN chain. NULL
+ * when name is not a closure.
+ */
+static const char *closure_tail(const char *name)
+{
+	struct pgd_goname g;
+	const char *rest, *tok[64];
+	size_t ntok = 0, depth = 0, k;
+
+	pgd_goname_parse(name, &g);
+	rest = g.rest;
+	if (!rest)
+		return NULL;
+	tok[ntok++] = rest;
+	for (const char *p = rest; *p && ntok < PGD_ARRAY_SIZE(tok); p++) {
+		if (*p == '(' || *p == '[')
+			depth++;
+		else if ((*p == ')' || *p == ']') && depth)
+			depth--;
+		else if (*p == '.' && !depth)
+			tok[ntok++] = p + 1;
+	}
+	/* walk back over closure tokens */
+	for (k = ntok; k > 0; k--) {
+		const char *t = tok[k - 1];
+		const char *end = k < ntok ? tok[k] - 1 : t + strlen(t);
+
+		if (!closure_token(t, (size_t)(end - t)))
+			break;
+	}
+	if (k == ntok || k == 0)
+		return NULL;   /* not a closure, or nothing declares it */
+	k--;               /* the declaring function */
+	if (k > 0 && tok[k - 1][0] == '(')
+		k--;           /* its pointer receiver "(*T)" */
+	return tok[k];
+}
+
+/* a == b once every "()" is dropped from both */
+static int same_but_parens(const char *a, const char *b)
+{
+	for (;;) {
+		while (a[0] == '(' && a[1] == ')')
+			a += 2;
+		while (b[0] == '(' && b[1] == ')')
+			b += 2;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			return 1;
+		a++;
+		b++;
+	}
+}
+
+const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name)
+{
+	const char *br = strchr(name, '[');
+	struct pgd_dwarf *dw = b->impl->dw;
+	struct pgd_err e = { 0 };
+	size_t plen;
+
+	if (!br || !dw || load_all(b, &e))
+		return NULL;
+	plen = (size_t)(br - name) + 1;
+	for (size_t i = 0; i < b->nsymbols; i++)
+		if (b->symbols[i].is_func && !strncmp(b->symbols[i].name, name, plen) &&
+		    same_but_parens(b->symbols[i].name, name) && strcmp(b->symbols[i].name, name))
+			return b->symbols[i].name;
+	for (size_t c = 0; c < dw->ncus; c++)
+		for (size_t k = 0; k < dw->cus[c].nsubs; k++) {
+			const char *n = dw->cus[c].subs[k].name;
+
+			if (n && !strncmp(n, name, plen) && same_but_parens(n, name) && strcmp(n, name))
+				return n;
+		}
+	return NULL;
+}
+
+int pgd_goname_is_closure(const char *name)
+{
+	return closure_tail(name) != NULL;
+}
+
+const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name)
+{
+	const char *tail = closure_tail(name);
+	size_t pkg_len, tail_len;
+
+	if (!tail)
+		return NULL;
+	pkg_len = (size_t)(tail - name);
+	{
+		struct pgd_goname g;
+
+		pgd_goname_parse(name, &g);
+		pkg_len = g.pkg_len;
+	}
+	tail_len = strlen(tail);
+	for (size_t i = 0; i < b->nsymbols; i++) {
+		const char *s = b->symbols[i].name, *st;
+		size_t len = strlen(s);
+
+		if (!b->symbols[i].is_func || len <= tail_len || strncmp(s, name, pkg_len) ||
+		    s[pkg_len] != '.' || strcmp(s + len - tail_len, tail))
+			continue;
+		st = closure_tail(s);
+		if (st && !strcmp(st, tail) && strcmp(s, name))
+			return s;
+	}
+	return NULL;
+}
+
+size_t pgd_binary_compile_package(struct pgd_binary *b, const char *name, char *buf, size_t size)
+{
+	struct pgd_err e = { 0 };
+	const struct pgd_bfunc *pub = pgd_binary_func(b, name, &e);
+	const struct bfunc_priv *f = (const struct bfunc_priv *)pub;
+	const char *cu = f && f->cu >= 0 && pub->nranges ? b->impl->dw->cus[f->cu].name : NULL;
+	size_t n;
+
+	if (!cu || !*cu)
+		return package_of(name, buf, size);
+	n = strlen(cu);
+	if (n + 1 > size)
+		return 0;
+	memcpy(buf, cu, n + 1);
+	return n;
+}
+
+struct direct_scan {
+	const struct pgd_binary *b;
+	const struct pgd_symbol *target;
+	int found;
+};
+
+static void on_direct(void *ctx, const struct pgd_insn_info *in)
+{
+	struct direct_scan *d = ctx;
+
+	if (in->kind == PGD_INSN_CALL_DIRECT && in->target == d->target->addr)
+		d->found = 1;
+}
+
+int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *target)
+{
+	const struct pgd_symbol *f = sym_by_name(b, fn);
+	struct direct_scan d = { b, sym_by_name(b, target), 0 };
+	const uint8_t *code;
+
+	if (!f || !d.target || !f->is_func || !d.target->is_func || !f->size)
+		return 0;
+	if (!b->impl->dis && pgd_disasm_open(b->impl->elf.machine, &b->impl->dis))
+		return 0;
+	code = pgd_elf_vaddr(&b->impl->elf, f->addr, f->size);
+	if (code)
+		pgd_disasm_scan(b->impl->dis, code, f->size, f->addr, on_direct, &d);
+	return d.found;
+}
+
+const char *pgd_binary_gnu_build_id(struct pgd_binary *b)
+{
+	const struct pgd_elf_section *s = pgd_elf_section(&b->impl->elf, ".note.gnu.build-id");
+	const uint8_t *d = s ? pgd_elf_section_data(&b->impl->elf, s) : NULL;
+	uint32_t namesz, descsz;
+	uint64_t descoff;
+	char *hex;
+
+	if (!d || s->size < 12)
+		return NULL;
+	namesz = (uint32_t)(d[0] | d[1] << 8 | d[2] << 16 | (uint32_t)d[3] << 24);
+	descsz = (uint32_t)(d[4] | d[5] << 8 | d[6] << 16 | (uint32_t)d[7] << 24);
+	descoff = 12 + (((uint64_t)namesz + 3) & ~3ull);
+	if (descoff > s->size || descsz > s->size - descoff || descsz > 64)
+		return NULL;
+	hex = arena_alloc(&b->arena, 2 * (size_t)descsz + 1);
+	if (!hex)
+		return NULL;
+	for (uint32_t i = 0; i < descsz; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[descoff + i]);
+	hex[2 * descsz] = '\0';
+	return hex;
 }

@@ -109,7 +109,8 @@ int doc_site_identity(const cJSON *site, struct strbuf *sb)
 
 	if (strbuf_addstr(sb, RPT_SITE_ID_PREFIX))
 		return -1;
-	return rpt_site_key(sb, doc_str(site, "caller"), (int64_t)off, doc_str(site, "method"));
+	return rpt_site_key(sb, doc_str(site, "caller"), (int64_t)off, doc_str(site, "method"),
+			    doc_str(site, "kind"));
 }
 
 void doc_add_str(cJSON *o, const char *key, const char *v)

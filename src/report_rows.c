@@ -64,10 +64,16 @@ static int site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_
 	row->message = ret ? NULL : arena_strdup(&rows->arena, msg.buf);
 	row->title = arena_printf(&rows->arena, "pgodrift: %s in %s", row->rule,
 				  s->caller ? s->caller : "?");
-	/* The SARIF partialFingerprint's identity: caller, line offset, method. */
+	/*
+	 * The SARIF partialFingerprint's identity: caller, line offset, method.
+	 * A line's direct calls and its function-value call are separate sites
+	 * with one key (sites.c), so kinds other than the two check judges
+	 * carry their kind (rpt_site_key); check's fingerprints stay what they were.
+	 */
 	row->identity = NULL;
 	strbuf_reset(&msg);
-	if (!strbuf_addstr(&msg, RPT_SITE_ID_PREFIX) && !rpt_site_key(&msg, s->caller, s->offset, s->method))
+	if (!strbuf_addstr(&msg, RPT_SITE_ID_PREFIX) &&
+	    !rpt_site_key(&msg, s->caller, s->offset, s->method, s->kind))
 		row->identity = arena_strdup(&rows->arena, msg.buf);
 	strbuf_release(&msg);
 	if (!row->message || !row->title || !row->identity)
@@ -149,8 +155,11 @@ void rpt_fingerprint(const char *s, char out[33])
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
 }
 
-int rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method)
+int rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method,
+		 const char *kind)
 {
-	return strbuf_addf(sb, "%s+%lld:%s", caller ? caller : "", (long long)offset,
-			   method ? method : "");
+	int tag = kind && strcmp(kind, "interface") && strcmp(kind, "func-value");
+
+	return strbuf_addf(sb, "%s+%lld:%s%s%s", caller ? caller : "", (long long)offset,
+			   method ? method : "", tag ? "#" : "", tag ? kind : "");
 }

@@ -18,12 +18,13 @@
 #       [--keep N] [--fail-on LEVEL]
 #
 # PGODRIFT names the pgodrift binary; SOURCE_DATE_EPOCH the run's time.
-# Files are 0644. Exit 0 all clean, 1 findings at --fail-on, 2 some service
-# could not be checked (or a usage error).
+# Files are 0644. Exit 0 all clean, 1 findings at --fail-on, 3 some
+# service's check was inconclusive (check's exit 3), 2 some service could
+# not be checked (or a usage error); the worst wins in that order.
 set -eu
 umask 022
 PGODRIFT=${PGODRIFT:-pgodrift}
-services= results= history= outdir= previous=
+services='' results='' history='' outdir='' previous=''
 keep=12
 fail_on=risk
 
@@ -51,6 +52,7 @@ mkdir -p "$outdir" "$(dirname "$history")"
 tab=$(printf '\t')
 set --
 errors=0
+inconclusive=0
 while IFS=$tab read -r name _rest || [ -n "${name:-}" ]; do
 	case ${name:-} in ''|'#'*) continue ;; esac
 	safe=$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')
@@ -62,6 +64,7 @@ while IFS=$tab read -r name _rest || [ -n "${name:-}" ]; do
 		set -- "$@" --failed "$name=$(cut -f2- "$st")"
 		errors=$((errors + 1))
 	else
+		[ "$(cut -f1 "$st")" != inconclusive ] || inconclusive=$((inconclusive + 1))
 		set -- "$@" "$name=$results/$safe.json"
 	fi
 done <"$services"
@@ -102,4 +105,5 @@ else
 fi
 echo "drift-merge: $outdir/report.md ($errors service(s) not checked)" >&2
 [ "$errors" -eq 0 ] || exit 2
+[ "$inconclusive" -eq 0 ] || exit 3
 exit "$rc"

@@ -5,7 +5,8 @@
 #
 #   NAME.pprof   the capture, kept with its report for the retention period
 #   NAME.doctor.json, NAME.json (check), NAME.md (check's PR-style markdown)
-#   NAME.status  one line: "clean", "findings", or "error<TAB>reason"
+#   NAME.status  one line: "clean", "findings", "inconclusive" (check could
+#                not judge; its report says why), or "error<TAB>reason"
 #
 #   sh contrib/ci/drift-service.sh [--fail-on LEVEL] NAME BINARY PROFILE CAPTURE-URL OUT-DIR
 #   sh contrib/ci/drift-service.sh [--fail-on LEVEL] --line N SERVICES.tsv OUT-DIR
@@ -107,6 +108,7 @@ pgodrift check --binary "$binary" --base "$profile" --fresh "$capture" --fail-on
 case $rc in
 0) echo clean >"$status" ;;
 1) echo findings >"$status" ;;
+3) echo inconclusive >"$status" ;;   # check's exit 3: the report says why
 *) fail "check failed: $(tr '\n' ' ' <"$out/$safe.err")" ;;
 esac
 rm -f "$out/$safe.err"

@@ -45,22 +45,23 @@ check_json() { # check_json FRESH OUT: the check report of a fresh capture again
 }
 
 check_json fresh-even.pprof "$tmp/even.json" &&
+	check_json fresh-even-b.pprof "$tmp/evenb.json" &&
 	check_json fresh-flipped.pprof "$tmp/flipped.json" &&
 	check_json fresh-same.pprof "$tmp/same.json" &&
 	check_json fresh-newpath.pprof "$tmp/newpath.json"
-expect "check reports of four real captures"
+expect "check reports of five real captures"
 
 # ---- diff --------------------------------------------------------------------
-# fresh-even -> fresh-flipped: serve's Multiply call turns flipped (new, risk),
-# lookup's Get goes weak -> stale (changed), three serve findings stay.
-"$PGD" diff "$tmp/even.json" "$tmp/flipped.json" >"$tmp/d1.json"
+# fresh-even-b -> fresh-flipped: serve's Multiply call turns stale (new, risk),
+# serve's Add call goes flipped -> stale (changed), Get and the func value stay.
+"$PGD" diff "$tmp/evenb.json" "$tmp/flipped.json" >"$tmp/d1.json"
 rc=$?
 [ "$rc" -eq 1 ] &&
-	[ "$(jget "$tmp/d1.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[1, 1, 0, 3]" ] &&
+	[ "$(jget "$tmp/d1.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[1, 1, 0, 2]" ] &&
 	[ "$(jget "$tmp/d1.json" '[(f["status"], f["identity"]) for f in d["findings"][:2]]')" = \
-	  "[('new', 'pgodriftSite/v1:main.serve+12:Multiply'), ('changed', 'pgodriftSite/v1:main.lookup+1:Get')]" ] &&
-	[ "$(jget "$tmp/d1.json" '(d["findings"][1]["old"]["verdict"], d["findings"][1]["new"]["verdict"])')" = "('weak', 'stale')" ]
-expect "diff: one new (risk, exit 1), one changed weak -> stale, three persisting"
+	  "[('new', 'pgodriftSite/v1:main.serve+12:Multiply'), ('changed', 'pgodriftSite/v1:main.serve+12:Add')]" ] &&
+	[ "$(jget "$tmp/d1.json" '(d["findings"][1]["old"]["verdict"], d["findings"][1]["new"]["verdict"])')" = "('flipped', 'stale')" ]
+expect "diff: one new (risk, exit 1), one changed flipped -> stale, two persisting"
 validate "diff: JSON valid against doc/schema/pgodrift.diff.v1.json" doc/schema/pgodrift.diff.v1.json "$tmp/d1.json"
 
 # The same fingerprint as the codeclimate output, the same key as SARIF's partialFingerprints.
@@ -72,10 +73,10 @@ fp=$(jget "$tmp/d1.json" 'd["findings"][0]["fingerprint"]')
 	grep -q "'main.serve+12:Multiply'"
 expect "diff: fingerprint is codeclimate's, identity is SARIF's partial fingerprint"
 
-"$PGD" diff "$tmp/flipped.json" "$tmp/even.json" >"$tmp/d2.json"
+"$PGD" diff "$tmp/flipped.json" "$tmp/evenb.json" >"$tmp/d2.json"
 rc=$?
 [ "$rc" -eq 0 ] &&
-	[ "$(jget "$tmp/d2.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[0, 1, 1, 3]" ] &&
+	[ "$(jget "$tmp/d2.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[0, 1, 1, 2]" ] &&
 	[ "$(jget "$tmp/d2.json" '[f["identity"] for f in d["findings"] if f["status"] == "fixed"]')" = \
 	  "['pgodriftSite/v1:main.serve+12:Multiply']" ]
 expect "diff: the reverse fixes Multiply and exits 0 (a fixed finding never fails)"
@@ -91,15 +92,16 @@ expect "diff: a new info finding never fails; --fail-on never never fails"
 
 "$PGD" diff "$tmp/even.json" "$tmp/even.json" >"$tmp/d3.json"
 rc=$?
-[ "$rc" -eq 0 ] && [ "$(jget "$tmp/d3.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[0, 0, 0, 4]" ]
+[ "$rc" -eq 0 ] && [ "$(jget "$tmp/d3.json" '[d["summary"][k] for k in ("new","changed","fixed","persisting")]')" = "[0, 0, 0, 3]" ]
 expect "diff: a report against itself: everything persisting"
 
-"$PGD" diff --format text "$tmp/even.json" "$tmp/flipped.json" >"$tmp/d1.txt"
-"$PGD" diff --format markdown "$tmp/even.json" "$tmp/flipped.json" >"$tmp/d1.md"
-head -n 1 "$tmp/d1.txt" | grep -q '^pgodrift diff: 1 new, 1 changed, 0 fixed, 3 persisting$' &&
-	grep -q '^new  *flipped (risk)  serve.go:23 in main.serve .Multiply$' "$tmp/d1.txt" &&
-	grep -q '^| 🆕 new | `serve.go:23` in `main.serve` call of `Multiply` | flipped (risk) |' "$tmp/d1.md" &&
-	grep -q '^<details><summary>3 persisting</summary>' "$tmp/d1.md"
+"$PGD" diff --format text "$tmp/evenb.json" "$tmp/flipped.json" >"$tmp/d1.txt"
+"$PGD" diff --format markdown "$tmp/evenb.json" "$tmp/flipped.json" >"$tmp/d1.md"
+head -n 1 "$tmp/d1.txt" | grep -q '^pgodrift diff: 1 new, 1 changed, 0 fixed, 2 persisting$' &&
+	grep -q '^new  *stale (risk)  serve.go:23 in main.serve .Multiply$' "$tmp/d1.txt" &&
+	grep -q '^changed  *flipped -> stale (risk -> risk)  serve.go:23 in main.serve .Add$' "$tmp/d1.txt" &&
+	grep -q '^| 🆕 new | `serve.go:23` in `main.serve` call of `Multiply` | stale (risk) |' "$tmp/d1.md" &&
+	grep -q '^<details><summary>2 persisting</summary>' "$tmp/d1.md"
 expect "diff: text and markdown views"
 
 printf 'not json' >"$tmp/bad.json"
@@ -116,10 +118,10 @@ expect "diff: another kind of report: exit 2 naming it"
 expect "diff: one report is a usage error"
 
 # ---- staleness score -----------------------------------------------------------
-# fresh-even by hand (tests/unit/test_staleness.c): overlap .526430, staleness .473570.
-[ "$(jget "$tmp/even.json" 'round(d["summary"]["staleness"], 5)')" = "0.47357" ] &&
-	[ "$(jget "$tmp/even.json" '(d["summary"]["unmapped_base_share"], d["summary"]["staleness_sites"])')" = "(0, 5)" ]
-expect "staleness: fresh-even scores 0.47357 as computed by hand"
+# fresh-even by hand (tests/unit/test_staleness.c): overlap .527900, staleness .472100.
+[ "$(jget "$tmp/even.json" 'round(d["summary"]["staleness"], 5)')" = "0.4721" ] &&
+	[ "$(jget "$tmp/even.json" '(d["summary"]["unmapped_base_share"], d["summary"]["staleness_sites"])')" = "(0, 6)" ]
+expect "staleness: fresh-even scores 0.4721 as computed by hand"
 # The same formula recomputed here from the --all report's callee weights.
 "$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-flipped.pprof" \
 	--fail-on never --all --format json >"$tmp/flipped-all.json"
@@ -148,8 +150,8 @@ expect "staleness: none when no site had enough fresh samples (not a perfect 0)"
 	--format text >"$tmp/even.txt"
 "$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-even.pprof" \
 	--format markdown >"$tmp/even.md"
-sed -n 2p "$tmp/even.txt" | grep -q '^staleness 47%: callee distributions overlap 53% at 5 judged sites; 0% of' &&
-	grep -q '^_staleness 47%: callee distributions overlap 53% at 5 judged sites' "$tmp/even.md"
+sed -n 2p "$tmp/even.txt" | grep -q '^staleness 47%: callee distributions overlap 53% at 6 judged sites; 0% of' &&
+	grep -q '^_staleness 47%: callee distributions overlap 53% at 6 judged sites' "$tmp/even.md"
 expect "staleness: under the headline in text and markdown"
 # newpath scores 0.179 and has only an info finding: the gate alone decides.
 gate() { "$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" \
@@ -170,7 +172,7 @@ rc=$?
 	[ "$(jget "$tmp/fleet1.json" '[(s["name"], s["outcome"]) for s in d["services"]]')" = \
 	  "[('api', 'findings'), ('db', 'error'), ('same', 'clean'), ('web', 'findings')]" ] &&
 	[ "$(jget "$tmp/fleet1.json" 'd["services"][1]["error"]')" = "cannot fetch capture: connection refused" ] &&
-	[ "$(jget "$tmp/fleet1.json" '[d["services"][0][k] for k in ("findings","risk","warn","info","staleness")]')" = "[4, 3, 0, 1, 0.473571]" ] &&
+	[ "$(jget "$tmp/fleet1.json" '[d["services"][0][k] for k in ("findings","risk","warn","info","staleness")]')" = "[3, 3, 0, 0, 0.4721]" ] &&
 	[ "$(jget "$tmp/fleet1.json" 'd["services"][0]["worst_finding"]["identity"]')" = "pgodriftSite/v1:main.serve+5:Get" ] &&
 	[ "$(jget "$tmp/fleet1.json" 'd["services"][0]["build"]["go_version"]')" = "go1.23.5" ] &&
 	[ "$(jget "$tmp/fleet1.json" '[c["path"].endswith("fresh-even.pprof") for c in d["services"][0]["captures"] if c["role"] == "fresh"]')" = "[True]" ] &&
@@ -178,9 +180,9 @@ rc=$?
 expect "merge: every service (a failed capture kept as an error), counts, score, worst finding, build and capture"
 validate "merge: fleet report valid against doc/schema/pgodrift.fleet.v1.json" doc/schema/pgodrift.fleet.v1.json "$tmp/fleet1.json"
 # The summary table: costliest first; the service that failed says why.
-grep -A2 '^|---|' "$tmp/fleet1.md" | sed -n 2p | grep -q '^| `api` | ❌ findings | 3 | 0 | 1 | 47% | ' &&
+grep -A2 '^|---|' "$tmp/fleet1.md" | sed -n 2p | grep -q '^| `api` | ❌ findings | 3 | 0 | 0 | 47% | 4209 | stale at `serve.go:16` in `main.serve` |$' &&
 	grep -q '^| `db` | ⚠️ error: cannot fetch capture: connection refused | 0 | 0 | 0 | – | 0 | – |$' "$tmp/fleet1.md" &&
-	grep -q '^\*\*4 services:\*\* 2 with findings (3 risk, 0 warn, 2 info), 0 inconclusive, 1 could not be checked, 1 clean' "$tmp/fleet1.md"
+	grep -q '^\*\*4 services:\*\* 2 with findings (3 risk, 0 warn, 1 info), 0 inconclusive, 1 could not be checked, 1 clean' "$tmp/fleet1.md"
 expect "merge: markdown summary sorted by cost, errors said"
 "$PGD" merge --fail-on never "$tmp/even.json" >/dev/null
 rc1=$?
@@ -203,7 +205,7 @@ SOURCE_DATE_EPOCH=1764000000 "$PGD" merge --output "$tmp/fleet2.json" --fail-on 
 rc=$?
 [ "$rc" -eq 1 ] &&
 	[ "$(jget "$tmp/fd.json" '[(f["status"], f["service"], f["identity"]) for f in d["findings"] if f["status"] != "persisting"]')" = \
-	  "[('new', 'api', 'pgodriftSite/v1:main.serve+12:Multiply'), ('new', 'web', 'pgodriftSite/v1:main.warmCache+4:Set'), ('changed', 'api', 'pgodriftSite/v1:main.lookup+1:Get')]" ] &&
+	  "[('new', 'api', 'pgodriftSite/v1:main.serve+12:Multiply'), ('new', 'web', 'pgodriftSite/v1:main.warmCache+4:Set')]" ] &&
 	[ "$(jget "$tmp/fd.json" 'd["services_not_compared"]')" = "[{'name': 'db', 'why': 'not checked in the new run'}]" ]
 expect "diff of two fleet reports: per-service matching, a failed service not compared"
 validate "diff of fleet reports: valid against the diff schema" doc/schema/pgodrift.diff.v1.json "$tmp/fd.json"
@@ -257,7 +259,7 @@ last=$dr/runs/20251124T160000Z
 [ "$(jget "$last/diff.json" '[(f["status"], f["service"], f["identity"]) for f in d["findings"] if f["status"] in ("new", "fixed")]')" = \
   "[('new', 'api', 'pgodriftSite/v1:main.serve+12:Multiply')]" ] &&
 	grep -q '^### Since the previous run' "$last/report.md" &&
-	grep -q '^\*\*pgodrift diff:\*\* 1 new, 1 changed, 0 fixed, 4 persisting since the previous run' "$last/report.md" &&
+	grep -q '^\*\*pgodrift diff:\*\* 1 new, 0 changed, 0 fixed, 4 persisting since the previous run' "$last/report.md" &&
 	grep -q '^| `db` | ✅ clean |' "$last/report.md" && cmp -s "$last/report.md" "$dr/drift-report.md"
 expect "drift-report: the post says what changed since the previous run (diff of the fleet reports)"
 validate "drift-report: fleet report valid against the schema" doc/schema/pgodrift.fleet.v1.json "$dr/drift-report.json"
@@ -265,8 +267,8 @@ validate "drift-report: fleet report valid against the schema" doc/schema/pgodri
 # The trend over the three runs: Mermaid text and an SVG that parses as XML.
 "$PGD" trend --format mermaid "$dr/history.jsonl" >"$tmp/trend.mmd"
 awk '/^```mermaid$/ { n++ } END { exit n != 3 }' "$tmp/trend.mmd" &&
-	grep -q '^    x-axis \["2025-11-10: 0 findings", "2025-11-17: 4 findings", "2025-11-24: 5 findings"\]$' "$tmp/trend.mmd" &&
-	grep -q '^    line \[0.4, 47.4, 62.3\]$' "$tmp/trend.mmd" &&
+	grep -q '^    x-axis \["2025-11-10: 0 findings", "2025-11-17: 3 findings", "2025-11-24: 4 findings"\]$' "$tmp/trend.mmd" &&
+	grep -q '^    line \[0.4, 47.2, 60.5\]$' "$tmp/trend.mmd" &&
 	grep -q '^    x-axis \["2025-11-10 not checked", "2025-11-17 not checked", "2025-11-24: 0 findings"\]$' "$tmp/trend.mmd" &&
 	grep -q '^xychart-beta$' "$tmp/trend.mmd" && grep -q '^    y-axis "staleness %" 0 --> 100$' "$tmp/trend.mmd"
 expect "trend: one xychart-beta block per service, staleness line and findings per run"
@@ -281,7 +283,7 @@ assert len(groups) == 3, len(groups)
 api = groups[0]
 assert api.find(ns + "text").text == "api"
 assert len(api.findall(ns + "polyline")) == 1 and len(api.findall(ns + "rect")) == 3
-assert [c.find(ns + "title").text for c in api.findall(ns + "circle")] == ["staleness 0%", "staleness 47%", "staleness 62%"]
+assert [c.find(ns + "title").text for c in api.findall(ns + "circle")] == ["staleness 0%", "staleness 47%", "staleness 61%"]
 PY
 expect "trend: the SVG parses as XML: a panel per service, a staleness point and a findings bar per run"
 "$PGD" trend --last 1 --format json "$dr/history.jsonl" >"$tmp/trend.json"
@@ -325,6 +327,18 @@ if [ -z "$PYYAML" ]; then
 else
 	"$PYYAML" tests/cli/ci_steps.py check "$GHY" "$GLY" && "$PYYAML" -c 'import sys, yaml; list(yaml.safe_load_all(open(sys.argv[1])))' "$K8S"
 	expect "scheduled recipes: valid YAML (GitHub workflow, GitLab pipeline, Kubernetes manifest)"
+	"$PYYAML" tests/cli/ci_steps.py shellcheck "$GHY" "$GLY" >"$tmp/sc.log" 2>&1
+	case $? in
+	0) ok "scheduled recipes: shellcheck passes on every step's shell" ;;
+	77) skip "scheduled recipes: shellcheck passes on every step's shell" "$(tail -n 1 "$tmp/sc.log")" ;;
+	*) sed 's/^/# /' "$tmp/sc.log"; notok "scheduled recipes: shellcheck passes on every step's shell" ;;
+	esac
+	if command -v shellcheck >/dev/null 2>&1; then
+		shellcheck -s sh -S warning contrib/drift-report.sh contrib/ci/drift-service.sh contrib/ci/drift-merge.sh \
+			contrib/gen-trend-picture.sh >"$tmp/sc2.log" 2>&1
+		expect "scheduled scripts: shellcheck (warnings and errors)"
+		sed 's/^/# /' "$tmp/sc2.log"
+	fi
 	"$PYYAML" tests/cli/k8s_check.py "$K8S"
 	expect "kubernetes: CronJob of an Indexed Job (completions = services + 1), volumes, ConfigMap, PVC, limits"
 	if command -v kubeconform >/dev/null 2>&1; then
@@ -400,7 +414,7 @@ else
 	SOURCE_DATE_EPOCH=1764000000 gh_step report "Merge, diff, history, trend" >"$tmp/gh-merge2.log" 2>&1
 	[ "$(wc -l <"$rt/history/history.jsonl")" -eq 6 ] && grep -qx 'status=2' "$rt/output" &&
 		grep -q '^| `web` | ⚠️ error: no result: the job for this service did not finish |' "$rt/history/report.md" &&
-		grep -q '^\*\*pgodrift diff:\*\* 1 new, 1 changed, 0 fixed, 3 persisting since the previous run' "$rt/history/report.md" &&
+		grep -q '^\*\*pgodrift diff:\*\* 1 new, 0 changed, 0 fixed, 3 persisting since the previous run' "$rt/history/report.md" &&
 		[ "$(jget "$rt/history/diff.json" '[s["name"] + ": " + s["why"] for s in d["services_not_compared"]]')" = "['db: not checked in the old run', 'web: not checked in the new run']" ]
 	expect "github scheduled: second run diffs against the previous artifact; a job with no result is reported"
 
