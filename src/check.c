@@ -425,6 +425,8 @@ static int list_site(struct pgd_report *r, const struct pgd_site *s, const struc
 	rs->base_weight_share = totals[0] ? (double)s->total[0] / (double)totals[0] : 0;
 	rs->fresh_weight_share = totals[1] ? (double)s->total[1] / (double)totals[1] : 0;
 	rs->cost = d->cost;
+	rs->overlap = pgd_site_overlap(s);
+	rs->has_overlap = s->total[0] > 0 && s->total[1] > 0;
 	if (rs->ncallees)
 		qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
 	return 0;

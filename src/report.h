@@ -87,6 +87,8 @@ struct rpt_site {
 	int64_t base_weight, fresh_weight;          /* site weights */
 	double base_weight_share, fresh_weight_share; /* of each profile's total edge weight */
 	double cost;                /* fresh_weight * (1 - fresh.share): ranks findings */
+	double overlap;             /* sum over callees of min(base share, fresh share) (staleness.h) */
+	int has_overlap;            /* both profiles have weight at the site */
 	/* binary evidence */
 	int guard_checked;          /* a binary was examined */
 	const char *binary_guard;   /* concrete type the binary guards at this site, NULL: none */

@@ -122,6 +122,9 @@ expect "diff: one report is a usage error"
 [ "$(jget "$tmp/even.json" 'round(d["summary"]["staleness"], 5)')" = "0.4721" ] &&
 	[ "$(jget "$tmp/even.json" '(d["summary"]["unmapped_base_share"], d["summary"]["staleness_sites"])')" = "(0, 6)" ]
 expect "staleness: fresh-even scores 0.4721 as computed by hand"
+[ "$(jget "$tmp/even.json" '[(s["offset"], s["method"], s["overlap"]) for s in d["sites"]]')" = \
+  "[(5, 'Get', 0.505558), (10, None, 0.404608), (12, 'Add', 0.499223)]" ]
+expect "staleness: each site's overlap in the JSON, as computed by hand"
 # The same formula recomputed here from the --all report's callee weights.
 "$PGD" check --binary "$BIN/cachesvc.pgo" --base "$PROF/base.pprof" --fresh "$PROF/fresh-flipped.pprof" \
 	--fail-on never --all --format json >"$tmp/flipped-all.json"
