@@ -20,6 +20,7 @@
 #include "profile.h"
 #include "report.h"
 #include "sites.h"
+#include "staleness.h"
 #include "strbuf.h"
 
 void pgd_check_opts__init(struct pgd_check_opts *o)
@@ -390,6 +391,7 @@ struct tally {
 	int64_t enough;           /* indirect sites with at least --min-samples fresh samples */
 	int64_t predicted;        /* PGO build: sites where the base's rules predict a guard */
 	int64_t disagree;         /* ... and the binary guards another callee or nothing */
+	struct pgd_staleness st;  /* the staleness score's sums (staleness.h) */
 };
 
 /* The site as a listed report row; names are taken before callees are sorted. */
@@ -423,6 +425,8 @@ static int list_site(struct pgd_report *r, const struct pgd_site *s, const struc
 	rs->base_weight_share = totals[0] ? (double)s->total[0] / (double)totals[0] : 0;
 	rs->fresh_weight_share = totals[1] ? (double)s->total[1] / (double)totals[1] : 0;
 	rs->cost = d->cost;
+	rs->overlap = pgd_site_overlap(s);
+	rs->has_overlap = s->total[0] > 0 && s->total[1] > 0;
 	if (rs->ncallees)
 		qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
 	return 0;
@@ -470,9 +474,14 @@ static int judge_sites(struct pgd_report *r, struct job *j, const struct pgd_che
 		env.candidate = pgd_check_was_candidate(j->binary, s);
 		env.base_callees_gone = pgd_check_base_callees_gone(j->binary, s);
 		pgd_drift_judge(s, &env, o, &d);
+		pgd_staleness_site(&t->st, s, d.verdict);
 		if (!d.judged)
 			continue;
 		tally_site(t, s, &d, o, pgo_build);
+		if (pgd_staleness_judged(&t->st, s, d.verdict)) {
+			ret = pgd_err_nomem(err, NULL);
+			break;
+		}
 		if (d.severity == PGD_SEV_NONE && !o->list_all)
 			continue;
 		if (list_site(r, s, &d, totals))
@@ -501,7 +510,7 @@ static int add_summary(struct pgd_report *r, const struct tally *t)
 	if (!(f = rpt_add_summary(r, "worst_severity")))
 		return PGD_ENOMEM;
 	rpt_fig_str(f, rpt_severity_name(pgd_report__worst_severity(r)));
-	return 0;
+	return pgd_staleness_summarize(&t->st, r);
 }
 
 /* ---- which build a capture came from ---------------------------------------- */
@@ -818,5 +827,6 @@ out:
 	pgd_report__free(r);
 	job_release(&j);
 	free(paths);
+	pgd_staleness_release(&t.st);
 	return ret;
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "staleness.h"
 
 #define DEFAULT_MIN_TOTAL_SAMPLES 30000
 #define DEFAULT_MAX_STARTUP_SHARE 0.25
@@ -708,6 +709,8 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 		ret = pgd_err_nomem(err, "");
 		goto out;
 	}
+	if ((ret = pgd_staleness_doctor(c.r, &given, err)))
+		goto out;
 	*out = c.r;
 	c.r = NULL;
 	ret = 0;

@@ -87,6 +87,8 @@ struct rpt_site {
 	int64_t base_weight, fresh_weight;          /* site weights */
 	double base_weight_share, fresh_weight_share; /* of each profile's total edge weight */
 	double cost;                /* fresh_weight * (1 - fresh.share): ranks findings */
+	double overlap;             /* sum over callees of min(base share, fresh share) (staleness.h) */
+	int has_overlap;            /* both profiles have weight at the site */
 	/* binary evidence */
 	int guard_checked;          /* a binary was examined */
 	const char *binary_guard;   /* concrete type the binary guards at this site, NULL: none */
@@ -250,8 +252,23 @@ int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 void rpt_rows_release(struct rpt_rows *rows);
 /* 32 hex digits from two 64-bit FNV-1a hashes of s: a stable fingerprint. */
 void rpt_fingerprint(const char *s, char out[33]);
+/*
+ * A site's identity across runs, checkouts and moved lines: caller, line
+ * offset, method ("main.serve+5:Get"), and "#KIND" for a kind other than
+ * interface and func-value (a line's direct calls are another site than its
+ * function-value call). SARIF's partialFingerprints "pgodriftSite/v1" is the
+ * key without the kind (kind NULL); rows, codeclimate and `diff` hash
+ * RPT_SITE_ID_PREFIX + key with rpt_fingerprint.
+ */
+#define RPT_SITE_ID_PREFIX "pgodriftSite/v1:"
+int rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method,
+		 const char *kind);
 /* Where the formats' rules are documented. */
 #define RPT_DOC_URI "https://github.com/pgodrift/pgodrift/blob/main/doc/formats.md"
+
+/* Markdown escaping shared with the derived reports: a name as a code span, free text escaped. */
+int rpt_md_code(struct strbuf *sb, const char *s);
+int rpt_md_text(struct strbuf *sb, const char *s);
 
 int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);

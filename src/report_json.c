@@ -128,6 +128,10 @@ static cJSON *site_json(const struct pgd_report *r, const struct rpt_site *s)
 		add_real(o, "base_weight_share", s->base_weight_share);
 		add_real(o, "fresh_weight_share", s->fresh_weight_share);
 		add_real(o, "cost", s->cost);
+		if (s->has_overlap)
+			add_real(o, "overlap", s->overlap);
+		else
+			cJSON_AddItemToObject(o, "overlap", cJSON_CreateNull());
 	} else {
 		add_int(o, "weight", s->base_weight);
 		add_real(o, "weight_share", s->base_weight_share);

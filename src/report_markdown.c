@@ -21,6 +21,7 @@
 #include "report.h"
 #include "sanitize.h"
 #include "srcpath.h"
+#include "staleness.h"
 #include "strbuf.h"
 
 #define MD_DEFAULT_MAX 65000
@@ -395,6 +396,19 @@ static size_t add_rows(struct md *m, const struct pgd_report *r, const size_t *i
 	return added;
 }
 
+/* The staleness score under the headline (staleness.h): figures only, nothing to escape. */
+static void md_staleness(struct md *m, const struct pgd_report *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = pgd_staleness_line(r, &sb);
+
+	if (ret < 0)
+		m->oom = 1;
+	else if (!ret)
+		md_addf(m, "\n_%s._\n", sb.buf);
+	strbuf_release(&sb);
+}
+
 static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 {
 	struct md tail = md_child(m);
@@ -418,7 +432,7 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	} else if (!n && !r->nfindings) {
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%lld call sites "
 			"judged).\n", (long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
-		goto out;
+		goto out;   /* one line: the score is in the JSON */
 	}
 	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE)
 		;
@@ -430,6 +444,7 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	else
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards; %zu warning%s "
 			"about the inputs.\n", r->nfindings, r->nfindings == 1 ? "" : "s");
+	md_staleness(m, r);
 
 	/* The closing parts are sized first, so the rows get whatever room is left. */
 	warnings_list(&tail, r, "Warnings");
@@ -681,4 +696,23 @@ out:
 	srcpath_release(&sp);
 	strbuf_release(&m.sb);
 	return ret;
+}
+
+/* The escaping above for the derived reports (diff, fleet, trend): 0 or -1 (out of memory). */
+int rpt_md_code(struct strbuf *sb, const char *s)
+{
+	struct md m = { .sb = *sb };
+
+	md_code(&m, s);
+	*sb = m.sb;
+	return m.oom ? -1 : 0;
+}
+
+int rpt_md_text(struct strbuf *sb, const char *s)
+{
+	struct md m = { .sb = *sb };
+
+	md_text(&m, s);
+	*sb = m.sb;
+	return m.oom ? -1 : 0;
 }

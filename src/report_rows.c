@@ -41,7 +41,7 @@ static int site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_
 {
 	struct rpt_row *row = add_row(rows);
 	struct strbuf msg = STRBUF_INIT;
-	int ret, kind_tag;
+	int ret;
 
 	if (!row)
 		return pgd_err_nomem(err, "");
@@ -62,20 +62,20 @@ static int site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_
 	if (!ret && !row->path && row->raw_path)
 		ret = strbuf_addf(&msg, " [at %s:%lld]", row->raw_path, (long long)row->line);
 	row->message = ret ? NULL : arena_strdup(&rows->arena, msg.buf);
-	strbuf_release(&msg);
 	row->title = arena_printf(&rows->arena, "pgodrift: %s in %s", row->rule,
 				  s->caller ? s->caller : "?");
 	/*
 	 * The SARIF partialFingerprint's identity: caller, line offset, method.
 	 * A line's direct calls and its function-value call are separate sites
 	 * with one key (sites.c), so kinds other than the two check judges
-	 * carry their kind; check's fingerprints stay what they were.
+	 * carry their kind (rpt_site_key); check's fingerprints stay what they were.
 	 */
-	kind_tag = s->kind && strcmp(s->kind, "interface") && strcmp(s->kind, "func-value");
-	row->identity = arena_printf(&rows->arena, "pgodriftSite/v1:%s+%lld:%s%s%s",
-				     s->caller ? s->caller : "", (long long)s->offset,
-				     s->method ? s->method : "", kind_tag ? "#" : "",
-				     kind_tag ? s->kind : "");
+	row->identity = NULL;
+	strbuf_reset(&msg);
+	if (!strbuf_addstr(&msg, RPT_SITE_ID_PREFIX) &&
+	    !rpt_site_key(&msg, s->caller, s->offset, s->method, s->kind))
+		row->identity = arena_strdup(&rows->arena, msg.buf);
+	strbuf_release(&msg);
 	if (!row->message || !row->title || !row->identity)
 		return pgd_err_nomem(err, "");
 	return 0;
@@ -153,4 +153,13 @@ void rpt_fingerprint(const char *s, char out[33])
 		h2 = (h2 ^ *p) * 0x100000001b3ULL;
 	}
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
+}
+
+int rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method,
+		 const char *kind)
+{
+	int tag = kind && strcmp(kind, "interface") && strcmp(kind, "func-value");
+
+	return strbuf_addf(sb, "%s+%lld:%s%s%s", caller ? caller : "", (long long)offset,
+			   method ? method : "", tag ? "#" : "", tag ? kind : "");
 }

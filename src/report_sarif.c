@@ -269,8 +269,7 @@ static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 	if ((c->path_ret = srcpath_source(&c->sp, s->file, s->caller, &rel, c->err)))
 		goto out;   /* c->err says why */
 	/* Identifies the site across commits even when lines move: caller, offset, method. */
-	if (strbuf_addf(&fp, "%s+%lld:%s", s->caller ? s->caller : "", (long long)s->offset,
-			s->method ? s->method : ""))
+	if (rpt_site_key(&fp, s->caller, s->offset, s->method, NULL))
 		goto out;
 
 	res = add_result(c, rule, idx, s->severity, msg.buf);

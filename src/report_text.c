@@ -15,6 +15,8 @@
 #include "err.h"
 #include "report.h"
 #include "sanitize.h"
+#include "staleness.h"
+#include "strbuf.h"
 
 #define COL_RED "\033[31m"
 #define COL_YELLOW "\033[33m"
@@ -307,6 +309,16 @@ static void print_notes(struct text_ctx *t, const struct pgd_report *r)
 		fprintf(t->f, "  - %s\n", pgd_escape_text(&t->a, r->notes[i]));
 }
 
+/* The staleness score under the verdict line (staleness.h). */
+static void print_staleness(struct text_ctx *t, const struct pgd_report *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!pgd_staleness_line(r, &sb))
+		fprintf(t->f, "%s\n", sb.buf);
+	strbuf_release(&sb);
+}
+
 static int write_check(struct text_ctx *t, const struct pgd_report *r)
 {
 	struct table tb;
@@ -334,6 +346,7 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn, %zu info)",
 			nfind, nfind == 1 ? "" : "s", nrisk, nwarn, ninfo);
 	fputs(t->color ? COL_RESET "\n" : "\n", t->f);
+	print_staleness(t, r);
 	for (size_t i = 0; i < r->nreasons; i++)
 		fprintf(t->f, "  inconclusive: %s\n", r->reasons[i].message);
 	for (size_t i = 0; i < r->nadvice; i++)

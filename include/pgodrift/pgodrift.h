@@ -247,6 +247,8 @@ PGD_API enum pgd_outcome pgd_report__outcome(const struct pgd_report *r);
 #define PGD_EXIT_ERROR 2
 #define PGD_EXIT_INCONCLUSIVE 3
 PGD_API void pgd_report__free(struct pgd_report *r);
+/* A check report's staleness score (1 - overlap, doc/formats.md): 0, or -1 when it has none. */
+PGD_API int pgd_report__staleness(const struct pgd_report *r, double *staleness);
 
 struct pgd_write_opts {
 	size_t sz;
@@ -280,6 +282,48 @@ PGD_API int pgd_report__check_paths(const struct pgd_report *r, const struct pgd
 				    struct pgd_err *err);
 /* Whether format names a writer (json, text, ...). */
 PGD_API int pgd_report__has_format(const char *format);
+
+/* ---- derived reports: diff, fleet, trend (doc/formats.md) ----------------- */
+
+/*
+ * A report built from other reports read back: the difference between two
+ * runs (pgodrift.diff/v1), many services' check reports merged into one
+ * fleet report (pgodrift.fleet/v1), a trend from a history file. The JSON
+ * document is the model; text, markdown (and for a trend mermaid and svg)
+ * are views of it.
+ */
+struct pgd_doc;
+
+/* Two check reports, or two fleet reports: findings new, fixed, changed, persisting. */
+PGD_API int pgd_diff__run(const char *old_path, const char *new_path, enum pgd_severity fail_on,
+			  struct pgd_doc **out, struct pgd_err *err);
+
+/* One service of a fleet: its check report, or why there is none. */
+struct pgd_fleet_input {
+	const char *name;
+	const char *report_path;    /* NULL when error is set */
+	const char *error;          /* the capture or check failed: said, not dropped */
+};
+
+/* now_unix 0: time(NULL). The gate trips when a service has a finding at or above fail_on. */
+PGD_API int pgd_fleet__merge(const struct pgd_fleet_input *in, size_t n, int64_t now_unix,
+			     enum pgd_severity fail_on, struct pgd_doc **out, struct pgd_err *err);
+/* Appends one JSON line per service of a fleet report to path (history.jsonl). */
+PGD_API int pgd_fleet__append_history(const struct pgd_doc *fleet, const char *path,
+				      struct pgd_err *err);
+/* Reads a history.jsonl; last_n > 0 keeps each service's last N runs. */
+PGD_API int pgd_trend__read(const char *history_path, size_t last_n, struct pgd_doc **out,
+			    struct pgd_err *err);
+
+/* format: json, text, markdown; a trend also mermaid and svg. path NULL or "-": f. */
+PGD_API int pgd_doc__has_format(const struct pgd_doc *d, const char *format);
+PGD_API int pgd_doc__write(const struct pgd_doc *d, const char *format, FILE *f,
+			   struct pgd_err *err);
+PGD_API int pgd_doc__write_file(const struct pgd_doc *d, const char *format, const char *path,
+				struct pgd_err *err);
+/* 1 when the document's gate tripped (diff: a new finding at or above fail_on). */
+PGD_API int pgd_doc__gate(const struct pgd_doc *d);
+PGD_API void pgd_doc__free(struct pgd_doc *d);
 
 #ifdef __cplusplus
 }

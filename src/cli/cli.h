@@ -161,6 +161,9 @@ int cmd_edges(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sites(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_check(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_diff(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_merge(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_trend(struct cli_ctx *ctx, int argc, char **argv);
 
 extern const char *const cli_format_choices[];
 extern const char *const cli_fail_on_choices[];

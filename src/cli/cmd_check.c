@@ -178,12 +178,15 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	struct pgd_check_opts co;
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
+	double max_staleness = -1, staleness;
 	int ret;
 
 	common_defaults(&c);
 	{
 		const struct cli_option opts[] = {
 			COMMON_OPTIONS(c),
+			{ CLI_OPT_DOUBLE, "max-staleness", &max_staleness, "F",
+			  "exit 1 when the staleness score (0..1, doc/formats.md) is above F" },
 			{ CLI_OPT_STRING, "base", &base, "PROFILE",
 			  "the committed profile the binary was built with (default.pgo; pprof or preprofile)" },
 			{ CLI_OPT_LIST, "fresh", &fresh, "PROFILE",
@@ -215,6 +218,10 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "check", "at least one --fresh is required");
 		goto out;
 	}
+	if (max_staleness != -1 && !(max_staleness >= 0 && max_staleness <= 1)) {
+		ret = cli_usage_error(ctx, "check", "--max-staleness must be in [0, 1], not %g", max_staleness);
+		goto out;
+	}
 	common_to_check_opts(&c, &co, ctx);
 	if ((ret = cli_now_unix(ctx, "check", &co.now_unix)))
 		goto out;
@@ -223,6 +230,10 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ret = finish(ctx, "check", report, &c, 1);
+	/* The score as a gate: a capture drifting everywhere a little, with no single finding. */
+	if (ret == CLI_EXIT_OK && max_staleness >= 0 && !pgd_report__staleness(report, &staleness) &&
+	    staleness > max_staleness)
+		ret = CLI_EXIT_FINDINGS;
 out:
 	pgd_report__free(report);
 	cli_strlist_free(&fresh);

@@ -11,6 +11,9 @@ static const struct cli_command commands[] = {
 	{ "doctor", cmd_doctor, "health checks for profiles, binaries and repositories" },
 	{ "sites", cmd_sites, "list the call sites the profiles mention, classified through the binary" },
 	{ "edges", cmd_edges, "print the call edges Go's compiler derives (GO PREPROFILE V1)" },
+	{ "diff", cmd_diff, "what changed between two check or fleet reports: new, fixed, changed, persisting" },
+	{ "merge", cmd_merge, "merge many services' check reports into one fleet report (history, summary)" },
+	{ "trend", cmd_trend, "chart a history file: staleness and findings per service (Mermaid, SVG)" },
 	{ "completion", cmd_completion, "print a bash or zsh completion script (generated from the options)" },
 	{ 0 },
 };

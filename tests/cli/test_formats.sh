@@ -255,33 +255,7 @@ grep -q 'pgodrift/ci/pr-comment.sh' contrib/ci/github-actions.yml &&
 	grep -q 'set -- --gitlab' contrib/ci/gitlab-ci.yml && grep -q 'pgodrift/ci/pr-comment.sh" "$@"' contrib/ci/gitlab-ci.yml
 expect "CI recipes run the tested script and upload the SARIF"
 
-# ---- contrib/drift-report.sh: three services, file:// capture URLs -------------------
-here=$(pwd)
-printf '# name\tbinary\tprofile\tcapture URL\n' >"$tmp/services.tsv"
-printf 'cache-even\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/fresh-even.pprof" >>"$tmp/services.tsv"
-printf '\ncache-same\t%s\t%s\tfile://%s\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here/$PROF/fresh-same.pprof" >>"$tmp/services.tsv"
-printf 'cache-down\t%s\t%s\tfile://%s/nonexistent.pprof\n' "$BIN/cachesvc.pgo" "$PROF/base.pprof" "$here" >>"$tmp/services.tsv"
-PGODRIFT=$PGD SOURCE_DATE_EPOCH=1700000000 sh contrib/drift-report.sh --out-dir "$tmp/drift" \
-	"$tmp/services.tsv" >"$tmp/drift.out" 2>"$tmp/drift.err"
-rc=$?
-r=$tmp/drift/drift-report.json
-[ "$rc" -eq 2 ] && jq -e '.schema == "pgodrift.drift-report/v1" and .generated == 1700000000
-	and (.services | keys) == ["cache-down", "cache-even", "cache-same"]
-	and .services["cache-even"].status == "findings" and .services["cache-even"].exit_code == 1
-	and .services["cache-even"].report.schema == "pgodrift.check/v1"
-	and .services["cache-same"].status == "clean" and .services["cache-same"].report.summary.findings == 0
-	and .services["cache-down"].status == "error" and (.services["cache-down"].error | test("fetch"))
-	and .services["cache-down"].report == null' "$r" >/dev/null
-expect "drift-report: one combined JSON with per-service results; exit 2 when one fails"
-m=$tmp/drift/drift-report.md
-grep -q '^## PGO drift report' "$m" && grep -q '^| cache-even | ❌ findings | [1-9]' "$m" &&
-	grep -q '^| cache-same | ✅ clean | 0 | 0 |' "$m" && grep -q '^| cache-down | ⚠️ error: cannot fetch' "$m" &&
-	grep -q '<summary>cache-even</summary>' "$m" && ! grep -q '<summary>cache-same</summary>' "$m"
-expect "drift-report: markdown summary table, details for services with findings"
-head -n 3 "$tmp/services.tsv" >"$tmp/ok.tsv"
-PGODRIFT=$PGD sh contrib/drift-report.sh --out-dir "$tmp/drift2" "$tmp/ok.tsv" >/dev/null 2>&1
-[ "$?" -eq 1 ]
-expect "drift-report: exit 1 when findings and nothing failed"
+# contrib/drift-report.sh (the scheduled report) is tested in tests/cli/test_fleet.sh.
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
