@@ -16,6 +16,7 @@
 #include "err.h"
 #include "fileio.h"
 #include "hashmap.h"
+#include "opts.h"
 
 #define DEFAULT_MAX_FILE (1ull << 30)
 #define DEFAULT_MAX_DECODED (2ull << 30)
@@ -307,10 +308,14 @@ int pgd_binary__open(const char *path, const struct pgd_limits *limits,
 	int ret;
 
 	*out = NULL;
-	if (PGD_OPTS_HAS(limits, struct pgd_limits, max_file_bytes) && limits->max_file_bytes)
-		max_file = limits->max_file_bytes;
-	if (PGD_OPTS_HAS(limits, struct pgd_limits, max_decoded_bytes) && limits->max_decoded_bytes)
-		max_decoded = limits->max_decoded_bytes;
+	{
+		struct pgd_limits lim;
+
+		if ((ret = pgd_limits_resolve(limits, &lim, err)))
+			return ret;
+		max_file = lim.max_file_bytes;
+		max_decoded = lim.max_decoded_bytes;
+	}
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return pgd_err_nomem(err, path);

@@ -13,6 +13,7 @@
 #include "drift.h"
 #include "edges.h"
 #include "err.h"
+#include "opts.h"
 #include "profile.h"
 #include "report.h"
 #include "sites.h"
@@ -25,28 +26,6 @@ void pgd_check_opts__init(struct pgd_check_opts *o)
 	o->min_samples = 30;
 	o->attribution = PGD_ATTR_COMPILER;
 	o->confidence_z = 1.96;
-	o->limits.sz = sizeof(o->limits);   /* else every --max-* is ignored */
-}
-
-/* Caller opts with defaults for zero fields (libbpf's OPTS_GET convention). */
-static void resolve_opts(const struct pgd_check_opts *in, struct pgd_check_opts *o)
-{
-	pgd_check_opts__init(o);
-	if (!in)
-		return;
-	if (in->threshold > 0)
-		o->threshold = in->threshold;
-	if (in->min_samples > 0)
-		o->min_samples = in->min_samples;
-	o->attribution = in->attribution;
-	o->list_all = in->list_all;
-	if (in->confidence_z > 0)
-		o->confidence_z = in->confidence_z;
-	o->limits = in->limits;
-	o->progress = in->progress;
-	o->progress_ctx = in->progress_ctx;
-	if (PGD_OPTS_HAS(in, struct pgd_check_opts, now_unix))
-		o->now_unix = in->now_unix;
 }
 
 static void progress(const struct pgd_check_opts *o, const char *stage, uint64_t done,
@@ -93,7 +72,7 @@ static int open_profiles(struct job *j, const char *const *paths, size_t n,
 		int ret;
 
 		progress(o, "reading profiles", i, n);
-		ret = pgd_profile__open(paths[i], &o->limits, &j->profiles[i], err);
+		ret = pgd_profile__open(paths[i], o->limits, &j->profiles[i], err);
 		if (ret)
 			return ret;
 		j->nprofiles++;
@@ -279,15 +258,16 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 	struct pgd_report *r = NULL;
 	int ret;
 
-	resolve_opts(opts, &o);
 	*out = NULL;
+	if ((ret = pgd_check_opts_resolve(opts, &o, err)))   /* opts.h */
+		return ret;
 	if (!binary_path || !nprofiles)
 		return pgd_err_set(err, PGD_EUSAGE, NULL, "sites needs a binary and a profile");
 	ret = open_profiles(&j, profile_paths, nprofiles, &o, err);
 	if (ret)
 		goto out;
 	progress(&o, "reading binary", 0, 0);
-	ret = pgd_binary__open(binary_path, &o.limits, &j.binary, err);
+	ret = pgd_binary__open(binary_path, o.limits, &j.binary, err);
 	if (ret)
 		goto out;
 	ret = build_edges(&j, 0, nprofiles, o.attribution, 0, err);
@@ -463,8 +443,9 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 	int64_t totals[2], judged = 0;
 	int pgo_build, ret;
 
-	resolve_opts(opts, &o);
 	*out = NULL;
+	if ((ret = pgd_check_opts_resolve(opts, &o, err)))   /* opts.h */
+		return ret;
 	if (!binary_path || !base_path || !nfresh)
 		return pgd_err_set(err, PGD_EUSAGE, NULL, "check needs a binary, a base and a fresh profile");
 	paths = calloc(nfresh + 1, sizeof(*paths));
@@ -476,7 +457,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 	if (ret)
 		goto out;
 	progress(&o, "reading binary", 0, 0);
-	ret = pgd_binary__open(binary_path, &o.limits, &j.binary, err);
+	ret = pgd_binary__open(binary_path, o.limits, &j.binary, err);
 	if (ret)
 		goto out;
 	ret = build_edges(&j, 0, 1, o.attribution, 0, err);
@@ -599,7 +580,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		struct pgd_doctor_opts dopts;
 
 		pgd_doctor_opts__init(&dopts);
-		dopts.check = o;
+		dopts.check = &o;
 		dopts.now_unix = o.now_unix;
 		ret = pgd_doctor_profile_checks(r, j.profiles, j.nprofiles, &dopts, err);
 		if (ret)

@@ -145,9 +145,6 @@ static inline int pgd_abs_weight_add(uint64_t *abs_sum, int64_t v)
 	return 0;
 }
 
-/* Limits with defaults applied (any zero field replaced). */
-void pgd_limits_resolve(const struct pgd_limits *in, struct pgd_limits *out);
-
 /* Decoders, each filling a zeroed profile whose arena is initialised. */
 int pgd_pprof_decode(struct pgd_profile *p, const unsigned char *data, size_t len,
 		     const struct pgd_limits *limits, struct pgd_err *err);

@@ -15,6 +15,7 @@
 #include <cJSON.h>
 
 #include "err.h"
+#include "opts.h"
 #include "fileio.h"
 #include "sanitize.h"
 #include "srcpath.h"
@@ -306,13 +307,15 @@ int rpt_site_text(struct strbuf *sb, const struct rpt_site *s)
 int pgd_report__write(const struct pgd_report *r, const char *format,
 		      const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err)
 {
-	struct pgd_write_opts defaults = { .sz = sizeof(defaults) };
+	struct pgd_write_opts o;
+	int ret;
 
-	if (!opts)
-		opts = &defaults;
+	/* The writers read the resolved copy only (opts.h). */
+	if ((ret = pgd_write_opts_resolve(opts, &o, err)))
+		return ret;
 	for (size_t i = 0; i < PGD_ARRAY_SIZE(writers); i++) {
 		if (!strcmp(writers[i].name, format)) {
-			int ret = writers[i].write(r, opts, f, err);
+			ret = writers[i].write(r, &o, f, err);
 
 			if (!ret && (fflush(f) || ferror(f)))
 				ret = pgd_err_set(err, PGD_EIO, "", "cannot write output: %s",
