@@ -15,6 +15,7 @@
 #include "elf.h"
 #include "err.h"
 #include "fileio.h"
+#include "goname.h"
 #include "hashmap.h"
 #include "opts.h"
 
@@ -514,32 +515,15 @@ static int kids_alloc(const struct pgd_dw_cu *cu, long sub, long inl, const stru
 	return 0;
 }
 
-/* The package part of a Go symbol name (goname.h's rule), unescaped as CU names are. */
+/* The package part of a Go symbol name (goname.c), unescaped as CU names are; 0: none. */
 static size_t package_of(const char *name, char *buf, size_t size)
 {
-	const char *end = strchr(name, '[') ? strchr(name, '[') : name + strlen(name);
-	const char *slash = NULL, *dot;
-	size_t o = 0;
+	struct pgd_goname g;
 
-	for (const char *p = name; p < end; p++) {
-		if (*p == '/')
-			slash = p;
-	}
-	dot = memchr(slash ? slash : name, '.', (size_t)(end - (slash ? slash : name)));
-	if (!dot)
+	pgd_goname_parse(name, &g);
+	if (g.generated || g.pkg_len == g.len || pgd_goname_pkg(name, &g, buf, size))
 		return 0;
-	for (const char *p = name; p < dot && o + 1 < size; p++) {
-		if (p[0] == '%' && dot - p > 2) {
-			char hex[3] = { p[1], p[2], '\0' };
-
-			buf[o++] = (char)strtol(hex, NULL, 16);
-			p += 2;
-		} else {
-			buf[o++] = *p;
-		}
-	}
-	buf[o] = '\0';
-	return o;
+	return strlen(buf);
 }
 
 static long find_sub(const struct pgd_dw_cu *cu, const char *key, uint64_t addr, int want_code)
