@@ -5,6 +5,7 @@
  * into a report. Everything a report points to is copied into the report's
  * arena, so the inputs are closed before returning.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,20 +121,37 @@ static int add_profile_input(struct pgd_report *r, const struct pgd_profile *p, 
 	return 0;
 }
 
-static void add_common_params(struct pgd_report *r, const struct pgd_check_opts *o)
+/*
+ * The two-sided confidence level of the Wilson interval drift.c computes
+ * with z (erf(z / sqrt 2): 1.96 -> 0.95), to 4 decimals, so the report says
+ * what the interval is rather than a constant.
+ */
+static double confidence_of(double z)
+{
+	return round(erf(z / sqrt(2.0)) * 1e4) / 1e4;
+}
+
+/* The run's parameters; PGD_ENOMEM when the report cannot hold them. */
+static int add_common_params(struct pgd_report *r, const struct pgd_check_opts *o)
 {
 	struct rpt_param *p;
 
-	if ((p = rpt_add_param(r, "threshold")))
-		rpt_fig_real(&p->value, o->threshold);
-	if ((p = rpt_add_param(r, "min_samples")))
-		rpt_fig_int(&p->value, o->min_samples);
-	if ((p = rpt_add_param(r, "attribution")))
-		rpt_fig_str(&p->value, o->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
-	if ((p = rpt_add_param(r, "confidence")))
-		rpt_fig_real(&p->value, 0.95);
-	if ((p = rpt_add_param(r, "list_all")))
-		rpt_fig_bool(&p->value, o->list_all);
+	if (!(p = rpt_add_param(r, "threshold")))
+		return PGD_ENOMEM;
+	rpt_fig_real(&p->value, o->threshold);
+	if (!(p = rpt_add_param(r, "min_samples")))
+		return PGD_ENOMEM;
+	rpt_fig_int(&p->value, o->min_samples);
+	if (!(p = rpt_add_param(r, "attribution")))
+		return PGD_ENOMEM;
+	rpt_fig_str(&p->value, o->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
+	if (!(p = rpt_add_param(r, "confidence")))
+		return PGD_ENOMEM;
+	rpt_fig_real(&p->value, confidence_of(o->confidence_z));
+	if (!(p = rpt_add_param(r, "list_all")))
+		return PGD_ENOMEM;
+	rpt_fig_bool(&p->value, o->list_all);
+	return 0;
 }
 
 /* Copies a site's identity, binary evidence and callees into the report. */
@@ -290,10 +308,12 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 		goto nomem;
 	if (j.nprofiles == 1)
 		r->inputs[1].edge_weight = pgd_edges__total_weight(j.edges[0]);
-	add_common_params(r, &o);
+	if (add_common_params(r, &o))
+		goto nomem;
 	{
 		int64_t total = pgd_edges__total_weight(j.edges[0]);
 		int64_t per_kind[PGD_SITE_MISSING_FUNCTION + 1] = { 0 };
+		struct rpt_figure *f;
 
 		for (size_t i = 0; i < j.sites.nsites; i++) {
 			const struct pgd_site *s = &j.sites.sites[i];
@@ -308,15 +328,17 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 		}
 		if (r->nsites)
 			qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_weight);
-		rpt_fig_int(rpt_add_summary(r, "sites"), (int64_t)j.sites.nsites);
+		if (!(f = rpt_add_summary(r, "sites")))
+			goto nomem;
+		rpt_fig_int(f, (int64_t)j.sites.nsites);
 		for (int k = PGD_SITE_INTERFACE; k <= PGD_SITE_MISSING_FUNCTION; k++) {
-			struct rpt_figure *f = rpt_add_summary(r, pgd_site_kind_name(k));
-
-			if (!f)
+			if (!(f = rpt_add_summary(r, pgd_site_kind_name(k))))
 				goto nomem;
 			rpt_fig_int(f, per_kind[k]);
 		}
-		rpt_fig_int(rpt_add_summary(r, "edge_weight"), total);
+		if (!(f = rpt_add_summary(r, "edge_weight")))
+			goto nomem;
+		rpt_fig_int(f, total);
 	}
 	if (note_stackless_inputs(r, &j, &o))
 		goto nomem;
@@ -491,7 +513,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 			goto nomem;
 	if (nfresh == 1)
 		r->inputs[2].edge_weight = totals[1];
-	add_common_params(r, &o);
+	if (add_common_params(r, &o))
+		goto nomem;
 
 	for (size_t i = 0; i < j.sites.nsites; i++) {
 		const struct pgd_site *s = &j.sites.sites[i];

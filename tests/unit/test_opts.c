@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "opts.h"
+#include "report.h"
 
 /* A caller built against a newer header: our struct plus one field. */
 struct newer_check_opts {
@@ -158,6 +159,34 @@ static void test_doctor_check_pointer(void **state)
 	pgd_report__free(r);
 }
 
+/* The report states the interval it computed: the level follows confidence_z. */
+static double confidence_param(double z)
+{
+	struct pgd_check_opts o;
+	struct pgd_report *r = NULL;
+	struct pgd_err err = { 0 };
+	const char *fresh[1] = { "testdata/profiles/fresh-even.pprof" };
+	double level = -1;
+
+	pgd_check_opts__init(&o);
+	o.confidence_z = z;
+	assert_int_equal(pgd_check__run("build/testdata/bin/cachesvc.pgo", "testdata/profiles/base.pprof",
+					fresh, 1, &o, &r, &err), 0);
+	for (size_t i = 0; i < r->nparams; i++)
+		if (!strcmp(r->params[i].key, "confidence"))
+			level = r->params[i].value.r;
+	pgd_report__free(r);
+	return level;
+}
+
+static void test_confidence_from_z(void **state)
+{
+	(void)state;
+	assert_true(confidence_param(1.96) == 0.95);
+	assert_true(confidence_param(2.576) == 0.99);
+	assert_true(confidence_param(1.0) == 0.6827);
+}
+
 static void test_version(void **state)
 {
 	(void)state;
@@ -174,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_newer_struct_nonzero_tail_refused),
 		cmocka_unit_test(test_bad_limits_inside_check_opts),
 		cmocka_unit_test(test_doctor_check_pointer),
+		cmocka_unit_test(test_confidence_from_z),
 		cmocka_unit_test(test_version),
 	};
 
