@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -187,6 +189,62 @@ static void test_confidence_from_z(void **state)
 	assert_true(confidence_param(1.0) == 0.6827);
 }
 
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* pgd_profile__open_mem reads what pgd_profile__open reads from the same bytes. */
+static void test_profile_open_mem(void **state)
+{
+	const char *paths[] = { "testdata/profiles/base.pprof", "testdata/profiles/base.preprofile" };
+	struct pgd_err err = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct pgd_profile *a = NULL, *b = NULL;
+		struct pgd_edges *ea = NULL, *eb = NULL;
+		struct pgd_limits lim = { .sz = sizeof(lim) };
+		size_t len;
+		unsigned char *data = slurp(paths[i], &len);
+
+		assert_int_equal(pgd_profile__open(paths[i], NULL, &a, &err), 0);
+		assert_int_equal(pgd_profile__open_mem(data, len, "mem", NULL, &b, &err), 0);
+		assert_string_equal(pgd_profile__path(b), "mem");
+		assert_int_equal(pgd_profile__format(a), pgd_profile__format(b));
+		assert_int_equal(pgd_profile__sample_count(a), pgd_profile__sample_count(b));
+		assert_int_equal(pgd_profile__total_value(a), pgd_profile__total_value(b));
+		assert_int_equal(pgd_profile__time_nanos(a), pgd_profile__time_nanos(b));
+		assert_int_equal(pgd_edges__build(&a, 1, PGD_ATTR_COMPILER, &ea, &err), 0);
+		assert_int_equal(pgd_edges__build(&b, 1, PGD_ATTR_COMPILER, &eb, &err), 0);
+		assert_true(pgd_edges__count(ea) > 0);
+		assert_int_equal(pgd_edges__count(ea), pgd_edges__count(eb));
+		assert_int_equal(pgd_edges__total_weight(ea), pgd_edges__total_weight(eb));
+		pgd_edges__free(ea);
+		pgd_edges__free(eb);
+		pgd_profile__close(a);
+		pgd_profile__close(b);
+		/* the same caps as a file */
+		lim.max_file_bytes = len - 1;
+		assert_int_equal(pgd_profile__open_mem(data, len, "mem", &lim, &b, &err), PGD_ELIMIT);
+		assert_null(b);
+		free(data);
+	}
+}
+
 static void test_version(void **state)
 {
 	(void)state;
@@ -204,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_bad_limits_inside_check_opts),
 		cmocka_unit_test(test_doctor_check_pointer),
 		cmocka_unit_test(test_confidence_from_z),
+		cmocka_unit_test(test_profile_open_mem),
 		cmocka_unit_test(test_version),
 	};
 
