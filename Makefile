@@ -50,7 +50,7 @@ LIBSO     := $(BUILD)/libpgodrift.so
 CLI       := $(BUILD)/pgodrift
 
 # Committed fixture binaries are xz archives; tests read them unpacked here.
-FIXTURE_XZ    := $(sort $(wildcard testdata/bin/*.tar.xz))
+FIXTURE_XZ    := $(sort $(wildcard testdata/bin/*.tar.xz testdata/field/*.tar.xz))
 FIXTURE_STAMP := $(BUILD)/testdata/bin/.unpacked
 
 .PHONY: all deps demo check check-asan test test-asan unit cli-tests bench install uninstall clean fixtures
@@ -202,3 +202,11 @@ fuzz:
 		SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link -fno-sanitize-recover=all" \
 		fuzz-bins
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The real-program precision harness (issue 10): gofmt, cmd/link, cmd/compile
+# built with and without PGO, judged against cmd/compile's -d=pgodebug=3 log.
+# Needs a Go toolchain (GO=...) and tens of CPU-minutes on first run; results
+# are cached under FIELD_DIR. Not part of `make check`.
+.PHONY: field
+field: $(CLI)
+	PGODRIFT=$(abspath $(CLI)) bash contrib/field-check.sh

@@ -24,7 +24,7 @@ python3-jsonschema python3-yaml"
 # nodejs that bundles npm and conflicts with Debian's npm package).
 # Each entry is command:package.
 TOOLS="objcopy:binutils gzip:gzip xz:xz-utils /usr/bin/time:time curl:curl jq:jq
-node:nodejs npm:npm zsh:zsh"
+node:nodejs npm:npm zsh:zsh shellcheck:shellcheck"
 
 # `make fuzz` only (never make check): clang and its libFuzzer runtime.
 if [ "${1:-}" = "--fuzz" ]; then

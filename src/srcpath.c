@@ -178,9 +178,18 @@ static void find_built_root(struct srcpath *sp, const struct pgd_report *r)
 		if (s->file && s->file[0] == '/' && s->caller)
 			root = root_from_package(&sp->arena, s->file, sp->module, s->caller);
 	}
-	for (size_t i = 0; !root && i < r->nsites; i++)
-		if (r->sites[i].file && r->sites[i].file[0] == '/')
-			root = root_from_gomod(&sp->arena, r->sites[i].file, sp->module);
+	/*
+	 * Only main-module callers' files can sit below the main module's go.mod,
+	 * and a few of them settle it: the walk costs a failed open per level.
+	 */
+	for (size_t i = 0, tried = 0; !root && tried < 16 && i < r->nsites; i++) {
+		const struct rpt_site *s = &r->sites[i];
+
+		if (!s->file || s->file[0] != '/' || !in_main_module(sp, s->caller))
+			continue;
+		tried++;
+		root = root_from_gomod(&sp->arena, s->file, sp->module);
+	}
 	/* Without a repository root the checkout is guessed from a relative --base. */
 	for (size_t i = 0; !root && !sp->root && i < r->ninputs; i++) {
 		if (!r->inputs[i].role || strcmp(r->inputs[i].role, "base"))
@@ -197,16 +206,86 @@ static int skip_dir(const char *name)
 	return name[0] == '.' || !strcmp(name, "vendor") || !strcmp(name, "node_modules");
 }
 
+/* The search's queue of directories, relative to the root ("" or "a/b/"), with their depths. */
+struct dirq {
+	char **rel;
+	int *depth;
+	size_t head, tail, cap;
+};
+
+static int dirq_push(struct dirq *q, char *rel, int depth)
+{
+	if (q->tail == q->cap) {
+		size_t cap = q->cap ? 2 * q->cap : 64;
+		char **r = realloc(q->rel, cap * sizeof(*r));
+		int *d;
+
+		if (!r)
+			return -1;
+		q->rel = r;
+		d = realloc(q->depth, cap * sizeof(*d));
+		if (!d)
+			return -1;
+		q->depth = d;
+		q->cap = cap;
+	}
+	q->rel[q->tail] = rel;
+	q->depth[q->tail++] = depth;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Queues the subdirectories of root/rel, sorted: readdir's order is the file system's. */
+static int queue_children(struct dirq *q, struct strbuf *path, const char *rel, int depth)
+{
+	size_t first = q->tail, plen = path->len;
+	struct dirent *de;
+	DIR *dir = opendir(path->buf);
+	int ret = 0;
+
+	if (!dir)
+		return 0;
+	while (!ret && (de = readdir(dir))) {
+		struct stat st;
+		char *child;
+
+		if (skip_dir(de->d_name))
+			continue;
+		if (strbuf_addstr(path, de->d_name)) {
+			ret = -1;
+			break;
+		}
+		child = (!lstat(path->buf, &st) && S_ISDIR(st.st_mode)) ?
+			malloc(strlen(rel) + strlen(de->d_name) + 2) : NULL;
+		path->len = plen;
+		path->buf[plen] = '\0';
+		if (!child)
+			continue;
+		sprintf(child, "%s%s/", rel, de->d_name);
+		if (dirq_push(q, child, depth)) {
+			free(child);
+			ret = -1;
+		}
+	}
+	closedir(dir);
+	qsort(q->rel + first, q->tail - first, sizeof(*q->rel), cmp_str);
+	return ret;
+}
+
 /*
- * Breadth first, so the shallowest go.mod declaring the module wins; bounded
- * in depth and directories so a huge checkout costs a bounded walk.
+ * Breadth first, each level in name order, so the shallowest go.mod
+ * declaring the module wins, the same one on every machine; bounded in depth
+ * and directories so a huge checkout costs a bounded walk.
  */
 static void search_mod_dir(struct srcpath *sp)
 {
 	struct strbuf path = STRBUF_INIT;
-	char **queue = NULL;
-	size_t head = 0, tail = 0, cap = 0;
-	int *depth = NULL;
+	struct dirq q = { 0 };
+	char *top;
 
 	sp->mod_dir_searched = 1;
 	if (!sp->root || !*sp->module)
@@ -215,69 +294,28 @@ static void search_mod_dir(struct srcpath *sp)
 		sp->mod_dir = "";
 		return;
 	}
-	cap = 64;
-	queue = calloc(cap, sizeof(*queue));
-	depth = calloc(cap, sizeof(*depth));
-	if (!queue || !depth)
+	top = strdup("");
+	if (!top || dirq_push(&q, top, 0)) {
+		free(top);
 		goto out;
-	queue[tail] = strdup("");
-	depth[tail++] = 0;
-	while (head < tail && head < SEARCH_MAX_DIRS && !sp->mod_dir) {
-		char *rel = queue[head];
-		int d = depth[head++];
-		DIR *dir;
-		struct dirent *de;
+	}
+	while (q.head < q.tail && q.head < SEARCH_MAX_DIRS && !sp->mod_dir) {
+		const char *rel = q.rel[q.head];
+		int d = q.depth[q.head++];
 
-		if (!rel)
-			continue;
 		strbuf_reset(&path);
 		if (strbuf_addstr(&path, sp->root) || strbuf_addstr(&path, rel))
 			goto out;
-		if (*rel && gomod_declares(path.buf, path.len, sp->module)) {
+		if (*rel && gomod_declares(path.buf, path.len, sp->module))
 			sp->mod_dir = arena_strdup(&sp->arena, rel);
-			break;
-		}
-		if (d >= SEARCH_MAX_DEPTH || !(dir = opendir(path.buf)))
-			continue;
-		while ((de = readdir(dir))) {
-			struct stat st;
-			size_t plen = path.len;
-			char *child;
-
-			if (skip_dir(de->d_name))
-				continue;
-			if (strbuf_addstr(&path, de->d_name))
-				break;
-			child = (!lstat(path.buf, &st) && S_ISDIR(st.st_mode)) ?
-				malloc(strlen(rel) + strlen(de->d_name) + 2) : NULL;
-			path.len = plen;
-			path.buf[plen] = '\0';
-			if (!child)
-				continue;
-			sprintf(child, "%s%s/", rel, de->d_name);
-			if (tail == cap) {
-				char **q = realloc(queue, 2 * cap * sizeof(*queue));
-				int *dd = q ? realloc(depth, 2 * cap * sizeof(*depth)) : NULL;
-
-				if (q)
-					queue = q;
-				if (!dd) {
-					free(child);
-					break;
-				}
-				depth = dd;
-				cap *= 2;
-			}
-			queue[tail] = child;
-			depth[tail++] = d + 1;
-		}
-		closedir(dir);
+		else if (d < SEARCH_MAX_DEPTH && queue_children(&q, &path, rel, d + 1))
+			goto out;
 	}
 out:
-	for (size_t i = 0; queue && i < tail; i++)
-		free(queue[i]);
-	free(queue);
-	free(depth);
+	for (size_t i = 0; i < q.tail; i++)
+		free(q.rel[i]);
+	free(q.rel);
+	free(q.depth);
 	strbuf_release(&path);
 }
 

@@ -2,10 +2,13 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 char strbuf_empty[1];
 
@@ -126,27 +129,37 @@ void strbuf_reset(struct strbuf *sb)
 
 int strbuf_read_file(struct strbuf *sb, const char *path)
 {
-	FILE *f;
 	char chunk[65536];
-	size_t n;
-	int ret = 0;
+	struct stat st;
+	ssize_t n;
+	int fd, ret = 0;
 
 	errno = 0;
-	f = fopen(path, "rb");
-	if (!f)
+	/*
+	 * Paths here can come from inputs (a binary's -pgo= setting): open
+	 * without blocking and read regular files only, so a FIFO or a device
+	 * named by an input can neither hang nor feed endless bytes.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (strbuf_add(sb, chunk, n)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (!errno)
+			errno = EINVAL;
+		ret = -1;
+		goto out;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || strbuf_add(sb, chunk, (size_t)n)) {
+			if (n >= 0)
+				errno = EFBIG;   /* past the cap, or out of memory */
 			ret = -1;
 			goto out;
 		}
 	}
-	if (ferror(f)) {
-		if (!errno)
-			errno = EIO;
-		ret = -1;
-	}
 out:
-	fclose(f);
+	close(fd);
 	return ret;
 }

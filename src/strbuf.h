@@ -36,7 +36,10 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_reset(struct strbuf *sb);
-/* Reads a whole file; -1 with errno set on failure or when it exceeds the cap. */
+/*
+ * Reads a whole regular file (anything else fails with EINVAL; the open never
+ * blocks); -1 with errno set on failure or when it exceeds the cap.
+ */
 int strbuf_read_file(struct strbuf *sb, const char *path);
 
 #endif

@@ -257,12 +257,18 @@ static int set_value(struct cli_ctx *ctx, const char *cmd, const struct cli_opti
 		}
 		{
 			char list[256] = "";
+			size_t n = 0;
+			const char *hint;
 
-			for (const char *const *c = o->choices; *c; c++) {
+			for (const char *const *c = o->choices; *c; c++, n++) {
 				strncat(list, *c, sizeof(list) - strlen(list) - 1);
 				if (c[1])
 					strncat(list, ", ", sizeof(list) - strlen(list) - 1);
 			}
+			hint = cli_did_you_mean(arg, o->choices, n);
+			if (hint)
+				return cli_usage_error(ctx, cmd, "--%s must be one of %s, not '%s'; did you "
+						       "mean '%s'?", o->name, list, arg, hint);
 			return cli_usage_error(ctx, cmd, "--%s must be one of %s, not '%s'", o->name,
 					       list, arg);
 		}

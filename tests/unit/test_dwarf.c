@@ -211,7 +211,10 @@ static void test_units_by_pc(void **state)
 		check_units_by_pc(names[i]);
 }
 
-/* runtime.futexwakeup (issue #11): in the binary, in a runtime unit other than the first. */
+/*
+ * runtime.futexwakeup (issue #11): in the binary, in a runtime unit other
+ * than the first; internal/poll.runtime_pollWait likewise.
+ */
 static void test_futexwakeup_found(void **state)
 {
 	struct pgd_binary *b = NULL;
@@ -231,6 +234,12 @@ static void test_futexwakeup_found(void **state)
 	assert_non_null(f->decl_file);
 	slash = strrchr(f->decl_file, '/');
 	assert_string_equal(slash ? slash + 1 : f->decl_file, "os_linux.go");
+	/* linknamed: named for internal/poll, defined in a runtime unit */
+	f = pgd_binary_func(b, "internal/poll.runtime_pollWait", &err);
+	assert_non_null(f);
+	assert_true(f->nranges == 1);
+	slash = strrchr(f->decl_file, '/');
+	assert_string_equal(slash ? slash + 1 : f->decl_file, "netpoll.go");
 	pgd_binary__close(b);
 }
 

@@ -315,6 +315,7 @@ static void test_write_output(void **state)
 /* Items 7/8: the sanitising rules. */
 static void test_sanitize(void **state)
 {
+	static const char bad[] = "a\xff" "b\xed\xa0\x80" "c\xc0\xaf" "\xe2\x82\xac";
 	char buf[256];
 	struct pgd_err err = { 0 };
 	size_t len;
@@ -329,7 +330,7 @@ static void test_sanitize(void **state)
 	assert_null(strchr(err.msg, '\x1b'));
 	assert_non_null(strstr(err.msg, "DW_DLE_X\\nsecond line"));
 	/* JSON, SARIF and markdown: invalid UTF-8 (and surrogates, overlongs) become U+FFFD. */
-	s = pgd_utf8_repair("a\xff" "b\xed\xa0\x80" "c\xc0\xaf" "\xe2\x82\xac", 14, &len);
+	s = pgd_utf8_repair(bad, sizeof(bad) - 1, &len);
 	assert_string_equal(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 			       "c\xef\xbf\xbd\xef\xbf\xbd" "\xe2\x82\xac");
 	free(s);

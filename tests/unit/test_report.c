@@ -186,6 +186,24 @@ static void markdown_ranked_and_escaped(void **state)
 	pgd_report__free(r);
 }
 
+static void markdown_warnings_name_their_input(void **state)
+{
+	struct pgd_report *r = check_report();
+	struct rpt_finding *f = rpt_add_finding(r);
+	char *out;
+
+	(void)state;
+	f->id = "too-few-samples";
+	f->severity = PGD_SEV_WARN;
+	f->input = "testdata/profiles/fresh-short.pprof";
+	f->message = "capture for longer";
+	out = render(r, "markdown", NULL);
+	/* A run reads several inputs: the warning says which one it is about. */
+	assert_non_null(strstr(out, "`too-few-samples`: capture for longer (`testdata/profiles/fresh-short.pprof`)"));
+	free(out);
+	pgd_report__free(r);
+}
+
 static void markdown_under_limit_whatever_the_input(void **state)
 {
 	struct pgd_report *r = check_report();
@@ -387,6 +405,7 @@ int main(void)
 		cmocka_unit_test(text_colour_only_when_asked),
 		cmocka_unit_test(markdown_empty_is_one_line),
 		cmocka_unit_test(markdown_ranked_and_escaped),
+		cmocka_unit_test(markdown_warnings_name_their_input),
 		cmocka_unit_test(markdown_under_limit_whatever_the_input),
 		cmocka_unit_test(sarif_levels_rules_and_lines),
 		cmocka_unit_test(sarif_path_mapping),

@@ -181,6 +181,21 @@ static void wrong_root_is_an_error(void **state)
 	pgd_report__free(r);
 }
 
+static void the_search_is_deterministic(void **state)
+{
+	struct tree *t = *state;
+	char root[160];
+
+	/* Two copies of the module at one depth (and one in a hidden directory): name order wins. */
+	snprintf(root, sizeof(root), "%s/mono", t->dir);
+	touch(root, ".cache/svc/go.mod", "module " MODULE "\n");
+	touch(root, "zz/svc/go.mod", "module " MODULE "\n");
+	touch(root, "aa/svc/go.mod", "module " MODULE "\n");
+	touch(root, "mm/go.mod", "module example.com/other\n");
+	expect(map(root, MODULE "/internal/cache.(*C).Get", "/build/src/internal/cache/cache.go"),
+	       "aa/svc/internal/cache/cache.go");
+}
+
 static void inputs(void **state)
 {
 	struct tree *t = *state;
@@ -206,6 +221,7 @@ int main(void)
 		cmocka_unit_test(trimpath),
 		cmocka_unit_test(other_modules_are_outside),
 		cmocka_unit_test(wrong_root_is_an_error),
+		cmocka_unit_test(the_search_is_deterministic),
 		cmocka_unit_test(inputs),
 	};
 
