@@ -228,7 +228,12 @@ const char *rpt_opt_link_base(const struct pgd_write_opts *o)
 int pgd_report__check_paths(const struct pgd_report *r, const struct pgd_write_opts *opts,
 			    struct pgd_err *err)
 {
-	return srcpath_check_report(r, rpt_opt_source_root(opts), err);
+	struct pgd_write_opts o;
+	int ret;
+
+	if ((ret = pgd_write_opts_resolve(opts, &o, err)))   /* opts.h */
+		return ret;
+	return srcpath_check_report(r, o.source_root, err);
 }
 
 struct ranked {
