@@ -67,6 +67,25 @@ int pgd_report__site(const struct pgd_report *r, size_t i, struct pgd_site_view 
 	return put_view(view, &v, sizeof(v));
 }
 
+int pgd_report__site_callee(const struct pgd_report *r, size_t i, size_t j,
+			    struct pgd_callee_view *view)
+{
+	const struct rpt_callee *c;
+	struct pgd_callee_view v;
+
+	if (!r || !view || i >= r->nsites || j >= r->sites[i].ncallees)
+		return PGD_EUSAGE;
+	c = &r->sites[i].callees[j];
+	memset(&v, 0, sizeof(v));
+	v.name = c->name;
+	v.type = c->type;
+	v.base_weight = c->base_weight;
+	v.fresh_weight = c->fresh_weight;
+	v.base_share = c->base_share;
+	v.fresh_share = c->fresh_share;
+	return put_view(view, &v, sizeof(v));
+}
+
 size_t pgd_report__nfindings(const struct pgd_report *r)
 {
 	return r ? r->nfindings : 0;

@@ -307,6 +307,21 @@ PGD_API size_t pgd_report__nsites(const struct pgd_report *r);
  */
 PGD_API int pgd_report__site(const struct pgd_report *r, size_t i, struct pgd_site_view *view);
 
+struct pgd_callee_view {
+	size_t sz;                   /* caller: sizeof(struct pgd_callee_view) */
+	const char *name;            /* linker name: main.(*RedisCache).Get */
+	const char *type;            /* receiver type "*main.RedisCache"; NULL for functions */
+	int64_t base_weight, fresh_weight;
+	double base_share, fresh_share;   /* of the site's weight in each profile */
+};
+
+/*
+ * Fills view with callee j (0 .. the site view's ncallees - 1) of site i,
+ * ordered by base weight, then fresh weight, then name; 0 or PGD_EUSAGE.
+ */
+PGD_API int pgd_report__site_callee(const struct pgd_report *r, size_t i, size_t j,
+				    struct pgd_callee_view *view);
+
 struct pgd_finding_view {
 	size_t sz;                   /* caller: sizeof(struct pgd_finding_view) */
 	const char *id;              /* stable check id: too-few-samples, profile-age, ... */

@@ -67,6 +67,7 @@ int main(int argc, char **argv)
 	struct pgd_err err;
 	struct pgd_site_view v = { .sz = sizeof(v) };
 	struct pgd_finding_view f = { .sz = sizeof(f) };
+	struct pgd_callee_view c = { .sz = sizeof(c) };
 	const char *fresh[1];
 	int64_t findings = -1;
 	char buf[2048];
@@ -86,6 +87,14 @@ int main(int argc, char **argv)
 			return 1;
 		printf("site %s %lld %s %s %s %.6f\n", v.caller, (long long)v.line, v.verdict,
 		       sev(v.severity), v.guarded ? v.guarded : "null", v.fresh_share);
+		for (size_t j = 0; j < v.ncallees; j++) {
+			if (pgd_report__site_callee(r, i, j, &c))
+				return 1;
+			printf("callee %s %lld %lld\n", c.name, (long long)c.base_weight,
+			       (long long)c.fresh_weight);
+		}
+		if (pgd_report__site_callee(r, i, v.ncallees, &c) != PGD_EUSAGE)
+			return 1;
 	}
 	for (size_t i = 0; i < pgd_report__nfindings(r); i++) {
 		if (pgd_report__finding(r, i, &f))
@@ -108,15 +117,16 @@ walk_case() { # walk_case NAME FRESH LINE-THAT-MUST-APPEAR
 		--fresh "$2" --format json >"$tmp/cli.json" 2>/dev/null
 	{
 		jq -r '"schema \(.schema)"' "$tmp/cli.json"
-		jq -r '.sites[] | "site \(.caller) \(.line) \(.verdict) \(.severity) \(.guarded // "null") \(.fresh_share.share)"' \
-			"$tmp/cli.json" | awk '{ $7 = sprintf("%.6f", $7); print }'
+		jq -r '.sites[] | "site \(.caller) \(.line) \(.verdict) \(.severity) \(.guarded // "null") \(.fresh_share.share)",
+			(.callees[] | "callee \(.name) \(.base_weight) \(.fresh_weight)")' \
+			"$tmp/cli.json" | awk '$1 == "site" { $7 = sprintf("%.6f", $7) } { print }'
 		jq -r '.warnings[] | "warning \(.id) \(.severity)"' "$tmp/cli.json"
 		jq -r '"findings \(.summary.findings)"' "$tmp/cli.json"
 	} >"$tmp/want.out"
 	if [ -s "$tmp/walk.out" ] && grep -q "^$3 " "$tmp/walk.out" && cmp -s "$tmp/walk.out" "$tmp/want.out"; then
-		ok "getters walk check's findings ($1): the same sites, verdicts, shares and warnings as the JSON"
+		ok "getters walk check's findings ($1): the same sites, verdicts, shares, callees and warnings as the JSON"
 	else
-		notok "getters walk check's findings ($1): the same sites, verdicts, shares and warnings as the JSON"
+		notok "getters walk check's findings ($1): the same sites, verdicts, shares, callees and warnings as the JSON"
 		diff "$tmp/want.out" "$tmp/walk.out" | sed 's/^/# /' | head -20
 		sed 's/^/# /' "$tmp/walk.err"
 	fi
