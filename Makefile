@@ -167,6 +167,8 @@ clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+# The fuzz harnesses and the bench helper depend on the headers too.
+-include $(wildcard $(BUILD)/tests/fuzz/*.d $(BUILD)/tests/bench/*.d)
 
 # ---- fuzzing (tests/fuzz, issue #13) ----------------------------------------
 #

@@ -19,16 +19,6 @@
 #include "report.h"
 #include "sites.h"
 
-void pgd_check_opts__init(struct pgd_check_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->sz = sizeof(*o);
-	o->threshold = 0.5;
-	o->min_samples = 30;
-	o->attribution = PGD_ATTR_COMPILER;
-	o->confidence_z = 1.96;
-}
-
 static void progress(const struct pgd_check_opts *o, const char *stage, uint64_t done,
 		     uint64_t total)
 {

@@ -19,14 +19,6 @@
 
 #include "err.h"
 
-#define DEFAULT_MIN_TOTAL_SAMPLES 30000
-#define DEFAULT_MAX_STARTUP_SHARE 0.25
-#define DEFAULT_MAX_SINGLE_FUNCTION_SHARE 0.80
-#define DEFAULT_MAX_DIVERGENCE 0.2
-#define DEFAULT_MAX_STALE_SHARE 0.05
-#define DEFAULT_MAX_AGE_DAYS 90
-#define DEFAULT_MAX_GROWTH 0.05
-
 static int doc_unusable_profile(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
 
 /* In the order the checks run and are listed in `checks`. */
@@ -50,19 +42,6 @@ static const struct doc_check checks[] = {
 static int is_profile_level(const struct doc_check *chk)
 {
 	return chk->needs == DOC_NEED_PROFILE || chk->needs == DOC_NEED_BASE_AND_FRESH;
-}
-
-void pgd_doctor_opts__init(struct pgd_doctor_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->sz = sizeof(*o);
-	o->min_total_samples = DEFAULT_MIN_TOTAL_SAMPLES;
-	o->max_startup_share = DEFAULT_MAX_STARTUP_SHARE;
-	o->max_single_function_share = DEFAULT_MAX_SINGLE_FUNCTION_SHARE;
-	o->max_divergence = DEFAULT_MAX_DIVERGENCE;
-	o->max_stale_share = DEFAULT_MAX_STALE_SHARE;
-	o->max_age_days = DEFAULT_MAX_AGE_DAYS;
-	o->max_growth = DEFAULT_MAX_GROWTH;
 }
 
 /*

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Options structs across library versions (opts.h): the sz rule once, then
- * each struct's defaults for zero fields. The defaults themselves come from
- * the public pgd_*_opts__init functions, so they are written down once.
+ * Options structs across library versions (opts.h): the defaults, written
+ * down once (pgd_*_opts__init_sz), the sz rule, then each struct's defaults
+ * for zero fields.
  */
 #include <string.h>
 
@@ -38,6 +38,58 @@ int pgd_opts_copy(void *out, size_t ours_sz, const void *user, const char *type,
 	memcpy((unsigned char *)out + sizeof(size_t), u + sizeof(size_t),
 	       (user_sz < ours_sz ? user_sz : ours_sz) - sizeof(size_t));
 	return 0;
+}
+
+/* doc/checks.md documents each of these. */
+#define DEFAULT_MIN_TOTAL_SAMPLES 30000
+#define DEFAULT_MAX_STARTUP_SHARE 0.25
+#define DEFAULT_MAX_SINGLE_FUNCTION_SHARE 0.80
+#define DEFAULT_MAX_DIVERGENCE 0.2
+#define DEFAULT_MAX_STALE_SHARE 0.05
+#define DEFAULT_MAX_AGE_DAYS 90
+#define DEFAULT_MAX_GROWTH 0.05
+
+/*
+ * The defaults into a caller's struct of user_sz bytes (the size it was
+ * compiled with, passed by the header's inline pgd_*_opts__init): a field
+ * it does not have is never written, a tail we do not know is zeroed.
+ */
+static void init_user(void *o, size_t user_sz, const void *def, size_t ours_sz)
+{
+	if (!o || user_sz < sizeof(size_t))
+		return;
+	memset(o, 0, user_sz);
+	memcpy(o, def, user_sz < ours_sz ? user_sz : ours_sz);
+	memcpy(o, &user_sz, sizeof(user_sz));
+}
+
+void pgd_check_opts__init_sz(struct pgd_check_opts *o, size_t sz)
+{
+	struct pgd_check_opts d;
+
+	memset(&d, 0, sizeof(d));
+	d.sz = sizeof(d);
+	d.threshold = 0.5;
+	d.min_samples = 30;
+	d.attribution = PGD_ATTR_COMPILER;
+	d.confidence_z = 1.96;   /* 95 % two-sided */
+	init_user(o, sz, &d, sizeof(d));
+}
+
+void pgd_doctor_opts__init_sz(struct pgd_doctor_opts *o, size_t sz)
+{
+	struct pgd_doctor_opts d;
+
+	memset(&d, 0, sizeof(d));
+	d.sz = sizeof(d);
+	d.min_total_samples = DEFAULT_MIN_TOTAL_SAMPLES;
+	d.max_startup_share = DEFAULT_MAX_STARTUP_SHARE;
+	d.max_single_function_share = DEFAULT_MAX_SINGLE_FUNCTION_SHARE;
+	d.max_divergence = DEFAULT_MAX_DIVERGENCE;
+	d.max_stale_share = DEFAULT_MAX_STALE_SHARE;
+	d.max_age_days = DEFAULT_MAX_AGE_DAYS;
+	d.max_growth = DEFAULT_MAX_GROWTH;
+	init_user(o, sz, &d, sizeof(d));
 }
 
 #define ZERO_TO_DEFAULT(out, def, field) \

@@ -200,7 +200,17 @@ struct pgd_check_opts {
 	int64_t now_unix;            /* "now" for profile-age warnings; 0: time(NULL) */
 };
 
-PGD_API void pgd_check_opts__init(struct pgd_check_opts *o);
+/*
+ * Fills o with the documented defaults and sets o->sz. The work is done in
+ * the library, but the size is the one the caller was compiled with
+ * (this wrapper is inline), so a program built against an older, shorter
+ * struct is never written past its end.
+ */
+PGD_API void pgd_check_opts__init_sz(struct pgd_check_opts *o, size_t sz);
+static inline void pgd_check_opts__init(struct pgd_check_opts *o)
+{
+	pgd_check_opts__init_sz(o, sizeof(*o));
+}
 
 /* `pgodrift sites`: every call site the profiles mention, classified. */
 PGD_API int pgd_sites__run(const char *binary_path, const char *const *profile_paths,
@@ -236,7 +246,12 @@ struct pgd_doctor_opts {
 	const struct pgd_check_opts *check;
 };
 
-PGD_API void pgd_doctor_opts__init(struct pgd_doctor_opts *o);
+/* The defaults, as pgd_check_opts__init; o->check stays NULL (check's defaults). */
+PGD_API void pgd_doctor_opts__init_sz(struct pgd_doctor_opts *o, size_t sz);
+static inline void pgd_doctor_opts__init(struct pgd_doctor_opts *o)
+{
+	pgd_doctor_opts__init_sz(o, sizeof(*o));
+}
 PGD_API int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 			    struct pgd_err *err);
 
