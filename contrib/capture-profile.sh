@@ -1,6 +1,7 @@
 #!/bin/sh
 # capture-profile.sh URL DEST: fetch a CPU profile and install it as DEST only
-# when `pgodrift doctor` finds nothing at risk in it.
+# when `pgodrift doctor` finds nothing at risk in it (warnings, such as one
+# function holding most of the CPU, are printed but do not stop it).
 #
 #   contrib/capture-profile.sh 'http://svc:6060/debug/pprof/profile?seconds=120' cmd/api/default.pgo
 #

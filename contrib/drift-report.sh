@@ -15,13 +15,14 @@
 #
 # Writes DIR/drift-report.json:
 #   {"schema": "pgodrift.drift-report/v1", "generated": UNIX-TIME,
-#    "services": {NAME: {"status": "clean" | "findings" | "error",
+#    "services": {NAME: {"status": "clean" | "findings" | "inconclusive" | "error",
 #                        "exit_code": N, "error": TEXT|null,
 #                        "capture_url": URL, "report": CHECK-JSON|null}}}
 # and DIR/drift-report.md (DIR defaults to drift-report). "generated" is
 # SOURCE_DATE_EPOCH when set. Exit status: 0 every service clean, 1 findings
-# somewhere, 2 some service could not be checked (the report is still
-# written and says which and why).
+# somewhere, 3 some service's check was inconclusive (pgodrift check's exit
+# 3), 2 some service could not be checked (the report is still written and
+# says which and why); the worst wins, in that order.
 set -eu
 
 PGODRIFT=${PGODRIFT:-pgodrift}
@@ -79,7 +80,7 @@ while IFS="$tab" read -r name binary profile url rest || [ -n "${name:-}" ]; do
 	if [ "$rc" -eq 0 ]; then
 		"$PGODRIFT" check --binary "$binary" --base "$profile" --fresh "$capture" \
 			--fail-on "$fail_on" --format json --output "$json" 2>"$work/check.err" || rc=$?
-		if [ "$rc" -ge 2 ]; then
+		if [ "$rc" -eq 2 ]; then
 			err=$(tr '\n' ' ' <"$work/check.err" | sed 's/ *$//')
 		else
 			"$PGODRIFT" check --binary "$binary" --base "$profile" --fresh "$capture" \
@@ -89,9 +90,12 @@ while IFS="$tab" read -r name binary profile url rest || [ -n "${name:-}" ]; do
 	case $rc in
 	0) status=clean ;;
 	1) status=findings ;;
+	3) status=inconclusive ;;   # report written; its summary says why
 	*) status=error; rc=2 ;;
 	esac
-	[ "$rc" -gt "$worst" ] && worst=$rc
+	# rank: error (2) over inconclusive (3) over findings (1) over clean (0)
+	rank() { case $1 in 2) echo 3 ;; 3) echo 2 ;; *) echo "$1" ;; esac; }
+	[ "$(rank "$rc")" -gt "$(rank "$worst")" ] && worst=$rc
 	if [ "$status" != error ] && [ -s "$json" ]; then
 		report_arg="--slurpfile report $json"
 	else

@@ -85,6 +85,7 @@ type Row struct {
 	Judged        int            `json:"indirect_sites_judged"`
 	Misclassified int            `json:"misclassified"`
 	Unmatched     int            `json:"unmatched"`
+	CallerRenamed int            `json:"caller_named_otherwise"`
 	GuardVsBinary int            `json:"guard_vs_binary"`
 	GuardNoBinary int            `json:"guard_not_in_binary"`
 	GuardVsOracle int            `json:"guard_vs_oracle"`
@@ -319,6 +320,27 @@ func recKey(r *Rec) string {
 	return r.Caller + "|" + normFile(p[:j]) + "|" + p[j+1:]
 }
 
+// recFileLine: normalised file and line of a record's Pos.
+func recFileLine(r *Rec) (string, int, bool) {
+	p := r.Pos
+	i := strings.LastIndex(p, ":")
+	if i <= 0 {
+		return "", 0, false
+	}
+	p = p[:i]
+	j := strings.LastIndex(p, ":")
+	if j <= 0 {
+		return "", 0, false
+	}
+	line, err := strconv.Atoi(p[j+1:])
+	if err != nil {
+		return "", 0, false
+	}
+	return normFile(p[:j]), line, true
+}
+
+func posKey(file string, line int) string { return file + "|" + strconv.Itoa(line) }
+
 func siteKey(s *Site) string {
 	return s.Caller + "|" + normFile(s.File) + "|" + strconv.Itoa(s.Line)
 }
@@ -403,16 +425,20 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 	row.OtherExit = code
 
 	byKey := map[string][]*Rec{}
+	byPos := map[string][]*Rec{}
 	for i := range oracle {
 		k := recKey(&oracle[i])
 		byKey[k] = append(byKey[k], &oracle[i])
+		if file, line, ok := recFileLine(&oracle[i]); ok {
+			byPos[posKey(file, line)] = append(byPos[posKey(file, line)], &oracle[i])
+		}
 	}
 	var det strings.Builder
 	fmt.Fprintf(&det, "# %s %s %s: base %s; oracle %s.oracle.jsonl\n", row.Go, prog, b.name, b.base, b.oracle)
 	section := func(title string) { fmt.Fprintf(&det, "\n## %s\n", title) }
 
 	section("misclassified (pgodrift kind vs the compiler's Direct/Interface for the same call)")
-	var unmatched []string
+	var unmatched, renamed []string
 	for i := range same.Sites {
 		s := &same.Sites[i]
 		if indirectKind(s.Kind) {
@@ -423,8 +449,18 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 		}
 		recs := byKey[siteKey(s)]
 		if len(recs) == 0 {
-			unmatched = append(unmatched, fmt.Sprintf("%s %s:%d %s %s", s.Caller, normFile(s.File), s.Line, s.Kind, str(s.Method)))
-			continue
+			// The compiler may name the caller otherwise: a //go:linkname
+			// alias (runtime.mapaccess2 is internal/runtime/maps.
+			// runtime_mapaccess2 to ir.LinkFuncName, so it never sees the
+			// profile's edges), or a closure renamed by inlining.
+			recs = byPos[posKey(normFile(s.File), s.Line)]
+			if len(recs) == 0 {
+				unmatched = append(unmatched, fmt.Sprintf("%s %s:%d %s %s", s.Caller, normFile(s.File), s.Line, s.Kind, str(s.Method)))
+				continue
+			}
+			row.CallerRenamed++
+			renamed = append(renamed, fmt.Sprintf("%s %s:%d %s %s: the compiler's caller is %s (weight %d)", s.Caller,
+				normFile(s.File), s.Line, s.Kind, str(s.Method), recs[0].Caller, recs[0].Weight))
 		}
 		if why := misclassified(s, recs); why != "" {
 			row.Misclassified++
@@ -433,8 +469,12 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 		}
 	}
 	row.Unmatched = len(unmatched)
-	section("unmatched (no compiler record for this caller at this file:line)")
+	section("unmatched (no compiler record at this file:line)")
 	for _, u := range unmatched {
+		det.WriteString(u + "\n")
+	}
+	section("caller named otherwise by the compiler (matched by file:line; classified above)")
+	for _, u := range renamed {
 		det.WriteString(u + "\n")
 	}
 
@@ -461,7 +501,11 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 				row.GuardNoBinary++
 				fmt.Fprintf(&det, "not-in-binary: %s %s:%d %s: reported %q, binary guards nothing\n", s.Caller, normFile(s.File), s.Line, s.Kind, mirrored)
 			}
-			dv := oracleDevirt(s, byKey[siteKey(s)])
+			recs := byKey[siteKey(s)]
+			if len(recs) == 0 {
+				recs = byPos[posKey(normFile(s.File), s.Line)]
+			}
+			dv := oracleDevirt(s, recs)
 			if dv != str(s.Guarded) {
 				row.GuardVsOracle++
 				fmt.Fprintf(&det, "oracle: %s %s:%d %s: reported %q, compiler devirtualized %q\n", s.Caller, normFile(s.File), s.Line, s.Kind, str(s.Guarded), dv)
@@ -623,7 +667,7 @@ func verdicts(m map[string]int) string {
 
 func writeTables(out string, rows []Row) error {
 	var tsv, txt bytes.Buffer
-	hdr := []string{"go", "program", "build", "base", "judged", "miscls", "unmatched", "guard!=bin", "guard-not-in-bin",
+	hdr := []string{"go", "program", "build", "base", "judged", "miscls", "unmatched", "caller!=", "guard!=bin", "guard-not-in-bin",
 		"guard!=oracle", "devirt-listed", "false-alarms(fresh=base)", "fresh=base verdicts", "outcome", "exit",
 		"findings(fresh=other)", "fresh=other verdicts"}
 	tsv.WriteString(strings.Join(hdr, "\t") + "\n")
@@ -645,7 +689,7 @@ func writeTables(out string, rows []Row) error {
 			outcome = fmt.Sprint(r.SameOutcome)
 		}
 		cells := []string{r.Go, r.Program, r.Build, r.Base, strconv.Itoa(r.Judged), strconv.Itoa(r.Misclassified),
-			strconv.Itoa(r.Unmatched), g(r.GuardVsBinary), g(r.GuardNoBinary), g(r.GuardVsOracle), devirt,
+			strconv.Itoa(r.Unmatched), strconv.Itoa(r.CallerRenamed), g(r.GuardVsBinary), g(r.GuardNoBinary), g(r.GuardVsOracle), devirt,
 			strconv.Itoa(r.SameFindings), verdicts(r.SameVerdicts), outcome, strconv.Itoa(r.SameExit),
 			strconv.Itoa(r.OtherFindings), verdicts(r.OtherVerdicts)}
 		tsv.WriteString(strings.Join(cells, "\t") + "\n")

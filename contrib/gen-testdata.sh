@@ -333,6 +333,12 @@ cp "$P/fresh-short.pprof" "$TD/repo/profiles/cpu.pgo"
 cp "$P/fresh-short.pprof" "$TD/repo/cpu.pprof"
 reg repo/cmd/api/default.pgo repo/internal/store/default.pgo repo/profiles/cpu.pgo repo/cpu.pprof
 
+# What a refresh from a fresh capture would guard, in the compiler's own words
+# (check mirrors findHotConcreteCallee: runtime.asyncPreempt, without IR, can
+# win a line and suppress the rewrite).
+pgodebug cachesvc.refresh-even "$GO" -pgo="$P/fresh-even.pprof" $CS
+pgodebug cachesvc.refresh-flipped "$GO" -pgo="$P/fresh-flipped.pprof" $CS
+
 ALL_PROFILES="base fresh-same fresh-even fresh-flipped fresh-short fresh-even-a fresh-even-b
     fresh-newpath fresh-renamed startup bench bloat heap std-wide"
 [ $have121 = 1 ] && ALL_PROFILES="$ALL_PROFILES go121 std-wide-go121"

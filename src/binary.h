@@ -180,4 +180,89 @@ void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out);
  */
 size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max);
 
+/* ==== check (issue #10): what the mirrored devirtualization rules ask ===========
+ * Appended in one block; the functions above belong to the binary reader. */
+
+/* 1 when `name` has inlined copies anywhere in the binary, 0 when not, <0 error. */
+int pgd_binary_has_inlined_copy(struct pgd_binary *b, const char *name, struct pgd_err *err);
+
+/*
+ * Package dependencies as far as inlining proves them: a function of Q
+ * inlined into P's code means P imports Q, directly or not. Transitively
+ * closed. Evidence only: a dependency whose functions are never inlined is
+ * not seen.
+ */
+struct pgd_pkg_graph {
+	size_t npkgs;
+	const char **pkgs;            /* sorted package paths (unescaped, as CU names) */
+	size_t words;                 /* uint64_t per row */
+	uint64_t *reach;              /* reach[i * words + j / 64] bit j: pkgs[i] depends on pkgs[j] */
+	uint64_t *loads;              /* the same, not closed: a function of pkgs[j] is inlined in
+	                               * pkgs[i]'s code, so pkgs[i]'s compile read pkgs[j]'s export data */
+};
+int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_graph *out,
+			 struct pgd_err *err);
+/* 1: pkg depends on dep by evidence, 0: no evidence (either may be unknown). */
+int pgd_pkg_graph_depends(const struct pgd_pkg_graph *g, const char *pkg, const char *dep);
+/* 1: pkg's compile loaded dep's export data by evidence (an inlined function), 0: no evidence. */
+int pgd_pkg_graph_loads(const struct pgd_pkg_graph *g, const char *pkg, const char *dep);
+/*
+ * Whether the compile of caller's package had callee's IR, as
+ * cmd/compile/internal/pgoir/irgraph.go addIndirectEdges finds it: local
+ * functions always; others through noder/unified.go LookupFunc, which
+ * needs the callee's package in the compile's package map (its direct
+ * imports and what their export data names, not every transitive
+ * dependency: "pkg runtime doesn't exist in map") and the object in that
+ * package's export data (unexported runtime helpers such as growslice and
+ * asyncPreempt are "missing objReader"; closures and generic
+ * instantiations are never looked up). Approximated from the binary: a
+ * package whose functions are inlined into the caller's package was
+ * loaded; an exported name of a package the caller depends on (or with no
+ * evidence either way) is assumed found; runtime's unexported functions,
+ * closures, generics and names without a package are not.
+ */
+int pgd_binary_callee_has_ir(struct pgd_binary *b, const struct pgd_pkg_graph *g,
+			     const char *caller, const char *callee);
+/* The package path of a Go symbol name, unescaped; 0 when none. */
+size_t pgd_binary_package_of(const char *name, char *buf, size_t size);
+
+/*
+ * Whether function `func` fills a method slot of an itab of `concrete`
+ * (for interface `iface`, or any when NULL): 1 yes, 0 no, -1 cannot tell
+ * (no itab of concrete, or its words are not in the file, as in PIE).
+ */
+int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, const char *iface,
+			   const char *func);
+
+/*
+ * The binary's name for a closure the profile names differently: PGO
+ * inlining renames `pkg.F.func4` to `pkg.G.F.func4` when F is inlined into
+ * G (and back). Matches package and the closure's own tail (enclosing
+ * function, its receiver, funcN chain); NULL when none. Memory from b.
+ */
+const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name);
+/*
+ * The binary's name for a generic instantiation the profile spells
+ * differently: runtime/pprof writes shape types without the method
+ * parentheses DWARF has ("interface { End go/token.Pos; ... }" against
+ * "interface { End() go/token.Pos; ... }"). NULL when none.
+ */
+const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name);
+/* Whether a name is a closure (".funcN", ".gowrapN", ".deferwrapN" tail). */
+int pgd_goname_is_closure(const char *name);
+
+/*
+ * The package whose compilation produced the function: the name of the
+ * DWARF unit of its out-of-line copy (a linknamed runtime.mapaccess2 is
+ * compiled in internal/runtime/maps), else the package of its name. Copied
+ * into buf; 0 when none.
+ */
+size_t pgd_binary_compile_package(struct pgd_binary *b, const char *name, char *buf, size_t size);
+
+/* 1 when function fn's out-of-line body has a direct call to target, else 0. */
+int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *target);
+
+/* The GNU build ID (.note.gnu.build-id, Go 1.24+ linkers) in hex, or NULL. */
+const char *pgd_binary_gnu_build_id(struct pgd_binary *b);
+
 #endif

@@ -6,6 +6,8 @@
  * arena, so the inputs are closed before returning.
  */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,11 +15,14 @@
 #include "doctor.h"
 #include "drift.h"
 #include "edges.h"
+#include "check_facts.h"
 #include "err.h"
+#include "goname.h"
 #include "opts.h"
 #include "profile.h"
 #include "report.h"
 #include "sites.h"
+#include "strbuf.h"
 
 static void progress(const struct pgd_check_opts *o, const char *stage, uint64_t done,
 		     uint64_t total)
@@ -247,6 +252,18 @@ static int note_stackless_inputs(struct pgd_report *r, const struct job *j,
 	return 0;
 }
 
+/* What the binary stage could not read (pgd_binary_notes): said, never silent. */
+static int note_binary(struct pgd_report *r, struct job *j)
+{
+	const char *notes[8];
+	size_t n = pgd_binary_notes(j->binary, notes, PGD_ARRAY_SIZE(notes));
+
+	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++)
+		if (!notes[i] || rpt_add_note(r, notes[i]))
+			return PGD_ENOMEM;
+	return 0;
+}
+
 static int build_edges(struct job *j, size_t first, size_t n, enum pgd_attribution attr,
 		       size_t slot, struct pgd_err *err)
 {
@@ -302,7 +319,7 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 		goto nomem;
 	{
 		int64_t total = pgd_edges__total_weight(j.edges[0]);
-		int64_t per_kind[PGD_SITE_MISSING_FUNCTION + 1] = { 0 };
+		int64_t per_kind[PGD_SITE_ASSEMBLY + 1] = { 0 };
 		struct rpt_figure *f;
 
 		for (size_t i = 0; i < j.sites.nsites; i++) {
@@ -321,7 +338,7 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 		if (!(f = rpt_add_summary(r, "sites")))
 			goto nomem;
 		rpt_fig_int(f, (int64_t)j.sites.nsites);
-		for (int k = PGD_SITE_INTERFACE; k <= PGD_SITE_MISSING_FUNCTION; k++) {
+		for (int k = PGD_SITE_INTERFACE; k <= PGD_SITE_ASSEMBLY; k++) {
 			if (!(f = rpt_add_summary(r, pgd_site_kind_name(k))))
 				goto nomem;
 			rpt_fig_int(f, per_kind[k]);
@@ -330,7 +347,7 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 			goto nomem;
 		rpt_fig_int(f, total);
 	}
-	if (note_stackless_inputs(r, &j, &o))
+	if (note_stackless_inputs(r, &j, &o) || note_binary(r, &j))
 		goto nomem;
 	*out = r;
 	r = NULL;
@@ -348,90 +365,6 @@ static const enum pgd_verdict verdict_order[] = {
 	PGD_V_NEW_HOT_SITE, PGD_V_INSUFFICIENT, PGD_V_OK,
 };
 
-static const char *site_message(enum pgd_verdict v)
-{
-	switch (v) {
-	case PGD_V_STALE:
-		return "the guarded type no longer dominates this call: refresh default.pgo from a current production capture";
-	case PGD_V_WEAK:
-		return "the guarded type may no longer dominate (the interval still reaches the threshold): capture longer, then refresh default.pgo";
-	case PGD_V_FLIPPED:
-		return "another type now dominates this call: refresh default.pgo so the compiler guards it";
-	case PGD_V_NEVER_DOMINANT:
-		return "the compiler guards a type that was below the threshold already in the committed profile: the guard misses on most calls";
-	case PGD_V_NEW_HOT_SITE:
-		return "hot now but absent from the committed profile: refreshing default.pgo lets the compiler devirtualize it";
-	case PGD_V_VANISHED:
-		return "the committed profile's call site no longer maps to a call in the binary (renamed or moved code): its weight is wasted; refresh default.pgo";
-	case PGD_V_INSUFFICIENT:
-		return "too few samples in the fresh capture to judge this call: capture longer";
-	case PGD_V_OK:
-		break;
-	}
-	return NULL;
-}
-
-/*
- * Whether cmd/compile could devirtualize a call to callee at all:
- * shouldPGODevirt (devirtualize/pgo.go) refuses callees for which
- * inline.InlineImpossible gives a reason, and a function without a Go body
- * gives "no function body". Assembly functions (runtime.memhash's
- * aeshashbody, memeqbody) are such callees: their DWARF names a .s file.
- */
-static int has_go_body(struct pgd_binary *b, const char *callee)
-{
-	struct pgd_err lookup_err = { 0 };
-	const struct pgd_bfunc *f = pgd_binary_func(b, callee, &lookup_err);
-	size_t len;
-
-	if (!f || !f->decl_file)
-		return 1;   /* unknown: assume Go, as the compiler's IR would */
-	len = strlen(f->decl_file);
-	return !(len > 2 && !strcmp(f->decl_file + len - 2, ".s"));
-}
-
-/*
- * A site the binary no longer has is worth reporting only if the base made
- * it a devirtualization candidate: several callees, or a receiver type some
- * interface is satisfied by (it has an itab). Direct calls that moved with a
- * refactor are not findings.
- */
-static int was_candidate(const struct pgd_binary *b, const struct pgd_site *s)
-{
-	size_t in_base = 0;
-
-	for (size_t i = 0; i < s->ncallees; i++) {
-		if (s->callees[i].weight[0] <= 0)
-			continue;
-		in_base++;
-		if (s->callees[i].recv_type &&
-		    pgd_binary_itab_ifaces(b, s->callees[i].recv_type, NULL, 0))
-			return 1;
-	}
-	return in_base >= 2;
-}
-
-/*
- * A renamed method leaves the call on its line but with other targets.
- * Callees reached through an itab or a func value always keep an
- * out-of-line symbol (the itab or the closure points at it), so when none
- * of the callees the base saw at a site exists any more, the base's weight
- * there is wasted just as if the call had gone.
- */
-static int base_callees_gone(const struct pgd_binary *b, const struct pgd_site *s)
-{
-	int any = 0;
-
-	for (size_t i = 0; i < s->ncallees; i++) {
-		if (s->callees[i].weight[0] <= 0)
-			continue;
-		if (pgd_binary_has_symbol(b, s->callees[i].name))
-			return 0;
-		any = 1;
-	}
-	return any;
-}
-
 static void fill_share(struct rpt_share *dst, const struct pgd_share *src)
 {
 	dst->weight = src->weight;
@@ -440,6 +373,345 @@ static void fill_share(struct rpt_share *dst, const struct pgd_share *src)
 	dst->lo = src->lo;
 	dst->hi = src->hi;
 	dst->present = src->total > 0;
+}
+
+/* What the run saw, for the outcome. */
+struct tally {
+	int64_t counts[PGD_V_STALE + 1];
+	int64_t judged, findings;
+	int64_t enough;           /* indirect sites with at least --min-samples fresh samples */
+	int64_t predicted;        /* PGO build: sites where the base's rules predict a guard */
+	int64_t disagree;         /* ... and the binary guards another callee or nothing */
+};
+
+/* The site as a listed report row; names are taken before callees are sorted. */
+static int list_site(struct pgd_report *r, const struct pgd_site *s, const struct pgd_site_drift *d,
+		     const int64_t totals[2])
+{
+	struct rpt_site *rs = rpt_add_site(r);
+
+	if (!rs || fill_site(r, rs, s, 2))
+		return PGD_ENOMEM;
+	rs->verdict = pgd_verdict_name(d->verdict);
+	rs->severity = d->severity;
+	rs->message = d->message;
+	if (d->guarded >= 0) {
+		rs->guarded = rs->callees[d->guarded].name;
+		rs->guarded_type = rs->callees[d->guarded].type;
+	} else if (d->guard) {
+		/* the binary guards a type the base never saw at this call */
+		rs->guarded_type = dup(r, d->guard);
+	}
+	/* The mirrored choice, beside the binary's truth when they differ. */
+	if (d->mirrored >= 0 && d->mirrored != d->guarded)
+		rs->mirrored = rs->callees[d->mirrored].name;
+	else if (d->mirrored < 0 && d->guard_in_binary)
+		rs->mirrored = "none";
+	rs->no_guard_reason = d->guard ? NULL : pgd_no_guard_name(d->mirrored_why);
+	if (d->fresh_hottest >= 0)
+		rs->fresh_hottest = rs->callees[d->fresh_hottest].name;
+	fill_share(&rs->base, &d->base);
+	fill_share(&rs->fresh, &d->fresh);
+	rs->base_weight_share = totals[0] ? (double)s->total[0] / (double)totals[0] : 0;
+	rs->fresh_weight_share = totals[1] ? (double)s->total[1] / (double)totals[1] : 0;
+	rs->cost = d->cost;
+	if (rs->ncallees)
+		qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
+	return 0;
+}
+
+static void tally_site(struct tally *t, const struct pgd_site *s, const struct pgd_site_drift *d,
+		       const struct pgd_check_opts *o, int pgo_build)
+{
+	int indirect = s->kind == PGD_SITE_INTERFACE || s->kind == PGD_SITE_FUNC_VALUE;
+
+	t->counts[d->verdict]++;
+	t->judged++;
+	if (d->verdict != PGD_V_OK && d->verdict != PGD_V_INSUFFICIENT)
+		t->findings++;
+	if (indirect && s->total[1] >= o->min_samples)
+		t->enough++;
+	if (pgo_build && indirect && d->mirrored >= 0) {
+		t->predicted++;
+		if (!d->guard_in_binary || d->guarded != d->mirrored)
+			t->disagree++;
+	}
+}
+
+static int judge_sites(struct pgd_report *r, struct job *j, const struct pgd_check_opts *o,
+		       int pgo_build, struct tally *t, struct pgd_err *err)
+{
+	struct pgd_facts_ctx fc = { .b = j->binary };
+	int64_t totals[2] = { pgd_edges__total_weight(j->edges[0]), pgd_edges__total_weight(j->edges[1]) };
+	int ret = 0;
+
+	arena_init(&fc.scratch, 0);
+	for (size_t i = 0; i < j->sites.nsites && !ret; i++) {
+		const struct pgd_site *s = &j->sites.sites[i];
+		struct pgd_site_env env = { .nsets = j->nsets, .pgo_build = pgo_build };
+		struct pgd_callee_facts *facts = NULL;
+		struct pgd_site_drift d;
+
+		progress(o, "judging sites", i, j->sites.nsites);
+		if (s->kind == PGD_SITE_DIRECT || s->kind == PGD_SITE_ASSEMBLY)
+			continue;   /* not devirtualization sites: no binary facts needed */
+		if ((s->kind == PGD_SITE_INTERFACE || s->kind == PGD_SITE_FUNC_VALUE) &&
+		    (ret = pgd_check_site_facts(&fc, s, &facts, err)))
+			break;
+		env.base_facts = env.fresh_facts = facts;
+		env.candidate = pgd_check_was_candidate(j->binary, s);
+		env.base_callees_gone = pgd_check_base_callees_gone(j->binary, s);
+		pgd_drift_judge(s, &env, o, &d);
+		if (!d.judged)
+			continue;
+		tally_site(t, s, &d, o, pgo_build);
+		if (d.severity == PGD_SEV_NONE && !o->list_all)
+			continue;
+		if (list_site(r, s, &d, totals))
+			ret = pgd_err_nomem(err, NULL);
+	}
+	progress(o, "judging sites", j->sites.nsites, j->sites.nsites);
+	arena_release(&fc.scratch);
+	return ret;
+}
+
+static int add_summary(struct pgd_report *r, const struct tally *t)
+{
+	struct rpt_figure *f;
+
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(verdict_order); i++) {
+		if (!(f = rpt_add_summary(r, pgd_verdict_name(verdict_order[i]))))
+			return PGD_ENOMEM;
+		rpt_fig_int(f, t->counts[verdict_order[i]]);
+	}
+	if (!(f = rpt_add_summary(r, "sites_judged")))
+		return PGD_ENOMEM;
+	rpt_fig_int(f, t->judged);
+	if (!(f = rpt_add_summary(r, "findings")))
+		return PGD_ENOMEM;
+	rpt_fig_int(f, t->findings);
+	if (!(f = rpt_add_summary(r, "worst_severity")))
+		return PGD_ENOMEM;
+	rpt_fig_str(f, rpt_severity_name(pgd_report__worst_severity(r)));
+	return 0;
+}
+
+/* ---- which build a capture came from ---------------------------------------- */
+
+/*
+ * runtime/pprof records the main binary's build ID in its mapping
+ * (Mapping.build_id): Go 1.24+ linkers write a GNU build ID, which is what
+ * it reads; older captures carry none.
+ */
+static const char *captured_from(const struct pgd_profile *p, const struct pgd_binary *b,
+				 const char *gnu, const char **mapping_id)
+{
+	const char *id = NULL;
+
+	*mapping_id = NULL;
+	for (uint32_t i = 0; i < p->nmappings && !id; i++)
+		if (p->mappings[i].build_id && p->mappings[i].build_id[0])
+			id = p->mappings[i].build_id;
+	*mapping_id = id;
+	if (!id)
+		return "cannot tell";
+	if ((gnu && !strcmp(id, gnu)) ||
+	    (pgd_binary__build_id(b) && !strcmp(id, pgd_binary__build_id(b))))
+		return "this binary";
+	return "another build";
+}
+
+/*
+ * Whether each function of a capture is in the binary: a symbol, or (a
+ * build that inlines differently, as a PGO build does) DWARF copies.
+ */
+static unsigned char *functions_present(const struct pgd_profile *p, struct pgd_binary *b)
+{
+	unsigned char *present = calloc(p->nfunctions ? p->nfunctions : 1, 1);
+
+	for (uint32_t i = 0; present && i < p->nfunctions; i++) {
+		const char *name = p->functions[i].name;
+		struct pgd_err e = { 0 };
+
+		present[i] = !name[0] || pgd_binary_has_symbol(b, name) ||
+			     pgd_binary_has_inlined_copy(b, name, &e) == 1 || pgd_binary_func(b, name, &e) ||
+			     pgd_binary_generic_alias(b, name);
+	}
+	return present;
+}
+
+/* Share of a capture's CPU whose stack runs through a function this binary lacks; -1 on OOM. */
+static double unmapped_share(struct pgd_profile *const *ps, size_t n, struct pgd_binary *b)
+{
+	int64_t total = 0, missing = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct pgd_profile *p = ps[k];
+		unsigned char *present = functions_present(p, b);
+
+		if (!present)
+			return -1;
+		for (uint32_t i = 0; i < p->nsamples; i++) {
+			const struct pgd_sample *sm = &p->samples[i];
+			int foreign = 0;
+
+			if (sm->value <= 0)
+				continue;
+			total += sm->value;
+			for (uint32_t l = 0; l < sm->nlocations && !foreign; l++) {
+				const struct pgd_location *loc = &p->locations[sm->locations[l]];
+
+				for (uint32_t f = 0; f < loc->nlines && !foreign; f++)
+					foreign = loc->lines[f].function < p->nfunctions &&
+						  !present[loc->lines[f].function];
+			}
+			if (foreign)
+				missing += sm->value;
+		}
+		free(present);
+	}
+	return total ? (double)missing / (double)total : 0;
+}
+
+/* 1 when two files have the same bytes, 0 when not, -1 when one cannot be read. */
+static int same_file(const char *a, const char *b)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	struct stat sa, sb;
+	int ret = -1;
+
+	if (stat(a, &sa) || stat(b, &sb))
+		return -1;
+	if (sa.st_size != sb.st_size)
+		return 0;
+	strbuf_init(&x, 1u << 30);
+	strbuf_init(&y, 1u << 30);
+	if (!strbuf_read_file(&x, a) && !strbuf_read_file(&y, b))
+		ret = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
+	strbuf_release(&x);
+	strbuf_release(&y);
+	return ret;
+}
+
+static int record_captures(struct pgd_report *r, struct job *j)
+{
+	const char *gnu = pgd_binary_gnu_build_id(j->binary);
+
+	r->inputs[0].gnu_build_id = dup(r, gnu);
+	for (size_t i = 0; i < j->nprofiles; i++) {
+		struct rpt_input *in = &r->inputs[1 + i];
+		const char *id;
+
+		in->captured_from = captured_from(j->profiles[i], j->binary, gnu, &id);
+		in->mapping_build_id = dup(r, id);
+		if (id && !in->mapping_build_id)
+			return PGD_ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- the outcome ------------------------------------------------------------ */
+
+static int reasonf(struct pgd_report *r, const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int reasonf(struct pgd_report *r, const char *id, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return rpt_add_reason(r, id, buf);
+}
+
+static int repeated_inputs(struct pgd_report *r, const char *const *paths, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		for (size_t k = 0; k < i; k++) {
+			if (same_file(paths[i], paths[k]) != 1)
+				continue;
+			if (reasonf(r, "fresh-repeats-input",
+				    "--fresh %s has the same content as %s %s: it says nothing new about production",
+				    paths[i], k ? "--fresh" : "--base", paths[k]))
+				return PGD_ENOMEM;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int inconclusive_reasons(struct pgd_report *r, struct job *j, const char *const *paths,
+				const struct pgd_check_opts *o, const struct tally *t, int pgo_build)
+{
+	double unmapped = unmapped_share(j->profiles + 1, j->nprofiles - 1, j->binary);
+	const char *from = r->inputs[2].captured_from;
+
+	if (unmapped < 0)
+		return PGD_ENOMEM;
+	if (!t->enough &&
+	    reasonf(r, "no-site-reached-min-samples",
+		    "no indirect call site has %lld fresh samples (--min-samples): nothing was judged; capture longer",
+		    (long long)o->min_samples))
+		return PGD_ENOMEM;
+	if (unmapped > 0.5 &&
+	    reasonf(r, "fresh-not-this-program",
+		    "%.0f%% of the fresh capture's CPU is in functions this binary does not have (%s): "
+		    "a capture of another program or of a much older build",
+		    unmapped * 100, from && !strcmp(from, "another build") ?
+		    "its build ID names another build" : "the capture names no build ID"))
+		return PGD_ENOMEM;
+	if (repeated_inputs(r, paths, j->nprofiles))
+		return PGD_ENOMEM;
+	/* Most guards the base predicts are not the ones that shipped: not built from --base. */
+	if (pgo_build && t->predicted >= 3 && t->disagree * 2 > t->predicted &&
+	    reasonf(r, "binary-not-built-from-base",
+		    "the binary's guards differ from what --base predicts at %lld of %lld guarded sites: "
+		    "it was built from -pgo=%s, not from --base",
+		    (long long)t->disagree, (long long)t->predicted,
+		    pgd_binary__build_setting(j->binary, "-pgo")))
+		return PGD_ENOMEM;
+	return 0;
+}
+
+/* ---- what to do, from the binary's health and the verdicts --------------------- */
+
+static const struct rpt_finding *warning(const struct pgd_report *r, const char *id)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (!strcmp(r->findings[i].id, id))
+			return &r->findings[i];
+	return NULL;
+}
+
+static int add_advice(struct pgd_report *r, const struct tally *t, int pgo_build)
+{
+	const struct rpt_finding *race = warning(r, "race-build");
+	int stale = t->counts[PGD_V_STALE] + t->counts[PGD_V_WEAK] + t->counts[PGD_V_FLIPPED] +
+		    t->counts[PGD_V_VANISHED] + t->counts[PGD_V_NEW_HOT_SITE] > 0;
+	int ret = 0;
+
+	if (!pgo_build)
+		ret = rpt_add_advice(r, "build with -pgo: this binary was built without PGO, so no call "
+				     "is devirtualized (put default.pgo next to the main package, or pass "
+				     "-pgo=PATH)");
+	else if (warning(r, "build-settings"))
+		ret = rpt_add_advice(r, "rebuild from the committed profile: the binary was built from "
+				     "another one, so its guards do not come from --base");
+	if (!ret && race)
+		ret = rpt_add_advice(r, "drop -race (and -gcflags -l/-N) from the build you ship and "
+				     "profile: they change what is inlined and guarded");
+	if (!ret && r->outcome == PGD_OUTCOME_INCONCLUSIVE)
+		ret = rpt_add_advice(r, "get a usable capture first: see the reasons; nothing here says "
+				     "the committed profile is fine");
+	else if (!ret && pgo_build && stale)
+		ret = rpt_add_advice(r, "refresh default.pgo: capture a CPU profile from production, "
+				     "commit it next to the main package, and rebuild");
+	else if (!ret && !pgo_build && stale)
+		ret = rpt_add_advice(r, "capture a current production profile before building with "
+				     "-pgo: the committed one no longer matches these calls");
+	return ret ? PGD_ENOMEM : 0;
 }
 
 int pgd_check__run(const char *binary_path, const char *base_path,
@@ -451,10 +723,10 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 	struct job j = { 0 };
 	struct pgd_report *r = NULL;
 	const char **paths = NULL;
-	int64_t counts[PGD_V_STALE + 1] = { 0 };
-	int64_t totals[2], judged = 0;
+	struct tally t;
 	int pgo_build, ret;
 
+	memset(&t, 0, sizeof(t));
 	*out = NULL;
 	if ((ret = pgd_check_opts_resolve(opts, &o, err)))   /* opts.h */
 		return ret;
@@ -480,7 +752,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 	if (ret)
 		goto out;
 	progress(&o, "mapping call sites", 0, 0);
-	ret = pgd_sites_build(j.binary, (const struct pgd_edges *const *)j.edges, j.nsets, 1,
+	/* Every key: a single-callee func value the compiler devirtualized is a site too. */
+	ret = pgd_sites_build(j.binary, (const struct pgd_edges *const *)j.edges, j.nsets, 0,
 			      &j.sites, err);
 	if (ret)
 		goto out;
@@ -493,113 +766,42 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 
 		pgo_build = pgo && strcmp(pgo, "off");
 	}
-	totals[0] = pgd_edges__total_weight(j.edges[0]);
-	totals[1] = pgd_edges__total_weight(j.edges[1]);
 	if (add_binary_input(r, j.binary, "binary") ||
-	    add_profile_input(r, j.profiles[0], "base", totals[0]))
+	    add_profile_input(r, j.profiles[0], "base", pgd_edges__total_weight(j.edges[0])))
 		goto nomem;
 	for (size_t i = 1; i < j.nprofiles; i++)
 		if (add_profile_input(r, j.profiles[i], "fresh", 0))
 			goto nomem;
 	if (nfresh == 1)
-		r->inputs[2].edge_weight = totals[1];
+		r->inputs[2].edge_weight = pgd_edges__total_weight(j.edges[1]);
+	if (record_captures(r, &j))
+		goto nomem;
 	if (add_common_params(r, &o))
 		goto nomem;
 
-	for (size_t i = 0; i < j.sites.nsites; i++) {
-		const struct pgd_site *s = &j.sites.sites[i];
-		struct pgd_site_drift d;
-		struct rpt_site *rs;
-
-		progress(&o, "judging sites", i, j.sites.nsites);
-		pgd_drift_judge(s, j.nsets, &o, &d);
-		if ((s->kind == PGD_SITE_INTERFACE || s->kind == PGD_SITE_FUNC_VALUE) &&
-		    base_callees_gone(j.binary, s)) {
-			d.verdict = PGD_V_VANISHED;
-			d.severity = PGD_SEV_WARN;
-			d.cost = 0;
-		}
-		/* Direct calls are not devirtualization sites: nothing to judge. */
-		if (s->kind == PGD_SITE_DIRECT)
-			continue;
-		if (s->kind == PGD_SITE_NONE || s->kind == PGD_SITE_MISSING_FUNCTION) {
-			if (d.verdict != PGD_V_VANISHED || !was_candidate(j.binary, s))
-				continue;
-		} else {
-			/* The callee the compiler would devirtualize to, now or after a refresh. */
-			int target = d.guarded >= 0 ? d.guarded : d.fresh_hottest;
-
-			if (target >= 0 && !has_go_body(j.binary, s->callees[target].name))
-				continue;
-		}
-		counts[d.verdict]++;
-		judged++;
-		if (d.severity == PGD_SEV_NONE && !o.list_all)
-			continue;
-		rs = rpt_add_site(r);
-		if (!rs || fill_site(r, rs, s, 2))
-			goto nomem;
-		rs->verdict = pgd_verdict_name(d.verdict);
-		rs->severity = d.severity;
-		rs->message = site_message(d.verdict);
-		/*
-		 * The binary is the truth: in a PGO build with no guard at the
-		 * site, the stale profile costs nothing there today (the
-		 * compiler had no IR for the callee, or, as with Go 1.23.5, the
-		 * guard was lost when the caller was inlined elsewhere).
-		 */
-		if (pgo_build && !s->binary_guard && d.severity > PGD_SEV_INFO &&
-		    (d.verdict == PGD_V_STALE || d.verdict == PGD_V_WEAK ||
-		     d.verdict == PGD_V_FLIPPED || d.verdict == PGD_V_NEVER_DOMINANT)) {
-			rs->severity = PGD_SEV_INFO;
-			rs->message = "no devirtualization guard at this call in the binary, so nothing misses today; a refreshed profile may add one";
-		}
-		if (d.guarded >= 0) {
-			rs->guarded = rs->callees[d.guarded].name;
-			rs->guarded_type = rs->callees[d.guarded].type;
-		}
-		if (d.fresh_hottest >= 0)
-			rs->fresh_hottest = rs->callees[d.fresh_hottest].name;
-		fill_share(&rs->base, &d.base);
-		fill_share(&rs->fresh, &d.fresh);
-		rs->base_weight_share = totals[0] ? (double)s->total[0] / (double)totals[0] : 0;
-		rs->fresh_weight_share = totals[1] ? (double)s->total[1] / (double)totals[1] : 0;
-		rs->cost = d.cost;
-		/* Sorting callees moves them: take names first (above), then sort. */
-		if (rs->ncallees)
-			qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
-	}
-	progress(&o, "judging sites", j.sites.nsites, j.sites.nsites);
+	if ((ret = judge_sites(r, &j, &o, pgo_build, &t, err)))
+		goto out;
 	if (r->nsites)
 		qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_cost);
-	{
-		int64_t findings = 0;
-
-		for (size_t i = 0; i < PGD_ARRAY_SIZE(verdict_order); i++) {
-			struct rpt_figure *f = rpt_add_summary(r, pgd_verdict_name(verdict_order[i]));
-
-			if (!f)
-				goto nomem;
-			rpt_fig_int(f, counts[verdict_order[i]]);
-			if (verdict_order[i] != PGD_V_OK && verdict_order[i] != PGD_V_INSUFFICIENT)
-				findings += counts[verdict_order[i]];
-		}
-		rpt_fig_int(rpt_add_summary(r, "sites_judged"), judged);
-		rpt_fig_int(rpt_add_summary(r, "findings"), findings);
-		rpt_fig_str(rpt_add_summary(r, "worst_severity"),
-			    rpt_severity_name(pgd_report__worst_severity(r)));
-	}
+	if (add_summary(r, &t))
+		goto nomem;
 	{
 		struct pgd_doctor_opts dopts;
 
 		pgd_doctor_opts__init(&dopts);
 		dopts.check = &o;
 		dopts.now_unix = o.now_unix;
-		ret = pgd_doctor_profile_checks(r, j.profiles, j.nprofiles, &dopts, err);
+		ret = pgd_doctor_check_checks(r, j.profiles, j.nprofiles, j.binary, base_path, &dopts, err);
 		if (ret)
 			goto out;
 	}
-	if (note_stackless_inputs(r, &j, &o))
+	if (inconclusive_reasons(r, &j, paths, &o, &t, pgo_build))
+		goto nomem;
+	r->outcome = r->nreasons ? PGD_OUTCOME_INCONCLUSIVE :
+		     t.findings ? PGD_OUTCOME_FINDINGS : PGD_OUTCOME_CLEAN;
+	if (add_advice(r, &t, pgo_build))
+		goto nomem;
+	if (note_stackless_inputs(r, &j, &o) || note_binary(r, &j))
 		goto nomem;
 	*out = r;
 	r = NULL;

@@ -681,8 +681,34 @@ out:
 	return ret;
 }
 
-int pgd_doctor_profile_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
-			      const struct pgd_doctor_opts *o, struct pgd_err *err)
+/* The binary-level checks `check` runs too: their findings decide its advice. */
+static int is_check_binary_level(const struct doc_check *chk)
+{
+	return !strcmp(chk->id, "build-settings") || !strcmp(chk->id, "race-build") ||
+	       !strcmp(chk->id, "toolchain-skew") || !strcmp(chk->id, "stale-names") ||
+	       !strcmp(chk->id, "offset-drift");
+}
+
+static int run_check_subset(struct doc_ctx *c, const struct pgd_doctor_opts *given, int with_binary,
+			    struct pgd_err *err)
+{
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(checks); i++) {
+		const struct doc_check *chk = &checks[i];
+		int ret;
+
+		if (!is_profile_level(chk) && !(with_binary && is_check_binary_level(chk)))
+			continue;
+		if (skip_reason(c, chk, given))
+			continue;
+		if ((ret = chk->fn(c, chk, err)))
+			return ret;
+	}
+	return 0;
+}
+
+int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
+			    struct pgd_binary *bin, const char *base_path,
+			    const struct pgd_doctor_opts *o, struct pgd_err *err)
 {
 	struct doc_ctx c;
 	struct pgd_doctor_opts given;
@@ -694,11 +720,13 @@ int pgd_doctor_profile_checks(struct pgd_report *r, struct pgd_profile *const *p
 		goto out;
 	c.r = r;
 	c.now_unix = c.o.now_unix ? c.o.now_unix : (int64_t)time(NULL);
+	c.bin = bin;
+	c.o.base_path = base_path;
 	if (!n)
 		goto out;
 	given = c.o;
 	/* Only the roles matter to skip_reason: the caller's profiles are already open. */
-	given.base_path = "base";
+	given.base_path = base_path ? base_path : "base";
 	given.nfresh = n - 1;
 	if (add_group(&c, "base", profiles, 1, NULL) ||
 	    (n > 1 && add_group(&c, "fresh", profiles + 1, n - 1, NULL))) {
@@ -706,12 +734,19 @@ int pgd_doctor_profile_checks(struct pgd_report *r, struct pgd_profile *const *p
 		goto out;
 	}
 	find_roles(&c);
-	if ((ret = run_checks(&c, &given, 1, err)))
+	if ((ret = run_check_subset(&c, &given, bin != NULL, err)))
 		goto out;
 	doc_sort_findings(r);
 out:
-	/* The profiles belong to the caller: forget them before releasing. */
+	/* The profiles and the binary belong to the caller: forget them before releasing. */
 	c.ngroups = 0;
+	c.bin = NULL;
 	ctx_release(&c);
 	return ret;
+}
+
+int pgd_doctor_profile_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
+			      const struct pgd_doctor_opts *o, struct pgd_err *err)
+{
+	return pgd_doctor_check_checks(r, profiles, n, NULL, NULL, o, err);
 }

@@ -35,6 +35,15 @@
  */
 int pgd_doctor_profile_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
 			      const struct pgd_doctor_opts *o, struct pgd_err *err);
+/*
+ * The same, plus the binary-level checks whose findings decide check's
+ * advice (build-settings, race-build, toolchain-skew, stale-names for the
+ * base), on check's own open binary (borrowed, not closed). base_path is
+ * the --base file, compared with the profile the build info names.
+ */
+int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
+			    struct pgd_binary *bin, const char *base_path,
+			    const struct pgd_doctor_opts *o, struct pgd_err *err);
 
 /* ---- shared between doctor*.c ------------------------------------------ */
 

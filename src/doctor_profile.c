@@ -103,13 +103,24 @@ static const char *startup_frame(const struct pgd_profile *p, const struct pgd_s
 	return NULL;
 }
 
+/*
+ * Evidence of a `go test` run: the testing package's drivers
+ * (testing.(*B).runN for benchmarks, testing.tRunner for tests and
+ * sub-benchmarks, both in Go's src/testing/benchmark.go and testing.go).
+ * A service never has these frames; one hot function alone proves nothing.
+ */
+static int is_test_frame(const char *name)
+{
+	return !strncmp(name, "testing.(*B).", 13) || !strcmp(name, "testing.tRunner");
+}
+
 static int has_bench_frame(const struct pgd_profile *p, const struct pgd_sample *s)
 {
 	for (uint32_t i = 0; i < s->nlocations; i++) {
 		const struct pgd_location *l = &p->locations[s->locations[i]];
 
 		for (uint32_t j = 0; j < l->nlines; j++)
-			if (!strncmp(frame_name(p, &l->lines[j]), "testing.(*B).", 13))
+			if (is_test_frame(frame_name(p, &l->lines[j])))
 				return 1;
 	}
 	return 0;
@@ -401,15 +412,22 @@ static int micro_one(struct doc_ctx *c, const struct doc_check *chk, const struc
 	top_share = t.n ? (double)t.rows[0].w[0] / (double)total : 0;
 	if (bench == 0 && top_share <= c->o.max_single_function_share)
 		goto out;
+	/*
+	 * Only test frames make it a risk: a real service can spend 90 % of
+	 * its CPU in one hashing function, and capture-profile.sh must still
+	 * install that capture (it gates on risk).
+	 */
 	if (bench)
 		f = doc_finding(c, chk, chk->severity, g->label,
-				"a benchmark capture (testing.(*B) frames in %.0f%% of samples): PGO "
-				"would optimise the benchmark, not the service; capture from production",
+				"a benchmark or test capture (testing.(*B)/testing.tRunner frames in "
+				"%.0f%% of samples): PGO would optimise the benchmark, not the service; "
+				"capture from production",
 				bench_share * 100);
 	else
-		f = doc_finding(c, chk, chk->severity, g->label,
-				"one function holds %.0f%% of flat weight (%s): a microbenchmark-like "
-				"capture; capture representative production load",
+		f = doc_finding(c, chk, PGD_SEV_WARN, g->label,
+				"one function holds %.0f%% of flat weight (%s): fine if production "
+				"really spends its time there; if this came from a load test or a "
+				"benchmark, capture representative production load",
 				top_share * 100, t.rows[0].name);
 	if (!f || doc_fig_real(c, f, "benchmark_share", bench_share) ||
 	    doc_fig_str(c, f, "top_function", t.n ? t.rows[0].name : NULL) ||

@@ -375,3 +375,42 @@ int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err)
 	cJSON_Delete(root);
 	return ret;
 }
+
+/* ---- check's outcome (issue #10) ------------------------------------------------ */
+
+int rpt_add_reason(struct pgd_report *r, const char *id, const char *message)
+{
+	struct rpt_reason *slot = append(&r->arena, (void **)&r->reasons, &r->nreasons,
+					 sizeof(*r->reasons));
+
+	if (!slot)
+		return PGD_ENOMEM;
+	slot->id = id;
+	slot->message = arena_strdup(&r->arena, message);
+	return slot->message ? 0 : PGD_ENOMEM;
+}
+
+int rpt_add_advice(struct pgd_report *r, const char *advice)
+{
+	const char **slot = append(&r->arena, (void **)&r->advice, &r->nadvice, sizeof(*r->advice));
+
+	if (!slot)
+		return PGD_ENOMEM;
+	*slot = arena_strdup(&r->arena, advice);
+	return *slot ? 0 : PGD_ENOMEM;
+}
+
+const char *rpt_outcome_name(enum pgd_outcome o)
+{
+	switch (o) {
+	case PGD_OUTCOME_CLEAN: return "clean";
+	case PGD_OUTCOME_FINDINGS: return "findings";
+	case PGD_OUTCOME_INCONCLUSIVE: return "inconclusive";
+	}
+	return "clean";
+}
+
+enum pgd_outcome pgd_report__outcome(const struct pgd_report *r)
+{
+	return r ? r->outcome : PGD_OUTCOME_CLEAN;
+}

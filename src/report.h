@@ -35,6 +35,10 @@ struct rpt_input {
 	int64_t time_nanos, duration_nanos;
 	/* binaries */
 	const char *go_version, *pgo_setting, *main_module, *build_id, *arch;
+	const char *gnu_build_id;   /* .note.gnu.build-id in hex (Go 1.24+), NULL when none */
+	/* check's profiles: which build the capture came from (Mapping.build_id) */
+	const char *mapping_build_id;
+	const char *captured_from;  /* "this binary", "another build", "cannot tell"; NULL: not judged */
 };
 
 /* A named figure: the numbers behind a finding or a summary line. */
@@ -76,7 +80,7 @@ struct rpt_site {
 	/* check only */
 	const char *verdict;        /* stale | weak | flipped | never-dominant | new-hot-site | vanished | ok | insufficient-samples */
 	enum pgd_severity severity;
-	const char *guarded;        /* callee the compiler picks from the base (cmd/compile rule) */
+	const char *guarded;        /* the guarded callee: the binary's guard, else the compiler's rules on the base */
 	const char *guarded_type;
 	struct rpt_share base, fresh;   /* of the guarded callee */
 	const char *fresh_hottest;      /* hottest callee in the fresh capture */
@@ -88,6 +92,8 @@ struct rpt_site {
 	const char *binary_guard;   /* concrete type the binary guards at this site, NULL: none */
 	size_t ncalls_direct, ncalls_indirect;
 	const char *message;        /* one line, says what to do */
+	const char *mirrored;       /* check: cmd/compile's rules on the base, when they differ from the binary's guard */
+	const char *no_guard_reason;/* check: why nothing is guarded (pgd_no_guard_name), NULL when guarded */
 	size_t ncallees;
 	struct rpt_callee *callees; /* by base weight desc, fresh weight desc, name */
 };
@@ -117,6 +123,12 @@ struct rpt_check_run {
 	const char *skipped_why;    /* "needs --binary", NULL when ran */
 };
 
+/* Why a check run is inconclusive: a stable id and one line. */
+struct rpt_reason {
+	const char *id;
+	const char *message;
+};
+
 struct rpt_param {
 	const char *key;
 	struct rpt_figure value;
@@ -141,6 +153,12 @@ struct pgd_report {
 	struct rpt_check_run *checks;
 	size_t nnotes;
 	const char **notes;         /* non-finding remarks (e.g. a stack-mode fallback) */
+	/* check only */
+	enum pgd_outcome outcome;
+	size_t nreasons;
+	struct rpt_reason *reasons; /* why inconclusive, in a fixed order */
+	size_t nadvice;
+	const char **advice;        /* what to do, most important first */
 };
 
 /* Allocation helpers: all memory from r->arena; NULL on out of memory. */
@@ -151,6 +169,9 @@ struct rpt_finding *rpt_add_finding(struct pgd_report *r);
 struct rpt_figure *rpt_add_summary(struct pgd_report *r, const char *key);
 struct rpt_param *rpt_add_param(struct pgd_report *r, const char *key);
 int rpt_add_note(struct pgd_report *r, const char *note);
+int rpt_add_reason(struct pgd_report *r, const char *id, const char *message);
+int rpt_add_advice(struct pgd_report *r, const char *advice);
+const char *rpt_outcome_name(enum pgd_outcome o);
 struct rpt_check_run *rpt_add_check(struct pgd_report *r, const char *id);
 struct rpt_figure *rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key);
 struct rpt_item *rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name);

@@ -71,7 +71,7 @@ static void add_real(cJSON *o, const char *k, double v)
 	cJSON_AddItemToObject(o, k, cJSON_CreateNumber(round6(v)));
 }
 
-static cJSON *input_json(const struct rpt_input *in)
+static cJSON *input_json(const struct pgd_report *r, const struct rpt_input *in)
 {
 	cJSON *o = cJSON_CreateObject();
 	int is_binary = in->format && !strcmp(in->format, "elf");
@@ -86,12 +86,18 @@ static cJSON *input_json(const struct rpt_input *in)
 		cJSON_AddItemToObject(o, "main_module", str_or_null(in->main_module));
 		cJSON_AddItemToObject(o, "build_id", str_or_null(in->build_id));
 		cJSON_AddItemToObject(o, "arch", str_or_null(in->arch));
+		if (r->kind == RPT_CHECK)
+			cJSON_AddItemToObject(o, "gnu_build_id", str_or_null(in->gnu_build_id));
 	} else if (in->format && strcmp(in->format, "dir")) {
 		add_int(o, "samples", in->samples);
 		add_int(o, "total_value", in->total_value);
 		add_int(o, "edge_weight", in->edge_weight);
 		add_int(o, "time_nanos", in->time_nanos);
 		add_int(o, "duration_nanos", in->duration_nanos);
+		if (r->kind == RPT_CHECK) {
+			cJSON_AddItemToObject(o, "build_id", str_or_null(in->mapping_build_id));
+			cJSON_AddItemToObject(o, "captured_from", str_or_null(in->captured_from));
+		}
 	}
 	return o;
 }
@@ -171,6 +177,10 @@ static cJSON *site_json(const struct pgd_report *r, const struct rpt_site *s)
 	}
 	cJSON_AddItemToObject(o, "callees", callees);
 	cJSON_AddItemToObject(o, "message", str_or_null(s->message));
+	if (r->kind == RPT_CHECK) {
+		cJSON_AddItemToObject(o, "mirrored", str_or_null(s->mirrored));
+		cJSON_AddItemToObject(o, "no_guard_reason", str_or_null(s->no_guard_reason));
+	}
 	return o;
 }
 
@@ -212,12 +222,29 @@ static cJSON *report_json(const struct pgd_report *r)
 	cJSON_AddItemToObject(tool, "version", cJSON_CreateString(r->tool_version));
 	cJSON_AddItemToObject(root, "tool", tool);
 	for (size_t i = 0; i < r->ninputs; i++)
-		cJSON_AddItemToArray(inputs, input_json(&r->inputs[i]));
+		cJSON_AddItemToArray(inputs, input_json(r, &r->inputs[i]));
 	cJSON_AddItemToObject(root, "inputs", inputs);
 	for (size_t i = 0; i < r->nparams; i++)
 		cJSON_AddItemToObject(params, r->params[i].key, figure_value(&r->params[i].value));
 	cJSON_AddItemToObject(root, "parameters", params);
 	add_figures(summary, r->summary, r->nsummary);
+	if (r->kind == RPT_CHECK) {
+		cJSON *reasons = cJSON_CreateArray();
+		cJSON *advice = cJSON_CreateArray();
+
+		cJSON_AddItemToObject(summary, "outcome", cJSON_CreateString(rpt_outcome_name(r->outcome)));
+		for (size_t i = 0; i < r->nreasons; i++) {
+			cJSON *ro = cJSON_CreateObject();
+
+			cJSON_AddItemToObject(ro, "id", str_or_null(r->reasons[i].id));
+			cJSON_AddItemToObject(ro, "message", str_or_null(r->reasons[i].message));
+			cJSON_AddItemToArray(reasons, ro);
+		}
+		cJSON_AddItemToObject(summary, "reasons", reasons);
+		for (size_t i = 0; i < r->nadvice; i++)
+			cJSON_AddItemToArray(advice, cJSON_CreateString(r->advice[i]));
+		cJSON_AddItemToObject(summary, "advice", advice);
+	}
 	cJSON_AddItemToObject(root, "summary", summary);
 	if (r->kind != RPT_DOCTOR) {
 		cJSON *sites = cJSON_CreateArray();

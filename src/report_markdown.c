@@ -256,6 +256,18 @@ static void site_cell(struct md *m, const struct rpt_site *s)
 	strbuf_release(&url);
 }
 
+/* One advice line; the file name the advice is about is set as code. */
+static void advice_line(struct md *m, const char *advice)
+{
+	const char *hit = strstr(advice, "default.pgo");
+
+	if (!hit) {
+		md_addf(m, "- %s\n", advice);
+		return;
+	}
+	md_addf(m, "- %.*s`default.pgo`%s\n", (int)(hit - advice), advice, hit + strlen("default.pgo"));
+}
+
 /* What the binary shows at a check site: the guarded type, or why there is none. */
 static void guard_cell(struct md *m, const struct rpt_site *s)
 {
@@ -397,12 +409,20 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 		nrisk += r->sites[idx[i]].severity == PGD_SEV_RISK;
 		nwarn += r->sites[idx[i]].severity == PGD_SEV_WARN;
 	}
-	if (!n && !r->nfindings) {
+	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE) {
+		md_addf(m, "**pgodrift check:** ❓ inconclusive: nothing here says the committed profile "
+			"is fine (%lld call sites judged).\n",
+			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
+		for (size_t i = 0; i < r->nreasons; i++)
+			md_addf(m, "- %s\n", r->reasons[i].message);
+	} else if (!n && !r->nfindings) {
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%lld call sites "
 			"judged).\n", (long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
 		goto out;
 	}
-	if (n)
+	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE)
+		;
+	else if (n)
 		md_addf(m, "**pgodrift check:** %s %zu devirtualization finding%s (%zu risk, "
 			"%zu warn, %zu info): the committed `default.pgo` no longer matches production.\n",
 			nrisk ? "❌" : nwarn ? "⚠️" : "ℹ️", n, n == 1 ? "" : "s", nrisk, nwarn,
@@ -413,11 +433,19 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 
 	/* The closing parts are sized first, so the rows get whatever room is left. */
 	warnings_list(&tail, r, "Warnings");
-	if (n)
+	if (r->nadvice) {
+		md_add(&tail, "\n**What to do:**\n");
+		for (size_t i = 0; i < r->nadvice; i++)
+			advice_line(&tail, r->advice[i]);
+		if (n)
+			md_add(&tail, "\nSites are ranked by severity, then by estimated cost: fresh samples "
+				      "at the site not served by the guarded type.\n");
+	} else if (n) {
 		md_add(&tail, "\n**What to do:** refresh `default.pgo`: capture a fresh CPU profile from "
 			      "production, commit it next to the main package, and rebuild. Sites are ranked by "
 			      "severity, then by estimated cost: fresh samples at the site not served by the "
 			      "guarded type.\n");
+	}
 	footer(&tail, r);
 	m->oom |= tail.oom;
 	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;

@@ -41,7 +41,7 @@ static int site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_
 {
 	struct rpt_row *row = add_row(rows);
 	struct strbuf msg = STRBUF_INIT;
-	int ret;
+	int ret, kind_tag;
 
 	if (!row)
 		return pgd_err_nomem(err, "");
@@ -65,10 +65,17 @@ static int site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_
 	strbuf_release(&msg);
 	row->title = arena_printf(&rows->arena, "pgodrift: %s in %s", row->rule,
 				  s->caller ? s->caller : "?");
-	/* The SARIF partialFingerprint's identity: caller, line offset, method. */
-	row->identity = arena_printf(&rows->arena, "pgodriftSite/v1:%s+%lld:%s",
+	/*
+	 * The SARIF partialFingerprint's identity: caller, line offset, method.
+	 * A line's direct calls and its function-value call are separate sites
+	 * with one key (sites.c), so kinds other than the two check judges
+	 * carry their kind; check's fingerprints stay what they were.
+	 */
+	kind_tag = s->kind && strcmp(s->kind, "interface") && strcmp(s->kind, "func-value");
+	row->identity = arena_printf(&rows->arena, "pgodriftSite/v1:%s+%lld:%s%s%s",
 				     s->caller ? s->caller : "", (long long)s->offset,
-				     s->method ? s->method : "");
+				     s->method ? s->method : "", kind_tag ? "#" : "",
+				     kind_tag ? s->kind : "");
 	if (!row->message || !row->title || !row->identity)
 		return pgd_err_nomem(err, "");
 	return 0;

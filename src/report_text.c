@@ -323,13 +323,21 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 	}
 	if (t->color)
 		fputs(nrisk ? COL_RED COL_BOLD : nwarn ? COL_YELLOW COL_BOLD : COL_GREEN COL_BOLD, t->f);
-	if (!nfind)
+	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE)
+		fprintf(t->f, "pgodrift check: inconclusive (%zu reason%s; %zu finding%s, %lld call sites judged)",
+			r->nreasons, r->nreasons == 1 ? "" : "s", nfind, nfind == 1 ? "" : "s",
+			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
+	else if (!nfind)
 		fprintf(t->f, "pgodrift check: no stale devirtualization (%lld call sites judged)",
 			(long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
 	else
-		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn, %zu info): refresh default.pgo",
+		fprintf(t->f, "pgodrift check: %zu finding%s (%zu risk, %zu warn, %zu info)",
 			nfind, nfind == 1 ? "" : "s", nrisk, nwarn, ninfo);
 	fputs(t->color ? COL_RESET "\n" : "\n", t->f);
+	for (size_t i = 0; i < r->nreasons; i++)
+		fprintf(t->f, "  inconclusive: %s\n", r->reasons[i].message);
+	for (size_t i = 0; i < r->nadvice; i++)
+		fprintf(t->f, "  what to do: %s\n", r->advice[i]);
 	print_inputs(t, r);
 	if (r->nsites) {
 		const char *h[] = { "VERDICT", "SEVERITY", "SITE", "CALLER", "GUARDED", "BASE", "FRESH",

@@ -29,6 +29,7 @@ const char *pgd_site_kind_name(enum pgd_site_kind k)
 	case PGD_SITE_DIRECT: return "direct";
 	case PGD_SITE_NONE: return "none";
 	case PGD_SITE_MISSING_FUNCTION: return "missing-function";
+	case PGD_SITE_ASSEMBLY: return "assembly";
 	}
 	return "none";
 }
@@ -152,6 +153,163 @@ static const char *site_iface(const struct pgd_binary *b, const struct pgd_site 
 	return ncand == 1 ? cand[0] : NULL;
 }
 
+/*
+ * The caller as the binary has it. A closure renamed by PGO inlining
+ * (pkg.F.func4 in the profile, pkg.G.F.func4 in the binary, or back) is the
+ * same function, and so is a generic instantiation whose shape pprof spells
+ * without "()": look it up under the binary's name. NULL with no error
+ * means "not in the binary", a finding, not a failure.
+ */
+static int find_caller(struct pgd_binary *b, const char *name, const struct pgd_bfunc **fn,
+		       const char **alias, struct pgd_err *err)
+{
+	struct pgd_err lookup_err = { 0 };
+
+	*alias = NULL;
+	*fn = pgd_binary_func(b, name, &lookup_err);
+	if (!*fn && !lookup_err.code && (*alias = pgd_binary_closure_alias(b, name)))
+		*fn = pgd_binary_func(b, *alias, &lookup_err);
+	/* a generic instantiation pprof spells without the shape's "()" */
+	if (!*fn && !lookup_err.code && (*alias = pgd_binary_generic_alias(b, name)))
+		*fn = pgd_binary_func(b, *alias, &lookup_err);
+	if (!*fn && lookup_err.code) {
+		if (err)
+			*err = lookup_err;
+		return lookup_err.code;
+	}
+	if (!*fn)
+		*alias = NULL;
+	return 0;
+}
+
+/*
+ * `defer f(x)` at this line: the compiler wraps the call in a closure
+ * caller.deferwrapN declared at the defer's line and calls f directly from
+ * it; the machine code at the line calls the wrapper through a func value
+ * (open-coded defers), and the profile, which hides the wrapper, shows f
+ * under the caller. The call is direct for the compiler
+ * (cmd/compile/internal/typecheck's wrapping of go/defer calls).
+ */
+static int deferred_here(struct pgd_binary *b, struct arena *a, const char *caller, int64_t line,
+			 const char *callee)
+{
+	const struct pgd_inline_count *ic = NULL;
+	struct pgd_err e = { 0 };
+	size_t nic = 0, len;
+	char name[1024];
+
+	(void)a;
+	(void)line;   /* the wrapper carries no decl line (DW_AT_trampoline) */
+	if ((size_t)snprintf(name, sizeof(name), "%s.deferwrap1", caller) >= sizeof(name) ||
+	    !pgd_binary_has_symbol(b, name))
+		return 0;
+	/* called from a wrapper ... */
+	for (int n = 1; n < 100; n++) {
+		snprintf(name, sizeof(name), "%s.deferwrap%d", caller, n);
+		if (!pgd_binary_has_symbol(b, name))
+			break;
+		if (pgd_binary_calls_directly(b, name, callee))
+			return 1;
+	}
+	/* ... or inlined into one */
+	if (pgd_binary_inline_counts(b, &ic, &nic, &e))
+		return 0;
+	len = strlen(caller);
+	for (size_t i = 0; i < nic; i++)
+		if (!strncmp(ic[i].container, caller, len) &&
+		    !strncmp(ic[i].container + len, ".deferwrap", 10) && !strcmp(ic[i].callee, callee))
+			return 1;
+	return 0;
+}
+
+/*
+ * A closure of the caller's own enclosing function, called through the
+ * variable it was assigned to: cmd/compile's pgoir.DirectCallee
+ * (ir.StaticValue) resolves the variable and records a direct call, though
+ * the machine code calls through the func value. (Closures are never
+ * devirtualization targets either way: maybeDevirtualizeFunctionCall.)
+ */
+static int local_closure(const char *caller, const char *callee)
+{
+	const char *cut;
+	size_t len;
+
+	if (!pgd_goname_is_closure(callee))
+		return 0;
+	cut = strrchr(callee, '.');
+	len = (size_t)(cut - callee);
+	/* callee "F.func1": caller F itself, or a sibling "F.func2" (and deeper) */
+	return !strncmp(caller, callee, len) && (caller[len] == '\0' || caller[len] == '.');
+}
+
+/* Assembly (its DWARF names a .s file): no Go compiler chose its calls. */
+static int is_assembly(const struct pgd_bfunc *fn)
+{
+	size_t len = fn->decl_file ? strlen(fn->decl_file) : 0;
+
+	return len > 2 && !strcmp(fn->decl_file + len - 2, ".s");
+}
+
+/* Every edge at the key, for the compiler's choice (see pgd_site.key). */
+static int key_callees(struct arena *a, const struct flat_edge *e, size_t n, size_t nsets,
+		       struct pgd_site_callee **out)
+{
+	struct pgd_site_callee *k = arena_calloc(a, n, sizeof(*k));
+
+	*out = k;
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct pgd_goname g;
+
+		k[i].name = e[i].callee;
+		k[i].recv_type = callee_method(e[i].callee, &g) ? callee_recv_type(a, e[i].callee, &g) : NULL;
+		for (size_t s = 0; s < nsets; s++)
+			k[i].weight[s] = e[i].weight[s];
+	}
+	return 0;
+}
+
+/*
+ * A method site is an interface call only when the machine code says so,
+ * whatever else the line holds: the compiler's call to a method it names
+ * directly (p.lineFor(x.Pos()): lineFor is direct, Pos is not) is a direct
+ * call or an inlined copy of that very method, with no type guard. A
+ * devirtualized interface call also calls its method directly, but behind
+ * a guard; several receiver types mean an interface call too.
+ */
+static enum pgd_site_kind method_kind(const struct pgd_binary *b, const struct pgd_site *s,
+				      const struct pgd_line_code *code)
+{
+	size_t ntypes = 0;
+	int direct = 0;
+
+	for (size_t i = 0; i < s->ncallees; i++) {
+		if (is_direct_here(code, s->callees[i].name))
+			direct = 1;
+		ntypes++;
+	}
+	if (direct && !s->binary_guard && ntypes == 1)
+		return PGD_SITE_DIRECT;
+	if (s->nindirect) {
+		/*
+		 * A method value or expression called through a func value
+		 * (f(p) with f = (*parser).parseValueSpec) names a method but
+		 * loads its target from a closure, not an itab slot.
+		 */
+		int itab_call = 0;
+
+		for (size_t i = 0; i < code->ncalls; i++)
+			itab_call |= code->calls[i].kind == PGD_CALL_INDIRECT && code->calls[i].itab_offset >= 0;
+		(void)b;
+		if (itab_call)
+			return PGD_SITE_INTERFACE;
+		return s->binary_guard && strchr(s->binary_guard, '.') && s->binary_guard[0] == '*' ?
+		       PGD_SITE_INTERFACE : PGD_SITE_FUNC_VALUE;
+	}
+	return direct ? PGD_SITE_DIRECT : PGD_SITE_NONE;
+}
+
 struct group_builder {
 	struct pgd_siteset *out;
 	size_t cap;
@@ -185,8 +343,10 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 	struct arena *a = &gb->out->arena;
 	struct pgd_line_code code = { 0 };
 	const struct pgd_bfunc *fn = NULL;
-	const char **methods = NULL;
+	const char **methods = NULL, *alias = NULL;
+	struct pgd_site_callee *key = NULL;
 	size_t nmethods = 0, nplain = 0;
+	int asm_caller = 0;
 	int any_method = 0, ret = 0;
 	int64_t line = 0;
 
@@ -217,24 +377,18 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 	if (!nmethods && !nplain)
 		goto out;
 
-	{
-		struct pgd_err lookup_err = { 0 };
-
-		/* NULL with no error code means "not in the binary", a finding, not a failure. */
-		fn = pgd_binary_func(b, e[0].caller, &lookup_err);
-		if (!fn && lookup_err.code) {
-			if (err)
-				*err = lookup_err;
-			ret = lookup_err.code;
-			goto out;
-		}
-	}
+	ret = find_caller(b, e[0].caller, &fn, &alias, err);
+	if (ret)
+		goto out;
 	if (fn) {
 		line = fn->decl_line + e[0].offset;
-		ret = pgd_binary_code_at_line(b, e[0].caller, line, a, &code, err);
+		ret = pgd_binary_code_at_line(b, alias ? alias : e[0].caller, line, a, &code, err);
 		if (ret)
 			goto out;
+		asm_caller = is_assembly(fn);
 	}
+	if ((ret = key_callees(a, e, n, nsets, &key)))
+		goto nomem;
 
 	/* Pass 0: one site per method; pass 1: plain functions (func-value / direct). */
 	for (size_t pass = 0; pass < 2; pass++) {
@@ -259,9 +413,12 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 					if (m)
 						continue;
 					/* A devirtualized func-value's guarded target is called
-					 * directly too; the guard keeps it with its site. */
-					direct = fn && is_direct_here(&code, e[i].callee) &&
-						 !(code.nguards && guard_for(&code, e[i].callee));
+					 * directly too; the guard keeps it with its site. A name
+					 * without a package (gcWriteBarrier, memeqbody) is an
+					 * assembly body the code calls or jumps to directly. */
+					direct = (fn && is_direct_here(&code, e[i].callee) &&
+						  !(code.nguards && guard_for(&code, e[i].callee))) ||
+						 !strchr(e[i].callee, '.');
 					if ((gi == 0) != direct)
 						continue;
 				}
@@ -272,7 +429,10 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 						goto out;
 					}
 					s->caller = e[0].caller;
+					s->caller_alias = alias;
 					s->offset = e[0].offset;
+					s->key = key;
+					s->nkey = n;
 					s->method = pass == 0 ? methods[gi] : NULL;
 					s->callees = arena_calloc(a, n, sizeof(*s->callees));
 					if (!s->callees) {
@@ -302,27 +462,30 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 				else
 					s->nindirect++;
 			}
-			if (pass == 0) {
-				int direct = 0;
-
-				for (size_t i = 0; i < s->ncallees && !direct; i++)
-					direct = is_direct_here(&code, s->callees[i].name);
-				if (s->nindirect)
-					s->kind = PGD_SITE_INTERFACE;
-				else
-					s->kind = direct ? PGD_SITE_DIRECT : PGD_SITE_NONE;
+			if (asm_caller) {
+				s->kind = PGD_SITE_ASSEMBLY;
+			} else if (pass == 0) {
 				for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
 					const struct pgd_guard *g = guard_for(&code, s->callees[i].recv_type);
 
 					if (g)
 						s->binary_guard = g->concrete;
 				}
+				s->kind = method_kind(b, s, &code);
+				/* defer x.M(): the wrapper calls M directly (see deferred_here) */
+				if (s->kind != PGD_SITE_INTERFACE && s->ncallees == 1 && !s->binary_guard &&
+				    deferred_here(b, a, alias ? alias : e[0].caller, line, s->callees[0].name))
+					s->kind = PGD_SITE_DIRECT;
 				if (s->kind == PGD_SITE_INTERFACE)
 					s->iface = site_iface(b, s, &code);
 			} else if (gi == 0) {
 				s->kind = PGD_SITE_DIRECT;
 			} else {
 				s->kind = s->nindirect ? PGD_SITE_FUNC_VALUE : PGD_SITE_NONE;
+				if (s->ncallees == 1 &&
+				    (deferred_here(b, a, alias ? alias : e[0].caller, line, s->callees[0].name) ||
+				     local_closure(alias ? alias : e[0].caller, s->callees[0].name)))
+					s->kind = PGD_SITE_DIRECT;
 				for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
 					const struct pgd_guard *g = guard_for(&code, s->callees[i].name);
 
@@ -335,6 +498,9 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 out:
 	free(methods);
 	return ret;
+nomem:
+	ret = pgd_err_nomem(err, NULL);
+	goto out;
 }
 
 static int cmp_site(const void *a, const void *b)

@@ -24,6 +24,7 @@ enum pgd_site_kind {
 	PGD_SITE_DIRECT,
 	PGD_SITE_NONE,              /* the line holds no call any more */
 	PGD_SITE_MISSING_FUNCTION,  /* the caller is not in the binary */
+	PGD_SITE_ASSEMBLY,          /* the caller is assembly: no Go compiler chose its calls */
 };
 
 struct pgd_site_callee {
@@ -45,6 +46,15 @@ struct pgd_site {
 	size_t ncallees;
 	struct pgd_site_callee *callees;
 	int64_t total[PGD_SITE_MAX_SETS];   /* sum of callee weights per set */
+	/*
+	 * Every edge at (caller, offset): this site's callees, the other calls'
+	 * on the line and runtime.asyncPreempt. findHotConcreteCallee walks
+	 * them all, and one without IR can win and suppress the rewrite.
+	 */
+	size_t nkey;
+	const struct pgd_site_callee *key;
+	/* The binary's name of the caller when PGO inlining renamed the closure. */
+	const char *caller_alias;
 };
 
 struct pgd_siteset {

@@ -119,12 +119,17 @@ set -- "$@" --output "markdown=$out/pgodrift.md" --output "sarif=$out/pgodrift.s
 status=0
 "$PGODRIFT" check --binary "$binary" --base "$base" "$@" 2>"$out/check.err" || status=$?
 cat "$out/check.err" >&2
-if [ "$status" -gt 1 ]; then
+# 3 (inconclusive) wrote a report that says why: post it, then fail with 3.
+if [ "$status" -gt 1 ] && [ "$status" -ne 3 ]; then
 	report_error "check failed" "$(head -n 1 "$out/check.err")"
 	set_status error
 	exit "$status"
 fi
-if [ "$status" -eq 1 ]; then set_status findings; else set_status clean; fi
+case $status in
+1) set_status findings ;;
+3) set_status inconclusive ;;
+*) set_status clean ;;
+esac
 [ -z "$summary" ] || cat "$out/pgodrift.md" >>"$summary"
 
 if [ "$comment" -eq 0 ]; then

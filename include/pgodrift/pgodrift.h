@@ -265,6 +265,26 @@ enum pgd_severity {
 };
 
 PGD_API enum pgd_severity pgd_report__worst_severity(const struct pgd_report *r);
+
+/*
+ * What a check run concluded. Inconclusive: it could not judge what it was
+ * asked to (no site reached --min-samples, the capture is of another
+ * program or build, an input repeats another, the binary was not built from
+ * --base); the report's reasons say which. The CLI exits with
+ * PGD_EXIT_INCONCLUSIVE then, so CI never reads it as green.
+ */
+enum pgd_outcome {
+	PGD_OUTCOME_CLEAN = 0,
+	PGD_OUTCOME_FINDINGS = 1,
+	PGD_OUTCOME_INCONCLUSIVE = 2,
+};
+PGD_API enum pgd_outcome pgd_report__outcome(const struct pgd_report *r);
+
+/* Exit statuses of the pgodrift CLI (documented in pgodrift(1)). */
+#define PGD_EXIT_OK 0
+#define PGD_EXIT_FINDINGS 1
+#define PGD_EXIT_ERROR 2
+#define PGD_EXIT_INCONCLUSIVE 3
 PGD_API void pgd_report__free(struct pgd_report *r);
 
 /*

@@ -30,8 +30,13 @@ static const struct cli_usage check_usage = {
 		"guard it), never-dominant (below threshold already in the base), new-hot-site\n"
 		"(hot now, absent from the base), vanished (the base's site no longer maps to a\n"
 		"call in the binary); ok and insufficient-samples are counted, listed only with\n"
-		"--all. In a PGO build, a finding at a site where the binary has no guard is\n"
-		"info: nothing misses there today.",
+		"--all. The binary wins: where its machine code holds a guard, that is the\n"
+		"guarded callee; in a PGO build, a finding at a site where the binary has no\n"
+		"guard is info: nothing misses there today.\n"
+		"\n"
+		"inconclusive: no site reached --min-samples, most of the fresh capture is in\n"
+		"functions this binary lacks, a --fresh file repeats another input, or the\n"
+		"binary's guards are not the ones --base predicts. The report says why.",
 	.positional = NULL,
 	.epilogue =
 		HELP_OUTPUT_EPILOGUE
@@ -41,7 +46,8 @@ static const struct cli_usage check_usage = {
 		"      --format markdown --output drift.md --fail-on warn\n"
 		"  pgodrift check --binary ./svc --base default.pgo --fresh cpu.pprof \\\n"
 		"      --output github=- --output markdown=drift.md --output sarif=drift.sarif\n"
-		"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error.\n",
+		"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error,\n"
+		"3 inconclusive (not with --fail-on never).\n",
 };
 
 static const struct cli_usage sites_usage = {
@@ -109,9 +115,15 @@ static int finish(struct cli_ctx *ctx, const char *cmd, struct pgd_report *repor
 	};
 	int ret = cli_write_report(ctx, report, &oo);
 
-	if (!ret && gate)
-		ret = cli_exit_status(report, c->fail_on);
-	return ret;
+	if (ret || !gate)
+		return ret;
+	/*
+	 * A run that could not judge is never green, and its findings are not
+	 * to be trusted either: a distinct status (unless asked never to fail).
+	 */
+	if (pgd_report__outcome(report) == PGD_OUTCOME_INCONCLUSIVE && strcmp(c->fail_on, "never"))
+		return PGD_EXIT_INCONCLUSIVE;
+	return cli_exit_status(report, c->fail_on);
 }
 
 static int validate_outputs(struct cli_ctx *ctx, const char *cmd, const struct common_opts *c)

@@ -155,7 +155,8 @@ grep -Ev '^::(error|warning|notice) file=[^,:]+,line=[0-9]+,title=[^:]+::[^%]*(%
 [ ! -s "$tmp/badlines" ] && [ "$(wc -l <"$tmp/multi.github")" -eq "$n" ] &&
 	grep -q '^::error file=testdata/src/cachesvc/serve.go,line=16,title=pgodrift%3A stale in main.serve::' "$tmp/multi.github" &&
 	grep -q 'share 96%25 -> 47%25' "$tmp/multi.github" &&
-	grep -q '^::notice file=testdata/src/cachesvc/caches.go,line=99,' "$tmp/multi.github"
+	check_cmd --fresh "$PROF/fresh-newpath.pprof" --format github 2>/dev/null |
+	grep -q '^::notice file=testdata/src/cachesvc/main.go,line=202,title=pgodrift%3A new-hot-site'
 expect "github: one workflow command per finding (error/warning/notice), file, line, title; % : , escaped"
 grep -Ev '^[^: ]+:[0-9]+:1: (error|warning|note): .+ \[[a-z-]+\]$' "$tmp/multi.line" >"$tmp/badlines"
 [ ! -s "$tmp/badlines" ] && [ "$(wc -l <"$tmp/multi.line")" -eq "$n" ] &&

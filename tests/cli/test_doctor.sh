@@ -255,6 +255,12 @@ PGODRIFT=$PGD sh contrib/capture-profile.sh "file://$PWD/$P/base.pprof" "$dest" 
 rc=$?
 if [ "$rc" -eq 0 ] && cmp -s "$dest" $P/base.pprof; then ok "capture: good profile installed"; else
 	notok "capture: good profile installed" "exit $rc: $(cat "$W/cap.log")"; fi
+# One dominant function without test frames is a warning, not a reason to refuse.
+DOCTOR_ARGS="--max-single-function-share 0.2" PGODRIFT=$PGD sh contrib/capture-profile.sh "file://$PWD/$P/fresh-flipped.pprof" "$dest" >"$W/cap.log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && cmp -s "$dest" $P/fresh-flipped.pprof && grep -q "one function holds" "$W/cap.log"; then
+	ok "capture: one dominant function is installed with a warning"; else
+	notok "capture: one dominant function is installed with a warning" "exit $rc: $(cat "$W/cap.log")"; fi
 if ls -a "$W" | grep -q '^\.capture-profile'; then notok "capture: no temp files left"; else
 	ok "capture: no temp files left"; fi
 
