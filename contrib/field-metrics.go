@@ -78,27 +78,32 @@ type Report struct {
 
 // Row is one line of the table (one program, one build).
 type Row struct {
-	Go            string         `json:"go"`
-	Program       string         `json:"program"`
-	Build         string         `json:"build"`
-	Base          string         `json:"base"`
-	Judged        int            `json:"indirect_sites_judged"`
-	Misclassified int            `json:"misclassified"`
-	Unmatched     int            `json:"unmatched"`
-	CallerRenamed int            `json:"caller_named_otherwise"`
-	GuardVsBinary int            `json:"guard_vs_binary"`
-	GuardNoBinary int            `json:"guard_not_in_binary"`
-	GuardVsOracle int            `json:"guard_vs_oracle"`
-	DevirtTotal   int            `json:"weighted_devirt_total"`
-	DevirtListed  int            `json:"weighted_devirt_listed"`
-	SameFindings  int            `json:"false_alarms_fresh_eq_base"`
-	SameVerdicts  map[string]int `json:"fresh_eq_base_verdicts"`
-	SameOutcome   any            `json:"fresh_eq_base_outcome"`
-	SameExit      int            `json:"fresh_eq_base_exit"`
-	OtherFindings int            `json:"findings_fresh_other"`
-	OtherVerdicts map[string]int `json:"fresh_other_verdicts"`
-	OtherExit     int            `json:"fresh_other_exit"`
-	Details       string         `json:"details"`
+	Go              string         `json:"go"`
+	Program         string         `json:"program"`
+	Build           string         `json:"build"`
+	Base            string         `json:"base"`
+	Judged          int            `json:"indirect_sites_judged"`
+	Misclassified   int            `json:"misclassified"`
+	Unmatched       int            `json:"unmatched"`
+	CallerRenamed   int            `json:"caller_named_otherwise"`
+	GuardVsBinary   int            `json:"guard_vs_binary"`
+	GuardNoBinary   int            `json:"guard_not_in_binary"`
+	GuardVsOracle   int            `json:"guard_vs_oracle"`
+	LostGuard       int            `json:"devirtualized_without_guard"`
+	SitesMiscls     int            `json:"misclassified_all_kinds"`
+	DevirtTotal     int            `json:"weighted_devirt_total"`
+	DevirtListed    int            `json:"weighted_devirt_listed"`
+	SameFindings    int            `json:"false_alarms_fresh_eq_base"`
+	SameVerdicts    map[string]int `json:"fresh_eq_base_verdicts"`
+	SameOutcome     any            `json:"fresh_eq_base_outcome"`
+	SameExit        int            `json:"fresh_eq_base_exit"`
+	SameMS1Findings int            `json:"false_alarms_fresh_eq_base_min_samples_1"`
+	SameMS1Verdicts map[string]int `json:"fresh_eq_base_min_samples_1_verdicts"`
+	OtherFindings   int            `json:"findings_fresh_other"`
+	OtherOutcome    any            `json:"fresh_other_outcome"`
+	OtherVerdicts   map[string]int `json:"fresh_other_verdicts"`
+	OtherExit       int            `json:"fresh_other_exit"`
+	Details         string         `json:"details"`
 }
 
 var (
@@ -364,11 +369,12 @@ func indirectKind(k string) bool { return k == "interface" || k == "func-value" 
 
 // runCheck runs pgodrift check --all as JSON into out; a findings exit (1)
 // or any other status that still wrote a report is data, not an error.
-func runCheck(bin, base, fresh, out string) (Report, int, error) {
+func runCheck(bin, base, fresh, out string, extra ...string) (Report, int, error) {
 	var rep Report
 	_ = os.Remove(out)
-	cmd := exec.Command(*pgodrift, "check", "--all", "--format", "json", "--output", out,
-		"--binary", bin, "--base", base, "--fresh", fresh)
+	args := append([]string{"check", "--all", "--format", "json", "--output", out,
+		"--binary", bin, "--base", base, "--fresh", fresh}, extra...)
+	cmd := exec.Command(*pgodrift, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
@@ -390,6 +396,22 @@ func runCheck(bin, base, fresh, out string) (Report, int, error) {
 	return rep, code, nil
 }
 
+// runSites runs pgodrift sites as JSON into out.
+func runSites(bin, prof, out string) (Report, error) {
+	var rep Report
+	cmd := exec.Command(*pgodrift, "sites", "--format", "json", "--output", out, "--binary", bin, prof)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return rep, fmt.Errorf("pgodrift sites %s: %v: %s", bin, err, strings.TrimSpace(stderr.String()))
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		return rep, err
+	}
+	return rep, json.Unmarshal(data, &rep)
+}
+
 // falseAlarm: with fresh == base only never-dominant is a fair finding.
 func finding(verdict string) bool {
 	switch verdict {
@@ -408,7 +430,7 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 	base := filepath.Join(dir, b.base+".pprof")
 	other := filepath.Join(dir, b.other+".pprof")
 	row := Row{Go: filepath.Base(*root), Program: prog, Build: b.name, Base: b.base,
-		SameVerdicts: map[string]int{}, OtherVerdicts: map[string]int{}}
+		SameVerdicts: map[string]int{}, OtherVerdicts: map[string]int{}, SameMS1Verdicts: map[string]int{}}
 	same, code, err := runCheck(bin, base, base, filepath.Join(out, prog, label+".same.json"))
 	if err != nil {
 		return row, err
@@ -423,6 +445,16 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 		return row, err
 	}
 	row.OtherExit = code
+	row.OtherOutcome = oth.Outcome
+	if row.OtherOutcome == nil && oth.Summary != nil {
+		row.OtherOutcome = oth.Summary["outcome"]
+	}
+	// At the default --min-samples 30 a capture of a few thousand samples
+	// leaves most sites insufficient-samples; --min-samples 1 judges them all.
+	same1, _, err := runCheck(bin, base, base, filepath.Join(out, prog, label+".same-ms1.json"), "--min-samples", "1")
+	if err != nil {
+		return row, err
+	}
 
 	byKey := map[string][]*Rec{}
 	byPos := map[string][]*Rec{}
@@ -478,6 +510,30 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 		det.WriteString(u + "\n")
 	}
 
+	section("misclassified among all sites `pgodrift sites` lists (direct included), profile = base")
+	if all, err := runSites(bin, base, filepath.Join(out, prog, label+".sites.json")); err != nil {
+		return row, err
+	} else {
+		for i := range all.Sites {
+			s := &all.Sites[i]
+			if !indirectKind(s.Kind) && s.Kind != "direct" {
+				continue
+			}
+			recs := byKey[siteKey(s)]
+			if len(recs) == 0 {
+				recs = byPos[posKey(normFile(s.File), s.Line)]
+			}
+			if len(recs) == 0 {
+				continue
+			}
+			if why := misclassified(s, recs); why != "" {
+				row.SitesMiscls++
+				fmt.Fprintf(&det, "%s %s:%d pgodrift=%s method=%s callees=%s: %s\n", s.Caller, normFile(s.File), s.Line,
+					s.Kind, str(s.Method), calleeList(s), why)
+			}
+		}
+	}
+
 	section("guards: pgodrift's guarded callee vs the binary's guard and the compiler's Devirtualized")
 	if pgo {
 		for i := range same.Sites {
@@ -506,7 +562,13 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 				recs = byPos[posKey(normFile(s.File), s.Line)]
 			}
 			dv := oracleDevirt(s, recs)
-			if dv != str(s.Guarded) {
+			if dv != "" && str(s.Guarded) == "" && shipped == "" {
+				// Logged as devirtualized, but no guard shipped (the copy
+				// that survives was inlined before the rewrite): the
+				// binary wins, so this is no disagreement.
+				row.LostGuard++
+				fmt.Fprintf(&det, "lost: %s %s:%d %s: compiler devirtualized %q, the binary guards nothing, none reported\n", s.Caller, normFile(s.File), s.Line, s.Kind, dv)
+			} else if dv != str(s.Guarded) {
 				row.GuardVsOracle++
 				fmt.Fprintf(&det, "oracle: %s %s:%d %s: reported %q, compiler devirtualized %q\n", s.Caller, normFile(s.File), s.Line, s.Kind, str(s.Guarded), dv)
 			}
@@ -555,6 +617,18 @@ func judge(prog, dir, out string, b build, oracle []Rec, pgo bool) (Row, error) 
 		row.SameVerdicts[s.Verdict]++
 		if s.Verdict != "never-dominant" {
 			row.SameFindings++
+			fmt.Fprintf(&det, "%s: %s %s:%d %s %s guarded=%s\n", s.Verdict, s.Caller, normFile(s.File), s.Line, s.Kind, str(s.Method), str(s.Guarded))
+		}
+	}
+	section("findings with fresh == base and --min-samples 1")
+	for i := range same1.Sites {
+		s := &same1.Sites[i]
+		if !finding(s.Verdict) {
+			continue
+		}
+		row.SameMS1Verdicts[s.Verdict]++
+		if s.Verdict != "never-dominant" {
+			row.SameMS1Findings++
 			fmt.Fprintf(&det, "%s: %s %s:%d %s %s guarded=%s\n", s.Verdict, s.Caller, normFile(s.File), s.Line, s.Kind, str(s.Method), str(s.Guarded))
 		}
 	}
@@ -665,11 +739,18 @@ func verdicts(m map[string]int) string {
 	return strings.Join(parts, ",")
 }
 
+func orDash(v any) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprint(v)
+}
+
 func writeTables(out string, rows []Row) error {
 	var tsv, txt bytes.Buffer
-	hdr := []string{"go", "program", "build", "base", "judged", "miscls", "unmatched", "caller!=", "guard!=bin", "guard-not-in-bin",
-		"guard!=oracle", "devirt-listed", "false-alarms(fresh=base)", "fresh=base verdicts", "outcome", "exit",
-		"findings(fresh=other)", "fresh=other verdicts"}
+	hdr := []string{"go", "program", "build", "base", "judged", "miscls", "miscls(sites)", "unmatched", "caller!=", "guard!=bin", "guard-not-in-bin",
+		"guard!=oracle", "lost-guard", "devirt-listed", "false-alarms(fresh=base)", "fresh=base verdicts", "outcome", "exit",
+		"false-alarms(ms=1)", "ms=1 verdicts", "findings(fresh=other)", "fresh=other verdicts", "other outcome"}
 	tsv.WriteString(strings.Join(hdr, "\t") + "\n")
 	var table [][]string
 	table = append(table, hdr)
@@ -684,14 +765,12 @@ func writeTables(out string, rows []Row) error {
 		if r.Build != "nopgo" {
 			devirt = fmt.Sprintf("%d/%d", r.DevirtListed, r.DevirtTotal)
 		}
-		outcome := "-"
-		if r.SameOutcome != nil {
-			outcome = fmt.Sprint(r.SameOutcome)
-		}
-		cells := []string{r.Go, r.Program, r.Build, r.Base, strconv.Itoa(r.Judged), strconv.Itoa(r.Misclassified),
-			strconv.Itoa(r.Unmatched), strconv.Itoa(r.CallerRenamed), g(r.GuardVsBinary), g(r.GuardNoBinary), g(r.GuardVsOracle), devirt,
+		outcome := orDash(r.SameOutcome)
+		cells := []string{r.Go, r.Program, r.Build, r.Base, strconv.Itoa(r.Judged), strconv.Itoa(r.Misclassified), strconv.Itoa(r.SitesMiscls),
+			strconv.Itoa(r.Unmatched), strconv.Itoa(r.CallerRenamed), g(r.GuardVsBinary), g(r.GuardNoBinary), g(r.GuardVsOracle), g(r.LostGuard), devirt,
 			strconv.Itoa(r.SameFindings), verdicts(r.SameVerdicts), outcome, strconv.Itoa(r.SameExit),
-			strconv.Itoa(r.OtherFindings), verdicts(r.OtherVerdicts)}
+			strconv.Itoa(r.SameMS1Findings), verdicts(r.SameMS1Verdicts),
+			strconv.Itoa(r.OtherFindings), verdicts(r.OtherVerdicts), orDash(r.OtherOutcome)}
 		tsv.WriteString(strings.Join(cells, "\t") + "\n")
 		table = append(table, cells)
 	}

@@ -126,6 +126,22 @@ static void clobber_written(struct pgd_disasm *d, const cs_insn *in, struct reg_
 	}
 }
 
+/*
+ * A load whose base is the stack or frame pointer reads the frame, never an
+ * itab: the itab word is a pointer held in a general register. A method
+ * value whose closure the compiler kept on the stack (cmd/compile/internal/
+ * escape: a non-escaping OMETHVALUE gets a stack closure) is called as
+ * `mov 0x2b0(%rsp),%r10; lea 0x2b0(%rsp),%rdx; call *%r10` (Go 1.26
+ * cmd/internal/obj.linkpcln, funcpctab's valfunc = s.pctoinline), and the
+ * frame offset must not pass for an itab slot. BP is Go's frame pointer on
+ * amd64 (cmd/internal/obj/x86: REGFP is never allocated).
+ */
+static int x86_frame_or_fixed(x86_reg base)
+{
+	return base == X86_REG_RIP || base == X86_REG_INVALID || base == X86_REG_RSP ||
+	       base == X86_REG_RBP;
+}
+
 static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *st,
 		     struct pgd_insn_info *out)
 {
@@ -146,8 +162,7 @@ static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *
 			out->load_disp = s >= 0 ? st->disp[s] : -1;
 		} else if (op[0].type == X86_OP_MEM) {
 			out->kind = PGD_INSN_CALL_INDIRECT;
-			if (op[0].mem.base != X86_REG_RIP && op[0].mem.base != X86_REG_INVALID &&
-			    op[0].mem.index == X86_REG_INVALID)
+			if (!x86_frame_or_fixed(op[0].mem.base) && op[0].mem.index == X86_REG_INVALID)
 				out->load_disp = op[0].mem.disp;
 		}
 		break;
@@ -163,8 +178,8 @@ static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *
 	}
 	clobber_written(d, in, st);
 	if (in->id == X86_INS_MOV && x->op_count == 2 && op[0].type == X86_OP_REG &&
-	    op[1].type == X86_OP_MEM && op[1].mem.base != X86_REG_RIP &&
-	    op[1].mem.base != X86_REG_INVALID && op[1].mem.index == X86_REG_INVALID &&
+	    op[1].type == X86_OP_MEM && !x86_frame_or_fixed(op[1].mem.base) &&
+	    op[1].mem.index == X86_REG_INVALID &&
 	    op[1].size == 8) {
 		int s = reg_slot(d->machine, op[0].reg);
 
@@ -215,7 +230,9 @@ static void scan_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_state
 		}
 		break;
 	case ARM64_INS_LDR:
+		/* Frame loads (sp, fp x29) are never itab slots, as on amd64. */
 		if (x->op_count == 2 && op[1].type == ARM64_OP_MEM && op[1].mem.base != ARM64_REG_INVALID &&
+		    op[1].mem.base != ARM64_REG_SP && op[1].mem.base != ARM64_REG_X29 &&
 		    op[1].mem.index == ARM64_REG_INVALID && !x->writeback)
 			new_disp = op[1].mem.disp;
 		break;
@@ -291,6 +308,7 @@ struct dinsn {
 	uint8_t op;
 	uint8_t wflags;               /* writes the condition flags (ZF/CF; arm64 NZCV) */
 	uint8_t flags;                /* OP_JCC: tests the flags (not cbz/tbz) */
+	uint8_t cond;                 /* OP_JCC: COND_EQ (je, b.eq), COND_NE (jne, b.ne), else 0 */
 	uint8_t mem;                  /* OP_CMP / OP_CALLI: which operand is memory */
 	int8_t a, b;                  /* register slots, -1 none */
 };
@@ -307,6 +325,8 @@ struct pgd_dcode {
 	size_t nbr;
 	struct branch_ref *br;        /* branches by target */
 };
+
+enum { COND_EQ = 1, COND_NE = 2 };
 
 #define SLOT_SP_ARM64 31
 #define TRACE_BLOCK 64                /* instructions walked back from a call to its guard */
@@ -372,6 +392,7 @@ static void decode_x86(struct pgd_disasm *d, const cs_insn *in, struct dinsn *o)
 	} else if (cs_insn_group(d->cs, in, CS_GRP_JUMP)) {
 		o->op = OP_JCC;
 		o->flags = in->id != X86_INS_JRCXZ && in->id != X86_INS_JECXZ && in->id != X86_INS_JCXZ;
+		o->cond = in->id == X86_INS_JE ? COND_EQ : in->id == X86_INS_JNE ? COND_NE : 0;
 		if (x->op_count == 1 && op[0].type == X86_OP_IMM)
 			o->target = (uint64_t)op[0].imm;
 	} else if (in->id == X86_INS_RET || in->id == X86_INS_UD2 || in->id == X86_INS_INT3) {
@@ -441,6 +462,7 @@ static void decode_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_sta
 	case ARM64_INS_B:
 		o->op = x->cc == ARM64_CC_INVALID || x->cc == ARM64_CC_AL ? OP_JMP : OP_JCC;
 		o->flags = o->op == OP_JCC;
+		o->cond = x->cc == ARM64_CC_EQ ? COND_EQ : x->cc == ARM64_CC_NE ? COND_NE : 0;
 		if (x->op_count >= 1 && op[x->op_count - 1].type == ARM64_OP_IMM)
 			o->target = (uint64_t)op[x->op_count - 1].imm;
 		break;
@@ -734,6 +756,8 @@ static int guard_into(const struct pgd_dcode *c, uint64_t pc, const struct loc *
 			hi = mid;
 	}
 	for (; lo < c->nbr && c->br[lo].target == pc; lo++) {
+		if (c->v[c->br[lo].idx].cond == COND_EQ)
+			continue; /* taken when the types match: not the fallback */
 		if (branch_guard(c, c->br[lo].idx, *l, sp, addr, apc))
 			return 1;
 	}
@@ -759,6 +783,14 @@ int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *
 	if (l.reg < 0 || l.reg == sp)
 		return 0;
 	/*
+	 * The fallback runs when the compare says "not this type": reached by
+	 * a branch taken on inequality, or falling through one taken on
+	 * equality. A call reached only when the types match (falling
+	 * through a jne, or jumped to by a je) sits behind a type assertion
+	 * that panics otherwise: parseForStmt's `as.Rhs[0].(*ast.UnaryExpr)`
+	 * at go/parser/parser.go:2420 dominates `as.Rhs[0].Pos()` at 2427,
+	 * an itab call in Go 1.26 gofmt built without that rewrite; not a guard.
+	 *
 	 * Walk back through the call's block. The target was loaded from the
 	 * itab word (interface call) or the closure (func value): from then on
 	 * follow that word, the value a guard compares.
@@ -768,7 +800,7 @@ int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *
 
 		if (guard_into(c, c->v[k + 1].pc, &l, sp, addr, addr_pc))
 			return 1;
-		if (in->op == OP_JCC && branch_guard(c, k, l, sp, addr, addr_pc))
+		if (in->op == OP_JCC && in->cond != COND_NE && branch_guard(c, k, l, sp, addr, addr_pc))
 			return 1;
 		if (in->op == OP_JMP || in->op == OP_RET)
 			return 0;

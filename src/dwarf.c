@@ -16,6 +16,7 @@ struct dw_section {
 	const char *name;             /* ".zdebug_x" shows up as ".debug_x" */
 	uint64_t size;                /* inflated size */
 	const uint8_t *data;          /* NULL until libdwarf asks */
+	int failed;                   /* loading failed once: libdwarf asks again and again */
 };
 
 struct cu_span {
@@ -87,10 +88,20 @@ static int obj_load_section(void *obj, Dwarf_Half idx, Dwarf_Small **data, int *
 	if (idx >= im->nsections || !im->sections[idx].elf)
 		return DW_DLV_NO_ENTRY;
 	s = &im->sections[idx];
+	/*
+	 * libdwarf retries a failed load on every access; each retry would
+	 * inflate the section again into a new arena block (2 763 inflates and
+	 * 1 GB for one fuzzed binary). Fail at once after the first time.
+	 */
+	if (s->failed) {
+		*error = DW_DLE_SECTION_SIZE_ERROR;
+		return DW_DLV_ERROR;
+	}
 	if (!s->data) {
 		if (pgd_elf_section_contents(im->elf, s->elf, im->arena, im->max_section_bytes,
 					     im->path, &s->data, &len, &im->load_err) || len != s->size) {
 			s->data = NULL;
+			s->failed = 1;
 			*error = DW_DLE_SECTION_SIZE_ERROR;
 			if (!im->load_err.code)
 				pgd_err_set(&im->load_err, PGD_EINPUT, im->path,

@@ -432,6 +432,83 @@ static void test_field_classification(void **state)
 	strbuf_release(&sb);
 }
 
+/* ---- calls through a frame slot, and a folded guard, on Go 1.26's gofmt ---------- */
+
+static size_t calls_with(const struct pgd_line_code *lc, int itab)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < lc->ncalls; i++)
+		n += lc->calls[i].kind == PGD_CALL_INDIRECT && (lc->calls[i].itab_offset >= 0) == itab;
+	return n;
+}
+
+/*
+ * A closure the compiler keeps on the stack is called through its frame
+ * slot: parseLinkedText's flush(start) at parse.go:808 is
+ * `mov 0xe8(%rsp),%rcx; lea 0xe8(%rsp),%rdx; call *%rcx`. 0xe8 is no itab
+ * slot (before: taken for slot 26, which made compile's stack method value
+ * valfunc = s.pctoinline at pcln.go:55 an interface site).
+ *
+ * parseForStmt's `Range: as.Rhs[0].Pos()` (parser.go:2427) is an itab call
+ * (`mov 0x20(%rax),%rdx; call *%rdx`, slot 1 of go:itab.*ast.UnaryExpr,
+ * ast.Expr, %rax the itab word line 2420's type assertion just compared)
+ * in this build, which did not rewrite it, and an interface site with B's
+ * edge. The B build rewrote it (CallStat Devirtualized (*UnaryExpr).Pos),
+ * but SSA folded the guard into line 2420's assertion (which panics on any
+ * other type), so its binary has neither guard nor call at that line, only
+ * the inlined (*UnaryExpr).Pos load (ast.go:514): a direct site there.
+ */
+static void test_frame_slot_and_folded_guard(void **state)
+{
+	const char *dir = "testdata/field/go1.26.11/gofmt";
+	char path[512], bin[512];
+	struct arena a;
+	struct pgd_line_code lc;
+	struct pgd_profile *p;
+	struct pgd_edges *e;
+	struct pgd_binary *b;
+	struct pgd_siteset ss;
+	struct pgd_err err = { 0 };
+	const struct pgd_edges *sets[1];
+	int found = 0;
+
+	(void)state;
+	snprintf(bin, sizeof(bin), "%s/testdata/bin/field-gofmt-go1.26.11.pgoA", build_dir());
+	if (pgd_binary__open(bin, NULL, &b, &err))
+		fail_msg("%s: %s", bin, err.msg);
+	arena_init(&a, 0);
+	if (pgd_binary_code_at_line(b, "go/doc/comment.(*parseDoc).parseLinkedText", 808, &a, &lc, &err))
+		fail_msg("parseLinkedText: %s", err.msg);
+	assert_true(calls_with(&lc, 0) >= 1);
+	assert_int_equal(calls_with(&lc, 1), 0);
+	if (pgd_binary_code_at_line(b, "go/parser.(*parser).parseForStmt", 2427, &a, &lc, &err))
+		fail_msg("parseForStmt: %s", err.msg);
+	assert_int_equal(calls_with(&lc, 1), 1);
+	assert_int_equal(lc.calls[0].itab_offset, 0x20);
+	assert_int_equal(lc.nguards, 0);
+	snprintf(path, sizeof(path), "%s/B.pprof", dir);
+	if (pgd_profile__open(path, NULL, &p, &err) || pgd_edges__build(&p, 1, PGD_ATTR_COMPILER, &e, &err))
+		fail_msg("%s: %s", path, err.msg);
+	sets[0] = e;
+	if (pgd_sites_build(b, sets, 1, 0, &ss, &err))
+		fail_msg("sites: %s", err.msg);
+	for (size_t i = 0; i < ss.nsites; i++) {
+		const struct pgd_site *s = &ss.sites[i];
+
+		if (s->line != 2427 || strcmp(s->caller, "go/parser.(*parser).parseForStmt"))
+			continue;
+		assert_int_equal(s->kind, PGD_SITE_INTERFACE);
+		found = 1;
+	}
+	assert_true(found);
+	pgd_siteset_release(&ss);
+	pgd_edges__free(e);
+	pgd_profile__close(p);
+	arena_release(&a);
+	pgd_binary__close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_binary_facts),
 		cmocka_unit_test(test_field_classification),
 		cmocka_unit_test(test_generic_alias),
+		cmocka_unit_test(test_frame_slot_and_folded_guard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

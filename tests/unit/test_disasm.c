@@ -82,6 +82,49 @@ static void test_amd64_closure_and_clobber(void **state)
 }
 
 /*
+ * A method value whose closure lives on the stack (Go 1.26 cmd/compile,
+ * cmd/internal/obj.linkpcln, funcpctab inlined, valfunc = s.pctoinline,
+ * pcln.go:55; the compiler logged an indirect non-interface call):
+ *   0x595349 4c8b9424b0020000 MOVQ 0x2b0(SP), R10
+ *   0x595351 488b842408040000 MOVQ 0x408(SP), AX
+ *   0x595359 4489e9           MOVL R13, CX
+ *   0x59535c 4c89e7           MOVQ R12, DI
+ *   0x59535f 31f6             XORL SI, SI
+ *   0x595361 4531c0           XORL R8, R8
+ *   0x595364 4531c9           XORL R9, R9
+ *   0x595367 488d9424b0020000 LEAQ 0x2b0(SP), DX
+ *   0x59536f 41ffd2           CALL R10
+ * 0x2b0 is a frame offset, not an itab slot; nor is a load through BP, or
+ * a call straight from a frame slot.
+ */
+static void test_amd64_stack_closure_call(void **state)
+{
+	static const uint8_t code[] = { 0x4c, 0x8b, 0x94, 0x24, 0xb0, 0x02, 0x00, 0x00,
+					0x48, 0x8b, 0x84, 0x24, 0x08, 0x04, 0x00, 0x00,
+					0x44, 0x89, 0xe9, 0x4c, 0x89, 0xe7, 0x31, 0xf6,
+					0x45, 0x31, 0xc0, 0x45, 0x31, 0xc9,
+					0x48, 0x8d, 0x94, 0x24, 0xb0, 0x02, 0x00, 0x00,
+					0x41, 0xff, 0xd2 };
+	/* mov 0x18(%rbp),%rdx; call *%rdx / call *0x18(%rsp) */
+	static const uint8_t bp[] = { 0x48, 0x8b, 0x55, 0x18, 0xff, 0xd2 };
+	static const uint8_t spmem[] = { 0xff, 0x54, 0x24, 0x18 };
+	struct seen s = scan(PGD_EM_X86_64, code, sizeof(code), 0x595349);
+
+	(void)state;
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.insn[0].kind, PGD_INSN_CALL_INDIRECT);
+	assert_int_equal(s.insn[0].pc, 0x59536f);
+	assert_int_equal(s.insn[0].load_disp, -1);
+	s = scan(PGD_EM_X86_64, bp, sizeof(bp), 0x1000);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.insn[0].load_disp, -1);
+	s = scan(PGD_EM_X86_64, spmem, sizeof(spmem), 0x1000);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.insn[0].kind, PGD_INSN_CALL_INDIRECT);
+	assert_int_equal(s.insn[0].load_disp, -1);
+}
+
+/*
  * serve.go:16 0x4cecad 4c8d05f4800500  LEAQ go:itab.*main.RedisCache,main.Cache(SB), R8
  * objdump resolves it to the symbol; the address is pc + 7 + 0x580f4.
  * call *0x20(%rax) is slot 1 directly from memory.
@@ -165,6 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_amd64_itab_call),
 		cmocka_unit_test(test_amd64_closure_and_clobber),
+		cmocka_unit_test(test_amd64_stack_closure_call),
 		cmocka_unit_test(test_amd64_lea_and_memory_call),
 		cmocka_unit_test(test_arm64_guard_and_itab_call),
 		cmocka_unit_test(test_arm64_closure_and_garbage),
