@@ -9,7 +9,8 @@
 # when a Go 1.23 toolchain is available (GO=..., or the one
 # ../shared/tools/go-toolchain.sh unpacked), the same jobs on a big real
 # binary: Go's own cmd/compile (a PGO build) with a std-wide profile, both
-# built once into build/bench/. Each figure is the median of RUNS runs
+# built once into build/bench/; the compiler rows also give the ratio to
+# `go tool preprofile` on the same two profiles (issue #15). Each figure is the median of RUNS runs
 # (default 5): wall seconds and peak RSS in MiB from /usr/bin/time.
 set -eu
 PGODRIFT=${1:-build/pgodrift}
@@ -128,6 +129,34 @@ row "edges cmd/compile default.pgo" "$PGODRIFT" edges "$CP" -- "$GO" tool prepro
 row "sites cmd/compile default.pgo" "$PGODRIFT" sites --binary "$OUT/compile" --format json "$CP"
 row "check cmd/compile default.pgo vs 2 captures" "$PGODRIFT" check --binary "$OUT/compile" \
 	--base "$CP" --fresh "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" --fail-on never
+# Issue #15's case, side by side: check on the compiler with the two captures
+# as base and fresh, against `go tool preprofile` on the same two profiles
+# (one after the other), then the same check on a -s -w build of it
+# (Go's runtime tables only) and through DWARF (pgodrift < #15's path,
+# kept as --debug-file: a debug file given by hand is read as DWARF).
+[ -x "$OUT/compile.sw" ] || (cd "$GOROOT/src" && GOTOOLCHAIN=local "$GO" build -ldflags="-s -w" \
+	-o "$OUT/compile.sw" cmd/compile)
+cat >"$OUT/preprofile2.sh" <<EOS
+#!/bin/sh
+"$GO" tool preprofile -i "$OUT/compile-ssa.pprof" -o /dev/null &&
+"$GO" tool preprofile -i "$OUT/compile-types2.pprof" -o /dev/null
+EOS
+chmod +x "$OUT/preprofile2.sh"
+ratio_row() { # name pgodrift-cmd... (against preprofile2.sh)
+	name=$1; shift
+	p=$(measure "$@")
+	g=$(measure "$OUT/preprofile2.sh")
+	set -- $p $g
+	printf '%-44s %10s %10s   %10s %10s   x%.2f time, x%.2f RSS\n' "$name" "$1" "$2" "$3" "$4" \
+		"$(awk -v a="$1" -v b="$3" 'BEGIN { print a / b }')" "$(awk -v a="$2" -v b="$4" 'BEGIN { print a / b }')"
+}
+ratio_row "check compiler: ssa vs types2 capture" "$PGODRIFT" check --binary "$OUT/compile" \
+	--base "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" --fail-on never
+ratio_row "  the same, -s -w build" "$PGODRIFT" check --binary "$OUT/compile.sw" \
+	--base "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" --fail-on never
+ratio_row "  the same, through DWARF (--debug-file)" "$PGODRIFT" check --binary "$OUT/compile" \
+	--debug-file "$OUT/compile" --base "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" \
+	--fail-on never
 echo
 echo "what the sites stage loaded (bench-stats):"
 printf '  %-36s %s\n' "cachesvc.pgo base.pprof" "$("$BUILD/bench-stats" "$BIN/cachesvc.pgo" testdata/profiles/base.pprof)"

@@ -43,13 +43,18 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "buildinfo.h"
+#include "debugfile.h"
 #include "disasm.h"
 #include "dwarf.h"
 #include "elf.h"
 #include "err.h"
 #include "fileio.h"
+#include "gomodel.h"
+#include "gopclntab.h"
+#include "gotypes.h"
 #include "goname.h"
 #include "hashmap.h"
 #include "opts.h"
@@ -102,6 +107,20 @@ struct pgd_binary_impl {
 	/* the last body decoded for guards by data flow (sites come by caller) */
 	struct pgd_dcode *dcode;
 	uint64_t dcode_lo, dcode_hi;
+	/* Go's runtime tables (gopclntab.h, gotypes.h): the model when DWARF is absent */
+	int runtime_model;            /* im->dw was built from .gopclntab, not DWARF */
+	int dwarf_absent;             /* the binary itself has no DWARF (-w, -s) */
+	int symbols_synth;            /* no .symtab: functions from .gopclntab, itabs from itablinks */
+	int have_mod;                 /* moduledata found */
+	struct pgd_pcln pcln;
+	struct pgd_gomod mod;
+	size_t itabs_skipped;
+	/* a separate debug file (debugfile.h) whose DWARF is used */
+	void *dbg_map;
+	size_t dbg_len;
+	struct pgd_elf dbg_elf;
+	const char *dbg_path, *dbg_rule;
+	uint64_t max_file;
 };
 
 static const char *const itab_prefixes[] = { "go:itab.", "go.itab." }; /* Go >= 1.20, older */
@@ -149,13 +168,15 @@ static int split_itab(struct arena *a, const char *body, struct itab *out)
 	return 1;
 }
 
+static int index_symbols(struct pgd_binary *b, struct pgd_err *err);
+
 static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
 	const struct pgd_elf *e = &im->elf;
 	const struct pgd_elf_section *st = NULL, *str;
 	const uint8_t *d;
-	size_t n, cap_itabs = 0;
+	size_t n;
 
 	for (size_t i = 1; i < e->nsections; i++) {
 		if (e->sections[i].type == PGD_SHT_SYMTAB) {
@@ -205,6 +226,15 @@ static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
 		memcpy(&s->addr, p + 8, 8);
 		memcpy(&s->size, p + 16, 8);
 	}
+	return index_symbols(b, err);
+}
+
+/* Sorts the symbols, indexes them by name and collects the itabs among them. */
+static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	size_t cap_itabs = 0;
+
 	qsort(b->symbols, b->nsymbols, sizeof(*b->symbols), sym_cmp);
 	for (size_t i = 0; i < b->nsymbols; i++) {
 		const struct pgd_symbol *s = &b->symbols[i];
@@ -333,8 +363,239 @@ out:
 	return ret;
 }
 
+/* ---- Go's runtime tables: what a stripped binary still has ------------------- */
+
+#define OPEN_RUNTIME 1u               /* ignore DWARF */
+#define OPEN_NO_SYMTAB 2u             /* ignore .symtab */
+#define OPEN_DWARF 4u                 /* DWARF (or a debug file's) whenever there is some */
+
+/* Whether the image carries DWARF at all (what dwarf.c would refuse). */
+static int has_dwarf(const struct pgd_elf *e)
+{
+	const struct pgd_elf_section *s = pgd_elf_section(e, ".debug_info");
+
+	if (!s)
+		s = pgd_elf_section(e, ".zdebug_info");
+	return s && s->size;
+}
+
+/*
+ * Without .symtab (-ldflags=-s): every .gopclntab function as a symbol
+ * (the names profiles use; no .abi0 suffix to drop) and every itab of
+ * moduledata's itablinks, named as the linker names go:itab.* symbols.
+ */
+static int synth_symbols(struct pgd_binary *b, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_goitab *itabs = NULL;
+	size_t nitabs = 0;
+
+	if (im->have_mod && pgd_gomod_itabs(&im->elf, &im->pcln, &im->mod, &b->arena, &itabs, &nitabs,
+					     &im->itabs_skipped))
+		return pgd_err_nomem(err, b->path);
+	b->symbols = arena_calloc(&b->arena, (size_t)im->pcln.nfunc + nitabs + 1, sizeof(*b->symbols));
+	if (!b->symbols)
+		return pgd_err_nomem(err, b->path);
+	for (uint32_t i = 0; i < im->pcln.nfunc; i++) {
+		struct pgd_pcln_func f;
+		struct pgd_symbol *s;
+
+		if (pgd_pcln_func(&im->pcln, i, &f) || f.end <= f.entry)
+			continue;
+		s = &b->symbols[b->nsymbols++];
+		s->name = f.name;
+		s->addr = f.entry;
+		s->size = f.end - f.entry;
+		s->is_func = 1;
+	}
+	for (size_t i = 0; i < nitabs; i++) {
+		struct pgd_symbol *s = &b->symbols[b->nsymbols++];
+
+		s->name = arena_printf(&b->arena, "%s%s,%s", itab_prefixes[0], itabs[i].concrete, itabs[i].iface);
+		if (!s->name)
+			return pgd_err_nomem(err, b->path);
+		s->addr = itabs[i].addr;
+		s->size = ITAB_FUN0 + 8;
+	}
+	im->symbols_synth = 1;
+	return index_symbols(b, err);
+}
+
+/* .gopclntab and moduledata; PGD_EINPUT when there is no .gopclntab this reads. */
+static int runtime_tables(struct pgd_binary *b, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_elf_section *text = pgd_elf_section(&im->elf, ".text");
+	int ret;
+
+	if ((ret = pgd_pcln_open(&im->elf, b->path, &im->pcln, err)))
+		return ret;
+	if (!pgd_gomod_find(&im->elf, &im->pcln, &im->mod)) {
+		im->have_mod = 1;
+		im->pcln.gofunc = im->mod.gofunc;
+		if (!im->pcln.text_start)
+			im->pcln.text_start = im->mod.text; /* Go >= 1.26 stores no textStart */
+	}
+	if (!im->pcln.text_start && text)
+		im->pcln.text_start = text->addr;
+	return 0;
+}
+
+/* The CRC-32 .gnu_debuglink records (zlib's, as binutils' bfd_calc_gnu_debuglink_crc32). */
+static uint32_t file_crc32(const void *data, size_t len)
+{
+	const Bytef *p = data;
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	for (size_t chunk; len; len -= chunk, p += chunk) {
+		chunk = len > (1u << 30) ? (1u << 30) : len;
+		crc = crc32(crc, p, (uInt)chunk);
+	}
+	return (uint32_t)crc;
+}
+
+/*
+ * A debug file candidate: an ELF file with DWARF, for the same build (its
+ * GNU build ID equals the binary's when both have one; found by
+ * .gnu_debuglink, its CRC-32 equals the link's). 0 when it is mapped into
+ * im->dbg_*; 1 when it is not that file; <0 on errors that must stop.
+ */
+static int try_debug_file(struct pgd_binary *b, const struct pgd_debug_candidate *c, int explicit,
+			  struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_err e2 = { 0 };
+	const char *want, *have;
+	int ret;
+
+	if (!explicit && access(c->path, R_OK))
+		return 1;
+	if ((ret = map_file(c->path, im->max_file, &im->dbg_map, &im->dbg_len, explicit ? err : &e2)))
+		return explicit ? ret : 1;
+	if ((ret = pgd_elf_parse(im->dbg_map, im->dbg_len, &b->arena, c->path, &im->dbg_elf, explicit ? err : &e2)))
+		goto reject;
+	ret = PGD_EINPUT;
+	want = pgd_gnu_build_id(&im->elf, &b->arena);
+	have = pgd_gnu_build_id(&im->dbg_elf, &b->arena);
+	if (!has_dwarf(&im->dbg_elf)) {
+		pgd_err_set(explicit ? err : &e2, PGD_EINPUT, c->path, "the debug file has no DWARF (.debug_info)");
+		goto reject;
+	}
+	if (want && have && strcmp(want, have)) {
+		pgd_err_set(explicit ? err : &e2, PGD_EINPUT, c->path,
+			    "the debug file's build ID %s is not the binary's (%s): another build", have, want);
+		goto reject;
+	}
+	if (c->check_crc && file_crc32(im->dbg_map, im->dbg_len) != c->crc) {
+		pgd_err_set(explicit ? err : &e2, PGD_EINPUT, c->path, "CRC-32 differs from .gnu_debuglink's: another build");
+		goto reject;
+	}
+	im->dbg_path = arena_strdup(&b->arena, c->path);
+	im->dbg_rule = c->rule;
+	return im->dbg_path ? 0 : pgd_err_nomem(err, b->path);
+reject:
+	munmap(im->dbg_map, im->dbg_len);
+	im->dbg_map = NULL;
+	memset(&im->dbg_elf, 0, sizeof(im->dbg_elf));
+	return explicit ? ret : 1;
+}
+
+/* The binary's split DWARF: --debug-file, else by build ID and .gnu_debuglink. */
+static int find_debug_file(struct pgd_binary *b, const struct pgd_limits *lim, const struct pgd_elf **out,
+			   struct pgd_err *err)
+{
+	int has = PGD_OPTS_HAS(lim, struct pgd_limits, debug_dirs);
+	struct pgd_debug_candidate *c = NULL, given;
+	size_t n = 0;
+	int ret;
+
+	*out = NULL;
+	if (has && lim->debug_file) {
+		given.path = lim->debug_file;
+		given.rule = "--debug-file";
+		given.check_crc = 0;
+		if ((ret = try_debug_file(b, &given, 1, err)))
+			return ret;
+		*out = &b->impl->dbg_elf;
+		return 0;
+	}
+	if (pgd_debug_candidates(&b->impl->elf, b->path, has ? lim->debug_dirs : NULL, &b->arena, &c, &n))
+		return pgd_err_nomem(err, b->path);
+	for (size_t i = 0; i < n; i++) {
+		if ((ret = try_debug_file(b, &c[i], 0, err)) < 0)
+			return ret;
+		if (!ret) {
+			*out = &b->impl->dbg_elf;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Which tables answer. Go's runtime tables when they are complete (Go >=
+ * 1.20: _func.startLine is DWARF's decl_line; moduledata found for the
+ * inline trees): they give what DWARF gives (tests/unit/test_pclntab.c,
+ * every fixture, site by site) at a fraction of the cost, since a
+ * package's rows decode from pc-value tables instead of whole DWARF line
+ * programs and inlined copies come from inline trees instead of a walk of
+ * every DIE. DWARF otherwise: Go 1.18-1.19, a .gopclntab this cannot read,
+ * --debug-file, or OPEN_DWARF; from the binary or a separate debug file.
+ * Without .symtab, functions and itabs come from the runtime tables.
+ */
+static int open_tables(struct pgd_binary *b, const struct pgd_limits *lim, unsigned mode, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	const struct pgd_elf *dw_elf = NULL;
+	struct pgd_err perr = { 0 };
+	int given = PGD_OPTS_HAS(lim, struct pgd_limits, debug_file) && lim->debug_file;
+	int ret, pcln_ret, runtime_ok;
+
+	pcln_ret = runtime_tables(b, &perr);
+	runtime_ok = !pcln_ret && im->have_mod && im->pcln.magic == PGD_PCLN_MAGIC_120;
+	im->dwarf_absent = !has_dwarf(&im->elf);
+	if (!(mode & OPEN_RUNTIME) && (!runtime_ok || given || (mode & OPEN_DWARF))) {
+		if (!im->dwarf_absent && !given)
+			dw_elf = &im->elf;
+		else if ((ret = find_debug_file(b, lim, &dw_elf, err)))
+			return ret;
+	}
+	if (!pcln_ret && !b->nsymbols && (ret = synth_symbols(b, err)))
+		return ret;
+	if (dw_elf)
+		return pgd_dwarf_open(dw_elf, &b->arena, dw_elf == &im->elf ? b->path : im->dbg_path, im->max_decoded,
+				      &im->dw, err);
+	if (pcln_ret)
+		return pgd_err_set(err, PGD_EINPUT, b->path,
+				   "no DWARF, no debug file and no Go runtime tables this can read (%s); pgodrift "
+				   "needs one of them to map call sites to source lines", perr.msg);
+	im->runtime_model = 1;
+	return pgd_gomodel_build(&im->pcln, &b->arena, b->path, &im->dw, err);
+}
+
+static int open_binary(const char *path, const struct pgd_limits *limits, unsigned mode,
+		       struct pgd_binary **out, struct pgd_err *err);
+
 int pgd_binary__open(const char *path, const struct pgd_limits *limits,
 		     struct pgd_binary **out, struct pgd_err *err)
+{
+	return open_binary(path, limits, 0, out, err);
+}
+
+int pgd_binary_open_runtime(const char *path, const struct pgd_limits *limits, int no_symtab,
+			    struct pgd_binary **out, struct pgd_err *err)
+{
+	return open_binary(path, limits, OPEN_RUNTIME | (no_symtab ? OPEN_NO_SYMTAB : 0), out, err);
+}
+
+int pgd_binary_open_dwarf(const char *path, const struct pgd_limits *limits, struct pgd_binary **out,
+			  struct pgd_err *err)
+{
+	return open_binary(path, limits, OPEN_DWARF, out, err);
+}
+
+static int open_binary(const char *path, const struct pgd_limits *limits, unsigned mode,
+		       struct pgd_binary **out, struct pgd_err *err)
 {
 	struct pgd_binary *b;
 	struct pgd_binary_impl *im;
@@ -364,6 +625,7 @@ int pgd_binary__open(const char *path, const struct pgd_limits *limits,
 	}
 	b->impl = im;
 	im->max_decoded = max_decoded;
+	im->max_file = max_file;
 	if ((ret = map_file(path, max_file, &im->map, &im->map_len, err)))
 		goto out;
 	if ((ret = pgd_elf_parse(im->map, im->map_len, &b->arena, path, &im->elf, err)))
@@ -387,9 +649,9 @@ int pgd_binary__open(const char *path, const struct pgd_limits *limits,
 	b->build_id = pgd_buildid_read(&im->elf, &b->arena);
 	text = pgd_elf_section(&im->elf, ".text");
 	b->text_size = text ? text->size : 0;
-	if ((ret = read_symbols(b, err)))
+	if (!(mode & OPEN_NO_SYMTAB) && (ret = read_symbols(b, err)))
 		goto out;
-	ret = pgd_dwarf_open(&im->elf, &b->arena, b->path, max_decoded, &im->dw, err);
+	ret = open_tables(b, limits, mode, err);
 out:
 	if (ret) {
 		pgd_binary__close(b);
@@ -416,6 +678,8 @@ void pgd_binary__close(struct pgd_binary *b)
 		free(im->inl_refs);
 		if (im->map)
 			munmap(im->map, im->map_len);
+		if (im->dbg_map)
+			munmap(im->dbg_map, im->dbg_len);
 	}
 	arena_release(&b->arena);
 	free(b);
@@ -1386,10 +1650,45 @@ done:
 	return 0;
 }
 
+/* Which tables answered, when not DWARF and .symtab (stripped builds). */
+static size_t runtime_notes(struct pgd_binary *b, const char **out, size_t max)
+{
+	struct pgd_binary_impl *im = b->impl;
+	size_t n = 0;
+
+	if (im->dbg_path) {
+		if (n < max)
+			out[n] = arena_printf(&b->arena, "DWARF read from the separate debug file %s (found by %s)",
+					      im->dbg_path, im->dbg_rule);
+		n++;
+	}
+	if (!im->runtime_model || !im->dwarf_absent)
+		return n; /* with DWARF there, the runtime tables answered as it would (test_pclntab.c) */
+	if (n < max)
+		out[n] = arena_printf(&b->arena,
+				      "no DWARF in the binary (stripped: -ldflags=-w or -s, or strip): functions, "
+				      "source lines and inlined copies come from Go's runtime tables (.gopclntab)%s",
+				      im->have_mod ? "" : "; moduledata was not found, so inlined copies are not seen");
+	n++;
+	if (im->symbols_synth) {
+		if (n < max)
+			out[n] = im->have_mod
+				? arena_printf(&b->arena,
+					       "no symbol table (built with -ldflags=-s): itabs come from moduledata's "
+					       "itablinks and the type descriptors (%zu unreadable)", im->itabs_skipped)
+				: arena_printf(&b->arena, "no symbol table and no moduledata: itabs, and so "
+							  "interface guards, are not seen");
+		n++;
+	}
+	return n;
+}
+
 size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max)
 {
 	const struct pgd_dwarf *dw = b->impl->dw;
 	size_t n = 0;
+
+	n = runtime_notes(b, out, max);
 
 	if (dw->ranges_unread) {
 		if (n < max)

@@ -180,6 +180,16 @@ void pgd_binary_stats(const struct pgd_binary *b, struct pgd_binary_stats *out);
  */
 size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max);
 
+/*
+ * Opens the binary as if it had no DWARF (and, with no_symtab, no symbol
+ * table): Go's runtime tables only (.gopclntab, moduledata), as a -w or
+ * -s build is read. For comparing both paths on the same build.
+ */
+int pgd_binary_open_runtime(const char *path, const struct pgd_limits *limits, int no_symtab,
+			    struct pgd_binary **out, struct pgd_err *err);
+/* Opens the binary reading DWARF (its own or a separate debug file's) whenever there is some. */
+int pgd_binary_open_dwarf(const char *path, const struct pgd_limits *limits, struct pgd_binary **out,
+			  struct pgd_err *err);
 /* ==== check (issue #10): what the mirrored devirtualization rules ask ===========
  * Appended in one block; the functions above belong to the binary reader. */
 

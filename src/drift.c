@@ -391,6 +391,19 @@ void pgd_drift_judge(const struct pgd_site *s, const struct pgd_site_env *env,
 	in.guard_in_binary = out->guard_in_binary;
 	in.pgo_build = env->pgo_build;
 	in.refresh_guards = fresh.callee >= 0;
+	/*
+	 * Where the binary shows that the compiler chose otherwise than the
+	 * mirrored rules did from the base (a rule approximated from the binary
+	 * missed: a cross-package callee it would not inline, say), a refresh
+	 * whose mirrored pick is that same callee is predicted to choose as
+	 * the build did: the binary's guard. Without this, --fresh equal to
+	 * --base reads as "flipped" at gofmt's (*trimmer).Write, where Go 1.26
+	 * guards *sizeCounter and the rules pick *bytes.Buffer on a tie.
+	 */
+	if (s->binary_guard && base.callee >= 0 && fresh.callee == base.callee &&
+	    out->guarded >= 0 && base.callee != out->guarded)
+		fresh.callee = out->guarded;
+	out->refreshed = fresh.callee;
 	in.refresh_other = fresh.callee >= 0 && fresh.callee != out->guarded;
 	in.refresh_share = fresh.callee >= 0 && fresh_total ?
 		(double)s->callees[fresh.callee].weight[1] / (double)fresh_total : 0;

@@ -542,6 +542,14 @@ static int read_cu_headers(struct pgd_dwarf *d, struct pgd_err *err)
 			return pgd_err_nomem(err, im->path);
 	}
 
+	return pgd_dwarf_index_units(d, err);
+}
+
+int pgd_dwarf_index_units(struct pgd_dwarf *d, struct pgd_err *err)
+{
+	struct pgd_dwarf_impl *im = d->impl;
+
+	im->nspans = 0;
 	for (size_t i = 0; i < d->ncus; i++)
 		im->nspans += d->cus[i].nranges;
 	im->spans = arena_calloc(im->arena, im->nspans ? im->nspans : 1, sizeof(*im->spans));
@@ -633,6 +641,21 @@ out:
 		*out = NULL;
 	}
 	return ret;
+}
+
+int pgd_dwarf_new_synthetic(struct arena *a, const char *path, struct pgd_dwarf **out, struct pgd_err *err)
+{
+	struct pgd_dwarf *d = arena_calloc(a, 1, sizeof(*d));
+	struct pgd_dwarf_impl *im = arena_calloc(a, 1, sizeof(*im));
+
+	*out = NULL;
+	if (!d || !im)
+		return pgd_err_nomem(err, path);
+	d->impl = im;
+	im->arena = a;
+	im->path = path;
+	*out = d;
+	return 0;
 }
 
 void pgd_dwarf_close(struct pgd_dwarf *d)
@@ -963,8 +986,8 @@ int pgd_dwarf_load_cu(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 	Dwarf_Addr lo;
 	int ret;
 
-	if (cu->loaded)
-		return 0;
+	if (cu->loaded || !im->dbg)
+		return 0; /* a synthetic model (pgd_dwarf_new_synthetic) comes loaded */
 	/* a failed earlier attempt leaves partial arrays behind: start over */
 	cu->nsubs = cu->ninls = cu->nfiles = 0;
 	cu->subs = NULL;
@@ -1017,6 +1040,8 @@ int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 
 	if (cu->lines_loaded)
 		return 0;
+	if (d->lines_fn)
+		return d->lines_fn(d->lines_ctx, d, idx, err);
 	if ((ret = pgd_dwarf_load_cu(d, idx, err)))
 		return ret;
 	cu->nrows = 0;

@@ -95,6 +95,12 @@ struct pgd_dwarf {
 	 * PC ranges; the binary stage turns this into a note. */
 	size_t ranges_unread;
 	struct pgd_dwarf_impl *impl;
+	/*
+	 * A model built from another source (gomodel.c: Go's runtime tables)
+	 * decodes a unit's rows through this instead of libdwarf.
+	 */
+	int (*lines_fn)(void *ctx, struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
+	void *lines_ctx;
 };
 
 /*
@@ -104,6 +110,14 @@ struct pgd_dwarf {
 int pgd_dwarf_open(const struct pgd_elf *e, struct arena *a, const char *path,
 		   uint64_t max_section_bytes, struct pgd_dwarf **out, struct pgd_err *err);
 void pgd_dwarf_close(struct pgd_dwarf *d);
+/*
+ * An empty model for another source of units (gomodel.c) to fill: it
+ * appends cus (loaded, with die_off ascending) from arena a, then calls
+ * pgd_dwarf_index_units so the lookups by pc work; names are interned
+ * with pgd_dwarf_name as usual.
+ */
+int pgd_dwarf_new_synthetic(struct arena *a, const char *path, struct pgd_dwarf **out, struct pgd_err *err);
+int pgd_dwarf_index_units(struct pgd_dwarf *d, struct pgd_err *err);
 /* Index of the CU whose ranges cover pc, or -1. */
 long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc);
 /* Index of the unit holding the DIE at section offset off, or -1. */

@@ -101,6 +101,13 @@ struct pgd_limits {
 	uint64_t max_file_bytes;      /* default 1 GiB */
 	uint64_t max_decoded_bytes;   /* gunzip output, default 2 GiB */
 	uint64_t max_elements;        /* samples, locations, functions, edges... default 50M */
+	/*
+	 * Not limits, but they travel with the binary's inputs: where its DWARF
+	 * is when it ships without (split debug files, found as gdb finds them).
+	 */
+	const char *debug_file;       /* this file's DWARF, checked against the binary's build ID */
+	const char *debug_dirs;       /* ':'-separated roots searched by build ID and .gnu_debuglink;
+	                               * NULL: /usr/lib/debug */
 };
 
 /* ---- profiles ----------------------------------------------------------- */

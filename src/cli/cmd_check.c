@@ -67,6 +67,7 @@ static const struct cli_usage sites_usage = {
 
 struct common_opts {
 	const char *binary, *format, *fail_on, *attribution, *source_root, *link_base;
+	const char *debug_file, *debug_dir;
 	struct cli_strlist outputs;
 	double threshold;
 	long long min_samples;
@@ -89,6 +90,8 @@ static void common_to_check_opts(const struct common_opts *c, struct pgd_check_o
 	lim->max_file_bytes = (uint64_t)c->max_file_size;
 	lim->max_decoded_bytes = (uint64_t)c->max_decoded_size;
 	lim->max_elements = (uint64_t)c->max_elements;
+	lim->debug_file = c->debug_file;
+	lim->debug_dirs = c->debug_dir;
 	o->progress = cli_progress;
 	o->progress_ctx = ctx;
 }
@@ -134,7 +137,11 @@ static int validate_outputs(struct cli_ctx *ctx, const char *cmd, const struct c
 }
 
 #define COMMON_OPTIONS(c)                                                                        \
-	{ CLI_OPT_STRING, "binary", &(c).binary, "BIN", "the Go binary that ships (with DWARF)" },  \
+	{ CLI_OPT_STRING, "binary", &(c).binary, "BIN", "the Go binary that ships (stripped or not)" }, \
+	{ CLI_OPT_STRING, "debug-file", &(c).debug_file, "FILE",                                   \
+	  "the binary's separate debug file (DWARF), checked against its build ID" },             \
+	{ CLI_OPT_STRING, "debug-dir", &(c).debug_dir, "DIRS",                                     \
+	  "':'-separated roots for debug files by build ID or .gnu_debuglink (default /usr/lib/debug)" }, \
 	{ CLI_OPT_CHOICE, "format", &(c).format, "FMT",                                            \
 	  "json, text, markdown, sarif, github, codeclimate, rdjsonl or line", cli_format_choices }, \
 	{ CLI_OPT_LIST, "output", &(c).outputs, "FILE",                                            \

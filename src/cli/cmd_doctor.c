@@ -41,6 +41,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	const char *source_root = NULL, *link_base = NULL;
 	long long min_total = 0, min_samples = 0;
 	struct cli_limits lim = { 0 };
+	const char *debug_dir = NULL;
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
 	int ret;
@@ -91,6 +92,8 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 			{ CLI_OPT_STRING, "link-base", &link_base, "URL",
 			  "markdown: link files to URL/PATH (default: from GITHUB_*/CI_* variables)" },
 			CLI_LIMIT_OPTIONS(lim),
+			{ CLI_OPT_STRING, "debug-dir", &debug_dir, "DIRS",
+			  "':'-separated roots for debug files by build ID or .gnu_debuglink (default /usr/lib/debug)" },
 			{ CLI_OPT_END },
 		};
 
@@ -122,6 +125,7 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((ret = cli_limits_apply(ctx, "doctor", &lim, &limits)))
 		goto out;
+	limits.debug_dirs = debug_dir;
 	d.fresh_paths = fresh.v;
 	d.nfresh = fresh.n;
 	d.profile_paths = profiles.v;

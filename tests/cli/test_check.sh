@@ -271,8 +271,40 @@ err_case "binary is not ELF" check --binary $P/base.pprof --base $P/base.pprof -
 [ -f testdata/bad/html.pprof ] && err_case "html fresh" $CHECK --fresh testdata/bad/html.pprof
 [ -f testdata/bad/truncated.elf ] && err_case "truncated binary" check --binary testdata/bad/truncated.elf \
 	--base $P/base.pprof --fresh $P/fresh-even.pprof
-[ -f "$BIN/cachesvc.nodwarf" ] && err_case "binary without DWARF" check --binary "$BIN/cachesvc.nodwarf" \
-	--base $P/base.pprof --fresh $P/fresh-even.pprof
+# A -ldflags=-w build is read through Go's runtime tables: the same report as its unstripped twin.
+if [ -f "$BIN/cachesvc.nodwarf" ]; then
+	for b in nodwarf nopgo; do
+		"$PGD" check --binary "$BIN/cachesvc.$b" --base $P/base.pprof --fresh $P/fresh-even.pprof \
+			--format json 2>/dev/null |
+			jq -S 'del(.inputs, .notes) | walk(if type == "object" then del(.input) else . end)' \
+			>"$tmp/strip-$b.json"
+	done
+	expect "binary without DWARF (-w): the unstripped build's report" \
+		"$(cmp -s "$tmp/strip-nodwarf.json" "$tmp/strip-nopgo.json" && jq '.sites | length' "$tmp/strip-nopgo.json")" 4
+fi
+# Go's own -s -w build (contrib/gen-testdata-stripped.sh): check and doctor say what they say on
+# the unstripped twin (inputs and timestamps aside).
+if [ -f "$BIN/cachesvc.go126.pgo.sw" ]; then
+	for b in cachesvc.go126.pgo cachesvc.go126.pgo.sw; do
+		"$PGD" check --binary "$BIN/$b" --base $P/base.pprof --fresh $P/fresh-even.pprof \
+			--format json 2>/dev/null |
+			jq -S 'del(.inputs, .notes) | walk(if type == "object" then del(.input) else . end)' \
+			>"$tmp/sw-check-$b.json"
+		"$PGD" doctor --binary "$BIN/$b" --compare-binary "$BIN/cachesvc.go126.nopgo" --base $P/base.pprof \
+			--fresh $P/fresh-even.pprof --format json 2>/dev/null |
+			jq -S 'del(.inputs, .notes, .parameters.now_unix) | walk(if type == "object" then del(.input) else . end)' \
+			>"$tmp/sw-doctor-$b.json"
+	done
+	expect "stripped (-s -w) binary: the unstripped build's check report" \
+		"$(cmp -s "$tmp/sw-check-cachesvc.go126.pgo.json" "$tmp/sw-check-cachesvc.go126.pgo.sw.json" &&
+		   jq '.sites | length' "$tmp/sw-check-cachesvc.go126.pgo.json")" 3
+	expect "stripped (-s -w) binary: the notes say which tables answered" \
+		"$("$PGD" check --binary "$BIN/cachesvc.go126.pgo.sw" --base $P/base.pprof --fresh $P/fresh-even.pprof \
+		   --format json 2>/dev/null | jq '[.notes[] | select(test("gopclntab|itablinks"))] | length')" 2
+	expect "stripped (-s -w) binary: the unstripped build's doctor report" \
+		"$(cmp -s "$tmp/sw-doctor-cachesvc.go126.pgo.json" "$tmp/sw-doctor-cachesvc.go126.pgo.sw.json" &&
+		   jq '.summary.checks_ran' "$tmp/sw-doctor-cachesvc.go126.pgo.json")" 12
+fi
 # --output is atomic: a failing run leaves the old file alone.
 echo previous >"$tmp/report.json"
 "$PGD" $CHECK --fresh /nonexistent.pprof --output "$tmp/report.json" 2>/dev/null

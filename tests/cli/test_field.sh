@@ -83,5 +83,24 @@ else
     not_ok "field gofmt binary" "$bin is missing (make fixtures)"
 fi
 
+# No false alarm when --fresh is --base, even with --min-samples 1 (every
+# site judged): on Go 1.26 gofmt built from each workload, only
+# never-dominant. pgoB is where the mirrored rules pick *bytes.Buffer on a
+# tie at (*trimmer).Write while the compiler guarded *sizeCounter: a
+# refresh with the same pick chooses as the build did (drift.c).
+for w in A B; do
+    bin=$BUILD/testdata/bin/field-gofmt-go1.26.11.pgo$w
+    prof=$FIELD/go1.26.11/gofmt/$w.pprof
+    "$PGODRIFT" check --format json --min-samples 1 --binary "$bin" --base "$prof" --fresh "$prof" \
+        >"$tmp/same.json" 2>"$tmp/err"
+    rc=$?
+    verdicts=$(jq -r '[.sites[] | select(.severity != "none") | .verdict] | unique | join(",")' "$tmp/same.json" 2>/dev/null)
+    if [ "$rc" -eq 3 ] && [ "$verdicts" = never-dominant ]; then
+        ok "gofmt pgo$w, fresh = base, --min-samples 1: only never-dominant (exit 3: the input repeats)"
+    else
+        not_ok "gofmt pgo$w, fresh = base" "exit $rc, verdicts '$verdicts' $(head -c 200 "$tmp/err")"
+    fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -42,6 +42,18 @@ static struct pgd_binary *open_fixture(const char *name)
 	return b;
 }
 
+static struct pgd_binary *open_fixture_dwarf(const char *name)
+{
+	struct pgd_binary *b = NULL;
+	struct pgd_err err = { 0 };
+	char dir[512], path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", bindir(dir, sizeof(dir)), name);
+	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
+		fail_msg("%s: %s", path, err.msg);
+	return b;
+}
+
 /* 1-based number of the line of path containing needle (the Go sources are the truth). */
 static int64_t source_line(const char *path, const char *needle)
 {
@@ -286,7 +298,8 @@ static void test_decl_line_matches_profile(void **state)
 
 static void test_lazy(void **state)
 {
-	struct pgd_binary *b = open_fixture("cachesvc.pgo");
+	/* DWARF's laziness: pgd_binary__open reads Go's runtime tables instead when they are complete */
+	struct pgd_binary *b = open_fixture_dwarf("cachesvc.pgo");
 	struct pgd_binary_stats st;
 	struct pgd_err err = { 0 };
 	const struct pgd_bfunc *f;
@@ -640,6 +653,36 @@ static void write_prefix(const char *src, const char *dst, long n)
 	fclose(out);
 }
 
+/* A copy of src whose section `from` is renamed `to` (same length) in the section name table. */
+static void write_renamed_section(const char *src, const char *dst, const char *from, const char *to)
+{
+	FILE *in = fopen(src, "rb"), *out;
+	size_t n, len = strlen(from) + 1;
+	char *buf, *hit = NULL;
+	long size;
+
+	assert_non_null(in);
+	fseek(in, 0, SEEK_END);
+	size = ftell(in);
+	fseek(in, 0, SEEK_SET);
+	buf = malloc((size_t)size);
+	assert_non_null(buf);
+	n = fread(buf, 1, (size_t)size, in);
+	fclose(in);
+	assert_int_equal(n, (size_t)size);
+	for (char *p = buf; p + len <= buf + n; p++) {
+		if (!memcmp(p, from, len) && p > buf && p[-1] == '\0')
+			hit = p; /* the last one: .shstrtab comes after the data */
+	}
+	assert_non_null(hit);
+	memcpy(hit, to, len);
+	out = fopen(dst, "wb");
+	assert_non_null(out);
+	assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(out);
+	free(buf);
+}
+
 static void test_errors(void **state)
 {
 	char dir[512], path[1024], cut[1100];
@@ -657,8 +700,12 @@ static void test_errors(void **state)
 	remove(cut);
 	expect_fail("testdata/bad/notelf.bin", "not an ELF file", NULL);
 	expect_fail("testdata/bad/truncated.elf", "truncated ELF", NULL);
+	/* -w: no DWARF, read through .gopclntab (test_pclntab.c); without that too, refused */
 	snprintf(path, sizeof(path), "%s/cachesvc.nodwarf", bindir(dir, sizeof(dir)));
-	expect_fail(path, "no DWARF", "-w");
+	snprintf(cut, sizeof(cut), "%s.nopcln", path);
+	write_renamed_section(path, cut, ".gopclntab", ".gopclnxxx");
+	expect_fail(cut, "no DWARF", ".gopclntab");
+	remove(cut);
 }
 
 int main(void)

@@ -171,7 +171,7 @@ static void check_units_by_pc(const char *name)
 	struct dw w;
 
 	bin_path(name, path, sizeof(path));
-	if (pgd_binary__open(path, NULL, &b, &err))
+	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	dw_open(&w, name);
 	assert_true(count_named(w.d, "runtime") > 1);
@@ -225,7 +225,7 @@ static void test_futexwakeup_found(void **state)
 
 	(void)state;
 	bin_path("cachesvc.go126.pgo", path, sizeof(path));
-	if (pgd_binary__open(path, NULL, &b, &err))
+	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	assert_true(pgd_binary_has_symbol(b, "runtime.futexwakeup"));
 	f = pgd_binary_func(b, "runtime.futexwakeup", &err);
@@ -307,7 +307,7 @@ static void check_abstract_elsewhere(const char *name, int64_t *decl_line)
 	dw_close(&w);
 
 	bin_path(name, path, sizeof(path));
-	if (pgd_binary__open(path, NULL, &b, &err))
+	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	assert_false(pgd_binary_has_symbol(b, "flag.Parse"));
 	f = pgd_binary_func(b, "flag.Parse", &err);
@@ -396,7 +396,7 @@ static void check_split_guard(const char *name)
 	sum256_devirtualized("testdata/golden/pgodebug/splitguard.go126.pgo.jsonl", lines, callees);
 	assert_string_equal(callees[1], "crypto/internal/fips140/sha256.(*Digest).Sum");
 	bin_path(name, path, sizeof(path));
-	if (pgd_binary__open(path, NULL, &b, &err))
+	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	arena_init(&a, 0);
 	if (pgd_binary_code_at_line(b, "crypto/sha256.Sum256", lines[1], &a, &sum, &err) ||
@@ -450,7 +450,7 @@ static void test_dataflow_guard_arm64(void **state)
 
 	(void)state;
 	bin_path("cachesvc.arm64.pgo", path, sizeof(path));
-	if (pgd_binary__open(path, NULL, &b, &err))
+	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	arena_init(&a, 0);
 	if (pgd_binary_code_at_line(b, "main.serve", line, &a, &lc, &err))
@@ -488,7 +488,7 @@ static void build_sites(struct built *s, const char *name)
 	    pgd_edges__build(&s->prof, 1, PGD_ATTR_COMPILER, &s->edges, &err))
 		fail_msg("base.pprof: %s", err.msg);
 	bin_path(name, path, sizeof(path));
-	if (pgd_binary__open(path, NULL, &s->bin, &err))
+	if (pgd_binary_open_dwarf(path, NULL, &s->bin, &err))
 		fail_msg("%s: %s", path, err.msg);
 	sets[0] = s->edges;
 	if (pgd_sites_build(s->bin, sets, 1, 0, &s->sites, &err))

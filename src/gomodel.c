@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: MIT
+#include "gomodel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "hashmap.h"
+
+#define MAX_INL_NODES (1u << 16) /* per function; cmd/compile's largest has a few thousand */
+#define MAX_INL_DEPTH 256
+
+/* What the rows of a unit need later, per sub and per inl. */
+struct unit_aux {
+	uint32_t *fidx;               /* per sub: pclntab function index, UINT32_MAX for abstract subs */
+	uint64_t *inl_pc;             /* per inl: pc of the call site (entry + parentPc) */
+	int32_t *inl_file, *inl_line; /* Go 1.18-1.19: the call site as the node records it */
+	uint32_t *inl_cuoff;
+};
+
+struct model {
+	const struct pgd_pcln *p;
+	struct arena *a;
+	const char *path;
+	struct pgd_dwarf *d;
+	struct unit_aux *aux;         /* parallel to d->cus */
+	struct hashmap units;         /* package path -> unit index + 1 */
+	struct hashmap subs;          /* interned function name -> die_off */
+};
+
+static uint64_t die_off(size_t cu, size_t sub)
+{
+	return (uint64_t)(cu + 1) << 32 | (uint64_t)(sub + 1);
+}
+
+/* The package part of a linker name, unescaped (%2e -> .) as a DWARF unit names it. */
+static size_t unit_name(const char *name, char *buf, size_t size)
+{
+	const char *end = strchr(name, '[') ? strchr(name, '[') : name + strlen(name);
+	const char *start = name, *dot;
+	size_t o = 0;
+
+	for (const char *q = name; q < end; q++) {
+		if (*q == '/')
+			start = q;
+	}
+	if (!(dot = memchr(start, '.', (size_t)(end - start))))
+		return 0;
+	for (const char *q = name; q < dot && o + 1 < size; q++) {
+		if (q[0] == '%' && dot - q > 2) {
+			char hex[3] = { q[1], q[2], '\0' };
+
+			buf[o++] = (char)strtol(hex, NULL, 16);
+			q += 2;
+		} else {
+			buf[o++] = *q;
+		}
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+static long unit_for(struct model *m, const char *fname)
+{
+	struct pgd_dwarf *d = m->d;
+	char buf[1024];
+	size_t len = unit_name(fname, buf, sizeof(buf));
+	struct hashmap_entry *e;
+	struct pgd_dw_cu *cu;
+	int inserted;
+
+	if (!(e = hashmap_upsert(&m->units, buf, len, &inserted)))
+		return -1;
+	if (!inserted)
+		return (long)e->val.u64 - 1;
+	d->cus = arena_grow_for_append(m->a, d->cus, d->ncus, sizeof(*d->cus));
+	m->aux = arena_grow_for_append(m->a, m->aux, d->ncus, sizeof(*m->aux));
+	if (!d->cus || !m->aux)
+		return -1;
+	cu = &d->cus[d->ncus];
+	memset(cu, 0, sizeof(*cu));
+	memset(&m->aux[d->ncus], 0, sizeof(*m->aux));
+	cu->name = pgd_dwarf_name(d, buf, len);
+	/* the key must outlive the map: point it at the interned copy */
+	if (!cu->name)
+		return -1;
+	e->key = cu->name;
+	cu->version = 5;
+	cu->die_off = die_off(d->ncus, (size_t)-1);
+	cu->loaded = 1;
+	e->val.u64 = ++d->ncus;
+	return (long)d->ncus - 1;
+}
+
+static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_line, uint32_t fidx)
+{
+	struct pgd_dw_cu *c = &m->d->cus[cu];
+	struct unit_aux *x = &m->aux[cu];
+	struct pgd_dw_sub *s;
+	struct hashmap_entry *e;
+
+	c->subs = arena_grow_for_append(m->a, c->subs, c->nsubs, sizeof(*c->subs));
+	x->fidx = arena_grow_for_append(m->a, x->fidx, c->nsubs, sizeof(*x->fidx));
+	if (!c->subs || !x->fidx)
+		return -1;
+	s = &c->subs[c->nsubs];
+	memset(s, 0, sizeof(*s));
+	s->die_off = die_off(cu, c->nsubs);
+	s->name = name;
+	s->decl_line = decl_line;
+	s->abstract = fidx == UINT32_MAX;
+	x->fidx[c->nsubs] = fidx;
+	if (!(e = hashmap_upsert(&m->subs, name, strlen(name), NULL)))
+		return -1;
+	if (!e->val.u64 || !s->abstract)
+		e->val.u64 = s->die_off;
+	return (long)c->nsubs++;
+}
+
+/* ---- inline trees ------------------------------------------------------------ */
+
+struct step {
+	uint64_t lo, hi;
+	int32_t v;
+};
+
+struct node {
+	int32_t parent;               /* -1 none */
+	int used;
+	struct pgd_pcln_inl info;
+	size_t nr, cap;
+	struct pgd_pc_range *r;
+	uint32_t first_kid, next_sib; /* UINT32_MAX ends */
+};
+
+struct tree {
+	struct step *steps;
+	size_t nsteps;
+	struct node *nodes;
+	uint32_t nnodes;
+};
+
+static int32_t value_at(const struct tree *t, uint64_t pc)
+{
+	size_t lo = 0, hi = t->nsteps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->steps[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && pc < t->steps[lo - 1].hi ? t->steps[lo - 1].v : -1;
+}
+
+static int read_steps(const struct pgd_pcln *p, const struct pgd_pcln_func *f, struct tree *t)
+{
+	struct pgd_pcv it;
+	uint64_t lo, hi;
+	int32_t v;
+	size_t cap = 0;
+
+	pgd_pcv_init(p, f->pc_inl, f->entry, &it);
+	while (pgd_pcv_next(&it, &lo, &hi, &v) == 1 && hi <= f->end) {
+		if (v < 0 || lo >= hi)
+			continue;
+		if ((uint32_t)v >= MAX_INL_NODES)
+			break;
+		if (t->nsteps == cap) {
+			void *q;
+
+			cap = cap ? cap * 2 : 32;
+			if (!(q = realloc(t->steps, cap * sizeof(*t->steps))))
+				return -1;
+			t->steps = q;
+		}
+		t->steps[t->nsteps].lo = lo;
+		t->steps[t->nsteps].hi = hi;
+		t->steps[t->nsteps++].v = v;
+		if ((uint32_t)v + 1 > t->nnodes)
+			t->nnodes = (uint32_t)v + 1;
+	}
+	return 0;
+}
+
+static int add_range(struct node *n, uint64_t lo, uint64_t hi)
+{
+	if (n->nr && n->r[n->nr - 1].hi == lo) {
+		n->r[n->nr - 1].hi = hi;
+		return 0;
+	}
+	if (n->nr == n->cap) {
+		void *q;
+
+		n->cap = n->cap ? n->cap * 2 : 4;
+		if (!(q = realloc(n->r, n->cap * sizeof(*n->r))))
+			return -1;
+		n->r = q;
+	}
+	n->r[n->nr].lo = lo;
+	n->r[n->nr++].hi = hi;
+	return 0;
+}
+
+/* Nodes, their parents (the index at parentPc, runtime/symtabinl.go next) and ranges. */
+static int build_tree(const struct pgd_pcln *p, const struct pgd_pcln_func *f, struct tree *t)
+{
+	if (read_steps(p, f, t))
+		return -1;
+	if (!t->nnodes)
+		return 0;
+	if (!(t->nodes = calloc(t->nnodes, sizeof(*t->nodes))))
+		return -1;
+	for (uint32_t i = 0; i < t->nnodes; i++) {
+		struct node *n = &t->nodes[i];
+
+		n->first_kid = n->next_sib = UINT32_MAX;
+		n->parent = -1;
+		if (pgd_pcln_inl(p, f, i, &n->info))
+			continue;
+		n->used = 1;
+		if (n->info.parent != -2)
+			n->parent = n->info.parent;      /* Go 1.18-1.19 record it */
+		else if (n->info.parent_pc >= 0)
+			n->parent = value_at(t, f->entry + (uint64_t)n->info.parent_pc);
+		if (n->parent >= (int32_t)t->nnodes || n->parent == (int32_t)i)
+			n->parent = -1;
+	}
+	for (size_t s = 0; s < t->nsteps; s++) {
+		int32_t v = t->steps[s].v;
+
+		for (int depth = 0; v >= 0 && depth < MAX_INL_DEPTH; depth++) {
+			if (t->nodes[v].used && add_range(&t->nodes[v], t->steps[s].lo, t->steps[s].hi))
+				return -1;
+			v = t->nodes[v].parent;
+		}
+	}
+	/* children lists, in node order (kids prepended backwards) */
+	for (uint32_t i = t->nnodes; i-- > 0;) {
+		struct node *n = &t->nodes[i];
+
+		if (!n->used || !n->nr)
+			continue;
+		if (n->parent >= 0) {
+			n->next_sib = t->nodes[n->parent].first_kid;
+			t->nodes[n->parent].first_kid = i;
+		}
+	}
+	return 0;
+}
+
+static void free_tree(struct tree *t)
+{
+	for (uint32_t i = 0; t->nodes && i < t->nnodes; i++)
+		free(t->nodes[i].r);
+	free(t->nodes);
+	free(t->steps);
+}
+
+static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_pcln_func *f, struct tree *t,
+		    uint32_t ni, int32_t parent, int depth);
+
+static int emit_kids(struct model *m, size_t cu, uint32_t sub, const struct pgd_pcln_func *f, struct tree *t,
+		     uint32_t first, int32_t parent, int depth)
+{
+	for (uint32_t k = first; k != UINT32_MAX; k = t->nodes[k].next_sib) {
+		if (emit_inl(m, cu, sub, f, t, k, parent, depth + 1))
+			return -1;
+	}
+	return 0;
+}
+
+/* One inlined subroutine, then its nested ones (DIE order, dwarf.h). */
+static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_pcln_func *f, struct tree *t,
+		    uint32_t ni, int32_t parent, int depth)
+{
+	struct node *n = &t->nodes[ni];
+	struct pgd_dw_cu *c = &m->d->cus[cu];
+	struct unit_aux *x = &m->aux[cu];
+	struct pgd_dw_inl *in;
+	struct hashmap_entry *e;
+	const char *origin;
+	size_t j = c->ninls;
+
+	if (depth > MAX_INL_DEPTH || !n->nr)
+		return 0;
+	if (!(origin = pgd_dwarf_name(m->d, n->info.name, strlen(n->info.name))))
+		return -1;
+	if (!(e = hashmap_find(&m->subs, origin, strlen(origin)))) {
+		long oc = unit_for(m, origin);
+
+		if (oc < 0 || add_sub(m, (size_t)oc, origin, n->info.start_line, UINT32_MAX) < 0)
+			return -1;
+		c = &m->d->cus[cu]; /* the units arrays may have moved */
+		x = &m->aux[cu];
+		e = hashmap_find(&m->subs, origin, strlen(origin));
+	}
+	c->inls = arena_grow_for_append(m->a, c->inls, j, sizeof(*c->inls));
+	x->inl_pc = arena_grow_for_append(m->a, x->inl_pc, j, sizeof(*x->inl_pc));
+	x->inl_file = arena_grow_for_append(m->a, x->inl_file, j, sizeof(*x->inl_file));
+	x->inl_line = arena_grow_for_append(m->a, x->inl_line, j, sizeof(*x->inl_line));
+	x->inl_cuoff = arena_grow_for_append(m->a, x->inl_cuoff, j, sizeof(*x->inl_cuoff));
+	if (!c->inls || !x->inl_pc || !x->inl_file || !x->inl_line || !x->inl_cuoff)
+		return -1;
+	in = &c->inls[j];
+	memset(in, 0, sizeof(*in));
+	in->origin_off = e->val.u64;
+	in->origin = origin;
+	in->parent = parent;
+	in->sub = sub;
+	in->nranges = (uint32_t)n->nr;
+	if (!(in->ranges = arena_calloc(m->a, n->nr, sizeof(*in->ranges))))
+		return -1;
+	memcpy(in->ranges, n->r, n->nr * sizeof(*n->r));
+	x->inl_pc[j] = n->info.parent_pc >= 0 ? f->entry + (uint64_t)n->info.parent_pc : 0;
+	x->inl_file[j] = n->info.parent != -2 ? n->info.file : -1;
+	x->inl_line[j] = n->info.line;
+	x->inl_cuoff[j] = f->cu_offset;
+	c->ninls++;
+	if (emit_kids(m, cu, sub, f, t, n->first_kid, (int32_t)j, depth))
+		return -1;
+	c = &m->d->cus[cu];
+	c->inls[j].end = (uint32_t)c->ninls;
+	return 0;
+}
+
+static int add_inlines(struct model *m, size_t cu, uint32_t sub, const struct pgd_pcln_func *f)
+{
+	struct tree t = { 0 };
+	int ret = 0;
+
+	m->d->cus[cu].subs[sub].inl_begin = (uint32_t)m->d->cus[cu].ninls;
+	if (f->pc_inl && f->inltree) {
+		if (build_tree(m->p, f, &t))
+			ret = -1;
+		for (uint32_t i = 0; !ret && t.nodes && i < t.nnodes; i++) {
+			if (t.nodes[i].used && t.nodes[i].parent < 0)
+				ret = emit_inl(m, cu, sub, f, &t, i, -1, 0);
+		}
+	}
+	free_tree(&t);
+	m->d->cus[cu].subs[sub].inl_end = (uint32_t)m->d->cus[cu].ninls;
+	return ret;
+}
+
+/* ---- rows, on demand ------------------------------------------------------------ */
+
+struct rowbuf {
+	struct model *m;
+	struct pgd_dw_cu *cu;
+	struct hashmap files;         /* cutab entry (its 4 bytes: a filetab offset) -> index + 1 */
+	const uint8_t *last_key;      /* rows come in runs of one file: the last lookup */
+	uint32_t last_idx;
+};
+
+/*
+ * The unit's file index of file fv of a function's CU. Keyed by the cutab
+ * entry, whose bytes are the filetab offset (equal offsets, equal file):
+ * interning the path itself for every row cost a quarter of `check`.
+ */
+static int file_index(struct rowbuf *rb, uint32_t cu_offset, int32_t fv, uint32_t *idx)
+{
+	const struct pgd_pcln *p = rb->m->p;
+	uint64_t i = (uint64_t)cu_offset + (uint64_t)(uint32_t)fv;
+	const uint8_t *key;
+	const char *name, *s;
+	struct hashmap_entry *e;
+	int inserted;
+
+	if (fv < 0 || (i + 1) * 4 > p->cutab.len)
+		return 1;
+	key = p->cutab.p + i * 4;
+	if (key == rb->last_key) {
+		*idx = rb->last_idx;
+		return 0;
+	}
+	if (!(e = hashmap_upsert(&rb->files, key, 4, &inserted)))
+		return -1;
+	if (inserted) {
+		if (!(name = pgd_pcln_file(p, cu_offset, fv))) {
+			e->val.u64 = 0;
+			return 1;
+		}
+		if (!(s = pgd_dwarf_name(rb->m->d, name, strlen(name))))
+			return -1;
+		rb->cu->files = arena_grow_for_append(rb->m->a, rb->cu->files, rb->cu->nfiles, sizeof(*rb->cu->files));
+		if (!rb->cu->files)
+			return -1;
+		rb->cu->files[rb->cu->nfiles] = s;
+		e->val.u64 = ++rb->cu->nfiles;
+	}
+	if (!e->val.u64)
+		return 1; /* no file there */
+	rb->last_key = key;
+	rb->last_idx = *idx = (uint32_t)e->val.u64 - 1;
+	return 0;
+}
+
+static int push_row(struct rowbuf *rb, uint64_t addr, uint32_t line, uint32_t file)
+{
+	struct pgd_dw_cu *cu = rb->cu;
+	struct pgd_dw_row *r;
+
+	if (cu->nrows && cu->rows[cu->nrows - 1].addr == addr && cu->rows[cu->nrows - 1].file == PGD_DW_END)
+		cu->nrows--; /* a function starting where the last ended replaces its end row */
+	if (cu->nrows && cu->rows[cu->nrows - 1].line == line && cu->rows[cu->nrows - 1].file == file &&
+	    file != PGD_DW_END)
+		return 0;
+	cu->rows = arena_grow_for_append(rb->m->a, cu->rows, cu->nrows, sizeof(*cu->rows));
+	if (!cu->rows)
+		return -1;
+	r = &cu->rows[cu->nrows++];
+	r->addr = addr;
+	r->line = line;
+	r->file = file;
+	return 0;
+}
+
+/* A function's rows: pcfile and pcln walked side by side (runtime/symtab.go funcline1). */
+static int func_rows(struct rowbuf *rb, const struct pgd_pcln_func *f)
+{
+	const struct pgd_pcln *p = rb->m->p;
+	struct pgd_pcv fi, li;
+	uint64_t flo = 0, fhi = 0, llo = 0, lhi = 0, pc = f->entry;
+	int32_t fv = -1, lv = -1;
+	int fok = 1, lok = 1;
+
+	pgd_pcv_init(p, f->pcfile, f->entry, &fi);
+	pgd_pcv_init(p, f->pcln, f->entry, &li);
+	while (pc < f->end) {
+		uint64_t lo, hi;
+		uint32_t idx;
+		int fr;
+
+		while (fok && fhi <= pc)
+			fok = pgd_pcv_next(&fi, &flo, &fhi, &fv) == 1;
+		while (lok && lhi <= pc)
+			lok = pgd_pcv_next(&li, &llo, &lhi, &lv) == 1;
+		if (!fok || !lok)
+			break;
+		lo = flo > llo ? flo : llo;
+		if (lo > pc) {
+			/* a gap in one table: no position there */
+			if (push_row(rb, pc, 0, PGD_DW_END))
+				return -1;
+			pc = lo;
+			continue;
+		}
+		hi = fhi < lhi ? fhi : lhi;
+		fr = lv > 0 ? file_index(rb, f->cu_offset, fv, &idx) : 1;
+		if (fr < 0 || push_row(rb, pc, fr ? 0 : (uint32_t)lv, fr ? PGD_DW_END : idx))
+			return -1;
+		pc = hi;
+	}
+	return push_row(rb, pc < f->end ? pc : f->end, 0, PGD_DW_END);
+}
+
+static size_t row_at(const struct pgd_dw_cu *cu, uint64_t pc)
+{
+	size_t lo = 0, hi = cu->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cu->rows[mid].addr <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : SIZE_MAX;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct pgd_dw_row *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (x->file != PGD_DW_END) - (y->file != PGD_DW_END);
+}
+
+static int call_sites(struct rowbuf *rb, struct unit_aux *x)
+{
+	struct pgd_dw_cu *cu = rb->cu;
+
+	for (size_t j = 0; j < cu->ninls; j++) {
+		struct pgd_dw_inl *in = &cu->inls[j];
+		size_t k;
+		uint32_t idx;
+
+		if (x->inl_file[j] >= 0) {
+			/* Go 1.18-1.19: the node names the call site itself */
+			int fr = file_index(rb, x->inl_cuoff[j], x->inl_file[j], &idx);
+
+			if (fr < 0)
+				return -1;
+			if (!fr) {
+				in->call_file = cu->files[idx];
+				in->call_line = x->inl_line[j];
+			}
+			continue;
+		}
+		k = row_at(cu, x->inl_pc[j]);
+		if (k != SIZE_MAX && cu->rows[k].file != PGD_DW_END) {
+			in->call_file = cu->files[cu->rows[k].file];
+			in->call_line = cu->rows[k].line;
+		}
+	}
+	return 0;
+}
+
+static int unit_lines(void *ctx, struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
+{
+	struct model *m = ctx;
+	struct rowbuf rb = { .m = m, .cu = &d->cus[idx] };
+	struct unit_aux *x = &m->aux[idx];
+	int sorted = 1, ret = 0;
+
+	rb.cu->nrows = 0;
+	rb.cu->nfiles = 0;
+	for (size_t s = 0; s < rb.cu->nsubs && !ret; s++) {
+		struct pgd_pcln_func f;
+
+		if (x->fidx[s] == UINT32_MAX || pgd_pcln_func(m->p, x->fidx[s], &f))
+			continue;
+		if (rb.cu->nrows && rb.cu->rows[rb.cu->nrows - 1].addr > f.entry)
+			sorted = 0;
+		if (func_rows(&rb, &f))
+			ret = pgd_err_nomem(err, m->path);
+	}
+	if (!ret && !sorted)
+		qsort(rb.cu->rows, rb.cu->nrows, sizeof(*rb.cu->rows), row_cmp);
+	if (!ret && call_sites(&rb, x))
+		ret = pgd_err_nomem(err, m->path);
+	hashmap_free(&rb.files);
+	if (ret)
+		return ret;
+	rb.cu->lines_loaded = 1;
+	d->line_tables_decoded++;
+	return 0;
+}
+
+/* ---- the model ---------------------------------------------------------------- */
+
+static int unit_ranges(struct model *m, struct pgd_dw_cu *cu)
+{
+	for (size_t s = 0; s < cu->nsubs; s++) {
+		const struct pgd_dw_sub *sub = &cu->subs[s];
+
+		if (!sub->nranges)
+			continue;
+		if (cu->nranges && cu->ranges[cu->nranges - 1].hi == sub->ranges[0].lo) {
+			cu->ranges[cu->nranges - 1].hi = sub->ranges[0].hi;
+			continue;
+		}
+		cu->ranges = arena_grow_for_append(m->a, cu->ranges, cu->nranges, sizeof(*cu->ranges));
+		if (!cu->ranges)
+			return -1;
+		cu->ranges[cu->nranges++] = sub->ranges[0];
+	}
+	return 0;
+}
+
+static int add_functions(struct model *m)
+{
+	for (uint32_t i = 0; i < m->p->nfunc; i++) {
+		struct pgd_pcln_func f;
+		struct pgd_dw_sub *s;
+		const char *name;
+		long cu, sub;
+
+		if (pgd_pcln_func(m->p, i, &f) || f.end <= f.entry)
+			continue;
+		if (!(name = pgd_dwarf_name(m->d, f.name, strlen(f.name))) || (cu = unit_for(m, name)) < 0 ||
+		    (sub = add_sub(m, (size_t)cu, name, f.start_line, i)) < 0)
+			return -1;
+		s = &m->d->cus[cu].subs[sub];
+		if (!(s->ranges = arena_alloc(m->a, sizeof(*s->ranges))))
+			return -1;
+		s->ranges->lo = f.entry;
+		s->ranges->hi = f.end;
+		s->nranges = 1;
+	}
+	return 0;
+}
+
+int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *path, struct pgd_dwarf **out,
+		      struct pgd_err *err)
+{
+	struct model *m = arena_calloc(a, 1, sizeof(*m));
+	int ret;
+
+	*out = NULL;
+	if (!m)
+		return pgd_err_nomem(err, path);
+	m->p = p;
+	m->a = a;
+	m->path = path;
+	if ((ret = pgd_dwarf_new_synthetic(a, path, &m->d, err)))
+		return ret;
+	ret = add_functions(m) ? -1 : 0;
+	/* units and their function subs are all there; abstract subs get appended as found */
+	for (size_t c = 0; !ret && c < m->d->ncus; c++) {
+		for (size_t s = 0; !ret && s < m->d->cus[c].nsubs; s++) {
+			struct pgd_pcln_func f;
+
+			if (m->aux[c].fidx[s] == UINT32_MAX || pgd_pcln_func(p, m->aux[c].fidx[s], &f))
+				continue;
+			ret = add_inlines(m, c, (uint32_t)s, &f);
+		}
+	}
+	for (size_t c = 0; !ret && c < m->d->ncus; c++) {
+		ret = unit_ranges(m, &m->d->cus[c]);
+		m->d->subs_seen += m->d->cus[c].nsubs;
+	}
+	m->d->cus_loaded = m->d->ncus;
+	hashmap_free(&m->units);
+	hashmap_free(&m->subs);
+	if (ret)
+		return pgd_err_nomem(err, path);
+	if ((ret = pgd_dwarf_index_units(m->d, err)))
+		return ret;
+	m->d->lines_fn = unit_lines;
+	m->d->lines_ctx = m;
+	*out = m->d;
+	return 0;
+}
