@@ -6,8 +6,10 @@
 #   make bench        speed and memory against go tool preprofile
 #   make install PREFIX=/usr/local
 #
-# Flags are spelled out for Debian 12 rather than asked of pkg-config, which
-# a fresh machine may lack before contrib/install-deps.sh has run.
+# Include paths come from pkg-config when it knows libdwarf and cJSON, else
+# Debian 12's locations (a fresh machine may lack pkg-config before
+# contrib/install-deps.sh has run). Every flag variable is appended to, so a
+# packager's CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS are kept.
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
@@ -27,11 +29,13 @@ OPT       ?= -O2 -g
 VERSION   := $(shell sed -n 's/^#define PGD_VERSION "\(.*\)"/\1/p' include/pgodrift/pgodrift.h)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen \
-             -I/usr/include/libdwarf -I/usr/include/cjson
+PKG_CONFIG ?= pkg-config
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf) \
+              $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null || echo -I/usr/include/cjson)
+CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen $(DEP_CFLAGS)
 CFLAGS    += -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SANITIZE)
 LDFLAGS   += $(SANITIZE)
-LDLIBS    := -ldwarf -lelf -lcapstone -lprotobuf-c -lcjson -lz -lm
+LDLIBS    += -ldwarf -lelf -lcapstone -lprotobuf-c -lcjson -lz -lm
 
 LIB_SRCS  := $(sort $(wildcard src/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
@@ -59,7 +63,8 @@ all: $(CLI) $(LIBA) $(LIBSO)
 deps:
 	@sh contrib/install-deps.sh
 
-$(BUILD)/gen/profile.pb-c.c $(BUILD)/gen/profile.pb-c.h: proto/profile.proto
+# One run makes both files (a grouped target), so `make -j` never runs protoc-c twice.
+$(BUILD)/gen/profile.pb-c.c $(BUILD)/gen/profile.pb-c.h &: proto/profile.proto
 	@mkdir -p $(BUILD)/gen
 	protoc-c --proto_path=proto --c_out=$(BUILD)/gen proto/profile.proto
 
@@ -79,8 +84,11 @@ $(LIBA): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(LIBSO): $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libpgodrift.so.0 $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The version script lists the exported pgd_* names under one version node,
+# so a later release can add nodes without breaking binaries linked today.
+$(LIBSO): $(LIB_OBJS) libpgodrift.map
+	$(CC) -shared -Wl,-soname,libpgodrift.so.0 -Wl,--version-script=libpgodrift.map \
+		$(LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS)
 
 $(CLI): $(CLI_OBJS) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIBA) $(LDLIBS)
@@ -99,7 +107,7 @@ fixtures: $(FIXTURE_STAMP)
 unit: $(UNIT_BINS) fixtures
 
 # The suite: unit tests (cmocka) then CLI tests against golden files.
-# tests/run.sh prints one closing "N passed, N failed" line.
+# tests/run.sh prints one closing "N passed, N failed, N skipped" line.
 test: all unit
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -159,6 +167,8 @@ clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/tests/unit/%.d)
+# The fuzz harnesses and the bench helper depend on the headers too.
+-include $(wildcard $(BUILD)/tests/fuzz/*.d $(BUILD)/tests/bench/*.d)
 
 # ---- fuzzing (tests/fuzz, issue #13) ----------------------------------------
 #

@@ -40,6 +40,7 @@ if [ ! -f "$tool" ]; then
 	mkdir -p "$cache"
 	echo "sarif-validate: installing $PKG@$VERSION into $cache" >&2
 	if ! npm install --prefix "$cache" --no-audit --no-fund --loglevel=error \
+		--fetch-retries=1 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 \
 		"$PKG@$VERSION" >"$cache/npm.log" 2>&1; then
 		cat "$cache/npm.log" >&2
 		echo "sarif-validate: npm could not install $PKG@$VERSION (offline?)" >&2

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The jobs: `sites` and `check`. Each opens its inputs, runs the stages in
- * order (profile -> edges -> binary -> sites -> drift) and turns the result
- * into a report. Everything a report points to is copied into the report's
- * arena, so the inputs are closed before returning.
+ * The `check` job: opens its inputs, runs the stages in order (profile ->
+ * edges -> binary -> sites -> drift) and turns the verdicts into a report.
+ * What it shares with the `sites` job (sites_job.c) is in job.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,213 +16,13 @@
 #include "check_facts.h"
 #include "err.h"
 #include "goname.h"
+#include "job.h"
+#include "opts.h"
 #include "profile.h"
 #include "report.h"
 #include "sites.h"
 #include "staleness.h"
 #include "strbuf.h"
-
-void pgd_check_opts__init(struct pgd_check_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->sz = sizeof(*o);
-	o->threshold = 0.5;
-	o->min_samples = 30;
-	o->attribution = PGD_ATTR_COMPILER;
-	o->confidence_z = 1.96;
-	o->limits.sz = sizeof(o->limits);   /* else every --max-* is ignored */
-}
-
-/* Caller opts with defaults for zero fields (libbpf's OPTS_GET convention). */
-static void resolve_opts(const struct pgd_check_opts *in, struct pgd_check_opts *o)
-{
-	pgd_check_opts__init(o);
-	if (!in)
-		return;
-	if (in->threshold > 0)
-		o->threshold = in->threshold;
-	if (in->min_samples > 0)
-		o->min_samples = in->min_samples;
-	o->attribution = in->attribution;
-	o->list_all = in->list_all;
-	if (in->confidence_z > 0)
-		o->confidence_z = in->confidence_z;
-	o->limits = in->limits;
-	o->progress = in->progress;
-	o->progress_ctx = in->progress_ctx;
-	if (PGD_OPTS_HAS(in, struct pgd_check_opts, now_unix))
-		o->now_unix = in->now_unix;
-}
-
-static void progress(const struct pgd_check_opts *o, const char *stage, uint64_t done,
-		     uint64_t total)
-{
-	if (o->progress)
-		o->progress(o->progress_ctx, stage, done, total);
-}
-
-static const char *dup(struct pgd_report *r, const char *s)
-{
-	return s ? arena_strdup(&r->arena, s) : NULL;
-}
-
-/* The inputs a job holds open; released in one place. */
-struct job {
-	struct pgd_binary *binary;
-	struct pgd_profile **profiles;   /* [0] base for check */
-	size_t nprofiles;
-	struct pgd_edges *edges[PGD_SITE_MAX_SETS];
-	size_t nsets;
-	struct pgd_siteset sites;
-};
-
-static void job_release(struct job *j)
-{
-	pgd_siteset_release(&j->sites);
-	for (size_t i = 0; i < PGD_SITE_MAX_SETS; i++)
-		pgd_edges__free(j->edges[i]);
-	for (size_t i = 0; i < j->nprofiles; i++)
-		pgd_profile__close(j->profiles[i]);
-	free(j->profiles);
-	pgd_binary__close(j->binary);
-	memset(j, 0, sizeof(*j));
-}
-
-static int open_profiles(struct job *j, const char *const *paths, size_t n,
-			 const struct pgd_check_opts *o, struct pgd_err *err)
-{
-	j->profiles = calloc(n ? n : 1, sizeof(*j->profiles));
-	if (!j->profiles)
-		return pgd_err_nomem(err, NULL);
-	for (size_t i = 0; i < n; i++) {
-		int ret;
-
-		progress(o, "reading profiles", i, n);
-		ret = pgd_profile__open(paths[i], &o->limits, &j->profiles[i], err);
-		if (ret)
-			return ret;
-		j->nprofiles++;
-	}
-	progress(o, "reading profiles", n, n);
-	return 0;
-}
-
-static int add_binary_input(struct pgd_report *r, const struct pgd_binary *b, const char *role)
-{
-	struct rpt_input *in = rpt_add_input(r);
-	struct stat st;
-
-	if (!in)
-		return PGD_ENOMEM;
-	in->role = role;
-	in->path = dup(r, pgd_binary__path(b));
-	in->format = "elf";
-	if (!stat(pgd_binary__path(b), &st))
-		in->size = (uint64_t)st.st_size;
-	in->go_version = dup(r, pgd_binary__go_version(b));
-	in->pgo_setting = dup(r, pgd_binary__build_setting(b, "-pgo"));
-	in->main_module = dup(r, pgd_binary__main_module(b));
-	in->build_id = dup(r, pgd_binary__build_id(b));
-	in->arch = dup(r, pgd_binary__arch(b));
-	return 0;
-}
-
-static int add_profile_input(struct pgd_report *r, const struct pgd_profile *p, const char *role,
-			     int64_t edge_weight)
-{
-	struct rpt_input *in = rpt_add_input(r);
-
-	if (!in)
-		return PGD_ENOMEM;
-	in->role = role;
-	in->path = dup(r, pgd_profile__path(p));
-	in->size = pgd_profile__file_size(p);
-	in->format = pgd_profile__format(p) == PGD_PROFILE_PREPROFILE ? "preprofile" : "pprof";
-	in->samples = pgd_profile__sample_count(p);
-	in->total_value = pgd_profile__total_value(p);
-	in->edge_weight = edge_weight;
-	in->time_nanos = pgd_profile__time_nanos(p);
-	in->duration_nanos = pgd_profile__duration_nanos(p);
-	return 0;
-}
-
-static void add_common_params(struct pgd_report *r, const struct pgd_check_opts *o)
-{
-	struct rpt_param *p;
-
-	if ((p = rpt_add_param(r, "threshold")))
-		rpt_fig_real(&p->value, o->threshold);
-	if ((p = rpt_add_param(r, "min_samples")))
-		rpt_fig_int(&p->value, o->min_samples);
-	if ((p = rpt_add_param(r, "attribution")))
-		rpt_fig_str(&p->value, o->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
-	if ((p = rpt_add_param(r, "confidence")))
-		rpt_fig_real(&p->value, 0.95);
-	if ((p = rpt_add_param(r, "list_all")))
-		rpt_fig_bool(&p->value, o->list_all);
-}
-
-/* Copies a site's identity, binary evidence and callees into the report. */
-static int fill_site(struct pgd_report *r, struct rpt_site *rs, const struct pgd_site *s,
-		     size_t nsets)
-{
-	rs->caller = dup(r, s->caller);
-	rs->offset = s->offset;
-	rs->method = dup(r, s->method);
-	rs->file = dup(r, s->file);
-	rs->line = s->line;
-	rs->kind = pgd_site_kind_name(s->kind);
-	rs->iface = dup(r, s->iface);
-	rs->guard_checked = 1;
-	rs->binary_guard = dup(r, s->binary_guard);
-	rs->ncalls_direct = s->ndirect;
-	rs->ncalls_indirect = s->nindirect;
-	rs->base_weight = s->total[0];
-	rs->fresh_weight = nsets > 1 ? s->total[1] : 0;
-	rs->callees = arena_calloc(&r->arena, s->ncallees ? s->ncallees : 1, sizeof(*rs->callees));
-	if (!rs->callees)
-		return PGD_ENOMEM;
-	rs->ncallees = s->ncallees;
-	for (size_t i = 0; i < s->ncallees; i++) {
-		struct rpt_callee *c = &rs->callees[i];
-
-		c->name = dup(r, s->callees[i].name);
-		c->type = dup(r, s->callees[i].recv_type);
-		c->base_weight = s->callees[i].weight[0];
-		c->base_share = s->total[0] ? (double)c->base_weight / (double)s->total[0] : 0;
-		if (nsets > 1) {
-			c->fresh_weight = s->callees[i].weight[1];
-			c->fresh_share = s->total[1] ? (double)c->fresh_weight / (double)s->total[1] : 0;
-		}
-	}
-	return 0;
-}
-
-/* Callees by base weight desc, then fresh weight desc, then name. */
-static int cmp_callee(const void *a, const void *b)
-{
-	const struct rpt_callee *x = a, *y = b;
-
-	if (x->base_weight != y->base_weight)
-		return x->base_weight > y->base_weight ? -1 : 1;
-	if (x->fresh_weight != y->fresh_weight)
-		return x->fresh_weight > y->fresh_weight ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-static int cmp_key(const struct rpt_site *x, const struct rpt_site *y)
-{
-	int c = strcmp(x->caller, y->caller);
-
-	if (c)
-		return c;
-	if (x->offset != y->offset)
-		return x->offset < y->offset ? -1 : 1;
-	if (!x->method || !y->method)
-		return x->method ? 1 : (y->method ? -1 : strcmp(x->kind, y->kind));
-	c = strcmp(x->method, y->method);
-	return c ? c : strcmp(x->kind, y->kind);
-}
 
 /* Findings rank by estimated cost; the site key makes the order total. */
 static int cmp_cost(const void *a, const void *b)
@@ -234,139 +33,7 @@ static int cmp_cost(const void *a, const void *b)
 		return x->severity > y->severity ? -1 : 1;
 	if (x->cost != y->cost)
 		return x->cost > y->cost ? -1 : 1;
-	return cmp_key(x, y);
-}
-
-static int cmp_weight(const void *a, const void *b)
-{
-	const struct rpt_site *x = a, *y = b;
-
-	if (x->base_weight != y->base_weight)
-		return x->base_weight > y->base_weight ? -1 : 1;
-	return cmp_key(x, y);
-}
-
-/* Stack attribution needs stacks; a GO PREPROFILE V1 input keeps only edges. */
-static int note_stackless_inputs(struct pgd_report *r, const struct job *j,
-				 const struct pgd_check_opts *o)
-{
-	if (o->attribution != PGD_ATTR_STACK)
-		return 0;
-	for (size_t i = 0; i < j->nprofiles; i++) {
-		const char *path = pgd_profile__path(j->profiles[i]);
-		char *note;
-
-		if (pgd_profile__format(j->profiles[i]) != PGD_PROFILE_PREPROFILE)
-			continue;
-		note = arena_printf(&r->arena, "%s is a GO PREPROFILE V1 file, which keeps no stacks: "
-				    "its weights are the compiler's two-frame edges", path);
-		if (!note || rpt_add_note(r, note))
-			return PGD_ENOMEM;
-	}
-	return 0;
-}
-
-/* What the binary stage could not read (pgd_binary_notes): said, never silent. */
-static int note_binary(struct pgd_report *r, struct job *j)
-{
-	const char *notes[8];
-	size_t n = pgd_binary_notes(j->binary, notes, PGD_ARRAY_SIZE(notes));
-
-	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++)
-		if (!notes[i] || rpt_add_note(r, notes[i]))
-			return PGD_ENOMEM;
-	return 0;
-}
-
-static int build_edges(struct job *j, size_t first, size_t n, enum pgd_attribution attr,
-		       size_t slot, struct pgd_err *err)
-{
-	int ret = pgd_edges__build(j->profiles + first, n, attr, &j->edges[slot], err);
-
-	if (!ret && slot + 1 > j->nsets)
-		j->nsets = slot + 1;
-	return ret;
-}
-
-int pgd_sites__run(const char *binary_path, const char *const *profile_paths, size_t nprofiles,
-		   const struct pgd_check_opts *opts, struct pgd_report **out,
-		   struct pgd_err *err)
-{
-	struct pgd_check_opts o;
-	struct job j = { 0 };
-	struct pgd_report *r = NULL;
-	int ret;
-
-	resolve_opts(opts, &o);
-	*out = NULL;
-	if (!binary_path || !nprofiles)
-		return pgd_err_set(err, PGD_EUSAGE, NULL, "sites needs a binary and a profile");
-	ret = open_profiles(&j, profile_paths, nprofiles, &o, err);
-	if (ret)
-		goto out;
-	progress(&o, "reading binary", 0, 0);
-	ret = pgd_binary__open(binary_path, &o.limits, &j.binary, err);
-	if (ret)
-		goto out;
-	ret = build_edges(&j, 0, nprofiles, o.attribution, 0, err);
-	if (ret)
-		goto out;
-	progress(&o, "mapping call sites", 0, 0);
-	ret = pgd_sites_build(j.binary, (const struct pgd_edges *const *)j.edges, 1, 0, &j.sites, err);
-	if (ret)
-		goto out;
-
-	r = rpt_new(RPT_SITES);
-	if (!r) {
-		ret = pgd_err_nomem(err, NULL);
-		goto out;
-	}
-	ret = add_binary_input(r, j.binary, "binary");
-	for (size_t i = 0; i < j.nprofiles && !ret; i++)
-		ret = add_profile_input(r, j.profiles[i], "profile", 0);
-	if (ret)
-		goto nomem;
-	if (j.nprofiles == 1)
-		r->inputs[1].edge_weight = pgd_edges__total_weight(j.edges[0]);
-	add_common_params(r, &o);
-	{
-		int64_t total = pgd_edges__total_weight(j.edges[0]);
-		int64_t per_kind[PGD_SITE_ASSEMBLY + 1] = { 0 };
-
-		for (size_t i = 0; i < j.sites.nsites; i++) {
-			const struct pgd_site *s = &j.sites.sites[i];
-			struct rpt_site *rs = rpt_add_site(r);
-
-			if (!rs || fill_site(r, rs, s, 1))
-				goto nomem;
-			rs->base_weight_share = total ? (double)s->total[0] / (double)total : 0;
-			if (rs->ncallees)
-				qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
-			per_kind[s->kind]++;
-		}
-		if (r->nsites)
-			qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_weight);
-		rpt_fig_int(rpt_add_summary(r, "sites"), (int64_t)j.sites.nsites);
-		for (int k = PGD_SITE_INTERFACE; k <= PGD_SITE_ASSEMBLY; k++) {
-			struct rpt_figure *f = rpt_add_summary(r, pgd_site_kind_name(k));
-
-			if (!f)
-				goto nomem;
-			rpt_fig_int(f, per_kind[k]);
-		}
-		rpt_fig_int(rpt_add_summary(r, "edge_weight"), total);
-	}
-	if (note_stackless_inputs(r, &j, &o) || note_binary(r, &j))
-		goto nomem;
-	*out = r;
-	r = NULL;
-	goto out;
-nomem:
-	ret = pgd_err_nomem(err, NULL);
-out:
-	pgd_report__free(r);
-	job_release(&j);
-	return ret;
+	return pgd_job_cmp_key(x, y);
 }
 
 static const enum pgd_verdict verdict_order[] = {
@@ -400,7 +67,7 @@ static int list_site(struct pgd_report *r, const struct pgd_site *s, const struc
 {
 	struct rpt_site *rs = rpt_add_site(r);
 
-	if (!rs || fill_site(r, rs, s, 2))
+	if (!rs || pgd_job_fill_site(r, rs, s, 2))
 		return PGD_ENOMEM;
 	rs->verdict = pgd_verdict_name(d->verdict);
 	rs->severity = d->severity;
@@ -410,7 +77,7 @@ static int list_site(struct pgd_report *r, const struct pgd_site *s, const struc
 		rs->guarded_type = rs->callees[d->guarded].type;
 	} else if (d->guard) {
 		/* the binary guards a type the base never saw at this call */
-		rs->guarded_type = dup(r, d->guard);
+		rs->guarded_type = pgd_job_dup(r, d->guard);
 	}
 	/* The mirrored choice, beside the binary's truth when they differ. */
 	if (d->mirrored >= 0 && d->mirrored != d->guarded)
@@ -428,7 +95,7 @@ static int list_site(struct pgd_report *r, const struct pgd_site *s, const struc
 	rs->overlap = pgd_site_overlap(s);
 	rs->has_overlap = s->total[0] > 0 && s->total[1] > 0;
 	if (rs->ncallees)
-		qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), cmp_callee);
+		qsort(rs->callees, rs->ncallees, sizeof(*rs->callees), pgd_job_cmp_callee);
 	return 0;
 }
 
@@ -450,7 +117,7 @@ static void tally_site(struct tally *t, const struct pgd_site *s, const struct p
 	}
 }
 
-static int judge_sites(struct pgd_report *r, struct job *j, const struct pgd_check_opts *o,
+static int judge_sites(struct pgd_report *r, struct pgd_job *j, const struct pgd_check_opts *o,
 		       int pgo_build, struct tally *t, struct pgd_err *err)
 {
 	struct pgd_facts_ctx fc = { .b = j->binary };
@@ -464,7 +131,7 @@ static int judge_sites(struct pgd_report *r, struct job *j, const struct pgd_che
 		struct pgd_callee_facts *facts = NULL;
 		struct pgd_site_drift d;
 
-		progress(o, "judging sites", i, j->sites.nsites);
+		pgd_job_progress(o, "judging sites", i, j->sites.nsites);
 		if (s->kind == PGD_SITE_DIRECT || s->kind == PGD_SITE_ASSEMBLY)
 			continue;   /* not devirtualization sites: no binary facts needed */
 		if ((s->kind == PGD_SITE_INTERFACE || s->kind == PGD_SITE_FUNC_VALUE) &&
@@ -487,7 +154,7 @@ static int judge_sites(struct pgd_report *r, struct job *j, const struct pgd_che
 		if (list_site(r, s, &d, totals))
 			ret = pgd_err_nomem(err, NULL);
 	}
-	progress(o, "judging sites", j->sites.nsites, j->sites.nsites);
+	pgd_job_progress(o, "judging sites", j->sites.nsites, j->sites.nsites);
 	arena_release(&fc.scratch);
 	return ret;
 }
@@ -610,17 +277,17 @@ static int same_file(const char *a, const char *b)
 	return ret;
 }
 
-static int record_captures(struct pgd_report *r, struct job *j)
+static int record_captures(struct pgd_report *r, struct pgd_job *j)
 {
 	const char *gnu = pgd_binary_gnu_build_id(j->binary);
 
-	r->inputs[0].gnu_build_id = dup(r, gnu);
+	r->inputs[0].gnu_build_id = pgd_job_dup(r, gnu);
 	for (size_t i = 0; i < j->nprofiles; i++) {
 		struct rpt_input *in = &r->inputs[1 + i];
 		const char *id;
 
 		in->captured_from = captured_from(j->profiles[i], j->binary, gnu, &id);
-		in->mapping_build_id = dup(r, id);
+		in->mapping_build_id = pgd_job_dup(r, id);
 		if (id && !in->mapping_build_id)
 			return PGD_ENOMEM;
 	}
@@ -659,7 +326,7 @@ static int repeated_inputs(struct pgd_report *r, const char *const *paths, size_
 	return 0;
 }
 
-static int inconclusive_reasons(struct pgd_report *r, struct job *j, const char *const *paths,
+static int inconclusive_reasons(struct pgd_report *r, struct pgd_job *j, const char *const *paths,
 				const struct pgd_check_opts *o, const struct tally *t, int pgo_build)
 {
 	double unmapped = unmapped_share(j->profiles + 1, j->nprofiles - 1, j->binary);
@@ -737,15 +404,16 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		   struct pgd_err *err)
 {
 	struct pgd_check_opts o;
-	struct job j = { 0 };
+	struct pgd_job j = { 0 };
 	struct pgd_report *r = NULL;
 	const char **paths = NULL;
 	struct tally t;
 	int pgo_build, ret;
 
-	resolve_opts(opts, &o);
 	memset(&t, 0, sizeof(t));
 	*out = NULL;
+	if ((ret = pgd_check_opts_resolve(opts, &o, err)))   /* opts.h */
+		return ret;
 	if (!binary_path || !base_path || !nfresh)
 		return pgd_err_set(err, PGD_EUSAGE, NULL, "check needs a binary, a base and a fresh profile");
 	paths = calloc(nfresh + 1, sizeof(*paths));
@@ -753,21 +421,21 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		return pgd_err_nomem(err, NULL);
 	paths[0] = base_path;
 	memcpy(paths + 1, fresh_paths, nfresh * sizeof(*paths));
-	ret = open_profiles(&j, paths, nfresh + 1, &o, err);
+	ret = pgd_job_open_profiles(&j, paths, nfresh + 1, &o, err);
 	if (ret)
 		goto out;
-	progress(&o, "reading binary", 0, 0);
-	ret = pgd_binary__open(binary_path, &o.limits, &j.binary, err);
+	pgd_job_progress(&o, "reading binary", 0, 0);
+	ret = pgd_binary__open(binary_path, o.limits, &j.binary, err);
 	if (ret)
 		goto out;
-	ret = build_edges(&j, 0, 1, o.attribution, 0, err);
+	ret = pgd_job_build_edges(&j, 0, 1, o.attribution, 0, err);
 	if (!ret)
-		ret = build_edges(&j, 1, nfresh, o.attribution, 1, err);
+		ret = pgd_job_build_edges(&j, 1, nfresh, o.attribution, 1, err);
 	if (!ret && o.attribution == PGD_ATTR_STACK)
-		ret = build_edges(&j, 0, 1, PGD_ATTR_COMPILER, 2, err);
+		ret = pgd_job_build_edges(&j, 0, 1, PGD_ATTR_COMPILER, 2, err);
 	if (ret)
 		goto out;
-	progress(&o, "mapping call sites", 0, 0);
+	pgd_job_progress(&o, "mapping call sites", 0, 0);
 	/* Every key: a single-callee func value the compiler devirtualized is a site too. */
 	ret = pgd_sites_build(j.binary, (const struct pgd_edges *const *)j.edges, j.nsets, 0,
 			      &j.sites, err);
@@ -782,17 +450,18 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 
 		pgo_build = pgo && strcmp(pgo, "off");
 	}
-	if (add_binary_input(r, j.binary, "binary") ||
-	    add_profile_input(r, j.profiles[0], "base", pgd_edges__total_weight(j.edges[0])))
+	if (pgd_job_add_binary_input(r, j.binary, "binary") ||
+	    pgd_job_add_profile_input(r, j.profiles[0], "base", pgd_edges__total_weight(j.edges[0])))
 		goto nomem;
 	for (size_t i = 1; i < j.nprofiles; i++)
-		if (add_profile_input(r, j.profiles[i], "fresh", 0))
+		if (pgd_job_add_profile_input(r, j.profiles[i], "fresh", 0))
 			goto nomem;
 	if (nfresh == 1)
 		r->inputs[2].edge_weight = pgd_edges__total_weight(j.edges[1]);
 	if (record_captures(r, &j))
 		goto nomem;
-	add_common_params(r, &o);
+	if (pgd_job_add_common_params(r, &o))
+		goto nomem;
 
 	if ((ret = judge_sites(r, &j, &o, pgo_build, &t, err)))
 		goto out;
@@ -804,7 +473,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		struct pgd_doctor_opts dopts;
 
 		pgd_doctor_opts__init(&dopts);
-		dopts.check = o;
+		dopts.check = &o;
 		dopts.now_unix = o.now_unix;
 		ret = pgd_doctor_check_checks(r, j.profiles, j.nprofiles, j.binary, base_path, &dopts, err);
 		if (ret)
@@ -816,7 +485,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		     t.findings ? PGD_OUTCOME_FINDINGS : PGD_OUTCOME_CLEAN;
 	if (add_advice(r, &t, pgo_build))
 		goto nomem;
-	if (note_stackless_inputs(r, &j, &o) || note_binary(r, &j))
+	if (pgd_job_note_stackless_inputs(r, &j, &o) || pgd_job_note_binary(r, &j))
 		goto nomem;
 	*out = r;
 	r = NULL;
@@ -825,7 +494,7 @@ nomem:
 	ret = pgd_err_nomem(err, NULL);
 out:
 	pgd_report__free(r);
-	job_release(&j);
+	pgd_job_release(&j);
 	free(paths);
 	pgd_staleness_release(&t.st);
 	return ret;

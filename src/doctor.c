@@ -9,6 +9,7 @@
  * file, there is nothing to diagnose).
  */
 #include "doctor.h"
+#include "opts.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -18,14 +19,6 @@
 
 #include "err.h"
 #include "staleness.h"
-
-#define DEFAULT_MIN_TOTAL_SAMPLES 30000
-#define DEFAULT_MAX_STARTUP_SHARE 0.25
-#define DEFAULT_MAX_SINGLE_FUNCTION_SHARE 0.80
-#define DEFAULT_MAX_DIVERGENCE 0.2
-#define DEFAULT_MAX_STALE_SHARE 0.05
-#define DEFAULT_MAX_AGE_DAYS 90
-#define DEFAULT_MAX_GROWTH 0.05
 
 static int doc_unusable_profile(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
 
@@ -52,49 +45,19 @@ static int is_profile_level(const struct doc_check *chk)
 	return chk->needs == DOC_NEED_PROFILE || chk->needs == DOC_NEED_BASE_AND_FRESH;
 }
 
-void pgd_doctor_opts__init(struct pgd_doctor_opts *o)
+/*
+ * The caller's options and the check options they point to, each resolved
+ * by opts.h's rule (NULL or sz 0: defaults); c->o.check then points at the
+ * resolved copy, so the checks read c->o.check-> without testing for NULL.
+ */
+static int resolve_opts(const struct pgd_doctor_opts *in, struct doc_ctx *c, struct pgd_err *err)
 {
-	memset(o, 0, sizeof(*o));
-	o->sz = sizeof(*o);
-	o->min_total_samples = DEFAULT_MIN_TOTAL_SAMPLES;
-	o->max_startup_share = DEFAULT_MAX_STARTUP_SHARE;
-	o->max_single_function_share = DEFAULT_MAX_SINGLE_FUNCTION_SHARE;
-	o->max_divergence = DEFAULT_MAX_DIVERGENCE;
-	o->max_stale_share = DEFAULT_MAX_STALE_SHARE;
-	o->max_age_days = DEFAULT_MAX_AGE_DAYS;
-	o->max_growth = DEFAULT_MAX_GROWTH;
-	pgd_check_opts__init(&o->check);
-}
+	int ret = pgd_doctor_opts_resolve(in, &c->o, err);
 
-/* Copies what the caller's (possibly older, possibly NULL) struct has and fills defaults. */
-static void resolve_opts(const struct pgd_doctor_opts *in, struct pgd_doctor_opts *out)
-{
-	pgd_doctor_opts__init(out);
-	if (!in)
-		return;
-	if (in->sz >= sizeof(*out)) {
-		*out = *in;
-		out->sz = sizeof(*out);
-	} else {
-		memcpy(out, in, in->sz);
-		out->sz = sizeof(*out);
-	}
-	if (out->min_total_samples <= 0)
-		out->min_total_samples = DEFAULT_MIN_TOTAL_SAMPLES;
-	if (out->max_startup_share <= 0)
-		out->max_startup_share = DEFAULT_MAX_STARTUP_SHARE;
-	if (out->max_single_function_share <= 0)
-		out->max_single_function_share = DEFAULT_MAX_SINGLE_FUNCTION_SHARE;
-	if (out->max_divergence <= 0)
-		out->max_divergence = DEFAULT_MAX_DIVERGENCE;
-	if (out->max_stale_share <= 0)
-		out->max_stale_share = DEFAULT_MAX_STALE_SHARE;
-	if (out->max_age_days <= 0)
-		out->max_age_days = DEFAULT_MAX_AGE_DAYS;
-	if (out->max_growth <= 0)
-		out->max_growth = DEFAULT_MAX_GROWTH;
-	if (out->check.min_samples <= 0)
-		out->check.min_samples = 30;
+	if (!ret)
+		ret = pgd_check_opts_resolve(c->o.check, &c->check, err);
+	c->o.check = &c->check;
+	return ret;
 }
 
 /* ---- helpers shared by the check files ------------------------------------ */
@@ -221,7 +184,7 @@ int doc_base_edges(struct doc_ctx *c, const struct pgd_edges **out, struct pgd_e
 	int ret;
 
 	if (!c->base_edges) {
-		ret = pgd_edges__build(c->base->profiles, c->base->n, c->o.check.attribution,
+		ret = pgd_edges__build(c->base->profiles, c->base->n, c->o.check->attribution,
 				       &c->base_edges, err);
 		if (ret)
 			return ret;
@@ -320,7 +283,7 @@ static int add_profile_input(struct doc_ctx *c, const char *role, const char *pa
 	in->total_value = pgd_profile__total_value(p);
 	in->time_nanos = pgd_profile__time_nanos(p);
 	in->duration_nanos = pgd_profile__duration_nanos(p);
-	ret = pgd_edges__build(&p, 1, c->o.check.attribution, &e, err);
+	ret = pgd_edges__build(&p, 1, c->o.check->attribution, &e, err);
 	if (ret)
 		return ret;
 	in->edge_weight = pgd_edges__total_weight(e);
@@ -342,7 +305,7 @@ static int open_profile(struct doc_ctx *c, const char *role, const char *path,
 	int ret;
 
 	*out = NULL;
-	ret = pgd_profile__open(path, &c->o.check.limits, &p, &perr);
+	ret = pgd_profile__open(path, c->o.check->limits, &p, &perr);
 	if (ret == PGD_ENOMEM) {
 		*err = perr;
 		return ret;
@@ -513,7 +476,7 @@ static int add_params(struct doc_ctx *c)
 		setter(&p->value, v);            \
 	} while (0)
 	PARAM("min_total_samples", rpt_fig_int, c->o.min_total_samples);
-	PARAM("min_samples", rpt_fig_int, c->o.check.min_samples);
+	PARAM("min_samples", rpt_fig_int, c->o.check->min_samples);
 	PARAM("max_startup_share", rpt_fig_real, c->o.max_startup_share);
 	PARAM("max_single_function_share", rpt_fig_real, c->o.max_single_function_share);
 	PARAM("max_divergence", rpt_fig_real, c->o.max_divergence);
@@ -522,7 +485,7 @@ static int add_params(struct doc_ctx *c)
 	PARAM("max_growth", rpt_fig_real, c->o.max_growth);
 	PARAM("now_unix", rpt_fig_int, c->now_unix);
 	PARAM("attribution", rpt_fig_str,
-	      c->o.check.attribution == PGD_ATTR_STACK ? "stack" : "compiler");
+	      c->o.check->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
 #undef PARAM
 	return 0;
 }
@@ -628,8 +591,8 @@ static int run_checks(struct doc_ctx *c, const struct pgd_doctor_opts *given, in
 		}
 		if (why)
 			continue;
-		if (c->o.check.progress)
-			c->o.check.progress(c->o.check.progress_ctx, chk->id, i, PGD_ARRAY_SIZE(checks));
+		if (c->o.check->progress)
+			c->o.check->progress(c->o.check->progress_ctx, chk->id, i, PGD_ARRAY_SIZE(checks));
 		if ((ret = chk->fn(c, chk, err)))
 			return ret;
 	}
@@ -646,7 +609,8 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
 	arena_init(&c.scratch, 0);
-	resolve_opts(opts, &c.o);
+	if ((ret = resolve_opts(opts, &c, err)))
+		goto out;
 	given = c.o;
 	c.now_unix = c.o.now_unix ? c.o.now_unix : (int64_t)time(NULL);
 	if (!given.base_path && !given.nfresh && !given.nprofiles) {
@@ -663,7 +627,7 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 		goto out;
 	}
 	if (given.binary_path) {
-		if ((ret = pgd_binary__open(given.binary_path, &c.o.check.limits, &c.bin, err)))
+		if ((ret = pgd_binary__open(given.binary_path, c.o.check->limits, &c.bin, err)))
 			goto out;
 		if (add_binary_input(&c, "binary", c.bin)) {
 			ret = pgd_err_nomem(err, given.binary_path);
@@ -671,7 +635,7 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 		}
 	}
 	if (given.compare_binary_path) {
-		if ((ret = pgd_binary__open(given.compare_binary_path, &c.o.check.limits, &c.cmp, err)))
+		if ((ret = pgd_binary__open(given.compare_binary_path, c.o.check->limits, &c.cmp, err)))
 			goto out;
 		if (add_binary_input(&c, "compare-binary", c.cmp)) {
 			ret = pgd_err_nomem(err, given.compare_binary_path);
@@ -755,7 +719,8 @@ int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *pro
 
 	memset(&c, 0, sizeof(c));
 	arena_init(&c.scratch, 0);
-	resolve_opts(o, &c.o);
+	if ((ret = resolve_opts(o, &c, err)))
+		goto out;
 	c.r = r;
 	c.now_unix = c.o.now_unix ? c.o.now_unix : (int64_t)time(NULL);
 	c.bin = bin;

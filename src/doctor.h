@@ -65,7 +65,8 @@ struct doc_bad {
 
 struct doc_ctx {
 	struct pgd_report *r;
-	struct pgd_doctor_opts o;   /* every threshold resolved */
+	struct pgd_doctor_opts o;   /* every threshold resolved; o.check points at check */
+	struct pgd_check_opts check;   /* resolved (opts.h) */
 	int64_t now_unix;
 	struct arena scratch;       /* freed when the run ends */
 	size_t ngroups;

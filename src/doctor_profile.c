@@ -210,7 +210,7 @@ static int group_edges(struct doc_ctx *c, const struct doc_group *g, struct pgd_
 	if (g == c->base)
 		return doc_base_edges(c, out, err);
 	{
-		int ret = pgd_edges__build(g->profiles, g->n, c->o.check.attribution, own, err);
+		int ret = pgd_edges__build(g->profiles, g->n, c->o.check->attribution, own, err);
 
 		if (ret)
 			return ret;
@@ -267,7 +267,7 @@ static int too_few_one(struct doc_ctx *c, const struct doc_check *chk, const str
 		sw[he->val.u64] += e->edges[i].weight;
 	}
 	for (size_t i = 0; i < nsites; i++) {
-		if ((double)sw[i] * spv < (double)c->o.check.min_samples) {
+		if ((double)sw[i] * spv < (double)c->o.check->min_samples) {
 			nthin++;
 			thin_w += sw[i];
 		}
@@ -283,7 +283,7 @@ static int too_few_one(struct doc_ctx *c, const struct doc_check *chk, const str
 	    doc_fig_real(c, f, "duration_seconds", (double)duration / 1e9) ||
 	    doc_fig_int(c, f, "sites", (int64_t)nsites) ||
 	    doc_fig_int(c, f, "thin_sites", (int64_t)nthin) ||
-	    doc_fig_int(c, f, "min_samples", c->o.check.min_samples) ||
+	    doc_fig_int(c, f, "min_samples", c->o.check->min_samples) ||
 	    doc_fig_real(c, f, "thin_site_weight_share",
 			 e->total_weight > 0 ? (double)thin_w / (double)e->total_weight : 0))
 		ret = pgd_err_nomem(err, g->label);

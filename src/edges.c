@@ -3,8 +3,8 @@
  * Stage 2: call edges as the Go compiler derives them from profiles.
  *
  * Compiler mode is cmd/internal/pgo/pprof.go FromPProf: NewGraph over the
- * last two locations of each sample (pgd_profile_compiler_graph, cited
- * there), then createNamedEdgeMap folds node pairs into named edges
+ * last two locations of each sample (pgd_profile_compiler_graph, graph.c,
+ * cited there), then createNamedEdgeMap folds node pairs into named edges
  * (caller name, caller line - caller start line, callee name), sums the
  * weights and ignores a profile whose total is 0.
  *

@@ -65,3 +65,9 @@ const char *pgd_err_format(const struct pgd_err *err, char *buf, size_t size)
 		snprintf(buf, size, "%s", msg);
 	return buf;
 }
+
+/* The runtime twin of PGD_VERSION: what the linked library is. */
+const char *pgd_version(void)
+{
+	return PGD_VERSION;
+}

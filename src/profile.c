@@ -18,31 +18,11 @@
 
 #include "err.h"
 #include "fileio.h"
+#include "opts.h"
 #include "profile.h"
 
-#define DEFAULT_MAX_FILE_BYTES (1ULL << 30)
-#define DEFAULT_MAX_DECODED_BYTES (2ULL << 30)
-#define DEFAULT_MAX_ELEMENTS 50000000ULL
 /* The name a profile read from standard input carries in messages and reports. */
 #define PGD_STDIN_NAME "<stdin>"
-
-void pgd_limits_resolve(const struct pgd_limits *in, struct pgd_limits *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->sz = sizeof(*out);
-	if (PGD_OPTS_HAS(in, struct pgd_limits, max_file_bytes))
-		out->max_file_bytes = in->max_file_bytes;
-	if (PGD_OPTS_HAS(in, struct pgd_limits, max_decoded_bytes))
-		out->max_decoded_bytes = in->max_decoded_bytes;
-	if (PGD_OPTS_HAS(in, struct pgd_limits, max_elements))
-		out->max_elements = in->max_elements;
-	if (!out->max_file_bytes)
-		out->max_file_bytes = DEFAULT_MAX_FILE_BYTES;
-	if (!out->max_decoded_bytes)
-		out->max_decoded_bytes = DEFAULT_MAX_DECODED_BYTES;
-	if (!out->max_elements)
-		out->max_elements = DEFAULT_MAX_ELEMENTS;
-}
 
 /*
  * Reads a profile: a regular file, or "-" for standard input. The open
@@ -125,7 +105,8 @@ int pgd_profile__open(const char *path, const struct pgd_limits *limits,
 	*out = NULL;
 	if (!path || !*path)
 		return pgd_err_set(err, PGD_EUSAGE, "", "no profile path given");
-	pgd_limits_resolve(limits, &lim);
+	if ((ret = pgd_limits_resolve(limits, &lim, err)))
+		return ret;
 	if (!(ret = read_input(path, lim.max_file_bytes, &data, &len, err)))
 		ret = decode(strcmp(path, "-") ? path : PGD_STDIN_NAME, data, len, &lim, out, err);
 	free(data);
@@ -137,13 +118,15 @@ int pgd_profile__open_mem(const void *data, size_t len, const char *name,
 			  struct pgd_err *err)
 {
 	struct pgd_limits lim;
+	int ret;
 
 	*out = NULL;
 	if (!name || !*name)
 		name = "<memory>";
 	if (!data && len)
 		return pgd_err_set(err, PGD_EUSAGE, name, "no profile data given");
-	pgd_limits_resolve(limits, &lim);
+	if ((ret = pgd_limits_resolve(limits, &lim, err)))
+		return ret;
 	if (len > lim.max_file_bytes)
 		return pgd_err_set(err, PGD_ELIMIT, name,
 				   "profile is %zu bytes, over the max_file_bytes cap (%" PRIu64 ")",

@@ -145,9 +145,6 @@ static inline int pgd_abs_weight_add(uint64_t *abs_sum, int64_t v)
 	return 0;
 }
 
-/* Limits with defaults applied (any zero field replaced). */
-void pgd_limits_resolve(const struct pgd_limits *in, struct pgd_limits *out);
-
 /* Decoders, each filling a zeroed profile whose arena is initialised. */
 int pgd_pprof_decode(struct pgd_profile *p, const unsigned char *data, size_t len,
 		     const struct pgd_limits *limits, struct pgd_err *err);
@@ -166,7 +163,7 @@ int pgd_preprofile_write_edge(FILE *f, const char *caller, const char *callee, i
  * per (src node, dst node) edge whose source node survives
  * selectNodesForGraph (cum or flat != 0). *seen_start_line tells whether a
  * surviving node has start_line != 0 (createNamedEdgeMap's check). Shared by
- * the decoder (for the start_line check) and the edges stage.
+ * the decoder (for the start_line check) and the edges stage; in graph.c.
  */
 typedef int (*pgd_node_edge_fn)(void *ctx, uint32_t src, uint32_t dst, int64_t weight);
 int pgd_profile_compiler_graph(const struct pgd_profile *p, pgd_node_edge_fn fn, void *ctx,

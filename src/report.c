@@ -15,6 +15,7 @@
 #include <cJSON.h>
 
 #include "err.h"
+#include "opts.h"
 #include "fileio.h"
 #include "sanitize.h"
 #include "srcpath.h"
@@ -227,7 +228,12 @@ const char *rpt_opt_link_base(const struct pgd_write_opts *o)
 int pgd_report__check_paths(const struct pgd_report *r, const struct pgd_write_opts *opts,
 			    struct pgd_err *err)
 {
-	return srcpath_check_report(r, rpt_opt_source_root(opts), err);
+	struct pgd_write_opts o;
+	int ret;
+
+	if ((ret = pgd_write_opts_resolve(opts, &o, err)))   /* opts.h */
+		return ret;
+	return srcpath_check_report(r, o.source_root, err);
 }
 
 struct ranked {
@@ -306,13 +312,15 @@ int rpt_site_text(struct strbuf *sb, const struct rpt_site *s)
 int pgd_report__write(const struct pgd_report *r, const char *format,
 		      const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err)
 {
-	struct pgd_write_opts defaults = { .sz = sizeof(defaults) };
+	struct pgd_write_opts o;
+	int ret;
 
-	if (!opts)
-		opts = &defaults;
+	/* The writers read the resolved copy only (opts.h). */
+	if ((ret = pgd_write_opts_resolve(opts, &o, err)))
+		return ret;
 	for (size_t i = 0; i < PGD_ARRAY_SIZE(writers); i++) {
 		if (!strcmp(writers[i].name, format)) {
-			int ret = writers[i].write(r, opts, f, err);
+			ret = writers[i].write(r, &o, f, err);
 
 			if (!ret && (fflush(f) || ferror(f)))
 				ret = pgd_err_set(err, PGD_EIO, "", "cannot write output: %s",

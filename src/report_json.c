@@ -5,7 +5,9 @@
  * in a fixed order, every documented key always present (null when unknown)
  * so consumers need no existence checks. Schema: doc/schema/.
  */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,10 +29,25 @@ static cJSON *str_or_null(const char *s)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+/*
+ * An integer, exactly. cJSON keeps numbers as doubles and prints one past
+ * 2^53 as 1.7956486805308129e+18: a profile's time_nanos would lose its
+ * last digits and fail the schema's "integer". Those go out as raw digits.
+ */
+static cJSON *int_json(int64_t v)
+{
+	char buf[24];
+
+	if (v >= -(INT64_C(1) << 53) && v <= (INT64_C(1) << 53))
+		return cJSON_CreateNumber((double)v);
+	snprintf(buf, sizeof(buf), "%" PRId64, v);
+	return cJSON_CreateRaw(buf);
+}
+
 static cJSON *figure_value(const struct rpt_figure *f)
 {
 	switch (f->type) {
-	case FIG_INT: return cJSON_CreateNumber((double)f->i);
+	case FIG_INT: return int_json(f->i);
 	case FIG_REAL: return cJSON_CreateNumber(round6(f->r));
 	case FIG_STR: return str_or_null(f->s);
 	case FIG_BOOL: return cJSON_CreateBool((int)f->i);
@@ -46,7 +63,7 @@ static void add_figures(cJSON *obj, const struct rpt_figure *figs, size_t n)
 
 static void add_int(cJSON *o, const char *k, int64_t v)
 {
-	cJSON_AddItemToObject(o, k, cJSON_CreateNumber((double)v));
+	cJSON_AddItemToObject(o, k, int_json(v));
 }
 
 static void add_real(cJSON *o, const char *k, double v)

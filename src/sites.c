@@ -332,6 +332,203 @@ static struct pgd_site *new_site(struct group_builder *gb)
 	return &s->sites[s->nsites++];
 }
 
+/* One (caller, offset) key while its sites are built: what build_key learnt. */
+struct key_ctx {
+	struct pgd_binary *b;
+	struct group_builder *gb;
+	struct arena *a;
+	const struct flat_edge *e;      /* the key's edges, e[0..n) */
+	size_t n, nsets;
+	const char **methods;           /* methods named at the key, in name order */
+	size_t nmethods;
+	const struct pgd_bfunc *fn;     /* the caller in the binary; NULL: missing */
+	const char *alias;              /* the binary's name for the caller, when it differs */
+	int64_t line;                   /* the call's absolute line */
+	int asm_caller;
+	struct pgd_line_code code;      /* calls and guards at that line */
+	struct pgd_site_callee *key;
+};
+
+/* The caller's name as the binary spells it. */
+static const char *key_caller(const struct key_ctx *k)
+{
+	return k->alias ? k->alias : k->e[0].caller;
+}
+
+/*
+ * Step 1: the methods named at this key, in name order (e[] is sorted by
+ * callee, not method), and how many plain functions. *methods is malloc'd.
+ */
+static int collect_methods(struct key_ctx *k, size_t *nplain, struct pgd_err *err)
+{
+	k->methods = calloc(k->n + 1, sizeof(*k->methods));
+	if (!k->methods)
+		return pgd_err_nomem(err, NULL);
+	for (size_t i = 0; i < k->n; i++) {
+		struct pgd_goname g;
+		const char *m;
+		size_t j;
+
+		if (pgd_site_ignored_callee(k->e[i].callee))
+			continue;
+		if (!(m = callee_method(k->e[i].callee, &g))) {
+			(*nplain)++;
+			continue;
+		}
+		for (j = 0; j < k->nmethods && strcmp(k->methods[j], m); j++)
+			;
+		if (j == k->nmethods)
+			k->methods[k->nmethods++] = m;
+	}
+	return 0;
+}
+
+/* Step 2: the caller in the binary and the code at the call's line. */
+static int read_caller(struct key_ctx *k, struct pgd_err *err)
+{
+	int ret = find_caller(k->b, k->e[0].caller, &k->fn, &k->alias, err);
+
+	if (ret || !k->fn)
+		return ret;
+	k->line = k->fn->decl_line + k->e[0].offset;
+	if ((ret = pgd_binary_code_at_line(k->b, key_caller(k), k->line, k->a, &k->code, err)))
+		return ret;
+	k->asm_caller = is_assembly(k->fn);
+	return 0;
+}
+
+/*
+ * Whether edge i belongs to group (pass, gi): pass 0 groups by method
+ * (gi indexes k->methods); pass 1 holds plain functions, gi 0 those the
+ * binary calls directly at this line, gi 1 the rest.
+ */
+static int in_group(const struct key_ctx *k, size_t i, size_t pass, size_t gi, const char *m)
+{
+	const char *callee = k->e[i].callee;
+	int direct;
+
+	if (pass == 0)
+		return m && !strcmp(m, k->methods[gi]);
+	if (m)
+		return 0;
+	/*
+	 * A devirtualized func-value's guarded target is called directly too;
+	 * the guard keeps it with its site. A name without a package
+	 * (gcWriteBarrier, memeqbody) is an assembly body the code calls or
+	 * jumps to directly.
+	 */
+	direct = (k->fn && is_direct_here(&k->code, callee) &&
+		  !(k->code.nguards && guard_for(&k->code, callee))) ||
+		 !strchr(callee, '.');
+	return (gi == 0) == direct;
+}
+
+/* A new site for the key; NULL on out of memory. */
+static struct pgd_site *key_site(struct key_ctx *k, const char *method)
+{
+	struct pgd_site *s = new_site(k->gb);
+
+	if (!s)
+		return NULL;
+	s->caller = k->e[0].caller;
+	s->caller_alias = k->alias;
+	s->offset = k->e[0].offset;
+	s->key = k->key;
+	s->nkey = k->n;
+	s->method = method;
+	s->callees = arena_calloc(k->a, k->n, sizeof(*s->callees));
+	return s->callees ? s : NULL;
+}
+
+/* Step 3 for a method site: guarded type, interface or not, deferred calls. */
+static void classify_method_site(struct key_ctx *k, struct pgd_site *s)
+{
+	for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
+		const struct pgd_guard *g = guard_for(&k->code, s->callees[i].recv_type);
+
+		if (g)
+			s->binary_guard = g->concrete;
+	}
+	s->kind = method_kind(k->b, s, &k->code);
+	/* defer x.M(): the wrapper calls M directly (see deferred_here) */
+	if (s->kind != PGD_SITE_INTERFACE && s->ncallees == 1 && !s->binary_guard &&
+	    deferred_here(k->b, k->a, key_caller(k), k->line, s->callees[0].name))
+		s->kind = PGD_SITE_DIRECT;
+	if (s->kind == PGD_SITE_INTERFACE)
+		s->iface = site_iface(k->b, s, &k->code);
+}
+
+/* Step 3 for the plain functions not called directly: func value, or none. */
+static void classify_plain_site(struct key_ctx *k, struct pgd_site *s)
+{
+	s->kind = s->nindirect ? PGD_SITE_FUNC_VALUE : PGD_SITE_NONE;
+	if (s->ncallees == 1 &&
+	    (deferred_here(k->b, k->a, key_caller(k), k->line, s->callees[0].name) ||
+	     local_closure(key_caller(k), s->callees[0].name)))
+		s->kind = PGD_SITE_DIRECT;
+	for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
+		const struct pgd_guard *g = guard_for(&k->code, s->callees[i].name);
+
+		if (g)
+			s->binary_guard = g->concrete;
+	}
+}
+
+/* Step 3: where the site is and what kind of call the binary makes there. */
+static void classify_site(struct key_ctx *k, struct pgd_site *s, size_t pass, size_t gi)
+{
+	if (!k->fn) {
+		s->kind = PGD_SITE_MISSING_FUNCTION;
+		return;
+	}
+	s->file = k->fn->decl_file;
+	s->line = k->line;
+	for (size_t i = 0; i < k->code.ncalls; i++) {
+		if (k->code.calls[i].kind == PGD_CALL_DIRECT)
+			s->ndirect++;
+		else
+			s->nindirect++;
+	}
+	if (k->asm_caller)
+		s->kind = PGD_SITE_ASSEMBLY;
+	else if (pass == 0)
+		classify_method_site(k, s);
+	else if (gi == 0)
+		s->kind = PGD_SITE_DIRECT;
+	else
+		classify_plain_site(k, s);
+}
+
+/* The site of group (pass, gi), when any edge belongs to it. */
+static int build_group(struct key_ctx *k, size_t pass, size_t gi, struct pgd_err *err)
+{
+	struct pgd_site *s = NULL;
+
+	for (size_t i = 0; i < k->n; i++) {
+		struct pgd_goname g;
+		struct pgd_site_callee *c;
+		const char *m;
+
+		if (pgd_site_ignored_callee(k->e[i].callee))
+			continue;
+		m = callee_method(k->e[i].callee, &g);
+		if (!in_group(k, i, pass, gi, m))
+			continue;
+		if (!s && !(s = key_site(k, pass == 0 ? k->methods[gi] : NULL)))
+			return pgd_err_nomem(err, NULL);
+		c = &s->callees[s->ncallees++];
+		c->name = k->e[i].callee;
+		c->recv_type = m ? callee_recv_type(k->a, k->e[i].callee, &g) : NULL;
+		for (size_t j = 0; j < k->nsets; j++) {
+			c->weight[j] = k->e[i].weight[j];
+			s->total[j] += k->e[i].weight[j];
+		}
+	}
+	if (s)
+		classify_site(k, s, pass, gi);
+	return 0;
+}
+
 /*
  * One (caller, offset) key: split its callees into sites by method (and, for
  * plain functions, by whether the binary calls them directly at that line),
@@ -340,167 +537,28 @@ static struct pgd_site *new_site(struct group_builder *gb)
 static int build_key(struct pgd_binary *b, struct group_builder *gb, const struct flat_edge *e,
 		     size_t n, size_t nsets, int indirect_only, struct pgd_err *err)
 {
-	struct arena *a = &gb->out->arena;
-	struct pgd_line_code code = { 0 };
-	const struct pgd_bfunc *fn = NULL;
-	const char **methods = NULL, *alias = NULL;
-	struct pgd_site_callee *key = NULL;
-	size_t nmethods = 0, nplain = 0;
-	int asm_caller = 0;
-	int any_method = 0, ret = 0;
-	int64_t line = 0;
+	struct key_ctx k = { .b = b, .gb = gb, .a = &gb->out->arena, .e = e, .n = n, .nsets = nsets };
+	size_t nplain = 0;
+	int ret;
 
-	/* Methods named at this key, in name order (e[] is sorted by callee, not method). */
-	methods = calloc(n + 1, sizeof(*methods));
-	if (!methods)
-		return pgd_err_nomem(err, NULL);
-	for (size_t i = 0; i < n; i++) {
-		struct pgd_goname g;
-		const char *m;
-
-		if (pgd_site_ignored_callee(e[i].callee))
-			continue;
-		m = callee_method(e[i].callee, &g);
-		if (!m) {
-			nplain++;
-			continue;
-		}
-		any_method = 1;
-		size_t k;
-		for (k = 0; k < nmethods && strcmp(methods[k], m); k++)
-			;
-		if (k == nmethods)
-			methods[nmethods++] = m;
+	if ((ret = collect_methods(&k, &nplain, err)))
+		return ret;
+	if ((indirect_only && !k.nmethods && nplain <= 1) || (!k.nmethods && !nplain))
+		goto out;
+	if ((ret = read_caller(&k, err)))
+		goto out;
+	if (key_callees(k.a, e, n, nsets, &k.key)) {
+		ret = pgd_err_nomem(err, NULL);
+		goto out;
 	}
-	if (indirect_only && !any_method && nplain <= 1)
-		goto out;
-	if (!nmethods && !nplain)
-		goto out;
-
-	ret = find_caller(b, e[0].caller, &fn, &alias, err);
-	if (ret)
-		goto out;
-	if (fn) {
-		line = fn->decl_line + e[0].offset;
-		ret = pgd_binary_code_at_line(b, alias ? alias : e[0].caller, line, a, &code, err);
-		if (ret)
-			goto out;
-		asm_caller = is_assembly(fn);
-	}
-	if ((ret = key_callees(a, e, n, nsets, &key)))
-		goto nomem;
-
 	/* Pass 0: one site per method; pass 1: plain functions (func-value / direct). */
-	for (size_t pass = 0; pass < 2; pass++) {
-		size_t ngroups = pass == 0 ? nmethods : 2;
-
-		for (size_t gi = 0; gi < ngroups; gi++) {
-			struct pgd_site *s = NULL;
-			/* pass 1: gi 0 = called directly here, gi 1 = the rest */
-			for (size_t i = 0; i < n; i++) {
-				struct pgd_goname g;
-				const char *m;
-				struct pgd_site_callee *c;
-
-				if (pgd_site_ignored_callee(e[i].callee))
-					continue;
-				m = callee_method(e[i].callee, &g);
-				if (pass == 0 && (!m || strcmp(m, methods[gi])))
-					continue;
-				if (pass == 1) {
-					int direct;
-
-					if (m)
-						continue;
-					/* A devirtualized func-value's guarded target is called
-					 * directly too; the guard keeps it with its site. A name
-					 * without a package (gcWriteBarrier, memeqbody) is an
-					 * assembly body the code calls or jumps to directly. */
-					direct = (fn && is_direct_here(&code, e[i].callee) &&
-						  !(code.nguards && guard_for(&code, e[i].callee))) ||
-						 !strchr(e[i].callee, '.');
-					if ((gi == 0) != direct)
-						continue;
-				}
-				if (!s) {
-					s = new_site(gb);
-					if (!s) {
-						ret = pgd_err_nomem(err, NULL);
-						goto out;
-					}
-					s->caller = e[0].caller;
-					s->caller_alias = alias;
-					s->offset = e[0].offset;
-					s->key = key;
-					s->nkey = n;
-					s->method = pass == 0 ? methods[gi] : NULL;
-					s->callees = arena_calloc(a, n, sizeof(*s->callees));
-					if (!s->callees) {
-						ret = pgd_err_nomem(err, NULL);
-						goto out;
-					}
-				}
-				c = &s->callees[s->ncallees++];
-				c->name = e[i].callee;
-				c->recv_type = m ? callee_recv_type(a, e[i].callee, &g) : NULL;
-				for (size_t k = 0; k < nsets; k++) {
-					c->weight[k] = e[i].weight[k];
-					s->total[k] += e[i].weight[k];
-				}
-			}
-			if (!s)
-				continue;
-			if (!fn) {
-				s->kind = PGD_SITE_MISSING_FUNCTION;
-				continue;
-			}
-			s->file = fn->decl_file;
-			s->line = line;
-			for (size_t i = 0; i < code.ncalls; i++) {
-				if (code.calls[i].kind == PGD_CALL_DIRECT)
-					s->ndirect++;
-				else
-					s->nindirect++;
-			}
-			if (asm_caller) {
-				s->kind = PGD_SITE_ASSEMBLY;
-			} else if (pass == 0) {
-				for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
-					const struct pgd_guard *g = guard_for(&code, s->callees[i].recv_type);
-
-					if (g)
-						s->binary_guard = g->concrete;
-				}
-				s->kind = method_kind(b, s, &code);
-				/* defer x.M(): the wrapper calls M directly (see deferred_here) */
-				if (s->kind != PGD_SITE_INTERFACE && s->ncallees == 1 && !s->binary_guard &&
-				    deferred_here(b, a, alias ? alias : e[0].caller, line, s->callees[0].name))
-					s->kind = PGD_SITE_DIRECT;
-				if (s->kind == PGD_SITE_INTERFACE)
-					s->iface = site_iface(b, s, &code);
-			} else if (gi == 0) {
-				s->kind = PGD_SITE_DIRECT;
-			} else {
-				s->kind = s->nindirect ? PGD_SITE_FUNC_VALUE : PGD_SITE_NONE;
-				if (s->ncallees == 1 &&
-				    (deferred_here(b, a, alias ? alias : e[0].caller, line, s->callees[0].name) ||
-				     local_closure(alias ? alias : e[0].caller, s->callees[0].name)))
-					s->kind = PGD_SITE_DIRECT;
-				for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
-					const struct pgd_guard *g = guard_for(&code, s->callees[i].name);
-
-					if (g)
-						s->binary_guard = g->concrete;
-				}
-			}
-		}
-	}
+	for (size_t gi = 0; gi < k.nmethods && !ret; gi++)
+		ret = build_group(&k, 0, gi, err);
+	for (size_t gi = 0; gi < 2 && !ret; gi++)
+		ret = build_group(&k, 1, gi, err);
 out:
-	free(methods);
+	free(k.methods);
 	return ret;
-nomem:
-	ret = pgd_err_nomem(err, NULL);
-	goto out;
 }
 
 static int cmp_site(const void *a, const void *b)

@@ -153,7 +153,7 @@ int pgd_staleness_doctor(struct pgd_report *doctor, const struct pgd_doctor_opts
 	if (!given->binary_path || !given->base_path || !given->nfresh)
 		return 0;   /* the score needs the binary to map sites */
 	ret = pgd_check__run(given->binary_path, given->base_path, given->fresh_paths, given->nfresh,
-			     &given->check, &chk, err);
+			     given->check, &chk, err);
 	for (size_t k = 0; !ret && k < PGD_ARRAY_SIZE(keys); k++) {
 		const struct rpt_figure *src = summary_fig(chk, keys[k]);
 		struct rpt_figure *dst;

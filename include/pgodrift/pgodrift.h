@@ -17,9 +17,32 @@
  *
  * Conventions (libbpf's): objects are opaque and named object__verb; int
  * functions return 0 or a negative PGD_E* code and fill struct pgd_err; the
- * library never prints and never exits. Options structs start with
- * `size_t sz` (set it to sizeof) so they can grow; NULL means defaults and a
- * zero field means that field's default.
+ * library never prints and never exits.
+ *
+ * Options and views across versions. Every options struct (struct
+ * pgd_limits, pgd_check_opts, pgd_doctor_opts, pgd_write_opts) and every
+ * view struct (pgd_site_view, pgd_finding_view) starts with `size_t sz`,
+ * which the caller sets to sizeof the struct it was compiled with (the
+ * pgd_*_opts__init functions do), and is only ever passed by pointer: no
+ * such struct is embedded in another, so each grows at its end alone.
+ *   - opts NULL, or sz == 0: every option takes its default;
+ *   - a zero field means that field's default;
+ *   - a caller built against an older header (a smaller sz) gets the
+ *     defaults for the fields it does not know;
+ *   - a caller built against a newer header (a larger sz) is accepted when
+ *     the fields this library does not know are all zero, and refused with
+ *     PGD_EUSAGE ("struct pgd_check_opts: unknown non-zero field ...")
+ *     otherwise, rather than silently ignoring an option.
+ * A view is filled up to the caller's sz.
+ *
+ * Ownership and lifetimes. Each object is owned by the caller from the
+ * call that returns it (pgd_*__open, __build, __run) until its __close or
+ * __free, which accept NULL. Strings and views returned by getters point
+ * into the object and stay valid until it is closed or freed; the caller
+ * never frees them. A report copies what it needs: it outlives the inputs
+ * it was made from. Nothing is shared between objects, and the library
+ * keeps no global state, so distinct objects may be used from distinct
+ * threads; one object is not safe to use from two threads at once.
  */
 
 #include <stddef.h>
@@ -32,7 +55,14 @@ extern "C" {
 
 #define PGD_API __attribute__((visibility("default")))
 
+/* The version of the header the caller was compiled with. */
 #define PGD_VERSION "0.1.0"
+
+/*
+ * The version of the library the program runs with ("0.1.0"), which may be
+ * newer than PGD_VERSION when libpgodrift.so was upgraded underneath it.
+ */
+PGD_API const char *pgd_version(void);
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -171,13 +201,23 @@ struct pgd_check_opts {
 	enum pgd_attribution attribution;
 	int list_all;                /* list ok and insufficient-samples sites too */
 	double confidence_z;         /* default 1.96 (95 % Wilson interval) */
-	struct pgd_limits limits;
+	const struct pgd_limits *limits;  /* NULL: default limits; read during the call only */
 	pgd_progress_fn progress;
 	void *progress_ctx;
 	int64_t now_unix;            /* "now" for profile-age warnings; 0: time(NULL) */
 };
 
-PGD_API void pgd_check_opts__init(struct pgd_check_opts *o);
+/*
+ * Fills o with the documented defaults and sets o->sz. The work is done in
+ * the library, but the size is the one the caller was compiled with
+ * (this wrapper is inline), so a program built against an older, shorter
+ * struct is never written past its end.
+ */
+PGD_API void pgd_check_opts__init_sz(struct pgd_check_opts *o, size_t sz);
+static inline void pgd_check_opts__init(struct pgd_check_opts *o)
+{
+	pgd_check_opts__init_sz(o, sizeof(*o));
+}
 
 /* `pgodrift sites`: every call site the profiles mention, classified. */
 PGD_API int pgd_sites__run(const char *binary_path, const char *const *profile_paths,
@@ -209,10 +249,16 @@ struct pgd_doctor_opts {
 	double max_age_days;              /* 90 */
 	double max_growth;                /* 0.05 */
 	int64_t now_unix;                 /* "now" for profile-age; 0: time(NULL) */
-	struct pgd_check_opts check;      /* min_samples, attribution, limits */
+	/* min_samples, attribution, limits, progress; NULL: defaults; read during the call only */
+	const struct pgd_check_opts *check;
 };
 
-PGD_API void pgd_doctor_opts__init(struct pgd_doctor_opts *o);
+/* The defaults, as pgd_check_opts__init; o->check stays NULL (check's defaults). */
+PGD_API void pgd_doctor_opts__init_sz(struct pgd_doctor_opts *o, size_t sz);
+static inline void pgd_doctor_opts__init(struct pgd_doctor_opts *o)
+{
+	pgd_doctor_opts__init_sz(o, sizeof(*o));
+}
 PGD_API int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 			    struct pgd_err *err);
 
@@ -249,6 +295,97 @@ PGD_API enum pgd_outcome pgd_report__outcome(const struct pgd_report *r);
 PGD_API void pgd_report__free(struct pgd_report *r);
 /* A check report's staleness score (1 - overlap, doc/formats.md): 0, or -1 when it has none. */
 PGD_API int pgd_report__staleness(const struct pgd_report *r, double *staleness);
+
+/*
+ * Walking a report without JSON. A report holds, in the order every format
+ * lists them:
+ *   sites     `check`: the listed sites (those with a severity above none,
+ *             or every judged site with list_all); `sites`: every call site
+ *             the profiles mention; `doctor`: none.
+ *   findings  `doctor`: its findings; `check`: the profile-level warnings
+ *             (the JSON's "warnings").
+ *   summary   named figures: counts per verdict, totals (the JSON's "summary").
+ * Indexes run from 0 to the count minus one. Strings point into the report
+ * and live until pgd_report__free; a NULL string means "not known" or "not
+ * applicable", as a null in the JSON does.
+ *
+ *	struct pgd_site_view v = { .sz = sizeof(v) };
+ *
+ *	for (size_t i = 0; i < pgd_report__nsites(r); i++)
+ *		if (!pgd_report__site(r, i, &v) && v.severity >= PGD_SEV_WARN)
+ *			printf("%s:%lld %s\n", v.file, (long long)v.line, v.verdict);
+ */
+
+/* "pgodrift.check/v1", "pgodrift.sites/v1" or "pgodrift.doctor/v1". */
+PGD_API const char *pgd_report__schema(const struct pgd_report *r);
+
+struct pgd_site_view {
+	size_t sz;                   /* caller: sizeof(struct pgd_site_view) */
+	const char *caller;          /* linker name of the calling function */
+	int64_t offset;              /* call line - caller's start line, as profiles key it */
+	const char *method;          /* called method; NULL for func-value and direct calls */
+	const char *file;            /* source file of the caller (DWARF); NULL: unknown */
+	int64_t line;                /* 0: unknown */
+	const char *kind;            /* interface | func-value | direct | none | missing-function */
+	const char *iface;           /* interface type when the binary names it */
+	/* check reports only (NULL / 0 otherwise): */
+	const char *verdict;         /* stale | weak | flipped | never-dominant | ... */
+	enum pgd_severity severity;
+	const char *guarded;         /* callee the compiler guards, chosen from the base */
+	const char *guarded_type;
+	double base_share;           /* guarded callee's share of the site in the base */
+	double fresh_share;          /* ... in the fresh capture */
+	double fresh_lo, fresh_hi;   /* Wilson interval on fresh_share */
+	const char *fresh_hottest;
+	int64_t base_weight, fresh_weight;   /* the site's weight in each */
+	double cost;                 /* the estimated cost findings are ranked by */
+	const char *message;         /* one line, says what to do */
+	size_t ncallees;
+};
+
+/* Number of listed sites; 0 for NULL. */
+PGD_API size_t pgd_report__nsites(const struct pgd_report *r);
+/*
+ * Fills view (up to view->sz bytes) with site i. 0, or PGD_EUSAGE when i is
+ * out of range or view->sz is smaller than its sz field.
+ */
+PGD_API int pgd_report__site(const struct pgd_report *r, size_t i, struct pgd_site_view *view);
+
+struct pgd_callee_view {
+	size_t sz;                   /* caller: sizeof(struct pgd_callee_view) */
+	const char *name;            /* linker name: main.(*RedisCache).Get */
+	const char *type;            /* receiver type "*main.RedisCache"; NULL for functions */
+	int64_t base_weight, fresh_weight;
+	double base_share, fresh_share;   /* of the site's weight in each profile */
+};
+
+/*
+ * Fills view with callee j (0 .. the site view's ncallees - 1) of site i,
+ * ordered by base weight, then fresh weight, then name; 0 or PGD_EUSAGE.
+ */
+PGD_API int pgd_report__site_callee(const struct pgd_report *r, size_t i, size_t j,
+				    struct pgd_callee_view *view);
+
+struct pgd_finding_view {
+	size_t sz;                   /* caller: sizeof(struct pgd_finding_view) */
+	const char *id;              /* stable check id: too-few-samples, profile-age, ... */
+	enum pgd_severity severity;
+	const char *input;           /* path of the input it is about; NULL: all inputs */
+	const char *message;         /* one line, says what to do */
+};
+
+/* Number of findings (doctor) or warnings (check); 0 for NULL. */
+PGD_API size_t pgd_report__nfindings(const struct pgd_report *r);
+/* Fills view with finding i; 0 or PGD_EUSAGE as pgd_report__site. */
+PGD_API int pgd_report__finding(const struct pgd_report *r, size_t i,
+				struct pgd_finding_view *view);
+
+/*
+ * An integer figure of the summary by key ("stale", "sites_judged",
+ * "findings", ... as doc/schema names them): 0 and *value set, or
+ * PGD_EUSAGE when the report has no integer figure of that name.
+ */
+PGD_API int pgd_report__summary_int(const struct pgd_report *r, const char *key, int64_t *value);
 
 struct pgd_write_opts {
 	size_t sz;

@@ -75,19 +75,23 @@ struct common_opts {
 	int all;
 };
 
+/* o->limits points at lim, which must live as long as o is used. */
 static void common_to_check_opts(const struct common_opts *c, struct pgd_check_opts *o,
-				 struct cli_ctx *ctx)
+				 struct pgd_limits *lim, struct cli_ctx *ctx)
 {
 	pgd_check_opts__init(o);
+	memset(lim, 0, sizeof(*lim));
+	lim->sz = sizeof(*lim);
+	o->limits = lim;
 	o->threshold = c->threshold;
 	o->min_samples = c->min_samples;
 	o->attribution = !strcmp(c->attribution, "stack") ? PGD_ATTR_STACK : PGD_ATTR_COMPILER;
 	o->list_all = c->all;
-	o->limits.max_file_bytes = (uint64_t)c->max_file_size;
-	o->limits.max_decoded_bytes = (uint64_t)c->max_decoded_size;
-	o->limits.max_elements = (uint64_t)c->max_elements;
-	o->limits.debug_file = c->debug_file;
-	o->limits.debug_dirs = c->debug_dir;
+	lim->max_file_bytes = (uint64_t)c->max_file_size;
+	lim->max_decoded_bytes = (uint64_t)c->max_decoded_size;
+	lim->max_elements = (uint64_t)c->max_elements;
+	lim->debug_file = c->debug_file;
+	lim->debug_dirs = c->debug_dir;
 	o->progress = cli_progress;
 	o->progress_ctx = ctx;
 }
@@ -176,6 +180,7 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	const char *base = NULL;
 	struct cli_strlist fresh = { 0 }, pos = { 0 };
 	struct pgd_check_opts co;
+	struct pgd_limits lim;
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
 	double max_staleness = -1, staleness;
@@ -222,7 +227,7 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "check", "--max-staleness must be in [0, 1], not %g", max_staleness);
 		goto out;
 	}
-	common_to_check_opts(&c, &co, ctx);
+	common_to_check_opts(&c, &co, &lim, ctx);
 	if ((ret = cli_now_unix(ctx, "check", &co.now_unix)))
 		goto out;
 	if (pgd_check__run(c.binary, base, fresh.v, fresh.n, &co, &report, &err)) {
@@ -247,6 +252,7 @@ int cmd_sites(struct cli_ctx *ctx, int argc, char **argv)
 	struct common_opts c;
 	struct cli_strlist pos = { 0 };
 	struct pgd_check_opts co;
+	struct pgd_limits lim;
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
 	int ret;
@@ -272,7 +278,7 @@ int cmd_sites(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "sites", "no PROFILE given");
 		goto out;
 	}
-	common_to_check_opts(&c, &co, ctx);
+	common_to_check_opts(&c, &co, &lim, ctx);
 	if (pgd_sites__run(c.binary, pos.v, pos.n, &co, &report, &err)) {
 		ret = cli_fail(ctx, &err);
 		goto out;

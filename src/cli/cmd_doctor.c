@@ -34,6 +34,8 @@ static const struct cli_usage usage = {
 int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct pgd_doctor_opts d;
+	struct pgd_check_opts co;
+	struct pgd_limits limits;
 	struct cli_strlist fresh = { 0 }, profiles = { 0 }, pos = { 0 }, outputs = { 0 };
 	const char *format = NULL, *fail_on = "risk", *attribution = "compiler";
 	const char *source_root = NULL, *link_base = NULL;
@@ -45,8 +47,10 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 	int ret;
 
 	pgd_doctor_opts__init(&d);
+	pgd_check_opts__init(&co);
+	d.check = &co;
 	min_total = d.min_total_samples;
-	min_samples = d.check.min_samples;
+	min_samples = co.min_samples;
 	{
 		const struct cli_option opts[] = {
 			{ CLI_OPT_STRING, "binary", &d.binary_path, "BIN", "the Go binary that ships" },
@@ -119,18 +123,19 @@ int cmd_doctor(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "doctor", "sample thresholds must be at least 1");
 		goto out;
 	}
-	if ((ret = cli_limits_apply(ctx, "doctor", &lim, &d.check.limits)))
+	if ((ret = cli_limits_apply(ctx, "doctor", &lim, &limits)))
 		goto out;
-	d.check.limits.debug_dirs = debug_dir;
+	limits.debug_dirs = debug_dir;
 	d.fresh_paths = fresh.v;
 	d.nfresh = fresh.n;
 	d.profile_paths = profiles.v;
 	d.nprofiles = profiles.n;
 	d.min_total_samples = min_total;
-	d.check.min_samples = min_samples;
-	d.check.attribution = !strcmp(attribution, "stack") ? PGD_ATTR_STACK : PGD_ATTR_COMPILER;
-	d.check.progress = cli_progress;
-	d.check.progress_ctx = ctx;
+	co.limits = &limits;
+	co.min_samples = min_samples;
+	co.attribution = !strcmp(attribution, "stack") ? PGD_ATTR_STACK : PGD_ATTR_COMPILER;
+	co.progress = cli_progress;
+	co.progress_ctx = ctx;
 	if ((ret = cli_now_unix(ctx, "doctor", &d.now_unix)))
 		goto out;
 	if (pgd_doctor__run(&d, &report, &err)) {

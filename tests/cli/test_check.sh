@@ -35,8 +35,16 @@ summary_field() { # json key
 	jq -r --arg k "$2" '.summary[$k]' "$1" 2>/dev/null
 }
 
-# Paths under BUILD differ between the plain and the ASan build.
-normalize() { sed -e "s|$BUILD/testdata/bin/|BUILD/testdata/bin/|g" "$1"; }
+# Paths under BUILD differ between the plain and the ASan build; the
+# fixtures record the absolute directories they were built in (DWARF file
+# names, the -pgo build setting, the GOROOT of the Go that built them),
+# which are the generating machine's and not part of what is tested: they
+# become FIXTURE_ROOT and GOROOT.
+normalize() {
+	sed -e "s|$BUILD/testdata/bin/|BUILD/testdata/bin/|g" \
+	    -e 's|"/[^"]*/testdata/|"FIXTURE_ROOT/testdata/|g' \
+	    -e 's|"/[^"]*/go-1\.[0-9]*/usr/lib/go-1\.[0-9]*/src/|"GOROOT/src/|g' "$1"
+}
 
 run() { # name expected-exit args...
 	name=$1; want=$2; shift 2

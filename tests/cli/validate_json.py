@@ -25,7 +25,10 @@ def main(argv):
         print("python3 has no jsonschema module (apt-get install python3-jsonschema)")
         return 77
     schema = json.load(open(argv[0]))
-    validator = jsonschema.Draft4Validator(schema)
+    # Each schema names its draft ($schema: pgodrift's are 2020-12, the
+    # vendor schemas draft 4 or 7); draft 4 when it names none.
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
+    validator = cls(schema)
     bad = 0
     for path in argv[1:]:
         with open(path) as f:

@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pgd_report *r = NULL;
 	struct pgd_check_opts co;
 	struct pgd_doctor_opts d;
+	struct pgd_limits lim;
 	struct pgd_err err = { 0 };
 	char path[64], base[4096];
 	const char *profiles[1] = { base };
@@ -25,8 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	snprintf(base, sizeof(base), "%s/testdata/profiles/base.pprof", fuzz_root());
 	pgd_check_opts__init(&co);
-	fuzz_limits(&co.limits);
-	if (!pgd_binary__open(path, &co.limits, &b, &err)) {
+	fuzz_limits(&lim);
+	co.limits = &lim;
+	if (!pgd_binary__open(path, &lim, &b, &err)) {
 		(void)pgd_binary__go_version(b);
 		(void)pgd_binary__main_module(b);
 		(void)pgd_binary__build_setting(b, "-pgo");
@@ -39,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pgd_report__free(r);
 	r = NULL;
 	pgd_doctor_opts__init(&d);
-	fuzz_limits(&d.check.limits);
+	d.check = &co;
 	d.binary_path = path;
 	d.base_path = base;
 	d.now_unix = 1700000000;

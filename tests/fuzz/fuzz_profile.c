@@ -30,12 +30,17 @@ static void edges(struct pgd_profile *p)
 static void doctor(const char *path)
 {
 	struct pgd_doctor_opts o;
+	struct pgd_check_opts co;
+	struct pgd_limits lim;
 	struct pgd_report *r = NULL;
 	struct pgd_err err = { 0 };
 	const char *paths[1] = { path };
 
 	pgd_doctor_opts__init(&o);
-	fuzz_limits(&o.check.limits);
+	pgd_check_opts__init(&co);
+	fuzz_limits(&lim);
+	co.limits = &lim;
+	o.check = &co;
 	o.profile_paths = paths;
 	o.nprofiles = 1;
 	o.now_unix = 1700000000;

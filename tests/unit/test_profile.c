@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "opts.h"
 #include "profile.h"
 #include "strbuf.h"
 
@@ -79,14 +80,14 @@ static void test_limits(void **state)
 	/* Zero fields are defaults; an old, shorter struct is read only as far as it goes. */
 	struct pgd_limits out;
 
-	pgd_limits_resolve(NULL, &out);
+	assert_int_equal(pgd_limits_resolve(NULL, &out, NULL), 0);
 	assert_int_equal(out.max_file_bytes, 1ULL << 30);
 	assert_int_equal(out.max_decoded_bytes, 2ULL << 30);
 	assert_int_equal(out.max_elements, 50000000);
 	lim.sz = offsetof(struct pgd_limits, max_decoded_bytes);
 	lim.max_file_bytes = 7;
 	lim.max_elements = 3;
-	pgd_limits_resolve(&lim, &out);
+	assert_int_equal(pgd_limits_resolve(&lim, &out, NULL), 0);
 	assert_int_equal(out.max_file_bytes, 7);
 	assert_int_equal(out.max_elements, 50000000);
 }
@@ -154,7 +155,7 @@ static int decode_text(const char *text, size_t len, struct pgd_err *err)
 	memset(&p, 0, sizeof(p));
 	arena_init(&p.arena, 0);
 	p.path = "edited.preprofile";
-	pgd_limits_resolve(NULL, &lim);
+	assert_int_equal(pgd_limits_resolve(NULL, &lim, NULL), 0);
 	ret = pgd_preprofile_decode(&p, text, len, &lim, err);
 	arena_release(&p.arena);
 	return ret;

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The jobs' shared parts (job.h): opening inputs, building edges, and
+ * copying inputs, parameters and sites into a report.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "err.h"
+#include "job.h"
+
+void pgd_job_progress(const struct pgd_check_opts *o, const char *stage, uint64_t done,
+		      uint64_t total)
+{
+	if (o->progress)
+		o->progress(o->progress_ctx, stage, done, total);
+}
+
+const char *pgd_job_dup(struct pgd_report *r, const char *s)
+{
+	return s ? arena_strdup(&r->arena, s) : NULL;
+}
+
+void pgd_job_release(struct pgd_job *j)
+{
+	pgd_siteset_release(&j->sites);
+	for (size_t i = 0; i < PGD_SITE_MAX_SETS; i++)
+		pgd_edges__free(j->edges[i]);
+	for (size_t i = 0; i < j->nprofiles; i++)
+		pgd_profile__close(j->profiles[i]);
+	free(j->profiles);
+	pgd_binary__close(j->binary);
+	memset(j, 0, sizeof(*j));
+}
+
+int pgd_job_open_profiles(struct pgd_job *j, const char *const *paths, size_t n,
+			  const struct pgd_check_opts *o, struct pgd_err *err)
+{
+	j->profiles = calloc(n ? n : 1, sizeof(*j->profiles));
+	if (!j->profiles)
+		return pgd_err_nomem(err, NULL);
+	for (size_t i = 0; i < n; i++) {
+		int ret;
+
+		pgd_job_progress(o, "reading profiles", i, n);
+		ret = pgd_profile__open(paths[i], o->limits, &j->profiles[i], err);
+		if (ret)
+			return ret;
+		j->nprofiles++;
+	}
+	pgd_job_progress(o, "reading profiles", n, n);
+	return 0;
+}
+
+int pgd_job_add_binary_input(struct pgd_report *r, const struct pgd_binary *b, const char *role)
+{
+	struct rpt_input *in = rpt_add_input(r);
+	struct stat st;
+
+	if (!in)
+		return PGD_ENOMEM;
+	in->role = role;
+	in->path = pgd_job_dup(r, pgd_binary__path(b));
+	in->format = "elf";
+	if (!stat(pgd_binary__path(b), &st))
+		in->size = (uint64_t)st.st_size;
+	in->go_version = pgd_job_dup(r, pgd_binary__go_version(b));
+	in->pgo_setting = pgd_job_dup(r, pgd_binary__build_setting(b, "-pgo"));
+	in->main_module = pgd_job_dup(r, pgd_binary__main_module(b));
+	in->build_id = pgd_job_dup(r, pgd_binary__build_id(b));
+	in->arch = pgd_job_dup(r, pgd_binary__arch(b));
+	return 0;
+}
+
+int pgd_job_add_profile_input(struct pgd_report *r, const struct pgd_profile *p, const char *role,
+			      int64_t edge_weight)
+{
+	struct rpt_input *in = rpt_add_input(r);
+
+	if (!in)
+		return PGD_ENOMEM;
+	in->role = role;
+	in->path = pgd_job_dup(r, pgd_profile__path(p));
+	in->size = pgd_profile__file_size(p);
+	in->format = pgd_profile__format(p) == PGD_PROFILE_PREPROFILE ? "preprofile" : "pprof";
+	in->samples = pgd_profile__sample_count(p);
+	in->total_value = pgd_profile__total_value(p);
+	in->edge_weight = edge_weight;
+	in->time_nanos = pgd_profile__time_nanos(p);
+	in->duration_nanos = pgd_profile__duration_nanos(p);
+	return 0;
+}
+
+/*
+ * The two-sided confidence level of the Wilson interval drift.c computes
+ * with z (erf(z / sqrt 2): 1.96 -> 0.95), to 4 decimals, so the report says
+ * what the interval is rather than a constant.
+ */
+static double confidence_of(double z)
+{
+	return round(erf(z / sqrt(2.0)) * 1e4) / 1e4;
+}
+
+/* The run's parameters; PGD_ENOMEM when the report cannot hold them. */
+int pgd_job_add_common_params(struct pgd_report *r, const struct pgd_check_opts *o)
+{
+	struct rpt_param *p;
+
+	if (!(p = rpt_add_param(r, "threshold")))
+		return PGD_ENOMEM;
+	rpt_fig_real(&p->value, o->threshold);
+	if (!(p = rpt_add_param(r, "min_samples")))
+		return PGD_ENOMEM;
+	rpt_fig_int(&p->value, o->min_samples);
+	if (!(p = rpt_add_param(r, "attribution")))
+		return PGD_ENOMEM;
+	rpt_fig_str(&p->value, o->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
+	if (!(p = rpt_add_param(r, "confidence")))
+		return PGD_ENOMEM;
+	rpt_fig_real(&p->value, confidence_of(o->confidence_z));
+	if (!(p = rpt_add_param(r, "list_all")))
+		return PGD_ENOMEM;
+	rpt_fig_bool(&p->value, o->list_all);
+	return 0;
+}
+
+/* Copies a site's identity, binary evidence and callees into the report. */
+int pgd_job_fill_site(struct pgd_report *r, struct rpt_site *rs, const struct pgd_site *s,
+		      size_t nsets)
+{
+	rs->caller = pgd_job_dup(r, s->caller);
+	rs->offset = s->offset;
+	rs->method = pgd_job_dup(r, s->method);
+	rs->file = pgd_job_dup(r, s->file);
+	rs->line = s->line;
+	rs->kind = pgd_site_kind_name(s->kind);
+	rs->iface = pgd_job_dup(r, s->iface);
+	rs->guard_checked = 1;
+	rs->binary_guard = pgd_job_dup(r, s->binary_guard);
+	rs->ncalls_direct = s->ndirect;
+	rs->ncalls_indirect = s->nindirect;
+	rs->base_weight = s->total[0];
+	rs->fresh_weight = nsets > 1 ? s->total[1] : 0;
+	rs->callees = arena_calloc(&r->arena, s->ncallees ? s->ncallees : 1, sizeof(*rs->callees));
+	if (!rs->callees)
+		return PGD_ENOMEM;
+	rs->ncallees = s->ncallees;
+	for (size_t i = 0; i < s->ncallees; i++) {
+		struct rpt_callee *c = &rs->callees[i];
+
+		c->name = pgd_job_dup(r, s->callees[i].name);
+		c->type = pgd_job_dup(r, s->callees[i].recv_type);
+		c->base_weight = s->callees[i].weight[0];
+		c->base_share = s->total[0] ? (double)c->base_weight / (double)s->total[0] : 0;
+		if (nsets > 1) {
+			c->fresh_weight = s->callees[i].weight[1];
+			c->fresh_share = s->total[1] ? (double)c->fresh_weight / (double)s->total[1] : 0;
+		}
+	}
+	return 0;
+}
+
+/* Callees by base weight desc, then fresh weight desc, then name. */
+int pgd_job_cmp_callee(const void *a, const void *b)
+{
+	const struct rpt_callee *x = a, *y = b;
+
+	if (x->base_weight != y->base_weight)
+		return x->base_weight > y->base_weight ? -1 : 1;
+	if (x->fresh_weight != y->fresh_weight)
+		return x->fresh_weight > y->fresh_weight ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int pgd_job_cmp_key(const struct rpt_site *x, const struct rpt_site *y)
+{
+	int c = strcmp(x->caller, y->caller);
+
+	if (c)
+		return c;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	if (!x->method || !y->method)
+		return x->method ? 1 : (y->method ? -1 : strcmp(x->kind, y->kind));
+	c = strcmp(x->method, y->method);
+	return c ? c : strcmp(x->kind, y->kind);
+}
+
+/* Stack attribution needs stacks; a GO PREPROFILE V1 input keeps only edges. */
+int pgd_job_note_stackless_inputs(struct pgd_report *r, const struct pgd_job *j,
+				  const struct pgd_check_opts *o)
+{
+	if (o->attribution != PGD_ATTR_STACK)
+		return 0;
+	for (size_t i = 0; i < j->nprofiles; i++) {
+		const char *path = pgd_profile__path(j->profiles[i]);
+		char *note;
+
+		if (pgd_profile__format(j->profiles[i]) != PGD_PROFILE_PREPROFILE)
+			continue;
+		note = arena_printf(&r->arena, "%s is a GO PREPROFILE V1 file, which keeps no stacks: "
+				    "its weights are the compiler's two-frame edges", path);
+		if (!note || rpt_add_note(r, note))
+			return PGD_ENOMEM;
+	}
+	return 0;
+}
+
+/* What the binary stage could not read (pgd_binary_notes): said, never silent. */
+int pgd_job_note_binary(struct pgd_report *r, struct pgd_job *j)
+{
+	const char *notes[8];
+	size_t n = pgd_binary_notes(j->binary, notes, PGD_ARRAY_SIZE(notes));
+
+	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++)
+		if (!notes[i] || rpt_add_note(r, notes[i]))
+			return PGD_ENOMEM;
+	return 0;
+}
+
+int pgd_job_build_edges(struct pgd_job *j, size_t first, size_t n, enum pgd_attribution attr,
+			size_t slot, struct pgd_err *err)
+{
+	int ret = pgd_edges__build(j->profiles + first, n, attr, &j->edges[slot], err);
+
+	if (!ret && slot + 1 > j->nsets)
+		j->nsets = slot + 1;
+	return ret;
+}
+
