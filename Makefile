@@ -66,7 +66,9 @@ deps:
 # One run makes both files (a grouped target), so `make -j` never runs protoc-c twice.
 $(BUILD)/gen/profile.pb-c.c $(BUILD)/gen/profile.pb-c.h &: proto/profile.proto
 	@mkdir -p $(BUILD)/gen
-	protoc-c --proto_path=proto --c_out=$(BUILD)/gen proto/profile.proto
+	@# The package gains pgd. so the generated symbols are pgd__perftools__profiles__*.
+	sed 's/^package perftools\.profiles;/package pgd.perftools.profiles;/' proto/profile.proto >$(BUILD)/gen/profile.proto
+	protoc-c --proto_path=$(BUILD)/gen --c_out=$(BUILD)/gen $(BUILD)/gen/profile.proto
 
 $(BUILD)/gen/profile.pb-c.o: $(BUILD)/gen/profile.pb-c.c
 	$(CC) $(CPPFLAGS) -std=c11 $(OPT) -fPIC -fvisibility=hidden $(SANITIZE) -w -c -o $@ $<

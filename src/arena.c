@@ -17,13 +17,13 @@ struct arena_block {
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
-void arena_init(struct arena *a, size_t cap_bytes)
+void pgd_arena_init(struct arena *a, size_t cap_bytes)
 {
 	memset(a, 0, sizeof(*a));
 	a->cap_bytes = cap_bytes;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+void *pgd_arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
 	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
@@ -57,16 +57,16 @@ void *arena_alloc(struct arena *a, size_t size)
 	return p;
 }
 
-void *arena_calloc(struct arena *a, size_t n, size_t size)
+void *pgd_arena_calloc(struct arena *a, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		return NULL;
-	return arena_alloc(a, n * size);
+	return pgd_arena_alloc(a, n * size);
 }
 
-char *arena_strndup(struct arena *a, const char *s, size_t len)
+char *pgd_arena_strndup(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_alloc(a, len + 1);
+	char *p = pgd_arena_alloc(a, len + 1);
 
 	if (p) {
 		memcpy(p, s, len);
@@ -75,12 +75,12 @@ char *arena_strndup(struct arena *a, const char *s, size_t len)
 	return p;
 }
 
-char *arena_strdup(struct arena *a, const char *s)
+char *pgd_arena_strdup(struct arena *a, const char *s)
 {
-	return arena_strndup(a, s, strlen(s));
+	return pgd_arena_strndup(a, s, strlen(s));
 }
 
-char *arena_printf(struct arena *a, const char *fmt, ...)
+char *pgd_arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
 	int len;
@@ -91,7 +91,7 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (len < 0)
 		return NULL;
-	p = arena_alloc(a, (size_t)len + 1);
+	p = pgd_arena_alloc(a, (size_t)len + 1);
 	if (!p)
 		return NULL;
 	va_start(ap, fmt);
@@ -100,25 +100,25 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
-void *arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n, size_t elem)
+void *pgd_arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n, size_t elem)
 {
-	void *p = arena_calloc(a, new_n, elem);
+	void *p = pgd_arena_calloc(a, new_n, elem);
 
 	if (p && old && old_n)
 		memcpy(p, old, (old_n < new_n ? old_n : new_n) * elem);
 	return p;
 }
 
-void *arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t elem)
+void *pgd_arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t elem)
 {
 	if (n == 0)
-		return arena_calloc(a, 4, elem);
+		return pgd_arena_calloc(a, 4, elem);
 	if (n >= 4 && (n & (n - 1)) == 0)
-		return arena_realloc_array(a, arr, n, 2 * n, elem);
+		return pgd_arena_realloc_array(a, arr, n, 2 * n, elem);
 	return arr;
 }
 
-void arena_release(struct arena *a)
+void pgd_arena_release(struct arena *a)
 {
 	struct arena_block *b = a->head;
 

@@ -6,7 +6,7 @@
 
 /*
  * One arena per loaded input (profile, binary, report). Everything decoded
- * from that input lives here and is freed as a whole by arena_release(), so
+ * from that input lives here and is freed as a whole by pgd_arena_release(), so
  * no code path ever frees a single node and error paths stay short.
  *
  * Invariant: allocations are 16-byte aligned and zeroed.
@@ -22,17 +22,17 @@ struct arena {
 
 #define ARENA_INIT { 0 }
 
-void arena_init(struct arena *a, size_t cap_bytes);
+void pgd_arena_init(struct arena *a, size_t cap_bytes);
 /* NULL when out of memory or past the cap. */
-void *arena_alloc(struct arena *a, size_t size);
+void *pgd_arena_alloc(struct arena *a, size_t size);
 /* NULL on overflow of n * size as well. */
-void *arena_calloc(struct arena *a, size_t n, size_t size);
-char *arena_strndup(struct arena *a, const char *s, size_t len);
-char *arena_strdup(struct arena *a, const char *s);
-char *arena_printf(struct arena *a, const char *fmt, ...)
+void *pgd_arena_calloc(struct arena *a, size_t n, size_t size);
+char *pgd_arena_strndup(struct arena *a, const char *s, size_t len);
+char *pgd_arena_strdup(struct arena *a, const char *s);
+char *pgd_arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Grows an arena array: copies the old contents; the old block is simply abandoned. */
-void *arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n, size_t elem);
+void *pgd_arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n, size_t elem);
 /*
  * Room to append one element to an arena array that holds n elements and
  * only ever grows through this function: its capacity is implied by n (0,
@@ -40,7 +40,7 @@ void *arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t new_n
  * field and appends cost O(1) amortised. Returns the array, possibly moved,
  * or NULL when out of memory.
  */
-void *arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t elem);
-void arena_release(struct arena *a);
+void *pgd_arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t elem);
+void pgd_arena_release(struct arena *a);
 
 #endif

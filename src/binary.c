@@ -160,8 +160,8 @@ static int split_itab(struct arena *a, const char *body, struct itab *out)
 		else if ((*p == ']' || *p == ')' || *p == '}') && depth)
 			depth--;
 		else if (*p == ',' && !depth) {
-			out->concrete = arena_strndup(a, body, (size_t)(p - body));
-			out->iface = arena_strdup(a, p + 1);
+			out->concrete = pgd_arena_strndup(a, body, (size_t)(p - body));
+			out->iface = pgd_arena_strdup(a, p + 1);
 			return out->concrete && out->iface ? 0 : -1;
 		}
 	}
@@ -191,7 +191,7 @@ static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
 	str = &e->sections[st->link];
 	d = pgd_elf_section_data(e, st);
 	n = st->size / SYM_SIZE;
-	b->symbols = arena_calloc(&b->arena, n ? n : 1, sizeof(*b->symbols));
+	b->symbols = pgd_arena_calloc(&b->arena, n ? n : 1, sizeof(*b->symbols));
 	if (!b->symbols)
 		return pgd_err_nomem(err, b->path);
 	for (size_t i = 1; i < n; i++) {
@@ -218,7 +218,7 @@ static int read_symbols(struct pgd_binary *b, struct pgd_err *err)
 			size_t len = strlen(s->name);
 
 			if (len > 5 && !strcmp(s->name + len - 5, ".abi0")) {
-				s->name = arena_strndup(&b->arena, s->name, len - 5);
+				s->name = pgd_arena_strndup(&b->arena, s->name, len - 5);
 				if (!s->name)
 					return pgd_err_nomem(err, b->path);
 			}
@@ -242,7 +242,7 @@ static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
 		const char *body = s->is_func ? NULL : itab_body(s->name);
 		int inserted;
 
-		he = hashmap_upsert(&im->sym_by_name, s->name, strlen(s->name), &inserted);
+		he = pgd_hashmap_upsert(&im->sym_by_name, s->name, strlen(s->name), &inserted);
 		if (!he)
 			return pgd_err_nomem(err, b->path);
 		if (inserted)
@@ -250,7 +250,7 @@ static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
 		if (body) {
 			if (im->nitabs == cap_itabs) {
 				cap_itabs = cap_itabs ? cap_itabs * 2 : 64;
-				im->itabs = arena_realloc_array(&b->arena, im->itabs, im->nitabs, cap_itabs,
+				im->itabs = pgd_arena_realloc_array(&b->arena, im->itabs, im->nitabs, cap_itabs,
 								sizeof(*im->itabs));
 				if (!im->itabs)
 					return pgd_err_nomem(err, b->path);
@@ -267,7 +267,7 @@ static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
 
 static const struct pgd_symbol *sym_by_name(const struct pgd_binary *b, const char *name)
 {
-	const struct hashmap_entry *e = hashmap_find_str(&b->impl->sym_by_name, name);
+	const struct hashmap_entry *e = pgd_hashmap_find_str(&b->impl->sym_by_name, name);
 
 	return e ? &b->symbols[e->val.u64 - 1] : NULL;
 }
@@ -393,7 +393,7 @@ static int synth_symbols(struct pgd_binary *b, struct pgd_err *err)
 	if (im->have_mod && pgd_gomod_itabs(&im->elf, &im->pcln, &im->mod, &b->arena, &itabs, &nitabs,
 					     &im->itabs_skipped))
 		return pgd_err_nomem(err, b->path);
-	b->symbols = arena_calloc(&b->arena, (size_t)im->pcln.nfunc + nitabs + 1, sizeof(*b->symbols));
+	b->symbols = pgd_arena_calloc(&b->arena, (size_t)im->pcln.nfunc + nitabs + 1, sizeof(*b->symbols));
 	if (!b->symbols)
 		return pgd_err_nomem(err, b->path);
 	for (uint32_t i = 0; i < im->pcln.nfunc; i++) {
@@ -411,7 +411,7 @@ static int synth_symbols(struct pgd_binary *b, struct pgd_err *err)
 	for (size_t i = 0; i < nitabs; i++) {
 		struct pgd_symbol *s = &b->symbols[b->nsymbols++];
 
-		s->name = arena_printf(&b->arena, "%s%s,%s", itab_prefixes[0], itabs[i].concrete, itabs[i].iface);
+		s->name = pgd_arena_printf(&b->arena, "%s%s,%s", itab_prefixes[0], itabs[i].concrete, itabs[i].iface);
 		if (!s->name)
 			return pgd_err_nomem(err, b->path);
 		s->addr = itabs[i].addr;
@@ -490,7 +490,7 @@ static int try_debug_file(struct pgd_binary *b, const struct pgd_debug_candidate
 		pgd_err_set(explicit ? err : &e2, PGD_EINPUT, c->path, "CRC-32 differs from .gnu_debuglink's: another build");
 		goto reject;
 	}
-	im->dbg_path = arena_strdup(&b->arena, c->path);
+	im->dbg_path = pgd_arena_strdup(&b->arena, c->path);
 	im->dbg_rule = c->rule;
 	return im->dbg_path ? 0 : pgd_err_nomem(err, b->path);
 reject:
@@ -616,9 +616,9 @@ static int open_binary(const char *path, const struct pgd_limits *limits, unsign
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return pgd_err_nomem(err, path);
-	arena_init(&b->arena, 0);
-	im = arena_alloc(&b->arena, sizeof(*im));
-	b->path = arena_strdup(&b->arena, path);
+	pgd_arena_init(&b->arena, 0);
+	im = pgd_arena_alloc(&b->arena, sizeof(*im));
+	b->path = pgd_arena_strdup(&b->arena, path);
 	if (!im || !b->path) {
 		ret = pgd_err_nomem(err, path);
 		goto out;
@@ -672,16 +672,16 @@ void pgd_binary__close(struct pgd_binary *b)
 		pgd_dwarf_close(im->dw);
 		pgd_dcode_free(im->dcode);
 		pgd_disasm_close(im->dis);
-		hashmap_free(&im->sym_by_name);
-		hashmap_free(&im->funcs);
-		hashmap_free(&im->inl_by_origin);
+		pgd_hashmap_free(&im->sym_by_name);
+		pgd_hashmap_free(&im->funcs);
+		pgd_hashmap_free(&im->inl_by_origin);
 		free(im->inl_refs);
 		if (im->map)
 			munmap(im->map, im->map_len);
 		if (im->dbg_map)
 			munmap(im->dbg_map, im->dbg_len);
 	}
-	arena_release(&b->arena);
+	pgd_arena_release(&b->arena);
 	free(b);
 }
 
@@ -923,7 +923,7 @@ static int locate(struct pgd_binary *b, const char *key, const struct pgd_symbol
 	}
 	if (load_all(b, err))
 		return -1;
-	e = hashmap_find(&im->inl_by_origin, key, strlen(key));
+	e = pgd_hashmap_find(&im->inl_by_origin, key, strlen(key));
 	if (e) {
 		const struct inl_ref *r = &im->inl_refs[e->val.u64 - 1];
 		const struct pgd_dw_inl *in = &dw->cus[r->cu].inls[r->inl];
@@ -956,7 +956,7 @@ static const char *inlined_copy_file(struct pgd_binary *b, const char *key, stru
 
 	if (load_all(b, err))
 		return NULL;
-	if (!(e = hashmap_find(&im->inl_by_origin, key, strlen(key))))
+	if (!(e = pgd_hashmap_find(&im->inl_by_origin, key, strlen(key))))
 		return NULL;
 	r = &im->inl_refs[e->val.u64 - 1];
 	c = &im->dw->cus[r->cu];
@@ -1025,7 +1025,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		pgd_err_nomem(err, b->path);
 		return NULL;
 	}
-	he = hashmap_upsert(&im->funcs, key, strlen(key), &inserted);
+	he = pgd_hashmap_upsert(&im->funcs, key, strlen(key), &inserted);
 	if (!he) {
 		pgd_err_nomem(err, b->path);
 		return NULL;
@@ -1041,7 +1041,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 	if (sub < 0 && (!sym || !sym->size))
 		return NULL;
 
-	f = arena_alloc(&b->arena, sizeof(*f));
+	f = pgd_arena_alloc(&b->arena, sizeof(*f));
 	if (!f) {
 		pgd_err_nomem(err, b->path);
 		goto fail;
@@ -1056,7 +1056,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		 * of a unit without DWARF for it): the symbol gives its code and
 		 * the line table, when a unit covers it, its file.
 		 */
-		struct pgd_pc_range *r = arena_alloc(&b->arena, sizeof(*r));
+		struct pgd_pc_range *r = pgd_arena_alloc(&b->arena, sizeof(*r));
 
 		if (!r) {
 			pgd_err_nomem(err, b->path);
@@ -1120,13 +1120,13 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		if (c->nrows && c->rows[row_at(c, f->pub.ranges[0].lo)].file != PGD_DW_END)
 			f->pub.decl_line = c->rows[row_at(c, f->pub.ranges[0].lo)].line;
 	}
-	he = hashmap_find(&im->funcs, key, strlen(key));
+	he = pgd_hashmap_find(&im->funcs, key, strlen(key));
 	he->val.ptr = f;
 	im->funcs_resolved++;
 	return &f->pub;
 fail:
 	/* forget the entry so a later call retries and reports the error again */
-	he = hashmap_find(&im->funcs, key, strlen(key));
+	he = pgd_hashmap_find(&im->funcs, key, strlen(key));
 	if (he)
 		he->val.ptr = NULL;
 	return NULL;
@@ -1161,7 +1161,7 @@ static int load_all(struct pgd_binary *b, struct pgd_err *err)
 
 			if (!*o)
 				continue;
-			e = hashmap_upsert(&im->inl_by_origin, o, strlen(o), NULL);
+			e = pgd_hashmap_upsert(&im->inl_by_origin, o, strlen(o), NULL);
 			if (!e)
 				return pgd_err_nomem(err, b->path);
 			im->inl_refs[k].cu = (uint32_t)i;
@@ -1539,7 +1539,7 @@ int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line
 		if ((ret = scan_instance(b, f, &ins, line, &c, &inl, &ninl, &inl_cap, err)))
 			goto out;
 	}
-	e = hashmap_find(&im->inl_by_origin, f->key, strlen(f->key));
+	e = pgd_hashmap_find(&im->inl_by_origin, f->key, strlen(f->key));
 	for (int64_t k = e ? (int64_t)e->val.u64 - 1 : -1; k >= 0; k = im->inl_refs[k].next) {
 		const struct pgd_dw_inl *in = &im->dw->cus[im->inl_refs[k].cu].inls[im->inl_refs[k].inl];
 		struct instance ins = { im->inl_refs[k].cu, (long)in->sub, (long)im->inl_refs[k].inl,
@@ -1556,9 +1556,9 @@ int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line
 		qsort(c.guards, c.nguards, sizeof(*c.guards), guard_cmp);
 	if (ninl > 1)
 		qsort(inl, ninl, sizeof(*inl), str_cmp);
-	out->calls = arena_calloc(a, c.ncalls ? c.ncalls : 1, sizeof(*out->calls));
-	out->guards = arena_calloc(a, c.nguards ? c.nguards : 1, sizeof(*out->guards));
-	out->inlined = arena_calloc(a, ninl ? ninl : 1, sizeof(*out->inlined));
+	out->calls = pgd_arena_calloc(a, c.ncalls ? c.ncalls : 1, sizeof(*out->calls));
+	out->guards = pgd_arena_calloc(a, c.nguards ? c.nguards : 1, sizeof(*out->guards));
+	out->inlined = pgd_arena_calloc(a, ninl ? ninl : 1, sizeof(*out->inlined));
 	if (!out->calls || !out->guards || !out->inlined) {
 		ret = pgd_err_nomem(err, b->path);
 		goto out;
@@ -1605,7 +1605,7 @@ int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count
 		return ret;
 	for (size_t i = 0; i < dw->ncus; i++)
 		total += dw->cus[i].ninls;
-	im->counts = arena_calloc(&b->arena, total ? total : 1, sizeof(*im->counts));
+	im->counts = pgd_arena_calloc(&b->arena, total ? total : 1, sizeof(*im->counts));
 	if (!im->counts)
 		return pgd_err_nomem(err, b->path);
 	for (size_t i = 0; i < dw->ncus && !ret; i++) {
@@ -1627,7 +1627,7 @@ int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count
 			 * Interned names: the pair of pointers is the key, and it lives in
 			 * the counts array (adjacent fields); a slot is kept only when new.
 			 */
-			e = hashmap_upsert(&m, &ic->container, 2 * sizeof(const char *), &inserted);
+			e = pgd_hashmap_upsert(&m, &ic->container, 2 * sizeof(const char *), &inserted);
 			if (!e) {
 				ret = pgd_err_nomem(err, b->path);
 				break;
@@ -1639,7 +1639,7 @@ int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count
 			((struct pgd_inline_count *)e->val.ptr)->copies++;
 		}
 	}
-	hashmap_free(&m);
+	pgd_hashmap_free(&m);
 	if (ret)
 		return ret;
 	qsort(im->counts, im->ncounts, sizeof(*im->counts), count_cmp);
@@ -1658,14 +1658,14 @@ static size_t runtime_notes(struct pgd_binary *b, const char **out, size_t max)
 
 	if (im->dbg_path) {
 		if (n < max)
-			out[n] = arena_printf(&b->arena, "DWARF read from the separate debug file %s (found by %s)",
+			out[n] = pgd_arena_printf(&b->arena, "DWARF read from the separate debug file %s (found by %s)",
 					      im->dbg_path, im->dbg_rule);
 		n++;
 	}
 	if (!im->runtime_model || !im->dwarf_absent)
 		return n; /* with DWARF there, the runtime tables answered as it would (test_pclntab.c) */
 	if (n < max)
-		out[n] = arena_printf(&b->arena,
+		out[n] = pgd_arena_printf(&b->arena,
 				      "no DWARF in the binary (stripped: -ldflags=-w or -s, or strip): functions, "
 				      "source lines and inlined copies come from Go's runtime tables (.gopclntab)%s",
 				      im->have_mod ? "" : "; moduledata was not found, so inlined copies are not seen");
@@ -1673,10 +1673,10 @@ static size_t runtime_notes(struct pgd_binary *b, const char **out, size_t max)
 	if (im->symbols_synth) {
 		if (n < max)
 			out[n] = im->have_mod
-				? arena_printf(&b->arena,
+				? pgd_arena_printf(&b->arena,
 					       "no symbol table (built with -ldflags=-s): itabs come from moduledata's "
 					       "itablinks and the type descriptors (%zu unreadable)", im->itabs_skipped)
-				: arena_printf(&b->arena, "no symbol table and no moduledata: itabs, and so "
+				: pgd_arena_printf(&b->arena, "no symbol table and no moduledata: itabs, and so "
 							  "interface guards, are not seen");
 		n++;
 	}
@@ -1692,7 +1692,7 @@ size_t pgd_binary_notes(struct pgd_binary *b, const char **out, size_t max)
 
 	if (dw->ranges_unread) {
 		if (n < max)
-			out[n] = arena_printf(&b->arena,
+			out[n] = pgd_arena_printf(&b->arena,
 					      "DWARF: the PC ranges of %zu DIEs (compile units, functions or "
 					      "inlined copies) could not be read; calls and guards in their "
 					      "code are not seen, and a function among them may look absent",
@@ -1713,7 +1713,7 @@ int pgd_binary_has_inlined_copy(struct pgd_binary *b, const char *name, struct p
 	if ((ret = load_all(b, err)))
 		return ret;
 	key = pgd_dwarf_name_lookup(b->impl->dw, name, strlen(name));
-	return key && hashmap_find(&b->impl->inl_by_origin, key, strlen(key)) != NULL;
+	return key && pgd_hashmap_find(&b->impl->inl_by_origin, key, strlen(key)) != NULL;
 }
 
 size_t pgd_binary_package_of(const char *name, char *buf, size_t size)
@@ -1747,7 +1747,7 @@ static long pkg_index(const struct pgd_pkg_graph *g, const char *pkg)
 /* Unique CU names, sorted: Go writes one unit per package (several with DWARF 5). */
 static int pkg_list(const struct pgd_dwarf *dw, struct arena *a, struct pgd_pkg_graph *g)
 {
-	g->pkgs = arena_calloc(a, dw->ncus ? dw->ncus : 1, sizeof(*g->pkgs));
+	g->pkgs = pgd_arena_calloc(a, dw->ncus ? dw->ncus : 1, sizeof(*g->pkgs));
 	if (!g->pkgs)
 		return -1;
 	for (size_t i = 0; i < dw->ncus; i++)
@@ -1779,7 +1779,7 @@ int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_g
 	if (pkg_list(dw, a, out))
 		return pgd_err_nomem(err, b->path);
 	out->words = (out->npkgs + 63) / 64;
-	out->reach = arena_calloc(a, out->npkgs * out->words + 1, sizeof(*out->reach));
+	out->reach = pgd_arena_calloc(a, out->npkgs * out->words + 1, sizeof(*out->reach));
 	if (!out->reach)
 		return pgd_err_nomem(err, b->path);
 	for (size_t i = 0; i < dw->ncus; i++) {
@@ -1797,7 +1797,7 @@ int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_g
 				out->reach[(size_t)from * out->words + (size_t)to / 64] |= 1ull << (to % 64);
 		}
 	}
-	out->loads = arena_alloc(a, (out->npkgs * out->words + 1) * sizeof(*out->loads));
+	out->loads = pgd_arena_alloc(a, (out->npkgs * out->words + 1) * sizeof(*out->loads));
 	if (!out->loads)
 		return pgd_err_nomem(err, b->path);
 	memcpy(out->loads, out->reach, (out->npkgs * out->words + 1) * sizeof(*out->loads));
@@ -1928,7 +1928,7 @@ int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, con
 	struct arena scratch;
 	int found = -1;
 
-	arena_init(&scratch, 0);
+	pgd_arena_init(&scratch, 0);
 	for (size_t i = 0; i < b->nsymbols && found != 1; i++) {
 		const struct pgd_symbol *s = &b->symbols[i];
 		const char *body = s->is_func ? NULL : itab_body(s->name);
@@ -1957,7 +1957,7 @@ int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, con
 			}
 		}
 	}
-	arena_release(&scratch);
+	pgd_arena_release(&scratch);
 	return found;
 }
 
@@ -2156,7 +2156,7 @@ const char *pgd_binary_gnu_build_id(struct pgd_binary *b)
 	descoff = 12 + (((uint64_t)namesz + 3) & ~3ull);
 	if (descoff > s->size || descsz > s->size - descoff || descsz > 64)
 		return NULL;
-	hex = arena_alloc(&b->arena, 2 * (size_t)descsz + 1);
+	hex = pgd_arena_alloc(&b->arena, 2 * (size_t)descsz + 1);
 	if (!hex)
 		return NULL;
 	for (uint32_t i = 0; i < descsz; i++)

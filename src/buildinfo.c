@@ -63,10 +63,10 @@ static char *unquote(struct arena *a, const char *s, size_t len)
 	char *out, *o;
 
 	if (len < 2 || (s[0] != '"' && s[0] != '`') || s[len - 1] != s[0])
-		return arena_strndup(a, s, len);
+		return pgd_arena_strndup(a, s, len);
 	if (s[0] == '`')
-		return arena_strndup(a, s + 1, len - 2);
-	out = o = arena_alloc(a, len);
+		return pgd_arena_strndup(a, s + 1, len - 2);
+	out = o = pgd_arena_alloc(a, len);
 	if (!out)
 		return NULL;
 	for (size_t i = 1; i + 1 < len; i++) {
@@ -124,14 +124,14 @@ int pgd_modinfo_parse(const char *mod, size_t len, struct arena *a, struct pgd_b
 		size_t ll = (size_t)(le - p);
 
 		if (ll > 5 && !memcmp(p, "path\t", 5)) {
-			if (!(out->path = arena_strndup(a, p + 5, ll - 5)))
+			if (!(out->path = pgd_arena_strndup(a, p + 5, ll - 5)))
 				return PGD_ENOMEM;
 		} else if (ll > 4 && !memcmp(p, "mod\t", 4)) {
 			const char *f = p + 4, *t = memchr(f, '\t', (size_t)(le - f));
 			const char *v = t ? t + 1 : le, *t2 = t ? memchr(v, '\t', (size_t)(le - v)) : NULL;
 
-			out->main_module = arena_strndup(a, f, (size_t)((t ? t : le) - f));
-			out->main_version = arena_strndup(a, v, (size_t)((t2 ? t2 : le) - v));
+			out->main_module = pgd_arena_strndup(a, f, (size_t)((t ? t : le) - f));
+			out->main_version = pgd_arena_strndup(a, v, (size_t)((t2 ? t2 : le) - v));
 			if (!out->main_module || !out->main_version)
 				return PGD_ENOMEM;
 		} else if (ll > 6 && !memcmp(p, "build\t", 6)) {
@@ -144,7 +144,7 @@ int pgd_modinfo_parse(const char *mod, size_t len, struct arena *a, struct pgd_b
 				if (n == cap) {
 					size_t ncap = cap ? cap * 2 : 16;
 
-					out->settings = arena_realloc_array(a, out->settings, n, ncap,
+					out->settings = pgd_arena_realloc_array(a, out->settings, n, ncap,
 									    sizeof(*out->settings));
 					if (!out->settings)
 						return PGD_ENOMEM;
@@ -196,7 +196,7 @@ int pgd_buildinfo_read(const struct pgd_elf *e, struct arena *a, const char *pat
 	}
 	if (!vlen)
 		return pgd_err_set(err, PGD_EINPUT, path, "not a Go binary: empty Go version in build info");
-	if (!(out->go_version = arena_strndup(a, (const char *)vers, vlen)))
+	if (!(out->go_version = pgd_arena_strndup(a, (const char *)vers, vlen)))
 		return pgd_err_nomem(err, path);
 	/* The module text is framed by two 16-byte sentinels (cmd/go/internal/modload infoStart/infoEnd). */
 	if (mlen >= 33 && mod[mlen - 17] == '\n') {
@@ -224,5 +224,5 @@ const char *pgd_buildid_read(const struct pgd_elf *e, struct arena *a)
 	if (type != NOTE_GO_BUILDID || namesz != 4 || memcmp(d + 12, "Go\0", 3) ||
 	    descoff > s->size || descsz > s->size - descoff)
 		return NULL;
-	return arena_strndup(a, (const char *)d + descoff, descsz);
+	return pgd_arena_strndup(a, (const char *)d + descoff, descsz);
 }

@@ -65,7 +65,7 @@ struct tally {
 static int list_site(struct pgd_report *r, const struct pgd_site *s, const struct pgd_site_drift *d,
 		     const int64_t totals[2])
 {
-	struct rpt_site *rs = rpt_add_site(r);
+	struct rpt_site *rs = pgd_rpt_add_site(r);
 
 	if (!rs || pgd_job_fill_site(r, rs, s, 2))
 		return PGD_ENOMEM;
@@ -124,7 +124,7 @@ static int judge_sites(struct pgd_report *r, struct pgd_job *j, const struct pgd
 	int64_t totals[2] = { pgd_edges__total_weight(j->edges[0]), pgd_edges__total_weight(j->edges[1]) };
 	int ret = 0;
 
-	arena_init(&fc.scratch, 0);
+	pgd_arena_init(&fc.scratch, 0);
 	for (size_t i = 0; i < j->sites.nsites && !ret; i++) {
 		const struct pgd_site *s = &j->sites.sites[i];
 		struct pgd_site_env env = { .nsets = j->nsets, .pgo_build = pgo_build };
@@ -155,7 +155,7 @@ static int judge_sites(struct pgd_report *r, struct pgd_job *j, const struct pgd
 			ret = pgd_err_nomem(err, NULL);
 	}
 	pgd_job_progress(o, "judging sites", j->sites.nsites, j->sites.nsites);
-	arena_release(&fc.scratch);
+	pgd_arena_release(&fc.scratch);
 	return ret;
 }
 
@@ -164,19 +164,19 @@ static int add_summary(struct pgd_report *r, const struct tally *t)
 	struct rpt_figure *f;
 
 	for (size_t i = 0; i < PGD_ARRAY_SIZE(verdict_order); i++) {
-		if (!(f = rpt_add_summary(r, pgd_verdict_name(verdict_order[i]))))
+		if (!(f = pgd_rpt_add_summary(r, pgd_verdict_name(verdict_order[i]))))
 			return PGD_ENOMEM;
-		rpt_fig_int(f, t->counts[verdict_order[i]]);
+		pgd_rpt_fig_int(f, t->counts[verdict_order[i]]);
 	}
-	if (!(f = rpt_add_summary(r, "sites_judged")))
+	if (!(f = pgd_rpt_add_summary(r, "sites_judged")))
 		return PGD_ENOMEM;
-	rpt_fig_int(f, t->judged);
-	if (!(f = rpt_add_summary(r, "findings")))
+	pgd_rpt_fig_int(f, t->judged);
+	if (!(f = pgd_rpt_add_summary(r, "findings")))
 		return PGD_ENOMEM;
-	rpt_fig_int(f, t->findings);
-	if (!(f = rpt_add_summary(r, "worst_severity")))
+	pgd_rpt_fig_int(f, t->findings);
+	if (!(f = pgd_rpt_add_summary(r, "worst_severity")))
 		return PGD_ENOMEM;
-	rpt_fig_str(f, rpt_severity_name(pgd_report__worst_severity(r)));
+	pgd_rpt_fig_str(f, pgd_rpt_severity_name(pgd_report__worst_severity(r)));
 	return pgd_staleness_summarize(&t->st, r);
 }
 
@@ -268,12 +268,12 @@ static int same_file(const char *a, const char *b)
 		return -1;
 	if (sa.st_size != sb.st_size)
 		return 0;
-	strbuf_init(&x, 1u << 30);
-	strbuf_init(&y, 1u << 30);
-	if (!strbuf_read_file(&x, a) && !strbuf_read_file(&y, b))
+	pgd_strbuf_init(&x, 1u << 30);
+	pgd_strbuf_init(&y, 1u << 30);
+	if (!pgd_strbuf_read_file(&x, a) && !pgd_strbuf_read_file(&y, b))
 		ret = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
-	strbuf_release(&x);
-	strbuf_release(&y);
+	pgd_strbuf_release(&x);
+	pgd_strbuf_release(&y);
 	return ret;
 }
 
@@ -307,7 +307,7 @@ static int reasonf(struct pgd_report *r, const char *id, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return rpt_add_reason(r, id, buf);
+	return pgd_rpt_add_reason(r, id, buf);
 }
 
 static int repeated_inputs(struct pgd_report *r, const char *const *paths, size_t n)
@@ -377,23 +377,23 @@ static int add_advice(struct pgd_report *r, const struct tally *t, int pgo_build
 	int ret = 0;
 
 	if (!pgo_build)
-		ret = rpt_add_advice(r, "build with -pgo: this binary was built without PGO, so no call "
+		ret = pgd_rpt_add_advice(r, "build with -pgo: this binary was built without PGO, so no call "
 				     "is devirtualized (put default.pgo next to the main package, or pass "
 				     "-pgo=PATH)");
 	else if (warning(r, "build-settings"))
-		ret = rpt_add_advice(r, "rebuild from the committed profile: the binary was built from "
+		ret = pgd_rpt_add_advice(r, "rebuild from the committed profile: the binary was built from "
 				     "another one, so its guards do not come from --base");
 	if (!ret && race)
-		ret = rpt_add_advice(r, "drop -race (and -gcflags -l/-N) from the build you ship and "
+		ret = pgd_rpt_add_advice(r, "drop -race (and -gcflags -l/-N) from the build you ship and "
 				     "profile: they change what is inlined and guarded");
 	if (!ret && r->outcome == PGD_OUTCOME_INCONCLUSIVE)
-		ret = rpt_add_advice(r, "get a usable capture first: see the reasons; nothing here says "
+		ret = pgd_rpt_add_advice(r, "get a usable capture first: see the reasons; nothing here says "
 				     "the committed profile is fine");
 	else if (!ret && pgo_build && stale)
-		ret = rpt_add_advice(r, "refresh default.pgo: capture a CPU profile from production, "
+		ret = pgd_rpt_add_advice(r, "refresh default.pgo: capture a CPU profile from production, "
 				     "commit it next to the main package, and rebuild");
 	else if (!ret && !pgo_build && stale)
-		ret = rpt_add_advice(r, "capture a current production profile before building with "
+		ret = pgd_rpt_add_advice(r, "capture a current production profile before building with "
 				     "-pgo: the committed one no longer matches these calls");
 	return ret ? PGD_ENOMEM : 0;
 }
@@ -442,7 +442,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 	if (ret)
 		goto out;
 
-	r = rpt_new(RPT_CHECK);
+	r = pgd_rpt_new(RPT_CHECK);
 	if (!r)
 		goto nomem;
 	{

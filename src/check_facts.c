@@ -108,7 +108,7 @@ static int iface_eligible(const struct pgd_binary *b, const struct pgd_site *s,
 int pgd_check_site_facts(struct pgd_facts_ctx *fc, const struct pgd_site *s,
 		      struct pgd_callee_facts **out, struct pgd_err *err)
 {
-	struct pgd_callee_facts *f = arena_calloc(&fc->scratch, s->nkey ? s->nkey : 1, sizeof(*f));
+	struct pgd_callee_facts *f = pgd_arena_calloc(&fc->scratch, s->nkey ? s->nkey : 1, sizeof(*f));
 	const char *caller = s->caller_alias ? s->caller_alias : s->caller;
 	int ret;
 

@@ -33,7 +33,7 @@ const char *pgd_gnu_build_id(const struct pgd_elf *e, struct arena *a)
 				break;
 			if (type == NT_GNU_BUILD_ID && namesz == 4 && !memcmp(d + name, "GNU", 4) && descsz &&
 			    descsz <= MAX_BUILD_ID) {
-				if (!(out = arena_alloc(a, 2 * (size_t)descsz + 1)))
+				if (!(out = pgd_arena_alloc(a, 2 * (size_t)descsz + 1)))
 					return NULL;
 				for (uint32_t k = 0; k < descsz; k++) {
 					out[2 * k] = hex[d[desc + k] >> 4];
@@ -71,7 +71,7 @@ static int push(struct arena *a, struct pgd_debug_candidate **out, size_t *n, co
 {
 	struct pgd_debug_candidate *c;
 
-	if (!path || !(*out = arena_grow_for_append(a, *out, *n, sizeof(**out))))
+	if (!path || !(*out = pgd_arena_grow_for_append(a, *out, *n, sizeof(**out))))
 		return PGD_ENOMEM;
 	c = &(*out)[(*n)++];
 	c->path = path;
@@ -100,24 +100,24 @@ int pgd_debug_candidates(const struct pgd_elf *e, const char *binary_path, const
 			int len = (int)(end - d);
 
 			if (len && pass == 0 && id && strlen(id) > 2) {
-				ret = push(a, out, n, arena_printf(a, "%.*s/.build-id/%.2s/%s.debug", len, d, id, id + 2),
+				ret = push(a, out, n, pgd_arena_printf(a, "%.*s/.build-id/%.2s/%s.debug", len, d, id, id + 2),
 					   "build ID", 0, 0);
 				if (!ret)
-					ret = push(a, out, n, arena_printf(a, "%.*s/%s/debuginfo", len, d, id), "build ID", 0, 0);
+					ret = push(a, out, n, pgd_arena_printf(a, "%.*s/%s/debuginfo", len, d, id), "build ID", 0, 0);
 				if (!ret)
-					ret = push(a, out, n, arena_printf(a, "%.*s/buildid/%s/debuginfo", len, d, id),
+					ret = push(a, out, n, pgd_arena_printf(a, "%.*s/buildid/%s/debuginfo", len, d, id),
 						   "build ID", 0, 0);
 			}
 			if (len && pass == 1 && has_link)
-				ret = push(a, out, n, arena_printf(a, "%.*s/%.*s/%s", len, d, bdir_len, bdir, link),
+				ret = push(a, out, n, pgd_arena_printf(a, "%.*s/%.*s/%s", len, d, bdir_len, bdir, link),
 					   ".gnu_debuglink", 1, crc);
 			d = *end ? end + 1 : end;
 		}
 		if (pass == 0 && has_link && !ret) {
 			/* beside the binary first, as gdb looks (then its .debug/, then the global dirs) */
-			ret = push(a, out, n, arena_printf(a, "%.*s/%s", bdir_len, bdir, link), ".gnu_debuglink", 1, crc);
+			ret = push(a, out, n, pgd_arena_printf(a, "%.*s/%s", bdir_len, bdir, link), ".gnu_debuglink", 1, crc);
 			if (!ret)
-				ret = push(a, out, n, arena_printf(a, "%.*s/.debug/%s", bdir_len, bdir, link),
+				ret = push(a, out, n, pgd_arena_printf(a, "%.*s/.debug/%s", bdir_len, bdir, link),
 					   ".gnu_debuglink", 1, crc);
 		}
 	}

@@ -2,7 +2,7 @@
 /*
  * pgodrift diff: what changed between two runs. Findings are matched by the
  * site identity every other format fingerprints (report_rows.c,
- * rpt_site_key: caller, line offset, method), so a finding keeps its
+ * pgd_rpt_site_key: caller, line offset, method), so a finding keeps its
  * identity when lines move, and the diff agrees with what GitLab's MR
  * widget and code scanning call new or fixed. Only sites are compared;
  * input-health warnings name capture files that change every run.
@@ -49,7 +49,7 @@ static int add_find(struct dset *s, const char *service, const cJSON *site)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct dfind *v, *f;
-	enum pgd_severity sev = doc_severity(doc_str(site, "severity"));
+	enum pgd_severity sev = pgd_doc_severity(pgd_doc_str(site, "severity"));
 
 	if (sev == PGD_SEV_NONE)
 		return 0;   /* ok and insufficient-samples rows (--all) are not findings */
@@ -57,25 +57,25 @@ static int add_find(struct dset *s, const char *service, const cJSON *site)
 	if (!v)
 		return -1;
 	s->v = v;
-	if (strbuf_addstr(&sb, service ? service : "") || strbuf_addch(&sb, 0x1f) ||
-	    doc_site_identity(site, &sb)) {
-		strbuf_release(&sb);
+	if (pgd_strbuf_addstr(&sb, service ? service : "") || pgd_strbuf_addch(&sb, 0x1f) ||
+	    pgd_doc_site_identity(site, &sb)) {
+		pgd_strbuf_release(&sb);
 		return -1;
 	}
 	f = &s->v[s->n++];
 	f->service = service;
-	f->key = strbuf_detach(&sb, NULL);
+	f->key = pgd_strbuf_detach(&sb, NULL);
 	f->identity = strchr(f->key, 0x1f) + 1;
 	f->site = site;
 	f->sev = sev;
-	f->cost = doc_num(site, "cost", 0);
+	f->cost = pgd_doc_num(site, "cost", 0);
 	return 0;
 }
 
 /* A service of a fleet report whose findings can be compared: it was checked. */
 static int service_checked(const cJSON *svc)
 {
-	const char *o = doc_str(svc, "outcome");
+	const char *o = pgd_doc_str(svc, "outcome");
 
 	return o && strcmp(o, "error");
 }
@@ -102,9 +102,9 @@ static int load(const char *path, struct dset *s, struct pgd_err *err)
 
 	memset(s, 0, sizeof(*s));
 	s->path = path;
-	if ((ret = doc_read_json(path, &s->root, err)))
+	if ((ret = pgd_doc_read_json(path, &s->root, err)))
 		return ret;
-	schema = doc_schema(s->root);
+	schema = pgd_doc_schema(s->root);
 	if (!strcmp(schema, "pgodrift.check/v1")) {
 		ret = add_sites(s, NULL, cJSON_GetObjectItemCaseSensitive(s->root, "sites"));
 	} else if (!strcmp(schema, "pgodrift.fleet/v1")) {
@@ -112,7 +112,7 @@ static int load(const char *path, struct dset *s, struct pgd_err *err)
 
 		s->fleet = 1;
 		cJSON_ArrayForEach(svc, cJSON_GetObjectItemCaseSensitive(s->root, "services")) {
-			const char *name = doc_str(svc, "name");
+			const char *name = pgd_doc_str(svc, "name");
 
 			if (!name || !service_checked(svc))
 				continue;
@@ -143,17 +143,17 @@ static cJSON *side_json(const struct dfind *f)
 	if (!f)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
-	doc_add_str(o, "verdict", doc_str(f->site, "verdict"));
-	doc_add_str(o, "severity", doc_str(f->site, "severity"));
-	cJSON_AddNumberToObject(o, "cost", doc_round6(f->cost));
+	pgd_doc_add_str(o, "verdict", pgd_doc_str(f->site, "verdict"));
+	pgd_doc_add_str(o, "severity", pgd_doc_str(f->site, "severity"));
+	cJSON_AddNumberToObject(o, "cost", pgd_doc_round6(f->cost));
 	fresh = cJSON_GetObjectItemCaseSensitive(f->site, "fresh_share");
 	if (cJSON_IsObject(fresh))
-		cJSON_AddNumberToObject(o, "fresh_share", doc_round6(doc_num(fresh, "share", 0)));
+		cJSON_AddNumberToObject(o, "fresh_share", pgd_doc_round6(pgd_doc_num(fresh, "share", 0)));
 	else if (cJSON_IsNumber(fresh))
-		cJSON_AddNumberToObject(o, "fresh_share", doc_round6(fresh->valuedouble));
+		cJSON_AddNumberToObject(o, "fresh_share", pgd_doc_round6(fresh->valuedouble));
 	else
 		cJSON_AddNullToObject(o, "fresh_share");
-	doc_add_str(o, "message", doc_str(f->site, "message"));
+	pgd_doc_add_str(o, "message", pgd_doc_str(f->site, "message"));
 	return o;
 }
 
@@ -183,7 +183,7 @@ static int cmp_entry(const void *a, const void *b)
 
 static int same_finding(const struct dfind *a, const struct dfind *b)
 {
-	const char *va = doc_str(a->site, "verdict"), *vb = doc_str(b->site, "verdict");
+	const char *va = pgd_doc_str(a->site, "verdict"), *vb = pgd_doc_str(b->site, "verdict");
 
 	return a->sev == b->sev && va && vb && !strcmp(va, vb);
 }
@@ -234,16 +234,16 @@ static cJSON *entry_json(const struct dentry *e)
 	cJSON *o = cJSON_CreateObject();
 	char fp[33];
 
-	rpt_fingerprint(f->identity, fp);
+	pgd_rpt_fingerprint(f->identity, fp);
 	cJSON_AddStringToObject(o, "status", status_names[e->status]);
-	doc_add_str(o, "service", f->service);
+	pgd_doc_add_str(o, "service", f->service);
 	cJSON_AddStringToObject(o, "fingerprint", fp);
 	cJSON_AddStringToObject(o, "identity", f->identity);
-	doc_add_str(o, "caller", doc_str(f->site, "caller"));
-	cJSON_AddNumberToObject(o, "offset", doc_num(f->site, "offset", 0));
-	doc_add_str(o, "method", doc_str(f->site, "method"));
-	doc_add_str(o, "file", doc_str(f->site, "file"));
-	cJSON_AddNumberToObject(o, "line", doc_num(f->site, "line", 0));
+	pgd_doc_add_str(o, "caller", pgd_doc_str(f->site, "caller"));
+	cJSON_AddNumberToObject(o, "offset", pgd_doc_num(f->site, "offset", 0));
+	pgd_doc_add_str(o, "method", pgd_doc_str(f->site, "method"));
+	pgd_doc_add_str(o, "file", pgd_doc_str(f->site, "file"));
+	cJSON_AddNumberToObject(o, "line", pgd_doc_num(f->site, "line", 0));
 	cJSON_AddItemToObject(o, "old", side_json(e->old));
 	cJSON_AddItemToObject(o, "new", side_json(e->new));
 	return o;
@@ -256,7 +256,7 @@ static cJSON *input_json(const struct dset *s)
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(sum, "staleness");
 
 	cJSON_AddStringToObject(o, "path", s->path);
-	cJSON_AddStringToObject(o, "schema", doc_schema(s->root));
+	cJSON_AddStringToObject(o, "schema", pgd_doc_schema(s->root));
 	cJSON_AddNumberToObject(o, "findings", (double)s->n);
 	if (cJSON_IsNumber(st))
 		cJSON_AddNumberToObject(o, "staleness", st->valuedouble);
@@ -277,13 +277,13 @@ static void services_not_compared(cJSON *root, const struct dset *o, const struc
 		const cJSON *svc;
 
 		cJSON_ArrayForEach(svc, cJSON_GetObjectItemCaseSensitive(sides[side]->root, "services")) {
-			const char *name = doc_str(svc, "name"), *why = NULL;
+			const char *name = pgd_doc_str(svc, "name"), *why = NULL;
 			const cJSON *other = NULL, *x;
 
 			if (!name)
 				continue;
 			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(sides[!side]->root, "services"))
-				if (doc_str(x, "name") && !strcmp(doc_str(x, "name"), name))
+				if (pgd_doc_str(x, "name") && !strcmp(pgd_doc_str(x, "name"), name))
 					other = x;
 			if (!other)
 				why = side ? "added: not in the old report" : "removed: not in the new report";
@@ -326,7 +326,7 @@ int pgd_diff__run(const char *old_path, const char *new_path, enum pgd_severity 
 				  n.fleet ? "fleet" : "check", old_path, o.fleet ? "fleet" : "check");
 		goto out;
 	}
-	if (match(&o, &n, &ents, &nents) || !(d = doc_new(DOC_DIFF, "pgodrift.diff/v1")))
+	if (match(&o, &n, &ents, &nents) || !(d = pgd_doc_new(DOC_DIFF, "pgodrift.diff/v1")))
 		goto nomem;
 	d->write = diff_write;
 	d->formats = diff_formats;
@@ -337,7 +337,7 @@ int pgd_diff__run(const char *old_path, const char *new_path, enum pgd_severity 
 	cJSON_AddItemToObject(d->root, "new", input_json(&n));
 	params = cJSON_AddObjectToObject(d->root, "parameters");
 	cJSON_AddStringToObject(params, "fail_on",
-				fail_on == PGD_SEV_NONE ? "never" : rpt_severity_name(fail_on));
+				fail_on == PGD_SEV_NONE ? "never" : pgd_rpt_severity_name(fail_on));
 	for (size_t i = 0; i < nents; i++) {
 		counts[ents[i].status]++;
 		gate += trips(&ents[i], fail_on);
@@ -387,80 +387,80 @@ static int verdict_move(struct strbuf *sb, const cJSON *f, const char *arrow)
 {
 	const cJSON *o = cJSON_GetObjectItemCaseSensitive(f, "old");
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(f, "new");
-	const char *status = doc_str(f, "status");
+	const char *status = pgd_doc_str(f, "status");
 
 	if (status && !strcmp(status, "changed"))
-		return strbuf_addf(sb, "%s %s %s (%s %s %s)", doc_str(o, "verdict"), arrow,
-				   doc_str(n, "verdict"),
-				   doc_str(o, "severity"), arrow, doc_str(n, "severity"));
-	return strbuf_addf(sb, "%s (%s)", doc_str(side(f), "verdict"), doc_str(side(f), "severity"));
+		return pgd_strbuf_addf(sb, "%s %s %s (%s %s %s)", pgd_doc_str(o, "verdict"), arrow,
+				   pgd_doc_str(n, "verdict"),
+				   pgd_doc_str(o, "severity"), arrow, pgd_doc_str(n, "severity"));
+	return pgd_strbuf_addf(sb, "%s (%s)", pgd_doc_str(side(f), "verdict"), pgd_doc_str(side(f), "severity"));
 }
 
 static int headline(struct strbuf *sb, const cJSON *sum)
 {
-	return strbuf_addf(sb, "%.0f new, %.0f changed, %.0f fixed, %.0f persisting",
-			   doc_num(sum, "new", 0), doc_num(sum, "changed", 0),
-			   doc_num(sum, "fixed", 0), doc_num(sum, "persisting", 0));
+	return pgd_strbuf_addf(sb, "%.0f new, %.0f changed, %.0f fixed, %.0f persisting",
+			   pgd_doc_num(sum, "new", 0), pgd_doc_num(sum, "changed", 0),
+			   pgd_doc_num(sum, "fixed", 0), pgd_doc_num(sum, "persisting", 0));
 }
 
 static int diff_text(const struct pgd_doc *d, struct strbuf *sb)
 {
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(d->root, "summary"), *f;
-	int ret = strbuf_addstr(sb, "pgodrift diff: ");
+	int ret = pgd_strbuf_addstr(sb, "pgodrift diff: ");
 
 	ret = ret ? ret : headline(sb, sum);
-	ret = ret ? ret : strbuf_addf(sb, "\n  old %s\n  new %s\n\n",
-				      doc_str(cJSON_GetObjectItemCaseSensitive(d->root, "old"), "path"),
-				      doc_str(cJSON_GetObjectItemCaseSensitive(d->root, "new"), "path"));
+	ret = ret ? ret : pgd_strbuf_addf(sb, "\n  old %s\n  new %s\n\n",
+				      pgd_doc_str(cJSON_GetObjectItemCaseSensitive(d->root, "old"), "path"),
+				      pgd_doc_str(cJSON_GetObjectItemCaseSensitive(d->root, "new"), "path"));
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d->root, "findings")) {
-		const char *svc = doc_str(f, "service");
+		const char *svc = pgd_doc_str(f, "service");
 
-		ret = ret ? ret : strbuf_addf(sb, "%-10s ", doc_str(f, "status"));
+		ret = ret ? ret : pgd_strbuf_addf(sb, "%-10s ", pgd_doc_str(f, "status"));
 		ret = ret ? ret : verdict_move(sb, f, "->");
-		ret = ret ? ret : strbuf_addf(sb, "  %s:%.0f in %s%s%s%s%s%s\n",
-					      base_name(doc_str(f, "file")) ? base_name(doc_str(f, "file")) : "?",
-					      doc_num(f, "line", 0), doc_str(f, "caller"),
-					      doc_str(f, "method") ? " ." : "",
-					      doc_str(f, "method") ? doc_str(f, "method") : "",
+		ret = ret ? ret : pgd_strbuf_addf(sb, "  %s:%.0f in %s%s%s%s%s%s\n",
+					      base_name(pgd_doc_str(f, "file")) ? base_name(pgd_doc_str(f, "file")) : "?",
+					      pgd_doc_num(f, "line", 0), pgd_doc_str(f, "caller"),
+					      pgd_doc_str(f, "method") ? " ." : "",
+					      pgd_doc_str(f, "method") ? pgd_doc_str(f, "method") : "",
 					      svc ? " [" : "", svc ? svc : "", svc ? "]" : "");
 	}
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d->root, "services_not_compared"))
-		ret = ret ? ret : strbuf_addf(sb, "not compared: %s (%s)\n", doc_str(f, "name"),
-					      doc_str(f, "why"));
+		ret = ret ? ret : pgd_strbuf_addf(sb, "not compared: %s (%s)\n", pgd_doc_str(f, "name"),
+					      pgd_doc_str(f, "why"));
 	return ret;
 }
 
 static int md_row(struct strbuf *sb, const cJSON *f, int fleet)
 {
 	static const char *const icon[] = { "🆕 new", "🔁 changed", "✅ fixed", "persisting" };
-	const char *st = doc_str(f, "status");
+	const char *st = pgd_doc_str(f, "status");
 	const char *label = st;
 	int ret = 0;
 
 	for (int i = 0; i < DS_N; i++)
 		if (st && !strcmp(st, status_names[i]))
 			label = icon[i];
-	ret = strbuf_addf(sb, "| %s | ", label);
+	ret = pgd_strbuf_addf(sb, "| %s | ", label);
 	if (!ret && fleet) {
-		ret = rpt_md_code(sb, doc_str(f, "service"));
-		ret = ret ? ret : strbuf_addstr(sb, " | ");
+		ret = pgd_rpt_md_code(sb, pgd_doc_str(f, "service"));
+		ret = ret ? ret : pgd_strbuf_addstr(sb, " | ");
 	}
-	if (!ret && doc_str(f, "file")) {
+	if (!ret && pgd_doc_str(f, "file")) {
 		struct strbuf loc = STRBUF_INIT;
 
-		ret = strbuf_addf(&loc, "%s:%.0f", base_name(doc_str(f, "file")), doc_num(f, "line", 0));
-		ret = ret ? ret : rpt_md_code(sb, loc.buf);
-		strbuf_release(&loc);
-		ret = ret ? ret : strbuf_addstr(sb, " in ");
+		ret = pgd_strbuf_addf(&loc, "%s:%.0f", base_name(pgd_doc_str(f, "file")), pgd_doc_num(f, "line", 0));
+		ret = ret ? ret : pgd_rpt_md_code(sb, loc.buf);
+		pgd_strbuf_release(&loc);
+		ret = ret ? ret : pgd_strbuf_addstr(sb, " in ");
 	}
-	ret = ret ? ret : rpt_md_code(sb, doc_str(f, "caller"));
-	if (!ret && doc_str(f, "method")) {
-		ret = strbuf_addstr(sb, " call of ");
-		ret = ret ? ret : rpt_md_code(sb, doc_str(f, "method"));
+	ret = ret ? ret : pgd_rpt_md_code(sb, pgd_doc_str(f, "caller"));
+	if (!ret && pgd_doc_str(f, "method")) {
+		ret = pgd_strbuf_addstr(sb, " call of ");
+		ret = ret ? ret : pgd_rpt_md_code(sb, pgd_doc_str(f, "method"));
 	}
-	ret = ret ? ret : strbuf_addstr(sb, " | ");
+	ret = ret ? ret : pgd_strbuf_addstr(sb, " | ");
 	ret = ret ? ret : verdict_move(sb, f, "→");
-	ret = ret ? ret : strbuf_addf(sb, " | %.0f |\n", doc_num(side(f), "cost", 0));
+	ret = ret ? ret : pgd_strbuf_addf(sb, " | %.0f |\n", pgd_doc_num(side(f), "cost", 0));
 	return ret;
 }
 
@@ -468,35 +468,35 @@ static int diff_markdown(const struct pgd_doc *d, struct strbuf *sb)
 {
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(d->root, "summary"), *f;
 	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(d->root, "findings");
-	int fleet = !strcmp(doc_schema(cJSON_GetObjectItemCaseSensitive(d->root, "new")), "pgodrift.fleet/v1");
-	int ret = strbuf_addstr(sb, "**pgodrift diff:** ");
+	int fleet = !strcmp(pgd_doc_schema(cJSON_GetObjectItemCaseSensitive(d->root, "new")), "pgodrift.fleet/v1");
+	int ret = pgd_strbuf_addstr(sb, "**pgodrift diff:** ");
 	int opened = 0;
 
 	ret = ret ? ret : headline(sb, sum);
-	ret = ret ? ret : strbuf_addstr(sb, " since the previous run.\n");
+	ret = ret ? ret : pgd_strbuf_addstr(sb, " since the previous run.\n");
 	if (!ret && cJSON_GetArraySize(findings) > 0)
-		ret = strbuf_addf(sb, "\n| Status |%s Site | Verdict | Est. cost |\n|---|%s---|---|--:|\n",
+		ret = pgd_strbuf_addf(sb, "\n| Status |%s Site | Verdict | Est. cost |\n|---|%s---|---|--:|\n",
 				  fleet ? " Service |" : "", fleet ? "---|" : "");
 	cJSON_ArrayForEach(f, findings) {
 		/* Persisting findings are the long tail: collapsed. */
-		if (!ret && !opened && !strcmp(doc_str(f, "status"), "persisting") &&
-		    doc_num(sum, "persisting", 0) > 0 &&
-		    (doc_num(sum, "new", 0) + doc_num(sum, "changed", 0) + doc_num(sum, "fixed", 0)) > 0) {
+		if (!ret && !opened && !strcmp(pgd_doc_str(f, "status"), "persisting") &&
+		    pgd_doc_num(sum, "persisting", 0) > 0 &&
+		    (pgd_doc_num(sum, "new", 0) + pgd_doc_num(sum, "changed", 0) + pgd_doc_num(sum, "fixed", 0)) > 0) {
 			opened = 1;
-			ret = strbuf_addf(sb, "\n<details><summary>%.0f persisting</summary>\n\n| Status |%s Site | Verdict | Est. cost |\n|---|%s---|---|--:|\n",
-					  doc_num(sum, "persisting", 0), fleet ? " Service |" : "",
+			ret = pgd_strbuf_addf(sb, "\n<details><summary>%.0f persisting</summary>\n\n| Status |%s Site | Verdict | Est. cost |\n|---|%s---|---|--:|\n",
+					  pgd_doc_num(sum, "persisting", 0), fleet ? " Service |" : "",
 					  fleet ? "---|" : "");
 		}
 		ret = ret ? ret : md_row(sb, f, fleet);
 	}
 	if (!ret && opened)
-		ret = strbuf_addstr(sb, "\n</details>\n");
+		ret = pgd_strbuf_addstr(sb, "\n</details>\n");
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(d->root, "services_not_compared")) {
-		ret = ret ? ret : strbuf_addstr(sb, "\n- not compared: ");
-		ret = ret ? ret : rpt_md_code(sb, doc_str(f, "name"));
-		ret = ret ? ret : strbuf_addf(sb, " (%s)", doc_str(f, "why"));
+		ret = ret ? ret : pgd_strbuf_addstr(sb, "\n- not compared: ");
+		ret = ret ? ret : pgd_rpt_md_code(sb, pgd_doc_str(f, "name"));
+		ret = ret ? ret : pgd_strbuf_addf(sb, " (%s)", pgd_doc_str(f, "why"));
 	}
-	return ret ? ret : strbuf_addch(sb, '\n');
+	return ret ? ret : pgd_strbuf_addch(sb, '\n');
 }
 
 static int diff_write(const struct pgd_doc *d, const char *format, struct strbuf *out,

@@ -16,7 +16,7 @@
 #include "report.h"
 #include "strbuf.h"
 
-struct pgd_doc *doc_new(enum doc_kind kind, const char *schema)
+struct pgd_doc *pgd_doc_new(enum doc_kind kind, const char *schema)
 {
 	struct pgd_doc *d = calloc(1, sizeof(*d));
 
@@ -44,7 +44,7 @@ int pgd_doc__gate(const struct pgd_doc *d)
 	return d ? d->gate : 0;
 }
 
-int doc_read_json(const char *path, cJSON **out, struct pgd_err *err)
+int pgd_doc_read_json(const char *path, cJSON **out, struct pgd_err *err)
 {
 	unsigned char *buf = NULL;
 	size_t len = 0;
@@ -69,28 +69,28 @@ int doc_read_json(const char *path, cJSON **out, struct pgd_err *err)
 	return ret;
 }
 
-const char *doc_str(const cJSON *o, const char *key)
+const char *pgd_doc_str(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-double doc_num(const cJSON *o, const char *key, double dflt)
+double pgd_doc_num(const cJSON *o, const char *key, double dflt)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : dflt;
 }
 
-const char *doc_schema(const cJSON *root)
+const char *pgd_doc_schema(const cJSON *root)
 {
-	const char *s = doc_str(root, "schema");
+	const char *s = pgd_doc_str(root, "schema");
 
 	return s ? s : "";
 }
 
-enum pgd_severity doc_severity(const char *name)
+enum pgd_severity pgd_doc_severity(const char *name)
 {
 	if (!name)
 		return PGD_SEV_NONE;
@@ -103,33 +103,33 @@ enum pgd_severity doc_severity(const char *name)
 	return PGD_SEV_NONE;
 }
 
-int doc_site_identity(const cJSON *site, struct strbuf *sb)
+int pgd_doc_site_identity(const cJSON *site, struct strbuf *sb)
 {
-	double off = doc_num(site, "offset", 0);
+	double off = pgd_doc_num(site, "offset", 0);
 
-	if (strbuf_addstr(sb, RPT_SITE_ID_PREFIX))
+	if (pgd_strbuf_addstr(sb, RPT_SITE_ID_PREFIX))
 		return -1;
-	return rpt_site_key(sb, doc_str(site, "caller"), (int64_t)off, doc_str(site, "method"),
-			    doc_str(site, "kind"));
+	return pgd_rpt_site_key(sb, pgd_doc_str(site, "caller"), (int64_t)off, pgd_doc_str(site, "method"),
+			    pgd_doc_str(site, "kind"));
 }
 
-void doc_add_str(cJSON *o, const char *key, const char *v)
+void pgd_doc_add_str(cJSON *o, const char *key, const char *v)
 {
 	cJSON_AddItemToObject(o, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
 }
 
-double doc_round6(double v)
+double pgd_doc_round6(double v)
 {
 	if (!isfinite(v))
 		return 0;
 	return round(v * 1e6) / 1e6;
 }
 
-int doc_fmt_num(struct strbuf *sb, double v)
+int pgd_doc_fmt_num(struct strbuf *sb, double v)
 {
 	if (v == floor(v) && fabs(v) < 1e15)
-		return strbuf_addf(sb, "%lld", (long long)v);
-	return strbuf_addf(sb, "%.3g", v);
+		return pgd_strbuf_addf(sb, "%lld", (long long)v);
+	return pgd_strbuf_addf(sb, "%.3g", v);
 }
 
 int pgd_doc__has_format(const struct pgd_doc *d, const char *format)
@@ -150,11 +150,11 @@ int pgd_doc__write(const struct pgd_doc *d, const char *format, FILE *f, struct 
 	if (!pgd_doc__has_format(d, format))
 		return pgd_err_set(err, PGD_EUSAGE, NULL, "no %s output for this report", format);
 	if (!format || !strcmp(format, "json"))
-		return rpt_emit_cjson(cJSON_Duplicate(d->root, 1), f, err);
+		return pgd_rpt_emit_cjson(cJSON_Duplicate(d->root, 1), f, err);
 	ret = d->write(d, format, &sb, err);
 	if (!ret && fwrite(sb.buf, 1, sb.len, f) != sb.len)
 		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output: %s", strerror(errno));
-	strbuf_release(&sb);
+	pgd_strbuf_release(&sb);
 	return ret;
 }
 

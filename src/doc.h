@@ -32,25 +32,25 @@ struct pgd_doc {
 /* Largest report read back (a check report of a huge binary stays far below). */
 #define DOC_MAX_INPUT (256u << 20)
 
-struct pgd_doc *doc_new(enum doc_kind kind, const char *schema);
+struct pgd_doc *pgd_doc_new(enum doc_kind kind, const char *schema);
 
 /* Reads and parses a JSON file; an error names the file. */
-int doc_read_json(const char *path, cJSON **out, struct pgd_err *err);
+int pgd_doc_read_json(const char *path, cJSON **out, struct pgd_err *err);
 /* The schema string of a report, or "" when it has none. */
-const char *doc_schema(const cJSON *root);
+const char *pgd_doc_schema(const cJSON *root);
 
 /* Field access that tolerates absent or mistyped members. */
-const char *doc_str(const cJSON *o, const char *key);
-double doc_num(const cJSON *o, const char *key, double dflt);
-enum pgd_severity doc_severity(const char *name);
+const char *pgd_doc_str(const cJSON *o, const char *key);
+double pgd_doc_num(const cJSON *o, const char *key, double dflt);
+enum pgd_severity pgd_doc_severity(const char *name);
 
 /* "pgodriftSite/v1:caller+offset:method" for a site object of a report. */
-int doc_site_identity(const cJSON *site, struct strbuf *sb);
+int pgd_doc_site_identity(const cJSON *site, struct strbuf *sb);
 /* Adds name: string or null. */
-void doc_add_str(cJSON *o, const char *key, const char *v);
+void pgd_doc_add_str(cJSON *o, const char *key, const char *v);
 /* Reals rounded to 6 places, as report_json.c writes them. */
-double doc_round6(double v);
+double pgd_doc_round6(double v);
 /* A number with a thousands-free fixed form: "12", "0.35". */
-int doc_fmt_num(struct strbuf *sb, double v);
+int pgd_doc_fmt_num(struct strbuf *sb, double v);
 
 #endif

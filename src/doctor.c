@@ -25,18 +25,18 @@ static int doc_unusable_profile(struct doc_ctx *c, const struct doc_check *chk, 
 /* In the order the checks run and are listed in `checks`. */
 static const struct doc_check checks[] = {
 	{ "unusable-profile", 0, PGD_SEV_RISK, doc_unusable_profile },
-	{ "too-few-samples", DOC_NEED_PROFILE, PGD_SEV_WARN, doc_too_few_samples },
-	{ "startup-dominated", DOC_NEED_PROFILE, PGD_SEV_WARN, doc_startup_dominated },
-	{ "microbenchmark-profile", DOC_NEED_PROFILE, PGD_SEV_RISK, doc_microbenchmark },
-	{ "distribution-skew", DOC_NEED_BASE_AND_FRESH, PGD_SEV_WARN, doc_distribution_skew },
-	{ "stale-names", DOC_NEED_BINARY | DOC_NEED_BASE, PGD_SEV_WARN, doc_stale_names },
-	{ "offset-drift", DOC_NEED_BINARY | DOC_NEED_BASE, PGD_SEV_WARN, doc_offset_drift },
-	{ "build-settings", DOC_NEED_BINARY, PGD_SEV_RISK, doc_build_settings },
-	{ "layout", DOC_NEED_REPO, PGD_SEV_WARN, doc_layout },
-	{ "toolchain-skew", DOC_NEED_BINARY | DOC_NEED_BASE, PGD_SEV_WARN, doc_toolchain_skew },
-	{ "profile-age", DOC_NEED_PROFILE, PGD_SEV_WARN, doc_profile_age },
-	{ "race-build", DOC_NEED_BINARY, PGD_SEV_RISK, doc_race_build },
-	{ "code-bloat", DOC_NEED_BINARY | DOC_NEED_COMPARE_BINARY, PGD_SEV_WARN, doc_code_bloat },
+	{ "too-few-samples", DOC_NEED_PROFILE, PGD_SEV_WARN, pgd_doc_too_few_samples },
+	{ "startup-dominated", DOC_NEED_PROFILE, PGD_SEV_WARN, pgd_doc_startup_dominated },
+	{ "microbenchmark-profile", DOC_NEED_PROFILE, PGD_SEV_RISK, pgd_doc_microbenchmark },
+	{ "distribution-skew", DOC_NEED_BASE_AND_FRESH, PGD_SEV_WARN, pgd_doc_distribution_skew },
+	{ "stale-names", DOC_NEED_BINARY | DOC_NEED_BASE, PGD_SEV_WARN, pgd_doc_stale_names },
+	{ "offset-drift", DOC_NEED_BINARY | DOC_NEED_BASE, PGD_SEV_WARN, pgd_doc_offset_drift },
+	{ "build-settings", DOC_NEED_BINARY, PGD_SEV_RISK, pgd_doc_build_settings },
+	{ "layout", DOC_NEED_REPO, PGD_SEV_WARN, pgd_doc_layout },
+	{ "toolchain-skew", DOC_NEED_BINARY | DOC_NEED_BASE, PGD_SEV_WARN, pgd_doc_toolchain_skew },
+	{ "profile-age", DOC_NEED_PROFILE, PGD_SEV_WARN, pgd_doc_profile_age },
+	{ "race-build", DOC_NEED_BINARY, PGD_SEV_RISK, pgd_doc_race_build },
+	{ "code-bloat", DOC_NEED_BINARY | DOC_NEED_COMPARE_BINARY, PGD_SEV_WARN, pgd_doc_code_bloat },
 };
 
 /* The subset `check` runs on its own profiles. */
@@ -62,10 +62,10 @@ static int resolve_opts(const struct pgd_doctor_opts *in, struct doc_ctx *c, str
 
 /* ---- helpers shared by the check files ------------------------------------ */
 
-struct rpt_finding *doc_finding(struct doc_ctx *c, const struct doc_check *chk,
+struct rpt_finding *pgd_doc_finding(struct doc_ctx *c, const struct doc_check *chk,
 				enum pgd_severity sev, const char *input, const char *fmt, ...)
 {
-	struct rpt_finding *f = rpt_add_finding(c->r);
+	struct rpt_finding *f = pgd_rpt_add_finding(c->r);
 	char buf[1024];
 	va_list ap;
 
@@ -76,110 +76,110 @@ struct rpt_finding *doc_finding(struct doc_ctx *c, const struct doc_check *chk,
 	va_end(ap);
 	f->id = chk->id;
 	f->severity = sev;
-	f->input = input ? arena_strdup(&c->r->arena, input) : NULL;
-	f->message = arena_strdup(&c->r->arena, buf);
+	f->input = input ? pgd_arena_strdup(&c->r->arena, input) : NULL;
+	f->message = pgd_arena_strdup(&c->r->arena, buf);
 	if ((input && !f->input) || !f->message)
 		return NULL;
 	return f;
 }
 
-struct rpt_item *doc_item(struct doc_ctx *c, struct rpt_finding *f, const char *name)
+struct rpt_item *pgd_doc_item(struct doc_ctx *c, struct rpt_finding *f, const char *name)
 {
-	const char *copy = arena_strdup(&c->r->arena, name ? name : "");
+	const char *copy = pgd_arena_strdup(&c->r->arena, name ? name : "");
 
-	return copy ? rpt_finding_item(c->r, f, copy) : NULL;
+	return copy ? pgd_rpt_finding_item(c->r, f, copy) : NULL;
 }
 
-int doc_fig_int(struct doc_ctx *c, struct rpt_finding *f, const char *key, int64_t v)
+int pgd_doc_fig_int(struct doc_ctx *c, struct rpt_finding *f, const char *key, int64_t v)
 {
-	struct rpt_figure *fig = rpt_finding_figure(c->r, f, key);
+	struct rpt_figure *fig = pgd_rpt_finding_figure(c->r, f, key);
 
 	if (!fig)
 		return -1;
-	rpt_fig_int(fig, v);
+	pgd_rpt_fig_int(fig, v);
 	return 0;
 }
 
-int doc_fig_real(struct doc_ctx *c, struct rpt_finding *f, const char *key, double v)
+int pgd_doc_fig_real(struct doc_ctx *c, struct rpt_finding *f, const char *key, double v)
 {
-	struct rpt_figure *fig = rpt_finding_figure(c->r, f, key);
+	struct rpt_figure *fig = pgd_rpt_finding_figure(c->r, f, key);
 
 	if (!fig)
 		return -1;
-	rpt_fig_real(fig, v);
+	pgd_rpt_fig_real(fig, v);
 	return 0;
 }
 
-int doc_fig_str(struct doc_ctx *c, struct rpt_finding *f, const char *key, const char *v)
+int pgd_doc_fig_str(struct doc_ctx *c, struct rpt_finding *f, const char *key, const char *v)
 {
-	struct rpt_figure *fig = rpt_finding_figure(c->r, f, key);
-	const char *copy = v ? arena_strdup(&c->r->arena, v) : NULL;
+	struct rpt_figure *fig = pgd_rpt_finding_figure(c->r, f, key);
+	const char *copy = v ? pgd_arena_strdup(&c->r->arena, v) : NULL;
 
 	if (!fig || (v && !copy))
 		return -1;
-	rpt_fig_str(fig, copy);
+	pgd_rpt_fig_str(fig, copy);
 	return 0;
 }
 
-int doc_fig_bool(struct doc_ctx *c, struct rpt_finding *f, const char *key, int v)
+int pgd_doc_fig_bool(struct doc_ctx *c, struct rpt_finding *f, const char *key, int v)
 {
-	struct rpt_figure *fig = rpt_finding_figure(c->r, f, key);
+	struct rpt_figure *fig = pgd_rpt_finding_figure(c->r, f, key);
 
 	if (!fig)
 		return -1;
-	rpt_fig_bool(fig, v);
+	pgd_rpt_fig_bool(fig, v);
 	return 0;
 }
 
-int doc_item_int(struct doc_ctx *c, struct rpt_item *it, const char *key, int64_t v)
+int pgd_doc_item_int(struct doc_ctx *c, struct rpt_item *it, const char *key, int64_t v)
 {
-	struct rpt_figure *fig = rpt_item_figure(c->r, it, key);
+	struct rpt_figure *fig = pgd_rpt_item_figure(c->r, it, key);
 
 	if (!fig)
 		return -1;
-	rpt_fig_int(fig, v);
+	pgd_rpt_fig_int(fig, v);
 	return 0;
 }
 
-int doc_item_real(struct doc_ctx *c, struct rpt_item *it, const char *key, double v)
+int pgd_doc_item_real(struct doc_ctx *c, struct rpt_item *it, const char *key, double v)
 {
-	struct rpt_figure *fig = rpt_item_figure(c->r, it, key);
+	struct rpt_figure *fig = pgd_rpt_item_figure(c->r, it, key);
 
 	if (!fig)
 		return -1;
-	rpt_fig_real(fig, v);
+	pgd_rpt_fig_real(fig, v);
 	return 0;
 }
 
-int doc_item_str(struct doc_ctx *c, struct rpt_item *it, const char *key, const char *v)
+int pgd_doc_item_str(struct doc_ctx *c, struct rpt_item *it, const char *key, const char *v)
 {
-	struct rpt_figure *fig = rpt_item_figure(c->r, it, key);
-	const char *copy = v ? arena_strdup(&c->r->arena, v) : NULL;
+	struct rpt_figure *fig = pgd_rpt_item_figure(c->r, it, key);
+	const char *copy = v ? pgd_arena_strdup(&c->r->arena, v) : NULL;
 
 	if (!fig || (v && !copy))
 		return -1;
-	rpt_fig_str(fig, copy);
+	pgd_rpt_fig_str(fig, copy);
 	return 0;
 }
 
-int doc_item_bool(struct doc_ctx *c, struct rpt_item *it, const char *key, int v)
+int pgd_doc_item_bool(struct doc_ctx *c, struct rpt_item *it, const char *key, int v)
 {
-	struct rpt_figure *fig = rpt_item_figure(c->r, it, key);
+	struct rpt_figure *fig = pgd_rpt_item_figure(c->r, it, key);
 
 	if (!fig)
 		return -1;
-	rpt_fig_bool(fig, v);
+	pgd_rpt_fig_bool(fig, v);
 	return 0;
 }
 
-double doc_samples_per_value(const struct pgd_profile *p)
+double pgd_doc_samples_per_value(const struct pgd_profile *p)
 {
 	if (p->value_type && !strcmp(p->value_type, "cpu") && p->period > 0)
 		return 1.0 / (double)p->period;
 	return 1.0;
 }
 
-int doc_base_edges(struct doc_ctx *c, const struct pgd_edges **out, struct pgd_err *err)
+int pgd_doc_base_edges(struct doc_ctx *c, const struct pgd_edges **out, struct pgd_err *err)
 {
 	int ret;
 
@@ -214,7 +214,7 @@ static int cmp_findings(const void *pa, const void *pb)
 	return cmp_str_null_first(a->message, b->message);
 }
 
-void doc_sort_findings(struct pgd_report *r)
+void pgd_doc_sort_findings(struct pgd_report *r)
 {
 	if (r->nfindings > 1)
 		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_findings);
@@ -225,15 +225,15 @@ void doc_sort_findings(struct pgd_report *r)
 static int doc_unusable_profile(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	for (size_t i = 0; i < c->nbad; i++) {
-		struct rpt_finding *f = doc_finding(c, chk, chk->severity, c->bad[i].path,
+		struct rpt_finding *f = pgd_doc_finding(c, chk, chk->severity, c->bad[i].path,
 						    "%s profile is unusable (%s): capture it again and "
 						    "do not install it as default.pgo",
 						    /* role "profile" (doctor --profile) reads "the profile" */
 						    strcmp(c->bad[i].role, "profile") ? c->bad[i].role : "the",
 						    c->bad[i].why);
 
-		if (!f || doc_fig_str(c, f, "role", c->bad[i].role) ||
-		    doc_fig_str(c, f, "reason", c->bad[i].why))
+		if (!f || pgd_doc_fig_str(c, f, "role", c->bad[i].role) ||
+		    pgd_doc_fig_str(c, f, "reason", c->bad[i].why))
 			return pgd_err_nomem(err, c->bad[i].path);
 	}
 	return 0;
@@ -243,14 +243,14 @@ static int doc_unusable_profile(struct doc_ctx *c, const struct doc_check *chk, 
 
 static int add_bad(struct doc_ctx *c, const char *role, const char *path, const char *why)
 {
-	struct doc_bad *nb = arena_grow_for_append(&c->scratch, c->bad, c->nbad, sizeof(*nb));
+	struct doc_bad *nb = pgd_arena_grow_for_append(&c->scratch, c->bad, c->nbad, sizeof(*nb));
 
 	if (!nb)
 		return -1;
 	c->bad = nb;
 	nb[c->nbad].role = role;
-	nb[c->nbad].path = arena_strdup(&c->scratch, path);
-	nb[c->nbad].why = arena_strdup(&c->scratch, why);
+	nb[c->nbad].path = pgd_arena_strdup(&c->scratch, path);
+	nb[c->nbad].why = pgd_arena_strdup(&c->scratch, why);
 	if (!nb[c->nbad].path || !nb[c->nbad].why)
 		return -1;
 	c->nbad++;
@@ -260,14 +260,14 @@ static int add_bad(struct doc_ctx *c, const char *role, const char *path, const 
 static int add_profile_input(struct doc_ctx *c, const char *role, const char *path,
 			     struct pgd_profile *p, struct pgd_err *err)
 {
-	struct rpt_input *in = rpt_add_input(c->r);
+	struct rpt_input *in = pgd_rpt_add_input(c->r);
 	struct pgd_edges *e = NULL;
 	int ret;
 
 	if (!in)
 		return pgd_err_nomem(err, path);
 	in->role = role;
-	in->path = arena_strdup(&c->r->arena, path);
+	in->path = pgd_arena_strdup(&c->r->arena, path);
 	if (!in->path)
 		return pgd_err_nomem(err, path);
 	if (!p) {
@@ -338,7 +338,7 @@ static int open_profile(struct doc_ctx *c, const char *role, const char *path,
 
 static int add_binary_input(struct doc_ctx *c, const char *role, struct pgd_binary *b)
 {
-	struct rpt_input *in = rpt_add_input(c->r);
+	struct rpt_input *in = pgd_rpt_add_input(c->r);
 	struct stat st;
 
 	if (!in)
@@ -347,7 +347,7 @@ static int add_binary_input(struct doc_ctx *c, const char *role, struct pgd_bina
 #define DUP(field, v)                                                    \
 	do {                                                             \
 		const char *v_ = (v);                                    \
-		if (v_ && !(in->field = arena_strdup(&c->r->arena, v_))) \
+		if (v_ && !(in->field = pgd_arena_strdup(&c->r->arena, v_))) \
 			return -1;                                       \
 	} while (0)
 	in->role = role;
@@ -380,7 +380,7 @@ static const char *group_label(struct arena *a, struct pgd_profile *const *ps, s
 
 	for (size_t i = 0; i < n; i++)
 		len += strlen(ps[i]->path) + 2;
-	s = arena_alloc(a, len);
+	s = pgd_arena_alloc(a, len);
 	if (!s)
 		return NULL;
 	w = s;
@@ -407,7 +407,7 @@ static int add_group(struct doc_ctx *c, const char *role, struct pgd_profile *co
 		*out = NULL;
 	if (!n)
 		return 0;
-	ng = arena_grow_for_append(&c->scratch, c->groups, c->ngroups, sizeof(*ng));
+	ng = pgd_arena_grow_for_append(&c->scratch, c->groups, c->ngroups, sizeof(*ng));
 	if (!ng)
 		return -1;
 	c->groups = ng;
@@ -471,20 +471,20 @@ static int add_params(struct doc_ctx *c)
 
 #define PARAM(key, setter, v)                    \
 	do {                                     \
-		if (!(p = rpt_add_param(c->r, key))) \
+		if (!(p = pgd_rpt_add_param(c->r, key))) \
 			return -1;               \
 		setter(&p->value, v);            \
 	} while (0)
-	PARAM("min_total_samples", rpt_fig_int, c->o.min_total_samples);
-	PARAM("min_samples", rpt_fig_int, c->o.check->min_samples);
-	PARAM("max_startup_share", rpt_fig_real, c->o.max_startup_share);
-	PARAM("max_single_function_share", rpt_fig_real, c->o.max_single_function_share);
-	PARAM("max_divergence", rpt_fig_real, c->o.max_divergence);
-	PARAM("max_stale_share", rpt_fig_real, c->o.max_stale_share);
-	PARAM("max_age_days", rpt_fig_real, c->o.max_age_days);
-	PARAM("max_growth", rpt_fig_real, c->o.max_growth);
-	PARAM("now_unix", rpt_fig_int, c->now_unix);
-	PARAM("attribution", rpt_fig_str,
+	PARAM("min_total_samples", pgd_rpt_fig_int, c->o.min_total_samples);
+	PARAM("min_samples", pgd_rpt_fig_int, c->o.check->min_samples);
+	PARAM("max_startup_share", pgd_rpt_fig_real, c->o.max_startup_share);
+	PARAM("max_single_function_share", pgd_rpt_fig_real, c->o.max_single_function_share);
+	PARAM("max_divergence", pgd_rpt_fig_real, c->o.max_divergence);
+	PARAM("max_stale_share", pgd_rpt_fig_real, c->o.max_stale_share);
+	PARAM("max_age_days", pgd_rpt_fig_real, c->o.max_age_days);
+	PARAM("max_growth", pgd_rpt_fig_real, c->o.max_growth);
+	PARAM("now_unix", pgd_rpt_fig_int, c->now_unix);
+	PARAM("attribution", pgd_rpt_fig_str,
 	      c->o.check->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
 #undef PARAM
 	return 0;
@@ -506,9 +506,9 @@ static int add_summary(struct doc_ctx *c)
 	}
 #define SUM(key, v)                                 \
 	do {                                        \
-		if (!(f = rpt_add_summary(c->r, key))) \
+		if (!(f = pgd_rpt_add_summary(c->r, key))) \
 			return -1;                  \
-		rpt_fig_int(f, v);                  \
+		pgd_rpt_fig_int(f, v);                  \
 	} while (0)
 	SUM("findings", (int64_t)c->r->nfindings);
 	SUM("risk", by_sev[PGD_SEV_RISK]);
@@ -528,7 +528,7 @@ static void ctx_release(struct doc_ctx *c)
 	pgd_edges__free(c->base_edges);
 	pgd_binary__close(c->bin);
 	pgd_binary__close(c->cmp);
-	arena_release(&c->scratch);
+	pgd_arena_release(&c->scratch);
 }
 
 /* Opens a list of profiles of one role; the usable ones form one group. */
@@ -541,7 +541,7 @@ static int open_group(struct doc_ctx *c, const char *role, const char *const *pa
 
 	if (!n)
 		return 0;
-	ps = arena_calloc(&c->scratch, n, sizeof(*ps));
+	ps = pgd_arena_calloc(&c->scratch, n, sizeof(*ps));
 	if (!ps)
 		return pgd_err_nomem(err, paths[0]);
 	for (size_t i = 0; i < n; i++) {
@@ -583,7 +583,7 @@ static int run_checks(struct doc_ctx *c, const struct pgd_doctor_opts *given, in
 			continue;
 		why = skip_reason(c, chk, given);
 		if (!profile_only) {
-			run = rpt_add_check(c->r, chk->id);
+			run = pgd_rpt_add_check(c->r, chk->id);
 			if (!run)
 				return pgd_err_nomem(err, "");
 			run->ran = !why;
@@ -608,7 +608,7 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
-	arena_init(&c.scratch, 0);
+	pgd_arena_init(&c.scratch, 0);
 	if ((ret = resolve_opts(opts, &c, err)))
 		goto out;
 	given = c.o;
@@ -617,7 +617,7 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 		ret = pgd_err_set(err, PGD_EUSAGE, "", "doctor needs at least one profile");
 		goto out;
 	}
-	c.r = rpt_new(RPT_DOCTOR);
+	c.r = pgd_rpt_new(RPT_DOCTOR);
 	if (!c.r) {
 		ret = pgd_err_nomem(err, "");
 		goto out;
@@ -651,12 +651,12 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 			goto out;
 		}
 		c.repo = given.repo_dir;
-		if (!(in = rpt_add_input(c.r))) {
+		if (!(in = pgd_rpt_add_input(c.r))) {
 			ret = pgd_err_nomem(err, "");
 			goto out;
 		}
 		in->role = "repo";
-		in->path = arena_strdup(&c.r->arena, given.repo_dir);
+		in->path = pgd_arena_strdup(&c.r->arena, given.repo_dir);
 		in->format = "dir";
 	}
 	if (given.base_path &&
@@ -668,7 +668,7 @@ int pgd_doctor__run(const struct pgd_doctor_opts *opts, struct pgd_report **out,
 	find_roles(&c);
 	if ((ret = run_checks(&c, &given, 0, err)))
 		goto out;
-	doc_sort_findings(c.r);
+	pgd_doc_sort_findings(c.r);
 	if (add_summary(&c)) {
 		ret = pgd_err_nomem(err, "");
 		goto out;
@@ -718,7 +718,7 @@ int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *pro
 	int ret = 0;
 
 	memset(&c, 0, sizeof(c));
-	arena_init(&c.scratch, 0);
+	pgd_arena_init(&c.scratch, 0);
 	if ((ret = resolve_opts(o, &c, err)))
 		goto out;
 	c.r = r;
@@ -739,7 +739,7 @@ int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *pro
 	find_roles(&c);
 	if ((ret = run_check_subset(&c, &given, bin != NULL, err)))
 		goto out;
-	doc_sort_findings(r);
+	pgd_doc_sort_findings(r);
 out:
 	/* The profiles and the binary belong to the caller: forget them before releasing. */
 	c.ngroups = 0;

@@ -103,41 +103,41 @@ struct doc_check {
 };
 
 /* A finding of chk about `input` (NULL: all inputs), message formatted. */
-struct rpt_finding *doc_finding(struct doc_ctx *c, const struct doc_check *chk,
+struct rpt_finding *pgd_doc_finding(struct doc_ctx *c, const struct doc_check *chk,
 				enum pgd_severity sev, const char *input, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /* An item of f whose name is copied into the report (inputs are closed before it is written). */
-struct rpt_item *doc_item(struct doc_ctx *c, struct rpt_finding *f, const char *name);
+struct rpt_item *pgd_doc_item(struct doc_ctx *c, struct rpt_finding *f, const char *name);
 /* Figure setters that tolerate out-of-memory by returning -1. */
-int doc_fig_int(struct doc_ctx *c, struct rpt_finding *f, const char *key, int64_t v);
-int doc_fig_real(struct doc_ctx *c, struct rpt_finding *f, const char *key, double v);
-int doc_fig_str(struct doc_ctx *c, struct rpt_finding *f, const char *key, const char *v);
-int doc_fig_bool(struct doc_ctx *c, struct rpt_finding *f, const char *key, int v);
-int doc_item_int(struct doc_ctx *c, struct rpt_item *it, const char *key, int64_t v);
-int doc_item_real(struct doc_ctx *c, struct rpt_item *it, const char *key, double v);
-int doc_item_str(struct doc_ctx *c, struct rpt_item *it, const char *key, const char *v);
-int doc_item_bool(struct doc_ctx *c, struct rpt_item *it, const char *key, int v);
+int pgd_doc_fig_int(struct doc_ctx *c, struct rpt_finding *f, const char *key, int64_t v);
+int pgd_doc_fig_real(struct doc_ctx *c, struct rpt_finding *f, const char *key, double v);
+int pgd_doc_fig_str(struct doc_ctx *c, struct rpt_finding *f, const char *key, const char *v);
+int pgd_doc_fig_bool(struct doc_ctx *c, struct rpt_finding *f, const char *key, int v);
+int pgd_doc_item_int(struct doc_ctx *c, struct rpt_item *it, const char *key, int64_t v);
+int pgd_doc_item_real(struct doc_ctx *c, struct rpt_item *it, const char *key, double v);
+int pgd_doc_item_str(struct doc_ctx *c, struct rpt_item *it, const char *key, const char *v);
+int pgd_doc_item_bool(struct doc_ctx *c, struct rpt_item *it, const char *key, int v);
 /* Compiler edges of the base, built once. */
-int doc_base_edges(struct doc_ctx *c, const struct pgd_edges **out, struct pgd_err *err);
+int pgd_doc_base_edges(struct doc_ctx *c, const struct pgd_edges **out, struct pgd_err *err);
 
 /* Samples per unit of a profile's value column (1, or 1/period for cpu/nanoseconds). */
-double doc_samples_per_value(const struct pgd_profile *p);
+double pgd_doc_samples_per_value(const struct pgd_profile *p);
 
 /* The checks, one function each. */
-int doc_too_few_samples(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_startup_dominated(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_microbenchmark(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_distribution_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_profile_age(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_stale_names(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_offset_drift(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_build_settings(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_toolchain_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_race_build(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
-int doc_layout(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_too_few_samples(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_startup_dominated(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_microbenchmark(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_distribution_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_profile_age(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_stale_names(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_offset_drift(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_build_settings(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_toolchain_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_race_build(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+int pgd_doc_layout(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
 
 /* Sorts r->findings: severity desc, id, input (absent first), message. */
-void doc_sort_findings(struct pgd_report *r);
+void pgd_doc_sort_findings(struct pgd_report *r);
 
 #endif

@@ -45,7 +45,7 @@ struct doc_edge_map {
 static char *fold_generics(struct arena *a, const char *name)
 {
 	size_t len = strlen(name);
-	char *out = arena_alloc(a, len + 1), *w = out;
+	char *out = pgd_arena_alloc(a, len + 1), *w = out;
 	int depth = 0;
 
 	if (!out || !strchr(name, '['))
@@ -82,7 +82,7 @@ static int name_index_build(struct doc_ctx *c, struct pgd_binary *b, struct name
 		if (!b->symbols[i].is_func || !strchr(b->symbols[i].name, '['))
 			continue;
 		n = fold_generics(&c->scratch, b->symbols[i].name);
-		if (!n || !hashmap_upsert_str(&ni->folded, n, &ins))
+		if (!n || !pgd_hashmap_upsert_str(&ni->folded, n, &ins))
 			return -1;
 	}
 	return 0;
@@ -101,7 +101,7 @@ static int binary_has(struct doc_ctx *c, struct name_index *ni, const char *name
 		folded = fold_generics(&c->scratch, name);
 		if (!folded)
 			return pgd_err_nomem(err, pgd_binary__path(c->bin));
-		if (hashmap_find_str(&ni->folded, folded))
+		if (pgd_hashmap_find_str(&ni->folded, folded))
 			return 1;
 	}
 	/* Functions inlined everywhere have no symbol, only a DWARF subprogram. */
@@ -126,12 +126,12 @@ static int binary_has(struct doc_ctx *c, struct name_index *ni, const char *name
 		for (size_t i = 0; i < n; i++) {
 			int ins;
 
-			if (!hashmap_upsert_str(&ni->inlined, ic[i].callee, &ins))
+			if (!pgd_hashmap_upsert_str(&ni->inlined, ic[i].callee, &ins))
 				return pgd_err_nomem(err, pgd_binary__path(c->bin));
 		}
 		ni->inlined_built = 1;
 	}
-	return hashmap_find_str(&ni->inlined, name) != NULL;
+	return pgd_hashmap_find_str(&ni->inlined, name) != NULL;
 }
 
 static int is_ignored_callee(const char *name)
@@ -186,11 +186,11 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 	struct arena calls = ARENA_INIT;        /* code_at_line results, dropped at the end */
 	int ret;
 
-	if ((ret = doc_base_edges(c, &e, err)))
+	if ((ret = pgd_doc_base_edges(c, &e, err)))
 		return ret;
-	m = arena_calloc(&c->scratch, 1, sizeof(*m));
-	if (!m || !(m->status = arena_calloc(&c->scratch, e->nedges + 1, 1)) ||
-	    !(m->line = arena_calloc(&c->scratch, e->nedges + 1, sizeof(*m->line))) ||
+	m = pgd_arena_calloc(&c->scratch, 1, sizeof(*m));
+	if (!m || !(m->status = pgd_arena_calloc(&c->scratch, e->nedges + 1, 1)) ||
+	    !(m->line = pgd_arena_calloc(&c->scratch, e->nedges + 1, sizeof(*m->line))) ||
 	    name_index_build(c, c->bin, &ni)) {
 		ret = pgd_err_nomem(err, pgd_binary__path(c->bin));
 		goto out;
@@ -210,7 +210,7 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 			continue;
 		}
 		for (int k = 0; k < 2; k++) {
-			he = hashmap_upsert_str(&exists, names[k], &ins);
+			he = pgd_hashmap_upsert_str(&exists, names[k], &ins);
 			if (!he) {
 				ret = pgd_err_nomem(err, pgd_binary__path(c->bin));
 				goto out;
@@ -231,14 +231,14 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 				       : !have[0] ? EM_CALLER_MISSING : EM_CALLEE_MISSING;
 			continue;
 		}
-		he = hashmap_upsert(&lines, &key, sizeof(key), &ins);
+		he = pgd_hashmap_upsert(&lines, &key, sizeof(key), &ins);
 		if (!he) {
 			ret = pgd_err_nomem(err, pgd_binary__path(c->bin));
 			goto out;
 		}
 		if (ins) {
-			struct line_key *kept = arena_alloc(&c->scratch, sizeof(*kept));
-			struct pgd_line_code *lc = arena_calloc(&calls, 1, sizeof(*lc));
+			struct line_key *kept = pgd_arena_alloc(&c->scratch, sizeof(*kept));
+			struct pgd_line_code *lc = pgd_arena_calloc(&calls, 1, sizeof(*lc));
 			const struct pgd_bfunc *bf;
 
 			if (!kept || !lc) {
@@ -269,11 +269,11 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 	c->emap = m;
 	ret = 0;
 out:
-	hashmap_free(&ni.folded);
-	hashmap_free(&ni.inlined);
-	hashmap_free(&exists);
-	hashmap_free(&lines);
-	arena_release(&calls);
+	pgd_hashmap_free(&ni.folded);
+	pgd_hashmap_free(&ni.inlined);
+	pgd_hashmap_free(&exists);
+	pgd_hashmap_free(&lines);
+	pgd_arena_release(&calls);
 	return ret;
 }
 
@@ -315,14 +315,14 @@ static int cmp_wrow(const void *pa, const void *pb)
 static int wrow_add(struct doc_ctx *c, struct hashmap *idx, struct wrow **rows, size_t *n,
 		    const char *name, int64_t offset, int64_t line, const char *what, int64_t w)
 {
-	char *key = arena_printf(&c->scratch, "%s\n%lld", name, (long long)offset);
+	char *key = pgd_arena_printf(&c->scratch, "%s\n%lld", name, (long long)offset);
 	struct hashmap_entry *he;
 	int ins;
 
-	if (!key || !(he = hashmap_upsert_str(idx, key, &ins)))
+	if (!key || !(he = pgd_hashmap_upsert_str(idx, key, &ins)))
 		return -1;
 	if (ins) {
-		struct wrow *nr = arena_grow_for_append(&c->scratch, *rows, *n, sizeof(*nr));
+		struct wrow *nr = pgd_arena_grow_for_append(&c->scratch, *rows, *n, sizeof(*nr));
 
 		if (!nr)
 			return -1;
@@ -343,16 +343,16 @@ static int add_top_rows(struct doc_ctx *c, struct rpt_finding *f, const struct w
 			int64_t total, int where)
 {
 	for (size_t i = 0; i < n && i < TOP_ITEMS; i++) {
-		struct rpt_item *it = doc_item(c, f, rows[i].name);
+		struct rpt_item *it = pgd_doc_item(c, f, rows[i].name);
 
 		if (!it)
 			return -1;
-		if (where ? doc_item_int(c, it, "offset", rows[i].offset) ||
-			    doc_item_int(c, it, "line", rows[i].line)
-			  : doc_item_str(c, it, "role", rows[i].what))
+		if (where ? pgd_doc_item_int(c, it, "offset", rows[i].offset) ||
+			    pgd_doc_item_int(c, it, "line", rows[i].line)
+			  : pgd_doc_item_str(c, it, "role", rows[i].what))
 			return -1;
-		if (doc_item_int(c, it, "weight", rows[i].weight) ||
-		    doc_item_real(c, it, "share", total ? (double)rows[i].weight / (double)total : 0))
+		if (pgd_doc_item_int(c, it, "weight", rows[i].weight) ||
+		    pgd_doc_item_real(c, it, "share", total ? (double)rows[i].weight / (double)total : 0))
 			return -1;
 	}
 	return 0;
@@ -360,7 +360,7 @@ static int add_top_rows(struct doc_ctx *c, struct rpt_finding *f, const struct w
 
 /* ---- stale-names ----------------------------------------------------------------- */
 
-int doc_stale_names(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_stale_names(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	struct doc_edge_map *m;
 	struct hashmap idx = HASHMAP_INIT;
@@ -394,28 +394,28 @@ int doc_stale_names(struct doc_ctx *c, const struct doc_check *chk, struct pgd_e
 		goto out;
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), cmp_wrow);
-	f = doc_finding(c, chk, chk->severity, c->base->label,
+	f = pgd_doc_finding(c, chk, chk->severity, c->base->label,
 			"%.0f%% of the base profile's edge weight names functions the binary no longer "
 			"has (renamed or removed): refresh default.pgo from the current code",
 			share * 100);
-	if (!f || doc_fig_real(c, f, "stale_share", share) || doc_fig_int(c, f, "stale_weight", stale) ||
-	    doc_fig_int(c, f, "stale_edges", nstale) || doc_fig_int(c, f, "total_weight", m->total) ||
-	    doc_fig_int(c, f, "missing_functions", (int64_t)n) ||
-	    doc_fig_real(c, f, "max_stale_share", c->o.max_stale_share) ||
-	    doc_fig_str(c, f, "binary", pgd_binary__path(c->bin))) {
+	if (!f || pgd_doc_fig_real(c, f, "stale_share", share) || pgd_doc_fig_int(c, f, "stale_weight", stale) ||
+	    pgd_doc_fig_int(c, f, "stale_edges", nstale) || pgd_doc_fig_int(c, f, "total_weight", m->total) ||
+	    pgd_doc_fig_int(c, f, "missing_functions", (int64_t)n) ||
+	    pgd_doc_fig_real(c, f, "max_stale_share", c->o.max_stale_share) ||
+	    pgd_doc_fig_str(c, f, "binary", pgd_binary__path(c->bin))) {
 		ret = pgd_err_nomem(err, c->base->label);
 		goto out;
 	}
 	if (add_top_rows(c, f, rows, n, m->total, 0))
 		ret = pgd_err_nomem(err, c->base->label);
 out:
-	hashmap_free(&idx);
+	pgd_hashmap_free(&idx);
 	return ret;
 }
 
 /* ---- offset-drift ------------------------------------------------------------------ */
 
-int doc_offset_drift(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_offset_drift(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	struct doc_edge_map *m;
 	struct hashmap idx = HASHMAP_INIT;
@@ -446,23 +446,23 @@ int doc_offset_drift(struct doc_ctx *c, const struct doc_check *chk, struct pgd_
 		goto out;
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), cmp_wrow);
-	f = doc_finding(c, chk, chk->severity, c->base->label,
+	f = pgd_doc_finding(c, chk, chk->severity, c->base->label,
 			"%.0f%% of the base profile's edge weight sits at line offsets where the binary "
 			"has no call (code inside hot functions moved): refresh default.pgo",
 			share * 100);
-	if (!f || doc_fig_real(c, f, "drift_share", share) || doc_fig_int(c, f, "drift_weight", drift) ||
-	    doc_fig_int(c, f, "drifted_sites", (int64_t)n) ||
-	    doc_fig_int(c, f, "unchecked_weight", unchecked) ||
-	    doc_fig_int(c, f, "total_weight", m->total) ||
-	    doc_fig_real(c, f, "max_stale_share", c->o.max_stale_share) ||
-	    doc_fig_str(c, f, "binary", pgd_binary__path(c->bin))) {
+	if (!f || pgd_doc_fig_real(c, f, "drift_share", share) || pgd_doc_fig_int(c, f, "drift_weight", drift) ||
+	    pgd_doc_fig_int(c, f, "drifted_sites", (int64_t)n) ||
+	    pgd_doc_fig_int(c, f, "unchecked_weight", unchecked) ||
+	    pgd_doc_fig_int(c, f, "total_weight", m->total) ||
+	    pgd_doc_fig_real(c, f, "max_stale_share", c->o.max_stale_share) ||
+	    pgd_doc_fig_str(c, f, "binary", pgd_binary__path(c->bin))) {
 		ret = pgd_err_nomem(err, c->base->label);
 		goto out;
 	}
 	if (add_top_rows(c, f, rows, n, m->total, 1))
 		ret = pgd_err_nomem(err, c->base->label);
 out:
-	hashmap_free(&idx);
+	pgd_hashmap_free(&idx);
 	return ret;
 }
 
@@ -498,7 +498,7 @@ static enum pkg_class classify(const char *name, const char *module)
 	return PKG_OTHER;
 }
 
-int doc_toolchain_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_toolchain_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	struct doc_edge_map *m;
 	int64_t w[3] = { 0 }, bad[3] = { 0 };
@@ -552,36 +552,36 @@ int doc_toolchain_skew(struct doc_ctx *c, const struct doc_check *chk, struct pg
 		goto out;
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), cmp_wrow);
-	f = doc_finding(c, chk, chk->severity, c->base->label,
+	f = pgd_doc_finding(c, chk, chk->severity, c->base->label,
 			"%.0f%% of the profile's Go-distribution edge weight no longer maps onto this %s "
 			"binary while %.0f%% of the module's does not: the profile predates a toolchain "
 			"change; refresh it with the new toolchain and tie profile refreshes to Go bumps",
 			std_share * 100, gover ? gover : "(unknown Go version)", mod_share * 100);
-	if (!f || doc_fig_str(c, f, "go_version", gover) ||
-	    doc_fig_real(c, f, "std_unmapped_share", std_share) ||
-	    doc_fig_real(c, f, "module_unmapped_share", mod_share) ||
-	    doc_fig_real(c, f, "std_unmapped_total_share", std_of_total) ||
-	    doc_fig_real(c, f, "std_weight_share", m->total ? (double)w[PKG_STD] / (double)m->total : 0) ||
-	    doc_fig_real(c, f, "module_weight_share",
+	if (!f || pgd_doc_fig_str(c, f, "go_version", gover) ||
+	    pgd_doc_fig_real(c, f, "std_unmapped_share", std_share) ||
+	    pgd_doc_fig_real(c, f, "module_unmapped_share", mod_share) ||
+	    pgd_doc_fig_real(c, f, "std_unmapped_total_share", std_of_total) ||
+	    pgd_doc_fig_real(c, f, "std_weight_share", m->total ? (double)w[PKG_STD] / (double)m->total : 0) ||
+	    pgd_doc_fig_real(c, f, "module_weight_share",
 			 m->total ? (double)w[PKG_MODULE] / (double)m->total : 0) ||
-	    doc_fig_real(c, f, "other_unmapped_share",
+	    pgd_doc_fig_real(c, f, "other_unmapped_share",
 			 w[PKG_OTHER] ? (double)bad[PKG_OTHER] / (double)w[PKG_OTHER] : 0) ||
-	    doc_fig_str(c, f, "main_module", module)) {
+	    pgd_doc_fig_str(c, f, "main_module", module)) {
 		ret = pgd_err_nomem(err, c->base->label);
 		goto out;
 	}
 	for (size_t i = 0; i < n && i < TOP_ITEMS; i++) {
-		struct rpt_item *it = doc_item(c, f, rows[i].name);
+		struct rpt_item *it = pgd_doc_item(c, f, rows[i].name);
 
-		if (!it || doc_item_str(c, it, "why", rows[i].what) ||
-		    doc_item_int(c, it, "offset", rows[i].offset) ||
-		    doc_item_int(c, it, "weight", rows[i].weight)) {
+		if (!it || pgd_doc_item_str(c, it, "why", rows[i].what) ||
+		    pgd_doc_item_int(c, it, "offset", rows[i].offset) ||
+		    pgd_doc_item_int(c, it, "weight", rows[i].weight)) {
 			ret = pgd_err_nomem(err, c->base->label);
 			goto out;
 		}
 	}
 out:
-	hashmap_free(&idx);
+	pgd_hashmap_free(&idx);
 	return ret;
 }
 
@@ -600,18 +600,18 @@ static int same_contents(const char *a, const char *b)
 	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
 	int ret = -1;
 
-	strbuf_init(&x, 1u << 30);
-	strbuf_init(&y, 1u << 30);
-	if (strbuf_read_file(&x, a) || strbuf_read_file(&y, b))
+	pgd_strbuf_init(&x, 1u << 30);
+	pgd_strbuf_init(&y, 1u << 30);
+	if (pgd_strbuf_read_file(&x, a) || pgd_strbuf_read_file(&y, b))
 		goto out;
 	ret = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
 out:
-	strbuf_release(&x);
-	strbuf_release(&y);
+	pgd_strbuf_release(&x);
+	pgd_strbuf_release(&y);
 	return ret;
 }
 
-int doc_build_settings(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_build_settings(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	const char *pgo = pgd_binary__build_setting(c->bin, "-pgo");
 	const char *gover = pgd_binary__go_version(c->bin);
@@ -621,7 +621,7 @@ int doc_build_settings(struct doc_ctx *c, const struct doc_check *chk, struct pg
 	const char *match = NULL;
 
 	if (!pgo) {
-		f = doc_finding(c, chk, chk->severity, bin,
+		f = pgd_doc_finding(c, chk, chk->severity, bin,
 				"built without PGO (no -pgo in build info: -pgo=off, or -pgo=auto found "
 				"no default.pgo beside package main): put default.pgo next to the main "
 				"package or build with -pgo=PATH");
@@ -633,15 +633,15 @@ int doc_build_settings(struct doc_ctx *c, const struct doc_check *chk, struct pg
 		else if (same < 0 && strcmp(base_name(pgo), base_name(base)))
 			match = "basename-differs";
 		if (match)
-			f = doc_finding(c, chk, chk->severity, bin,
+			f = pgd_doc_finding(c, chk, chk->severity, bin,
 					"built from another profile (-pgo=%s, not %s): rebuild with the "
 					"committed profile or check which file CI passes to -pgo",
 					pgo, base);
 	}
 	if (!f)
 		return 0;
-	if (doc_fig_str(c, f, "pgo", pgo ? pgo : "off") || doc_fig_str(c, f, "go_version", gover) ||
-	    doc_fig_str(c, f, "base", base) || doc_fig_str(c, f, "profile_match", match))
+	if (pgd_doc_fig_str(c, f, "pgo", pgo ? pgo : "off") || pgd_doc_fig_str(c, f, "go_version", gover) ||
+	    pgd_doc_fig_str(c, f, "base", base) || pgd_doc_fig_str(c, f, "profile_match", match))
 		return pgd_err_nomem(err, bin);
 	return 0;
 }
@@ -689,7 +689,7 @@ static int has_tag(const char *tags, const char *tag)
 	return 0;
 }
 
-int doc_race_build(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_race_build(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	const char *race = pgd_binary__build_setting(c->bin, "-race");
 	const char *tags = pgd_binary__build_setting(c->bin, "-tags");
@@ -703,18 +703,18 @@ int doc_race_build(struct doc_ctx *c, const struct doc_check *chk, struct pgd_er
 	if (!is_race && !defeats)
 		return 0;
 	if (is_race)
-		f = doc_finding(c, chk, chk->severity, bin,
+		f = pgd_doc_finding(c, chk, chk->severity, bin,
 				"built with -race: instrumentation changes inlining and dominates the "
 				"profile; ship and profile a build without -race");
 	else
-		f = doc_finding(c, chk, PGD_SEV_WARN, bin,
+		f = pgd_doc_finding(c, chk, PGD_SEV_WARN, bin,
 				"built with -gcflags %s: it turns off the inlining PGO relies on; drop "
 				"it from release builds",
 				flag);
-	if (!f || doc_fig_bool(c, f, "race", is_race) || doc_fig_str(c, f, "tags", tags) ||
-	    doc_fig_str(c, f, "gcflags", gcflags) ||
-	    doc_fig_bool(c, f, "gcflags_defeat_pgo", defeats) ||
-	    doc_fig_str(c, f, "pgo", pgd_binary__build_setting(c->bin, "-pgo")))
+	if (!f || pgd_doc_fig_bool(c, f, "race", is_race) || pgd_doc_fig_str(c, f, "tags", tags) ||
+	    pgd_doc_fig_str(c, f, "gcflags", gcflags) ||
+	    pgd_doc_fig_bool(c, f, "gcflags_defeat_pgo", defeats) ||
+	    pgd_doc_fig_str(c, f, "pgo", pgd_binary__build_setting(c->bin, "-pgo")))
 		return pgd_err_nomem(err, bin);
 	return 0;
 }
@@ -807,7 +807,7 @@ static int symbol_sizes(struct pgd_binary *b, struct hashmap *m)
 
 		if (!b->symbols[i].is_func)
 			continue;
-		if (!(e = hashmap_upsert_str(m, b->symbols[i].name, &ins)))
+		if (!(e = pgd_hashmap_upsert_str(m, b->symbols[i].name, &ins)))
 			return -1;
 		e->val.u64 += b->symbols[i].size;
 	}
@@ -823,11 +823,11 @@ static int inline_map(struct doc_ctx *c, struct pgd_binary *b, struct hashmap *m
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < *nic; i++) {
-		char *key = arena_printf(&c->scratch, "%s\n%s", (*ic)[i].container, (*ic)[i].callee);
+		char *key = pgd_arena_printf(&c->scratch, "%s\n%s", (*ic)[i].container, (*ic)[i].callee);
 		struct hashmap_entry *e;
 		int ins;
 
-		if (!key || !(e = hashmap_upsert_str(m, key, &ins)))
+		if (!key || !(e = pgd_hashmap_upsert_str(m, key, &ins)))
 			return pgd_err_nomem(err, pgd_binary__path(b));
 		e->val.u64 += (*ic)[i].copies;
 	}
@@ -837,16 +837,16 @@ static int inline_map(struct doc_ctx *c, struct pgd_binary *b, struct hashmap *m
 static int bloat_items(struct doc_ctx *c, struct rpt_finding *f, const struct grown *g,
 		       const struct pgd_inline_count *ic, size_t nic, const struct hashmap *nopgo_inl)
 {
-	struct rpt_item *it = doc_item(c, f, g->name);
+	struct rpt_item *it = pgd_doc_item(c, f, g->name);
 	struct callee_row *rows = NULL;
 	size_t n = 0;
 
-	if (!it || doc_item_str(c, it, "kind", "function") ||
-	    doc_item_int(c, it, "size_pgo", g->size_pgo) ||
-	    doc_item_int(c, it, "size_nopgo", g->size_nopgo) ||
-	    doc_item_int(c, it, "growth_bytes", g->size_pgo - g->size_nopgo) ||
-	    (g->in_profile && doc_item_real(c, it, "cum_share", g->cum_share)) ||
-	    (g->in_profile && doc_item_bool(c, it, "hot", g->cum_share >= 0.01)))
+	if (!it || pgd_doc_item_str(c, it, "kind", "function") ||
+	    pgd_doc_item_int(c, it, "size_pgo", g->size_pgo) ||
+	    pgd_doc_item_int(c, it, "size_nopgo", g->size_nopgo) ||
+	    pgd_doc_item_int(c, it, "growth_bytes", g->size_pgo - g->size_nopgo) ||
+	    (g->in_profile && pgd_doc_item_real(c, it, "cum_share", g->cum_share)) ||
+	    (g->in_profile && pgd_doc_item_bool(c, it, "hot", g->cum_share >= 0.01)))
 		return -1;
 	for (size_t i = 0; i < nic; i++) {
 		char *key;
@@ -855,11 +855,11 @@ static int bloat_items(struct doc_ctx *c, struct rpt_finding *f, const struct gr
 
 		if (strcmp(ic[i].container, g->name))
 			continue;
-		key = arena_printf(&c->scratch, "%s\n%s", ic[i].container, ic[i].callee);
+		key = pgd_arena_printf(&c->scratch, "%s\n%s", ic[i].container, ic[i].callee);
 		if (!key)
 			return -1;
-		e = hashmap_find_str(nopgo_inl, key);
-		nr = arena_grow_for_append(&c->scratch, rows, n, sizeof(*nr));
+		e = pgd_hashmap_find_str(nopgo_inl, key);
+		nr = pgd_arena_grow_for_append(&c->scratch, rows, n, sizeof(*nr));
 		if (!nr)
 			return -1;
 		rows = nr;
@@ -870,17 +870,17 @@ static int bloat_items(struct doc_ctx *c, struct rpt_finding *f, const struct gr
 	for (size_t i = 0; i < n && i < TOP_CALLEES; i++) {
 		if (rows[i].copies_pgo <= rows[i].copies_nopgo)
 			break;
-		it = doc_item(c, f, rows[i].callee);
-		if (!it || doc_item_str(c, it, "kind", "inlined-callee") ||
-		    doc_item_str(c, it, "container", g->name) ||
-		    doc_item_int(c, it, "copies_pgo", rows[i].copies_pgo) ||
-		    doc_item_int(c, it, "copies_nopgo", rows[i].copies_nopgo))
+		it = pgd_doc_item(c, f, rows[i].callee);
+		if (!it || pgd_doc_item_str(c, it, "kind", "inlined-callee") ||
+		    pgd_doc_item_str(c, it, "container", g->name) ||
+		    pgd_doc_item_int(c, it, "copies_pgo", rows[i].copies_pgo) ||
+		    pgd_doc_item_int(c, it, "copies_nopgo", rows[i].copies_nopgo))
 			return -1;
 	}
 	return 0;
 }
 
-int doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	struct hashmap nopgo_sizes = HASHMAP_INIT, pgo_sizes = HASHMAP_INIT;
 	struct hashmap pgo_inl = HASHMAP_INIT, nopgo_inl = HASHMAP_INIT;
@@ -910,8 +910,8 @@ int doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_er
 	{
 		struct hashmap_entry *e;
 
-		for (size_t it = 0; hashmap_next(&pgo_sizes, &it, &e);) {
-			const struct hashmap_entry *o = hashmap_find(&nopgo_sizes, e->key, e->key_len);
+		for (size_t it = 0; pgd_hashmap_next(&pgo_sizes, &it, &e);) {
+			const struct hashmap_entry *o = pgd_hashmap_find(&nopgo_sizes, e->key, e->key_len);
 			int64_t sn = o ? (int64_t)o->val.u64 : 0;
 
 			if ((int64_t)e->val.u64 > sn)
@@ -926,16 +926,16 @@ int doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_er
 	if ((ret = inline_map(c, c->bin, &pgo_inl, &ic_p, &nic_p, err)) ||
 	    (ret = inline_map(c, c->cmp, &nopgo_inl, &ic_n, &nic_n, err)))
 		goto out;
-	f = doc_finding(c, chk, chk->severity, bin,
+	f = pgd_doc_finding(c, chk, chk->severity, bin,
 			"PGO grew .text by %.1f%% over the build without it (mostly %s): check that the "
 			"profile's hot functions are the service's; a narrow profile makes the compiler "
 			"inline hot callees into them many times",
 			growth * 100, n ? g[0].name : "?");
-	if (!f || doc_fig_real(c, f, "growth", growth) || doc_fig_int(c, f, "text_size_pgo", (int64_t)tp) ||
-	    doc_fig_int(c, f, "text_size_nopgo", (int64_t)tn) ||
-	    doc_fig_real(c, f, "max_growth", c->o.max_growth) ||
-	    doc_fig_str(c, f, "top_function", n ? g[0].name : NULL) ||
-	    doc_fig_str(c, f, "compare_binary", pgd_binary__path(c->cmp))) {
+	if (!f || pgd_doc_fig_real(c, f, "growth", growth) || pgd_doc_fig_int(c, f, "text_size_pgo", (int64_t)tp) ||
+	    pgd_doc_fig_int(c, f, "text_size_nopgo", (int64_t)tn) ||
+	    pgd_doc_fig_real(c, f, "max_growth", c->o.max_growth) ||
+	    pgd_doc_fig_str(c, f, "top_function", n ? g[0].name : NULL) ||
+	    pgd_doc_fig_str(c, f, "compare_binary", pgd_binary__path(c->cmp))) {
 		ret = pgd_err_nomem(err, bin);
 		goto out;
 	}
@@ -947,9 +947,9 @@ int doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_er
 	}
 out:
 	free(g);
-	hashmap_free(&pgo_sizes);
-	hashmap_free(&nopgo_sizes);
-	hashmap_free(&pgo_inl);
-	hashmap_free(&nopgo_inl);
+	pgd_hashmap_free(&pgo_sizes);
+	pgd_hashmap_free(&nopgo_sizes);
+	pgd_hashmap_free(&pgo_inl);
+	pgd_hashmap_free(&nopgo_inl);
 	return ret;
 }

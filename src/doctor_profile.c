@@ -145,12 +145,12 @@ struct tally {
 static int tally_add(struct tally *t, const char *name, int col, int64_t w)
 {
 	int inserted;
-	struct hashmap_entry *e = hashmap_upsert_str(&t->map, name, &inserted);
+	struct hashmap_entry *e = pgd_hashmap_upsert_str(&t->map, name, &inserted);
 
 	if (!e)
 		return -1;
 	if (inserted) {
-		struct tally_row *nr = arena_grow_for_append(t->a, t->rows, t->n, sizeof(*nr));
+		struct tally_row *nr = pgd_arena_grow_for_append(t->a, t->rows, t->n, sizeof(*nr));
 
 		if (!nr)
 			return -1;
@@ -208,7 +208,7 @@ static int group_edges(struct doc_ctx *c, const struct doc_group *g, struct pgd_
 {
 	*own = NULL;
 	if (g == c->base)
-		return doc_base_edges(c, out, err);
+		return pgd_doc_base_edges(c, out, err);
 	{
 		int ret = pgd_edges__build(g->profiles, g->n, c->o.check->attribution, own, err);
 
@@ -227,7 +227,7 @@ static int too_few_one(struct doc_ctx *c, const struct doc_check *chk, const str
 	struct hashmap sites = HASHMAP_INIT;
 	int64_t samples = 0, duration = 0, thin_w = 0, *sw = NULL;
 	size_t nsites = 0, nthin = 0;
-	double spv = doc_samples_per_value(g->profiles[0]);
+	double spv = pgd_doc_samples_per_value(g->profiles[0]);
 	struct rpt_finding *f;
 	int ret = 0;
 
@@ -246,7 +246,7 @@ static int too_few_one(struct doc_ctx *c, const struct doc_check *chk, const str
 	for (size_t i = 0; i < e->nedges; i++) {
 		struct site_w key = { e->edges[i].caller, e->edges[i].offset };
 		int inserted;
-		struct hashmap_entry *he = hashmap_upsert(&sites, &key, sizeof(key), &inserted);
+		struct hashmap_entry *he = pgd_hashmap_upsert(&sites, &key, sizeof(key), &inserted);
 
 		if (!he) {
 			ret = pgd_err_nomem(err, g->label);
@@ -254,7 +254,7 @@ static int too_few_one(struct doc_ctx *c, const struct doc_check *chk, const str
 		}
 		if (inserted) {
 			/* The map keeps the key pointer: move it off the stack. */
-			struct site_w *kept = arena_alloc(&c->scratch, sizeof(*kept));
+			struct site_w *kept = pgd_arena_alloc(&c->scratch, sizeof(*kept));
 
 			if (!kept) {
 				ret = pgd_err_nomem(err, g->label);
@@ -274,27 +274,27 @@ static int too_few_one(struct doc_ctx *c, const struct doc_check *chk, const str
 	}
 	if (samples >= c->o.min_total_samples)
 		goto out;
-	f = doc_finding(c, chk, chk->severity, g->label,
+	f = pgd_doc_finding(c, chk, chk->severity, g->label,
 			"only %lld samples (%lld needed): capture longer or merge several captures "
 			"(go tool pprof -proto a.pprof b.pprof > merged.pprof)",
 			(long long)samples, (long long)c->o.min_total_samples);
-	if (!f || doc_fig_int(c, f, "samples", samples) ||
-	    doc_fig_int(c, f, "min_total_samples", c->o.min_total_samples) ||
-	    doc_fig_real(c, f, "duration_seconds", (double)duration / 1e9) ||
-	    doc_fig_int(c, f, "sites", (int64_t)nsites) ||
-	    doc_fig_int(c, f, "thin_sites", (int64_t)nthin) ||
-	    doc_fig_int(c, f, "min_samples", c->o.check->min_samples) ||
-	    doc_fig_real(c, f, "thin_site_weight_share",
+	if (!f || pgd_doc_fig_int(c, f, "samples", samples) ||
+	    pgd_doc_fig_int(c, f, "min_total_samples", c->o.min_total_samples) ||
+	    pgd_doc_fig_real(c, f, "duration_seconds", (double)duration / 1e9) ||
+	    pgd_doc_fig_int(c, f, "sites", (int64_t)nsites) ||
+	    pgd_doc_fig_int(c, f, "thin_sites", (int64_t)nthin) ||
+	    pgd_doc_fig_int(c, f, "min_samples", c->o.check->min_samples) ||
+	    pgd_doc_fig_real(c, f, "thin_site_weight_share",
 			 e->total_weight > 0 ? (double)thin_w / (double)e->total_weight : 0))
 		ret = pgd_err_nomem(err, g->label);
 out:
 	free(sw);
-	hashmap_free(&sites);
+	pgd_hashmap_free(&sites);
 	pgd_edges__free(own);
 	return ret;
 }
 
-int doc_too_few_samples(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_too_few_samples(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	int ret;
 
@@ -313,10 +313,10 @@ static int add_top_items(struct doc_ctx *c, struct rpt_finding *f, struct tally 
 			 const char *key)
 {
 	for (size_t i = 0; i < t->n && i < TOP_ITEMS; i++) {
-		struct rpt_item *it = doc_item(c, f, t->rows[i].name);
+		struct rpt_item *it = pgd_doc_item(c, f, t->rows[i].name);
 
-		if (!it || doc_item_int(c, it, "weight", t->rows[i].w[0]) ||
-		    doc_item_real(c, it, key, total ? (double)t->rows[i].w[0] / (double)total : 0))
+		if (!it || pgd_doc_item_int(c, it, "weight", t->rows[i].w[0]) ||
+		    pgd_doc_item_real(c, it, key, total ? (double)t->rows[i].w[0] / (double)total : 0))
 			return -1;
 	}
 	return 0;
@@ -354,21 +354,21 @@ static int startup_one(struct doc_ctx *c, const struct doc_check *chk, const str
 	for (size_t i = 0; i < t.n; i++)
 		t.rows[i].key = (double)t.rows[i].w[0];
 	tally_sort(&t);
-	f = doc_finding(c, chk, chk->severity, g->label,
+	f = pgd_doc_finding(c, chk, chk->severity, g->label,
 			"%.0f%% of samples are program start-up (package init): start the capture "
 			"after warm-up, e.g. from /debug/pprof/profile on a serving process",
 			share * 100);
-	if (!f || doc_fig_real(c, f, "startup_share", share) ||
-	    doc_fig_int(c, f, "startup_weight", startup) || doc_fig_int(c, f, "total_weight", total) ||
-	    doc_fig_real(c, f, "max_startup_share", c->o.max_startup_share) ||
+	if (!f || pgd_doc_fig_real(c, f, "startup_share", share) ||
+	    pgd_doc_fig_int(c, f, "startup_weight", startup) || pgd_doc_fig_int(c, f, "total_weight", total) ||
+	    pgd_doc_fig_real(c, f, "max_startup_share", c->o.max_startup_share) ||
 	    add_top_items(c, f, &t, total, "share"))
 		ret = pgd_err_nomem(err, g->label);
 out:
-	hashmap_free(&t.map);
+	pgd_hashmap_free(&t.map);
 	return ret;
 }
 
-int doc_startup_dominated(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_startup_dominated(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	int ret;
 
@@ -418,29 +418,29 @@ static int micro_one(struct doc_ctx *c, const struct doc_check *chk, const struc
 	 * install that capture (it gates on risk).
 	 */
 	if (bench)
-		f = doc_finding(c, chk, chk->severity, g->label,
+		f = pgd_doc_finding(c, chk, chk->severity, g->label,
 				"a benchmark or test capture (testing.(*B)/testing.tRunner frames in "
 				"%.0f%% of samples): PGO would optimise the benchmark, not the service; "
 				"capture from production",
 				bench_share * 100);
 	else
-		f = doc_finding(c, chk, PGD_SEV_WARN, g->label,
+		f = pgd_doc_finding(c, chk, PGD_SEV_WARN, g->label,
 				"one function holds %.0f%% of flat weight (%s): fine if production "
 				"really spends its time there; if this came from a load test or a "
 				"benchmark, capture representative production load",
 				top_share * 100, t.rows[0].name);
-	if (!f || doc_fig_real(c, f, "benchmark_share", bench_share) ||
-	    doc_fig_str(c, f, "top_function", t.n ? t.rows[0].name : NULL) ||
-	    doc_fig_real(c, f, "top_function_share", top_share) ||
-	    doc_fig_real(c, f, "max_single_function_share", c->o.max_single_function_share) ||
+	if (!f || pgd_doc_fig_real(c, f, "benchmark_share", bench_share) ||
+	    pgd_doc_fig_str(c, f, "top_function", t.n ? t.rows[0].name : NULL) ||
+	    pgd_doc_fig_real(c, f, "top_function_share", top_share) ||
+	    pgd_doc_fig_real(c, f, "max_single_function_share", c->o.max_single_function_share) ||
 	    add_top_items(c, f, &t, total, "flat_share"))
 		ret = pgd_err_nomem(err, g->label);
 out:
-	hashmap_free(&t.map);
+	pgd_hashmap_free(&t.map);
 	return ret;
 }
 
-int doc_microbenchmark(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_microbenchmark(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	int ret;
 
@@ -461,7 +461,7 @@ static double kl_term(double p, double m)
 	return p > 0 && m > 0 ? p * log2(p / m) : 0;
 }
 
-int doc_distribution_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_distribution_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	struct tally t = { HASHMAP_INIT, NULL, 0, &c->scratch };
 	int64_t tb = 0, tf = 0;
@@ -491,36 +491,36 @@ int doc_distribution_skew(struct doc_ctx *c, const struct doc_check *chk, struct
 	if (js <= c->o.max_divergence)
 		goto out;
 	tally_sort(&t);
-	f = doc_finding(c, chk, chk->severity, c->fresh->label,
+	f = pgd_doc_finding(c, chk, chk->severity, c->fresh->label,
 			"where the CPU goes has moved since the base profile (Jensen-Shannon divergence "
 			"%.2f over functions): refresh default.pgo from a current capture",
 			js);
-	if (!f || doc_fig_real(c, f, "js_divergence", js) ||
-	    doc_fig_real(c, f, "max_divergence", c->o.max_divergence) ||
-	    doc_fig_int(c, f, "functions", (int64_t)t.n) ||
-	    doc_fig_str(c, f, "top_mover", t.n ? t.rows[0].name : NULL) ||
-	    doc_fig_str(c, f, "base", c->base->label)) {
+	if (!f || pgd_doc_fig_real(c, f, "js_divergence", js) ||
+	    pgd_doc_fig_real(c, f, "max_divergence", c->o.max_divergence) ||
+	    pgd_doc_fig_int(c, f, "functions", (int64_t)t.n) ||
+	    pgd_doc_fig_str(c, f, "top_mover", t.n ? t.rows[0].name : NULL) ||
+	    pgd_doc_fig_str(c, f, "base", c->base->label)) {
 		ret = pgd_err_nomem(err, c->base->label);
 		goto out;
 	}
 	for (size_t i = 0; i < t.n && i < TOP_ITEMS; i++) {
-		struct rpt_item *it = doc_item(c, f, t.rows[i].name);
+		struct rpt_item *it = pgd_doc_item(c, f, t.rows[i].name);
 
-		if (!it || doc_item_real(c, it, "base_share", t.rows[i].share[0]) ||
-		    doc_item_real(c, it, "fresh_share", t.rows[i].share[1]) ||
-		    doc_item_real(c, it, "delta", t.rows[i].share[1] - t.rows[i].share[0])) {
+		if (!it || pgd_doc_item_real(c, it, "base_share", t.rows[i].share[0]) ||
+		    pgd_doc_item_real(c, it, "fresh_share", t.rows[i].share[1]) ||
+		    pgd_doc_item_real(c, it, "delta", t.rows[i].share[1] - t.rows[i].share[0])) {
 			ret = pgd_err_nomem(err, c->base->label);
 			goto out;
 		}
 	}
 out:
-	hashmap_free(&t.map);
+	pgd_hashmap_free(&t.map);
 	return ret;
 }
 
 /* ---- profile-age ------------------------------------------------------------------------ */
 
-int doc_profile_age(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_profile_age(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	for (size_t i = 0; i < c->ngroups; i++) {
 		for (size_t k = 0; k < c->groups[i].n; k++) {
@@ -541,15 +541,15 @@ int doc_profile_age(struct doc_ctx *c, const struct doc_check *chk, struct pgd_e
 				continue;
 			if (gmtime_r(&secs, &tm))
 				strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			f = doc_finding(c, chk, chk->severity, p->path,
+			f = pgd_doc_finding(c, chk, chk->severity, p->path,
 					"profile captured %.0f days ago (%s): capture a fresh one and "
 					"refresh it on a schedule",
 					age, when);
-			if (!f || doc_fig_int(c, f, "time_nanos", tn) ||
-			    doc_fig_int(c, f, "duration_nanos", pgd_profile__duration_nanos(p)) ||
-			    doc_fig_str(c, f, "captured_at", when) ||
-			    doc_fig_real(c, f, "age_days", age) ||
-			    doc_fig_real(c, f, "max_age_days", c->o.max_age_days))
+			if (!f || pgd_doc_fig_int(c, f, "time_nanos", tn) ||
+			    pgd_doc_fig_int(c, f, "duration_nanos", pgd_profile__duration_nanos(p)) ||
+			    pgd_doc_fig_str(c, f, "captured_at", when) ||
+			    pgd_doc_fig_real(c, f, "age_days", age) ||
+			    pgd_doc_fig_real(c, f, "max_age_days", c->o.max_age_days))
 				return pgd_err_nomem(err, p->path);
 		}
 	}

@@ -41,13 +41,13 @@ static const char *const kind_names[] = { "misplaced-default-pgo", "main-without
 
 static int add_row(struct layout *l, int kind, const char *rel)
 {
-	struct layout_row *nr = arena_grow_for_append(&l->c->scratch, l->rows, l->n, sizeof(*nr));
+	struct layout_row *nr = pgd_arena_grow_for_append(&l->c->scratch, l->rows, l->n, sizeof(*nr));
 
 	if (!nr)
 		return -1;
 	l->rows = nr;
 	nr[l->n].kind = kind_names[kind];
-	nr[l->n].path = arena_strdup(&l->c->scratch, rel[0] ? rel : ".");
+	nr[l->n].path = pgd_arena_strdup(&l->c->scratch, rel[0] ? rel : ".");
 	if (!nr[l->n].path)
 		return -1;
 	l->n++;
@@ -144,8 +144,8 @@ static int walk(struct layout *l, const char *abs, const char *rel, int depth, s
 			l->truncated = 1;
 			break;
 		}
-		nn = arena_grow_for_append(&l->c->scratch, names, n, sizeof(*nn));
-		if (!nn || !(nn[n] = arena_strdup(&l->c->scratch, de->d_name))) {
+		nn = pgd_arena_grow_for_append(&l->c->scratch, names, n, sizeof(*nn));
+		if (!nn || !(nn[n] = pgd_arena_strdup(&l->c->scratch, de->d_name))) {
 			ret = pgd_err_nomem(err, abs);
 			goto out;
 		}
@@ -156,8 +156,8 @@ static int walk(struct layout *l, const char *abs, const char *rel, int depth, s
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names[i];
-		char *child = arena_printf(&l->c->scratch, "%s/%s", abs, name);
-		char *crel = arena_printf(&l->c->scratch, "%s%s%s", rel, rel[0] ? "/" : "", name);
+		char *child = pgd_arena_printf(&l->c->scratch, "%s/%s", abs, name);
+		char *crel = pgd_arena_printf(&l->c->scratch, "%s%s%s", rel, rel[0] ? "/" : "", name);
 		struct stat st;
 
 		if (!child || !crel) {
@@ -189,7 +189,7 @@ static int walk(struct layout *l, const char *abs, const char *rel, int depth, s
 		}
 	}
 	if (has_default && !has_main) {
-		char *p = arena_printf(&l->c->scratch, "%s%sdefault.pgo", rel, rel[0] ? "/" : "");
+		char *p = pgd_arena_printf(&l->c->scratch, "%s%sdefault.pgo", rel, rel[0] ? "/" : "");
 
 		if (!p || add_row(l, MISPLACED, p))
 			ret = pgd_err_nomem(err, abs);
@@ -210,7 +210,7 @@ static int cmp_rows(const void *pa, const void *pb)
 	return d ? d : strcmp(a->path, b->path);
 }
 
-int doc_layout(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
+int pgd_doc_layout(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err)
 {
 	struct layout l = { c, 0, NULL, 0, { 0 }, 0 };
 	struct rpt_finding *f;
@@ -222,21 +222,21 @@ int doc_layout(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *e
 		return 0;
 	if (l.n > 1)
 		qsort(l.rows, l.n, sizeof(*l.rows), cmp_rows);
-	f = doc_finding(c, chk, chk->severity, c->repo,
+	f = pgd_doc_finding(c, chk, chk->severity, c->repo,
 			"%lld default.pgo not beside a main package, %lld main packages without one, "
 			"%lld profiles go build never reads: move each profile to default.pgo in the "
 			"directory of the main package it is for",
 			(long long)l.counts[MISPLACED], (long long)l.counts[MAIN_WITHOUT],
 			(long long)l.counts[STRAY]);
-	if (!f || doc_fig_int(c, f, "misplaced_default_pgo", l.counts[MISPLACED]) ||
-	    doc_fig_int(c, f, "main_without_profile", l.counts[MAIN_WITHOUT]) ||
-	    doc_fig_int(c, f, "stray_profiles", l.counts[STRAY]) ||
-	    doc_fig_bool(c, f, "truncated", l.truncated))
+	if (!f || pgd_doc_fig_int(c, f, "misplaced_default_pgo", l.counts[MISPLACED]) ||
+	    pgd_doc_fig_int(c, f, "main_without_profile", l.counts[MAIN_WITHOUT]) ||
+	    pgd_doc_fig_int(c, f, "stray_profiles", l.counts[STRAY]) ||
+	    pgd_doc_fig_bool(c, f, "truncated", l.truncated))
 		return pgd_err_nomem(err, c->repo);
 	for (size_t i = 0; i < l.n; i++) {
-		struct rpt_item *it = doc_item(c, f, l.rows[i].path);
+		struct rpt_item *it = pgd_doc_item(c, f, l.rows[i].path);
 
-		if (!it || doc_item_str(c, it, "kind", l.rows[i].kind))
+		if (!it || pgd_doc_item_str(c, it, "kind", l.rows[i].kind))
 			return pgd_err_nomem(err, c->repo);
 	}
 	return 0;

@@ -142,13 +142,13 @@ static int section_size(const struct pgd_elf *e, const struct pgd_elf_section *s
 
 static const char *intern(struct pgd_dwarf_impl *im, const char *s, size_t len)
 {
-	struct hashmap_entry *e = hashmap_find(&im->names, s, len);
+	struct hashmap_entry *e = pgd_hashmap_find(&im->names, s, len);
 	char *copy;
 
 	if (e)
 		return e->val.ptr;
-	copy = arena_strndup(im->arena, s, len);
-	if (!copy || !(e = hashmap_upsert(&im->names, copy, len, NULL)))
+	copy = pgd_arena_strndup(im->arena, s, len);
+	if (!copy || !(e = pgd_hashmap_upsert(&im->names, copy, len, NULL)))
 		return NULL;
 	e->val.ptr = copy;
 	return copy;
@@ -161,7 +161,7 @@ const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len)
 
 const char *pgd_dwarf_name_lookup(const struct pgd_dwarf *d, const char *name, size_t len)
 {
-	struct hashmap_entry *e = hashmap_find(&d->impl->names, name, len);
+	struct hashmap_entry *e = pgd_hashmap_find(&d->impl->names, name, len);
 
 	return e ? e->val.ptr : NULL;
 }
@@ -239,7 +239,7 @@ static int range_push(struct arena *a, struct range_buf *rb, uint64_t lo, uint64
 		return 0;
 	if (rb->n == rb->cap) {
 		size_t ncap = rb->cap ? rb->cap * 2 : 4;
-		struct pgd_pc_range *nr = arena_realloc_array(a, rb->r, rb->n, ncap, sizeof(*nr));
+		struct pgd_pc_range *nr = pgd_arena_realloc_array(a, rb->r, rb->n, ncap, sizeof(*nr));
 
 		if (!nr)
 			return -1;
@@ -515,7 +515,7 @@ static int read_cu_headers(struct pgd_dwarf *d, struct pgd_err *err)
 		if (d->ncus == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 
-			d->cus = arena_realloc_array(im->arena, d->cus, d->ncus, ncap, sizeof(*d->cus));
+			d->cus = pgd_arena_realloc_array(im->arena, d->cus, d->ncus, ncap, sizeof(*d->cus));
 			if (!d->cus) {
 				dwarf_dealloc_die(cudie);
 				return pgd_err_nomem(err, im->path);
@@ -552,7 +552,7 @@ int pgd_dwarf_index_units(struct pgd_dwarf *d, struct pgd_err *err)
 	im->nspans = 0;
 	for (size_t i = 0; i < d->ncus; i++)
 		im->nspans += d->cus[i].nranges;
-	im->spans = arena_calloc(im->arena, im->nspans ? im->nspans : 1, sizeof(*im->spans));
+	im->spans = pgd_arena_calloc(im->arena, im->nspans ? im->nspans : 1, sizeof(*im->spans));
 	if (!im->spans)
 		return pgd_err_nomem(err, im->path);
 	im->nspans = 0;
@@ -576,8 +576,8 @@ int pgd_dwarf_open(const struct pgd_elf *e, struct arena *a, const char *path,
 	int have_info = 0, ret;
 
 	*out = NULL;
-	d = arena_alloc(a, sizeof(*d));
-	im = arena_alloc(a, sizeof(*im));
+	d = pgd_arena_alloc(a, sizeof(*d));
+	im = pgd_arena_alloc(a, sizeof(*im));
 	if (!d || !im)
 		return pgd_err_nomem(err, path);
 	d->impl = im;
@@ -585,7 +585,7 @@ int pgd_dwarf_open(const struct pgd_elf *e, struct arena *a, const char *path,
 	im->arena = a;
 	im->path = path;
 	im->max_section_bytes = max_section_bytes;
-	im->sections = arena_calloc(a, e->nsections + 1, sizeof(*im->sections));
+	im->sections = pgd_arena_calloc(a, e->nsections + 1, sizeof(*im->sections));
 	if (!im->sections)
 		return pgd_err_nomem(err, path);
 	im->sections[0].name = "";
@@ -596,7 +596,7 @@ int pgd_dwarf_open(const struct pgd_elf *e, struct arena *a, const char *path,
 		const char *name = s->name;
 
 		if (!strncmp(name, ".zdebug_", 8)) {
-			name = arena_printf(a, ".debug_%s", name + 8);
+			name = pgd_arena_printf(a, ".debug_%s", name + 8);
 			if (!name)
 				return pgd_err_nomem(err, path);
 		} else if (strncmp(name, ".debug_", 7)) {
@@ -645,8 +645,8 @@ out:
 
 int pgd_dwarf_new_synthetic(struct arena *a, const char *path, struct pgd_dwarf **out, struct pgd_err *err)
 {
-	struct pgd_dwarf *d = arena_calloc(a, 1, sizeof(*d));
-	struct pgd_dwarf_impl *im = arena_calloc(a, 1, sizeof(*im));
+	struct pgd_dwarf *d = pgd_arena_calloc(a, 1, sizeof(*d));
+	struct pgd_dwarf_impl *im = pgd_arena_calloc(a, 1, sizeof(*im));
 
 	*out = NULL;
 	if (!d || !im)
@@ -668,7 +668,7 @@ void pgd_dwarf_close(struct pgd_dwarf *d)
 		dwarf_object_finish(d->impl->dbg, &derr);
 		d->impl->dbg = NULL;
 	}
-	hashmap_free(&d->impl->names);
+	pgd_hashmap_free(&d->impl->names);
 }
 
 long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc)
@@ -745,7 +745,7 @@ static long add_sub(struct walk *w, Dwarf_Die die)
 	if (cu->nsubs == w->subs_cap) {
 		size_t ncap = w->subs_cap ? w->subs_cap * 2 : 64;
 
-		cu->subs = arena_realloc_array(w->d->impl->arena, cu->subs, cu->nsubs, ncap, sizeof(*cu->subs));
+		cu->subs = pgd_arena_realloc_array(w->d->impl->arena, cu->subs, cu->nsubs, ncap, sizeof(*cu->subs));
 		if (!cu->subs)
 			return -1;
 		w->subs_cap = ncap;
@@ -776,7 +776,7 @@ static long add_inl(struct walk *w, Dwarf_Die die, uint32_t sub, int32_t parent)
 	if (cu->ninls == w->inls_cap) {
 		size_t ncap = w->inls_cap ? w->inls_cap * 2 : 64;
 
-		cu->inls = arena_realloc_array(w->d->impl->arena, cu->inls, cu->ninls, ncap, sizeof(*cu->inls));
+		cu->inls = pgd_arena_realloc_array(w->d->impl->arena, cu->inls, cu->ninls, ncap, sizeof(*cu->inls));
 		if (!cu->inls)
 			return -1;
 		w->inls_cap = ncap;
@@ -873,7 +873,7 @@ static int read_files(struct pgd_dwarf *d, struct pgd_dw_cu *cu, Dwarf_Die cudie
 		return 0;
 	if (rc != DW_DLV_OK)
 		return dw_fail(d, derr, err, "reading the file table");
-	cu->files = arena_calloc(im->arena, n ? (size_t)n : 1, sizeof(*cu->files));
+	cu->files = pgd_arena_calloc(im->arena, n ? (size_t)n : 1, sizeof(*cu->files));
 	if (!cu->files)
 		ret = pgd_err_nomem(err, im->path);
 	for (Dwarf_Signed i = 0; i < n; i++) {
@@ -927,7 +927,7 @@ static int resolve_origins(struct pgd_dwarf *d, struct pgd_dw_cu *cu, struct pgd
 	int ret = 0;
 
 	for (size_t i = 0; i < cu->nsubs && !ret; i++) {
-		struct hashmap_entry *e = hashmap_upsert(&byoff, &cu->subs[i].die_off,
+		struct hashmap_entry *e = pgd_hashmap_upsert(&byoff, &cu->subs[i].die_off,
 							 sizeof(cu->subs[i].die_off), NULL);
 
 		if (!e)
@@ -942,7 +942,7 @@ static int resolve_origins(struct pgd_dwarf *d, struct pgd_dw_cu *cu, struct pgd
 
 		if (!s->origin_off)
 			continue;
-		if ((e = hashmap_find(&byoff, &s->origin_off, sizeof(s->origin_off))) != NULL) {
+		if ((e = pgd_hashmap_find(&byoff, &s->origin_off, sizeof(s->origin_off))) != NULL) {
 			o = e->val.ptr;
 		} else {
 			/*
@@ -964,7 +964,7 @@ static int resolve_origins(struct pgd_dwarf *d, struct pgd_dw_cu *cu, struct pgd
 	}
 	for (size_t i = 0; i < cu->ninls && !ret; i++) {
 		struct pgd_dw_inl *in = &cu->inls[i];
-		struct hashmap_entry *e = hashmap_find(&byoff, &in->origin_off, sizeof(in->origin_off));
+		struct hashmap_entry *e = pgd_hashmap_find(&byoff, &in->origin_off, sizeof(in->origin_off));
 		int64_t line;
 
 		if (e)
@@ -972,7 +972,7 @@ static int resolve_origins(struct pgd_dwarf *d, struct pgd_dw_cu *cu, struct pgd
 		else if (in->origin_off && far_origin(d, in->origin_off, &in->origin, &line))
 			ret = pgd_err_nomem(err, d->impl->path);
 	}
-	hashmap_free(&byoff);
+	pgd_hashmap_free(&byoff);
 	return ret;
 }
 
@@ -1056,7 +1056,7 @@ int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 		ret = dw_fail(d, derr, err, "reading the line table");
 		goto out;
 	}
-	cu->rows = arena_calloc(im->arena, n ? (size_t)n : 1, sizeof(*cu->rows));
+	cu->rows = pgd_arena_calloc(im->arena, n ? (size_t)n : 1, sizeof(*cu->rows));
 	if (!cu->rows) {
 		ret = pgd_err_nomem(err, im->path);
 		goto out;

@@ -54,11 +54,11 @@ static const char *intern(struct pgd_edges *e, const char *s)
 	size_t len = strlen(s);
 	int inserted;
 
-	he = hashmap_upsert(&e->strings, s, len, &inserted);
+	he = pgd_hashmap_upsert(&e->strings, s, len, &inserted);
 	if (!he)
 		return NULL;
 	if (inserted) {
-		char *copy = arena_strndup(&e->arena, s, len);
+		char *copy = pgd_arena_strndup(&e->arena, s, len);
 
 		if (!copy)
 			return NULL;
@@ -81,7 +81,7 @@ static int edge_get(struct pgd_edges *e, const char *caller, int64_t offset, con
 	key.offset = offset;
 	if (!key.caller || !key.callee)
 		return pgd_err_nomem(err, file);
-	he = hashmap_upsert(&e->index, &key, sizeof(key), &inserted);
+	he = pgd_hashmap_upsert(&e->index, &key, sizeof(key), &inserted);
 	if (!he)
 		return pgd_err_nomem(err, file);
 	if (!inserted) {
@@ -89,7 +89,7 @@ static int edge_get(struct pgd_edges *e, const char *caller, int64_t offset, con
 		return 0;
 	}
 	/* Undo the insert on failure so the map never holds a stack key. */
-	struct edge_key *stored = arena_alloc(&e->arena, sizeof(*stored));
+	struct edge_key *stored = pgd_arena_alloc(&e->arena, sizeof(*stored));
 
 	if (e->nedges >= e->max_edges || !stored) {
 		he->key = NULL;
@@ -102,7 +102,7 @@ static int edge_get(struct pgd_edges *e, const char *caller, int64_t offset, con
 	}
 	if (e->nedges == e->cap) {
 		size_t ncap = e->cap ? e->cap * 2 : 1024;
-		struct pgd_edge *n = arena_realloc_array(&e->arena, e->edges, e->nedges, ncap,
+		struct pgd_edge *n = pgd_arena_realloc_array(&e->arena, e->edges, e->nedges, ncap,
 							 sizeof(*n));
 
 		if (!n) {
@@ -165,8 +165,8 @@ int pgd_edges_add(struct pgd_edges *e, const char *caller, int64_t offset, const
 const struct pgd_edge *pgd_edges_find(const struct pgd_edges *e, const char *caller,
 				      int64_t offset, const char *callee)
 {
-	struct hashmap_entry *a = hashmap_find_str(&e->strings, caller);
-	struct hashmap_entry *b = hashmap_find_str(&e->strings, callee);
+	struct hashmap_entry *a = pgd_hashmap_find_str(&e->strings, caller);
+	struct hashmap_entry *b = pgd_hashmap_find_str(&e->strings, callee);
 	struct edge_key key = { 0 };
 	struct hashmap_entry *he;
 
@@ -175,7 +175,7 @@ const struct pgd_edge *pgd_edges_find(const struct pgd_edges *e, const char *cal
 	key.caller = a->val.ptr;
 	key.callee = b->val.ptr;
 	key.offset = offset;
-	he = hashmap_find(&e->index, &key, sizeof(key));
+	he = pgd_hashmap_find(&e->index, &key, sizeof(key));
 	return he ? &e->edges[he->val.u64] : NULL;
 }
 
@@ -200,7 +200,7 @@ void pgd_edges_sort(struct pgd_edges *e)
 		qsort(e->edges, e->nedges, sizeof(*e->edges), cmp_edge);
 	for (size_t i = 0; i < e->nedges; i++) {
 		struct edge_key key = { e->edges[i].caller, e->edges[i].callee, e->edges[i].offset };
-		struct hashmap_entry *he = hashmap_find(&e->index, &key, sizeof(key));
+		struct hashmap_entry *he = pgd_hashmap_find(&e->index, &key, sizeof(key));
 
 		if (he)
 			he->val.u64 = i;
@@ -307,14 +307,14 @@ static int add_stack(struct pgd_edges *e, const struct pgd_profile *p, struct pg
 
 				if (parent == UINT32_MAX || n == parent)
 					continue;
-				he = hashmap_upsert(&pairs, key, sizeof(key), &inserted);
+				he = pgd_hashmap_upsert(&pairs, key, sizeof(key), &inserted);
 				if (!he) {
 					ret = pgd_err_nomem(err, p->path);
 					goto out;
 				}
 				if (inserted) {
 					const struct pgd_node *src = &p->nodes[parent], *dst = &p->nodes[n];
-					uint32_t *stored = arena_alloc(&keys, sizeof(key));
+					uint32_t *stored = pgd_arena_alloc(&keys, sizeof(key));
 
 					if (!stored) {
 						he->key = NULL;
@@ -355,8 +355,8 @@ static int add_stack(struct pgd_edges *e, const struct pgd_profile *p, struct pg
 	}
 out:
 	free(stamp);
-	hashmap_free(&pairs);
-	arena_release(&keys);
+	pgd_hashmap_free(&pairs);
+	pgd_arena_release(&keys);
 	return ret;
 }
 
@@ -377,7 +377,7 @@ int pgd_edges__build(struct pgd_profile *const *profiles, size_t n,
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return pgd_err_nomem(err, "");
-	arena_init(&e->arena, 0);
+	pgd_arena_init(&e->arena, 0);
 	e->attribution = attribution;
 	e->nprofiles = n;
 	e->max_edges = DEFAULT_MAX_EDGES;
@@ -419,9 +419,9 @@ void pgd_edges__free(struct pgd_edges *e)
 {
 	if (!e)
 		return;
-	hashmap_free(&e->index);
-	hashmap_free(&e->strings);
-	arena_release(&e->arena);
+	pgd_hashmap_free(&e->index);
+	pgd_hashmap_free(&e->strings);
+	pgd_arena_release(&e->arena);
 	free(e);
 }
 

@@ -89,8 +89,8 @@ int pgd_elf_parse(const uint8_t *data, size_t size, struct arena *a, const char 
 				   "truncated ELF: program headers at 0x%llx do not fit in the file (%zu bytes)",
 				   (unsigned long long)phoff, size);
 
-	out->sections = arena_calloc(a, nsec ? nsec : 1, sizeof(*out->sections));
-	out->segments = arena_calloc(a, nseg ? nseg : 1, sizeof(*out->segments));
+	out->sections = pgd_arena_calloc(a, nsec ? nsec : 1, sizeof(*out->sections));
+	out->segments = pgd_arena_calloc(a, nseg ? nseg : 1, sizeof(*out->segments));
 	if (!out->sections || !out->segments)
 		return pgd_err_nomem(err, path);
 	out->nsections = nsec;
@@ -242,7 +242,7 @@ int pgd_elf_section_contents(const struct pgd_elf *e, const struct pgd_elf_secti
 		return pgd_err_set(err, PGD_ELIMIT, path,
 				   "section %s inflates to %llu bytes, over the limit of %llu", s->name,
 				   (unsigned long long)full, (unsigned long long)max_bytes);
-	dst = arena_alloc(a, full ? full : 1);
+	dst = pgd_arena_alloc(a, full ? full : 1);
 	if (!dst)
 		return pgd_err_nomem(err, path);
 	if (inflate_to(src, srclen, dst, full))

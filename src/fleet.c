@@ -26,7 +26,7 @@ static const char *const verdicts[] = {
 
 static void add_num(cJSON *o, const char *k, double v)
 {
-	cJSON_AddNumberToObject(o, k, doc_round6(v));
+	cJSON_AddNumberToObject(o, k, pgd_doc_round6(v));
 }
 
 static void copy_num_or_null(cJSON *dst, const char *k, const cJSON *src)
@@ -47,30 +47,30 @@ static cJSON *finding_json(const cJSON *site)
 	const cJSON *fresh = cJSON_GetObjectItemCaseSensitive(site, "fresh_share");
 	char fp[33] = "";
 
-	if (doc_site_identity(site, &id)) {
+	if (pgd_doc_site_identity(site, &id)) {
 		cJSON_Delete(o);
-		strbuf_release(&id);
+		pgd_strbuf_release(&id);
 		return NULL;
 	}
-	rpt_fingerprint(id.buf, fp);
-	doc_add_str(o, "verdict", doc_str(site, "verdict"));
-	doc_add_str(o, "severity", doc_str(site, "severity"));
-	doc_add_str(o, "caller", doc_str(site, "caller"));
-	cJSON_AddNumberToObject(o, "offset", doc_num(site, "offset", 0));
-	doc_add_str(o, "method", doc_str(site, "method"));
-	doc_add_str(o, "file", doc_str(site, "file"));
-	cJSON_AddNumberToObject(o, "line", doc_num(site, "line", 0));
-	add_num(o, "cost", doc_num(site, "cost", 0));
+	pgd_rpt_fingerprint(id.buf, fp);
+	pgd_doc_add_str(o, "verdict", pgd_doc_str(site, "verdict"));
+	pgd_doc_add_str(o, "severity", pgd_doc_str(site, "severity"));
+	pgd_doc_add_str(o, "caller", pgd_doc_str(site, "caller"));
+	cJSON_AddNumberToObject(o, "offset", pgd_doc_num(site, "offset", 0));
+	pgd_doc_add_str(o, "method", pgd_doc_str(site, "method"));
+	pgd_doc_add_str(o, "file", pgd_doc_str(site, "file"));
+	cJSON_AddNumberToObject(o, "line", pgd_doc_num(site, "line", 0));
+	add_num(o, "cost", pgd_doc_num(site, "cost", 0));
 	if (cJSON_IsObject(fresh))
-		add_num(o, "fresh_share", doc_num(fresh, "share", 0));
+		add_num(o, "fresh_share", pgd_doc_num(fresh, "share", 0));
 	else
 		cJSON_AddNullToObject(o, "fresh_share");
-	doc_add_str(o, "guarded", doc_str(site, "guarded"));
-	doc_add_str(o, "fresh_hottest", doc_str(site, "fresh_hottest"));
-	doc_add_str(o, "message", doc_str(site, "message"));
+	pgd_doc_add_str(o, "guarded", pgd_doc_str(site, "guarded"));
+	pgd_doc_add_str(o, "fresh_hottest", pgd_doc_str(site, "fresh_hottest"));
+	pgd_doc_add_str(o, "message", pgd_doc_str(site, "message"));
 	cJSON_AddStringToObject(o, "identity", id.buf);
 	cJSON_AddStringToObject(o, "fingerprint", fp);
-	strbuf_release(&id);
+	pgd_strbuf_release(&id);
 	return o;
 }
 
@@ -79,17 +79,17 @@ static cJSON *build_json(const cJSON *report)
 	const cJSON *in;
 
 	cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(report, "inputs")) {
-		const char *role = doc_str(in, "role");
+		const char *role = pgd_doc_str(in, "role");
 		cJSON *o;
 
 		if (!role || strcmp(role, "binary"))
 			continue;
 		o = cJSON_CreateObject();
-		doc_add_str(o, "path", doc_str(in, "path"));
-		doc_add_str(o, "go_version", doc_str(in, "go_version"));
-		doc_add_str(o, "pgo", doc_str(in, "pgo"));
-		doc_add_str(o, "build_id", doc_str(in, "build_id"));
-		doc_add_str(o, "main_module", doc_str(in, "main_module"));
+		pgd_doc_add_str(o, "path", pgd_doc_str(in, "path"));
+		pgd_doc_add_str(o, "go_version", pgd_doc_str(in, "go_version"));
+		pgd_doc_add_str(o, "pgo", pgd_doc_str(in, "pgo"));
+		pgd_doc_add_str(o, "build_id", pgd_doc_str(in, "build_id"));
+		pgd_doc_add_str(o, "main_module", pgd_doc_str(in, "main_module"));
 		return o;
 	}
 	return cJSON_CreateNull();
@@ -101,14 +101,14 @@ static cJSON *captures_json(const cJSON *report)
 	const cJSON *in;
 
 	cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(report, "inputs")) {
-		const char *role = doc_str(in, "role");
+		const char *role = pgd_doc_str(in, "role");
 		cJSON *o;
 
 		if (!role || (strcmp(role, "fresh") && strcmp(role, "base")))
 			continue;
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "role", role);
-		doc_add_str(o, "path", doc_str(in, "path"));
+		pgd_doc_add_str(o, "path", pgd_doc_str(in, "path"));
 		copy_num_or_null(o, "size", in);
 		copy_num_or_null(o, "samples", in);
 		copy_num_or_null(o, "time_nanos", in);
@@ -122,21 +122,21 @@ static cJSON *captures_json(const cJSON *report)
 static int service_from_report(cJSON *svc, const char *path, cJSON *report, struct pgd_err *err)
 {
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(report, "summary"), *site;
-	const char *outcome = doc_str(sum, "outcome");
+	const char *outcome = pgd_doc_str(sum, "outcome");
 	cJSON *counts = cJSON_CreateObject(), *list = cJSON_CreateArray(), *worst = NULL;
 	double cost = 0;
 	int by_sev[PGD_SEV_RISK + 1] = { 0 }, nfind = 0;
 
-	if (strcmp(doc_schema(report), "pgodrift.check/v1")) {
+	if (strcmp(pgd_doc_schema(report), "pgodrift.check/v1")) {
 		cJSON_Delete(counts);
 		cJSON_Delete(list);
 		return pgd_err_set(err, PGD_EINPUT, path, "not a check report (schema '%s')",
-				   doc_schema(report));
+				   pgd_doc_schema(report));
 	}
 	for (size_t i = 0; i < PGD_ARRAY_SIZE(verdicts); i++)
-		cJSON_AddNumberToObject(counts, verdicts[i], doc_num(sum, verdicts[i], 0));
+		cJSON_AddNumberToObject(counts, verdicts[i], pgd_doc_num(sum, verdicts[i], 0));
 	cJSON_ArrayForEach(site, cJSON_GetObjectItemCaseSensitive(report, "sites")) {
-		enum pgd_severity sev = doc_severity(doc_str(site, "severity"));
+		enum pgd_severity sev = pgd_doc_severity(pgd_doc_str(site, "severity"));
 		cJSON *f;
 
 		if (sev == PGD_SEV_NONE)
@@ -145,7 +145,7 @@ static int service_from_report(cJSON *svc, const char *path, cJSON *report, stru
 			goto nomem;
 		by_sev[sev]++;
 		nfind++;
-		cost += doc_num(site, "cost", 0);
+		cost += pgd_doc_num(site, "cost", 0);
 		if (!worst)
 			worst = cJSON_Duplicate(f, 1);   /* check ranks by severity, then cost */
 		cJSON_AddItemToArray(list, f);
@@ -210,16 +210,16 @@ static void add_summary(cJSON *root)
 	static const char *const outcomes[] = { "clean", "findings", "inconclusive", "error" };
 
 	cJSON_ArrayForEach(s, services) {
-		const char *o = doc_str(s, "outcome");
+		const char *o = pgd_doc_str(s, "outcome");
 
 		for (int i = 0; i < 4; i++)
 			n[i] += o && !strcmp(o, outcomes[i]);
-		risk += doc_num(s, "risk", 0);
-		warn += doc_num(s, "warn", 0);
-		info += doc_num(s, "info", 0);
-		cost += doc_num(s, "total_cost", 0);
-		if (doc_num(s, "staleness", -1) > worst)
-			worst = doc_num(s, "staleness", -1);
+		risk += pgd_doc_num(s, "risk", 0);
+		warn += pgd_doc_num(s, "warn", 0);
+		info += pgd_doc_num(s, "info", 0);
+		cost += pgd_doc_num(s, "total_cost", 0);
+		if (pgd_doc_num(s, "staleness", -1) > worst)
+			worst = pgd_doc_num(s, "staleness", -1);
 	}
 	cJSON_AddNumberToObject(sum, "services", cJSON_GetArraySize(services));
 	for (int i = 0; i < 4; i++)
@@ -265,7 +265,7 @@ int pgd_fleet__merge(const struct pgd_fleet_input *in, size_t n, int64_t now_uni
 			ret = pgd_err_set(err, PGD_EUSAGE, NULL, "service '%s' is given twice", sorted[i].name);
 			goto out;
 		}
-	if (!(d = doc_new(DOC_FLEET, "pgodrift.fleet/v1")))
+	if (!(d = pgd_doc_new(DOC_FLEET, "pgodrift.fleet/v1")))
 		goto nomem;
 	d->write = fleet_write;
 	d->formats = fleet_formats;
@@ -287,7 +287,7 @@ int pgd_fleet__merge(const struct pgd_fleet_input *in, size_t n, int64_t now_uni
 			service_failed(svc, sorted[i].error);
 			continue;
 		}
-		if ((ret = doc_read_json(sorted[i].report_path, &report, err)))
+		if ((ret = pgd_doc_read_json(sorted[i].report_path, &report, err)))
 			goto out;
 		ret = service_from_report(svc, sorted[i].report_path, report, err);
 		cJSON_Delete(report);
@@ -297,10 +297,10 @@ int pgd_fleet__merge(const struct pgd_fleet_input *in, size_t n, int64_t now_uni
 	add_summary(d->root);
 	{
 		const cJSON *sum = cJSON_GetObjectItemCaseSensitive(d->root, "summary");
-		double at = doc_num(sum, "risk", 0);
+		double at = pgd_doc_num(sum, "risk", 0);
 
 		if (fail_on == PGD_SEV_WARN)
-			at += doc_num(sum, "warn", 0);
+			at += pgd_doc_num(sum, "warn", 0);
 		d->gate = fail_on != PGD_SEV_NONE && fail_on <= PGD_SEV_RISK && fail_on >= PGD_SEV_WARN && at > 0;
 	}
 	*out = d;
@@ -323,16 +323,16 @@ static cJSON *history_line(const cJSON *svc, double time)
 
 	cJSON_AddStringToObject(o, "schema", "pgodrift.history/v1");
 	cJSON_AddNumberToObject(o, "time", time);
-	doc_add_str(o, "service", doc_str(svc, "name"));
-	doc_add_str(o, "outcome", doc_str(svc, "outcome"));
+	pgd_doc_add_str(o, "service", pgd_doc_str(svc, "name"));
+	pgd_doc_add_str(o, "outcome", pgd_doc_str(svc, "outcome"));
 	cJSON_AddItemToObject(o, "counts", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(svc, "counts"), 1));
-	cJSON_AddNumberToObject(o, "findings", doc_num(svc, "findings", 0));
-	cJSON_AddNumberToObject(o, "risk", doc_num(svc, "risk", 0));
-	cJSON_AddNumberToObject(o, "warn", doc_num(svc, "warn", 0));
-	cJSON_AddNumberToObject(o, "info", doc_num(svc, "info", 0));
+	cJSON_AddNumberToObject(o, "findings", pgd_doc_num(svc, "findings", 0));
+	cJSON_AddNumberToObject(o, "risk", pgd_doc_num(svc, "risk", 0));
+	cJSON_AddNumberToObject(o, "warn", pgd_doc_num(svc, "warn", 0));
+	cJSON_AddNumberToObject(o, "info", pgd_doc_num(svc, "info", 0));
 	copy_num_or_null(o, "staleness", svc);
 	copy_num_or_null(o, "total_cost", svc);
-	doc_add_str(o, "build_id", cJSON_IsObject(build) ? doc_str(build, "build_id") : NULL);
+	pgd_doc_add_str(o, "build_id", cJSON_IsObject(build) ? pgd_doc_str(build, "build_id") : NULL);
 	return o;
 }
 
@@ -340,7 +340,7 @@ int pgd_fleet__append_history(const struct pgd_doc *fleet, const char *path, str
 {
 	const cJSON *svc;
 	struct strbuf sb = STRBUF_INIT;
-	double time = doc_num(fleet->root, "generated", 0);
+	double time = pgd_doc_num(fleet->root, "generated", 0);
 	int fd, ret = 0;
 
 	if (fleet->kind != DOC_FLEET)
@@ -349,7 +349,7 @@ int pgd_fleet__append_history(const struct pgd_doc *fleet, const char *path, str
 		cJSON *line = history_line(svc, time);
 		char *text = line ? cJSON_PrintUnformatted(line) : NULL;
 
-		if (!text || strbuf_addstr(&sb, text) || strbuf_addch(&sb, '\n'))
+		if (!text || pgd_strbuf_addstr(&sb, text) || pgd_strbuf_addch(&sb, '\n'))
 			ret = pgd_err_nomem(err, path);
 		free(text);
 		cJSON_Delete(line);
@@ -371,7 +371,7 @@ int pgd_fleet__append_history(const struct pgd_doc *fleet, const char *path, str
 	if (close(fd) && !ret)
 		ret = pgd_err_set(err, PGD_EIO, path, "cannot append to history: %s", strerror(errno));
 out:
-	strbuf_release(&sb);
+	pgd_strbuf_release(&sb);
 	return ret;
 }
 
@@ -394,14 +394,14 @@ static int outcome_rank(const char *o)
 static int cmp_cost(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	double cx = doc_num(x, "total_cost", 0), cy = doc_num(y, "total_cost", 0);
-	int rx = outcome_rank(doc_str(x, "outcome")), ry = outcome_rank(doc_str(y, "outcome"));
+	double cx = pgd_doc_num(x, "total_cost", 0), cy = pgd_doc_num(y, "total_cost", 0);
+	int rx = outcome_rank(pgd_doc_str(x, "outcome")), ry = outcome_rank(pgd_doc_str(y, "outcome"));
 
 	if (cx != cy)
 		return cx > cy ? -1 : 1;
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
-	return strcmp(doc_str(x, "name"), doc_str(y, "name"));
+	return strcmp(pgd_doc_str(x, "name"), pgd_doc_str(y, "name"));
 }
 
 static const cJSON **by_cost(const cJSON *root, size_t *n)
@@ -427,25 +427,25 @@ static const char *base_name(const char *path)
 
 static int pct(struct strbuf *sb, const cJSON *o, const char *key)
 {
-	double v = doc_num(o, key, -1);
+	double v = pgd_doc_num(o, key, -1);
 
-	return v < 0 ? strbuf_addstr(sb, "–") : strbuf_addf(sb, "%.0f%%", 100 * v);
+	return v < 0 ? pgd_strbuf_addstr(sb, "–") : pgd_strbuf_addf(sb, "%.0f%%", 100 * v);
 }
 
 static int md_outcome(struct strbuf *sb, const cJSON *svc)
 {
-	const char *o = doc_str(svc, "outcome");
+	const char *o = pgd_doc_str(svc, "outcome");
 
 	if (o && !strcmp(o, "error")) {
-		int ret = strbuf_addstr(sb, "⚠️ error: ");
+		int ret = pgd_strbuf_addstr(sb, "⚠️ error: ");
 
-		return ret ? ret : rpt_md_text(sb, doc_str(svc, "error"));
+		return ret ? ret : pgd_rpt_md_text(sb, pgd_doc_str(svc, "error"));
 	}
 	if (o && !strcmp(o, "inconclusive"))
-		return strbuf_addstr(sb, "❔ inconclusive");
+		return pgd_strbuf_addstr(sb, "❔ inconclusive");
 	if (o && !strcmp(o, "findings"))
-		return strbuf_addstr(sb, doc_num(svc, "risk", 0) > 0 ? "❌ findings" : "⚠️ findings");
-	return strbuf_addstr(sb, "✅ clean");
+		return pgd_strbuf_addstr(sb, pgd_doc_num(svc, "risk", 0) > 0 ? "❌ findings" : "⚠️ findings");
+	return pgd_strbuf_addstr(sb, "✅ clean");
 }
 
 static int md_worst(struct strbuf *sb, const cJSON *svc)
@@ -455,14 +455,14 @@ static int md_worst(struct strbuf *sb, const cJSON *svc)
 	int ret;
 
 	if (!cJSON_IsObject(w))
-		return strbuf_addstr(sb, "–");
-	ret = strbuf_addf(sb, "%s at ", doc_str(w, "verdict") ? doc_str(w, "verdict") : "?");
-	ret = ret ? ret : strbuf_addf(&loc, "%s:%.0f", base_name(doc_str(w, "file")) ? base_name(doc_str(w, "file")) : "?",
-				      doc_num(w, "line", 0));
-	ret = ret ? ret : rpt_md_code(sb, loc.buf);
-	ret = ret ? ret : strbuf_addstr(sb, " in ");
-	ret = ret ? ret : rpt_md_code(sb, doc_str(w, "caller"));
-	strbuf_release(&loc);
+		return pgd_strbuf_addstr(sb, "–");
+	ret = pgd_strbuf_addf(sb, "%s at ", pgd_doc_str(w, "verdict") ? pgd_doc_str(w, "verdict") : "?");
+	ret = ret ? ret : pgd_strbuf_addf(&loc, "%s:%.0f", base_name(pgd_doc_str(w, "file")) ? base_name(pgd_doc_str(w, "file")) : "?",
+				      pgd_doc_num(w, "line", 0));
+	ret = ret ? ret : pgd_rpt_md_code(sb, loc.buf);
+	ret = ret ? ret : pgd_strbuf_addstr(sb, " in ");
+	ret = ret ? ret : pgd_rpt_md_code(sb, pgd_doc_str(w, "caller"));
+	pgd_strbuf_release(&loc);
 	return ret;
 }
 
@@ -473,32 +473,32 @@ static int fleet_markdown(const struct pgd_doc *d, struct strbuf *sb)
 	const cJSON **v = by_cost(d->root, &n);
 	int ret = v ? 0 : -1;
 
-	ret = ret ? ret : strbuf_addf(sb, "## PGO drift report\n\n**%.0f service%s:** ",
-				      doc_num(sum, "services", 0), doc_num(sum, "services", 0) == 1 ? "" : "s");
-	if (!ret && doc_num(sum, "findings", 0) + doc_num(sum, "inconclusive", 0) + doc_num(sum, "error", 0) == 0)
-		ret = strbuf_addstr(sb, "✅ every service's default.pgo still matches production");
+	ret = ret ? ret : pgd_strbuf_addf(sb, "## PGO drift report\n\n**%.0f service%s:** ",
+				      pgd_doc_num(sum, "services", 0), pgd_doc_num(sum, "services", 0) == 1 ? "" : "s");
+	if (!ret && pgd_doc_num(sum, "findings", 0) + pgd_doc_num(sum, "inconclusive", 0) + pgd_doc_num(sum, "error", 0) == 0)
+		ret = pgd_strbuf_addstr(sb, "✅ every service's default.pgo still matches production");
 	else if (!ret)
-		ret = strbuf_addf(sb, "%.0f with findings (%.0f risk, %.0f warn, %.0f info), %.0f inconclusive, "
+		ret = pgd_strbuf_addf(sb, "%.0f with findings (%.0f risk, %.0f warn, %.0f info), %.0f inconclusive, "
 				  "%.0f could not be checked, %.0f clean; estimated cost %.0f samples",
-				  doc_num(sum, "findings", 0), doc_num(sum, "risk", 0), doc_num(sum, "warn", 0),
-				  doc_num(sum, "info", 0), doc_num(sum, "inconclusive", 0),
-				  doc_num(sum, "error", 0), doc_num(sum, "clean", 0),
-				  doc_num(sum, "total_cost", 0));
-	ret = ret ? ret : strbuf_addstr(sb, ".\n\n| Service | Outcome | Risk | Warn | Info | Staleness | Est. cost | Costliest finding |\n"
+				  pgd_doc_num(sum, "findings", 0), pgd_doc_num(sum, "risk", 0), pgd_doc_num(sum, "warn", 0),
+				  pgd_doc_num(sum, "info", 0), pgd_doc_num(sum, "inconclusive", 0),
+				  pgd_doc_num(sum, "error", 0), pgd_doc_num(sum, "clean", 0),
+				  pgd_doc_num(sum, "total_cost", 0));
+	ret = ret ? ret : pgd_strbuf_addstr(sb, ".\n\n| Service | Outcome | Risk | Warn | Info | Staleness | Est. cost | Costliest finding |\n"
 					    "|---|---|--:|--:|--:|--:|--:|---|\n");
 	for (size_t i = 0; !ret && i < n; i++) {
 		const cJSON *s = v[i];
 
-		ret = strbuf_addstr(sb, "| ");
-		ret = ret ? ret : rpt_md_code(sb, doc_str(s, "name"));
-		ret = ret ? ret : strbuf_addstr(sb, " | ");
+		ret = pgd_strbuf_addstr(sb, "| ");
+		ret = ret ? ret : pgd_rpt_md_code(sb, pgd_doc_str(s, "name"));
+		ret = ret ? ret : pgd_strbuf_addstr(sb, " | ");
 		ret = ret ? ret : md_outcome(sb, s);
-		ret = ret ? ret : strbuf_addf(sb, " | %.0f | %.0f | %.0f | ", doc_num(s, "risk", 0),
-					      doc_num(s, "warn", 0), doc_num(s, "info", 0));
+		ret = ret ? ret : pgd_strbuf_addf(sb, " | %.0f | %.0f | %.0f | ", pgd_doc_num(s, "risk", 0),
+					      pgd_doc_num(s, "warn", 0), pgd_doc_num(s, "info", 0));
 		ret = ret ? ret : pct(sb, s, "staleness");
-		ret = ret ? ret : strbuf_addf(sb, " | %.0f | ", doc_num(s, "total_cost", 0));
+		ret = ret ? ret : pgd_strbuf_addf(sb, " | %.0f | ", pgd_doc_num(s, "total_cost", 0));
 		ret = ret ? ret : md_worst(sb, s);
-		ret = ret ? ret : strbuf_addstr(sb, " |\n");
+		ret = ret ? ret : pgd_strbuf_addstr(sb, " |\n");
 	}
 	free(v);
 	return ret;
@@ -511,25 +511,25 @@ static int fleet_text(const struct pgd_doc *d, struct strbuf *sb)
 	const cJSON **v = by_cost(d->root, &n);
 	int ret = v ? 0 : -1;
 
-	ret = ret ? ret : strbuf_addf(sb, "pgodrift fleet: %.0f services: %.0f findings, %.0f inconclusive, "
+	ret = ret ? ret : pgd_strbuf_addf(sb, "pgodrift fleet: %.0f services: %.0f findings, %.0f inconclusive, "
 				      "%.0f error, %.0f clean\n\n%-24s %-12s %5s %5s %5s %9s %10s\n",
-				      doc_num(sum, "services", 0), doc_num(sum, "findings", 0),
-				      doc_num(sum, "inconclusive", 0), doc_num(sum, "error", 0),
-				      doc_num(sum, "clean", 0), "SERVICE", "OUTCOME", "RISK", "WARN",
+				      pgd_doc_num(sum, "services", 0), pgd_doc_num(sum, "findings", 0),
+				      pgd_doc_num(sum, "inconclusive", 0), pgd_doc_num(sum, "error", 0),
+				      pgd_doc_num(sum, "clean", 0), "SERVICE", "OUTCOME", "RISK", "WARN",
 				      "INFO", "STALENESS", "COST");
 	for (size_t i = 0; !ret && i < n; i++) {
 		const cJSON *s = v[i];
-		double st = doc_num(s, "staleness", -1);
+		double st = pgd_doc_num(s, "staleness", -1);
 		char stbuf[16] = "-";
 
 		if (st >= 0)
 			snprintf(stbuf, sizeof(stbuf), "%.0f%%", 100 * st);
-		ret = strbuf_addf(sb, "%-24s %-12s %5.0f %5.0f %5.0f %9s %10.0f", doc_str(s, "name"),
-				  doc_str(s, "outcome"), doc_num(s, "risk", 0), doc_num(s, "warn", 0),
-				  doc_num(s, "info", 0), stbuf, doc_num(s, "total_cost", 0));
-		if (!ret && doc_str(s, "error"))
-			ret = strbuf_addf(sb, "  %s", doc_str(s, "error"));
-		ret = ret ? ret : strbuf_addch(sb, '\n');
+		ret = pgd_strbuf_addf(sb, "%-24s %-12s %5.0f %5.0f %5.0f %9s %10.0f", pgd_doc_str(s, "name"),
+				  pgd_doc_str(s, "outcome"), pgd_doc_num(s, "risk", 0), pgd_doc_num(s, "warn", 0),
+				  pgd_doc_num(s, "info", 0), stbuf, pgd_doc_num(s, "total_cost", 0));
+		if (!ret && pgd_doc_str(s, "error"))
+			ret = pgd_strbuf_addf(sb, "  %s", pgd_doc_str(s, "error"));
+		ret = ret ? ret : pgd_strbuf_addch(sb, '\n');
 	}
 	free(v);
 	return ret;

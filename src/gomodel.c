@@ -69,12 +69,12 @@ static long unit_for(struct model *m, const char *fname)
 	struct pgd_dw_cu *cu;
 	int inserted;
 
-	if (!(e = hashmap_upsert(&m->units, buf, len, &inserted)))
+	if (!(e = pgd_hashmap_upsert(&m->units, buf, len, &inserted)))
 		return -1;
 	if (!inserted)
 		return (long)e->val.u64 - 1;
-	d->cus = arena_grow_for_append(m->a, d->cus, d->ncus, sizeof(*d->cus));
-	m->aux = arena_grow_for_append(m->a, m->aux, d->ncus, sizeof(*m->aux));
+	d->cus = pgd_arena_grow_for_append(m->a, d->cus, d->ncus, sizeof(*d->cus));
+	m->aux = pgd_arena_grow_for_append(m->a, m->aux, d->ncus, sizeof(*m->aux));
 	if (!d->cus || !m->aux)
 		return -1;
 	cu = &d->cus[d->ncus];
@@ -99,8 +99,8 @@ static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_l
 	struct pgd_dw_sub *s;
 	struct hashmap_entry *e;
 
-	c->subs = arena_grow_for_append(m->a, c->subs, c->nsubs, sizeof(*c->subs));
-	x->fidx = arena_grow_for_append(m->a, x->fidx, c->nsubs, sizeof(*x->fidx));
+	c->subs = pgd_arena_grow_for_append(m->a, c->subs, c->nsubs, sizeof(*c->subs));
+	x->fidx = pgd_arena_grow_for_append(m->a, x->fidx, c->nsubs, sizeof(*x->fidx));
 	if (!c->subs || !x->fidx)
 		return -1;
 	s = &c->subs[c->nsubs];
@@ -110,7 +110,7 @@ static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_l
 	s->decl_line = decl_line;
 	s->abstract = fidx == UINT32_MAX;
 	x->fidx[c->nsubs] = fidx;
-	if (!(e = hashmap_upsert(&m->subs, name, strlen(name), NULL)))
+	if (!(e = pgd_hashmap_upsert(&m->subs, name, strlen(name), NULL)))
 		return -1;
 	if (!e->val.u64 || !s->abstract)
 		e->val.u64 = s->die_off;
@@ -288,20 +288,20 @@ static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_p
 		return 0;
 	if (!(origin = pgd_dwarf_name(m->d, n->info.name, strlen(n->info.name))))
 		return -1;
-	if (!(e = hashmap_find(&m->subs, origin, strlen(origin)))) {
+	if (!(e = pgd_hashmap_find(&m->subs, origin, strlen(origin)))) {
 		long oc = unit_for(m, origin);
 
 		if (oc < 0 || add_sub(m, (size_t)oc, origin, n->info.start_line, UINT32_MAX) < 0)
 			return -1;
 		c = &m->d->cus[cu]; /* the units arrays may have moved */
 		x = &m->aux[cu];
-		e = hashmap_find(&m->subs, origin, strlen(origin));
+		e = pgd_hashmap_find(&m->subs, origin, strlen(origin));
 	}
-	c->inls = arena_grow_for_append(m->a, c->inls, j, sizeof(*c->inls));
-	x->inl_pc = arena_grow_for_append(m->a, x->inl_pc, j, sizeof(*x->inl_pc));
-	x->inl_file = arena_grow_for_append(m->a, x->inl_file, j, sizeof(*x->inl_file));
-	x->inl_line = arena_grow_for_append(m->a, x->inl_line, j, sizeof(*x->inl_line));
-	x->inl_cuoff = arena_grow_for_append(m->a, x->inl_cuoff, j, sizeof(*x->inl_cuoff));
+	c->inls = pgd_arena_grow_for_append(m->a, c->inls, j, sizeof(*c->inls));
+	x->inl_pc = pgd_arena_grow_for_append(m->a, x->inl_pc, j, sizeof(*x->inl_pc));
+	x->inl_file = pgd_arena_grow_for_append(m->a, x->inl_file, j, sizeof(*x->inl_file));
+	x->inl_line = pgd_arena_grow_for_append(m->a, x->inl_line, j, sizeof(*x->inl_line));
+	x->inl_cuoff = pgd_arena_grow_for_append(m->a, x->inl_cuoff, j, sizeof(*x->inl_cuoff));
 	if (!c->inls || !x->inl_pc || !x->inl_file || !x->inl_line || !x->inl_cuoff)
 		return -1;
 	in = &c->inls[j];
@@ -311,7 +311,7 @@ static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_p
 	in->parent = parent;
 	in->sub = sub;
 	in->nranges = (uint32_t)n->nr;
-	if (!(in->ranges = arena_calloc(m->a, n->nr, sizeof(*in->ranges))))
+	if (!(in->ranges = pgd_arena_calloc(m->a, n->nr, sizeof(*in->ranges))))
 		return -1;
 	memcpy(in->ranges, n->r, n->nr * sizeof(*n->r));
 	x->inl_pc[j] = n->info.parent_pc >= 0 ? f->entry + (uint64_t)n->info.parent_pc : 0;
@@ -376,7 +376,7 @@ static int file_index(struct rowbuf *rb, uint32_t cu_offset, int32_t fv, uint32_
 		*idx = rb->last_idx;
 		return 0;
 	}
-	if (!(e = hashmap_upsert(&rb->files, key, 4, &inserted)))
+	if (!(e = pgd_hashmap_upsert(&rb->files, key, 4, &inserted)))
 		return -1;
 	if (inserted) {
 		if (!(name = pgd_pcln_file(p, cu_offset, fv))) {
@@ -385,7 +385,7 @@ static int file_index(struct rowbuf *rb, uint32_t cu_offset, int32_t fv, uint32_
 		}
 		if (!(s = pgd_dwarf_name(rb->m->d, name, strlen(name))))
 			return -1;
-		rb->cu->files = arena_grow_for_append(rb->m->a, rb->cu->files, rb->cu->nfiles, sizeof(*rb->cu->files));
+		rb->cu->files = pgd_arena_grow_for_append(rb->m->a, rb->cu->files, rb->cu->nfiles, sizeof(*rb->cu->files));
 		if (!rb->cu->files)
 			return -1;
 		rb->cu->files[rb->cu->nfiles] = s;
@@ -408,7 +408,7 @@ static int push_row(struct rowbuf *rb, uint64_t addr, uint32_t line, uint32_t fi
 	if (cu->nrows && cu->rows[cu->nrows - 1].line == line && cu->rows[cu->nrows - 1].file == file &&
 	    file != PGD_DW_END)
 		return 0;
-	cu->rows = arena_grow_for_append(rb->m->a, cu->rows, cu->nrows, sizeof(*cu->rows));
+	cu->rows = pgd_arena_grow_for_append(rb->m->a, cu->rows, cu->nrows, sizeof(*cu->rows));
 	if (!cu->rows)
 		return -1;
 	r = &cu->rows[cu->nrows++];
@@ -534,7 +534,7 @@ static int unit_lines(void *ctx, struct pgd_dwarf *d, size_t idx, struct pgd_err
 		qsort(rb.cu->rows, rb.cu->nrows, sizeof(*rb.cu->rows), row_cmp);
 	if (!ret && call_sites(&rb, x))
 		ret = pgd_err_nomem(err, m->path);
-	hashmap_free(&rb.files);
+	pgd_hashmap_free(&rb.files);
 	if (ret)
 		return ret;
 	rb.cu->lines_loaded = 1;
@@ -555,7 +555,7 @@ static int unit_ranges(struct model *m, struct pgd_dw_cu *cu)
 			cu->ranges[cu->nranges - 1].hi = sub->ranges[0].hi;
 			continue;
 		}
-		cu->ranges = arena_grow_for_append(m->a, cu->ranges, cu->nranges, sizeof(*cu->ranges));
+		cu->ranges = pgd_arena_grow_for_append(m->a, cu->ranges, cu->nranges, sizeof(*cu->ranges));
 		if (!cu->ranges)
 			return -1;
 		cu->ranges[cu->nranges++] = sub->ranges[0];
@@ -577,7 +577,7 @@ static int add_functions(struct model *m)
 		    (sub = add_sub(m, (size_t)cu, name, f.start_line, i)) < 0)
 			return -1;
 		s = &m->d->cus[cu].subs[sub];
-		if (!(s->ranges = arena_alloc(m->a, sizeof(*s->ranges))))
+		if (!(s->ranges = pgd_arena_alloc(m->a, sizeof(*s->ranges))))
 			return -1;
 		s->ranges->lo = f.entry;
 		s->ranges->hi = f.end;
@@ -589,7 +589,7 @@ static int add_functions(struct model *m)
 int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *path, struct pgd_dwarf **out,
 		      struct pgd_err *err)
 {
-	struct model *m = arena_calloc(a, 1, sizeof(*m));
+	struct model *m = pgd_arena_calloc(a, 1, sizeof(*m));
 	int ret;
 
 	*out = NULL;
@@ -616,8 +616,8 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 		m->d->subs_seen += m->d->cus[c].nsubs;
 	}
 	m->d->cus_loaded = m->d->ncus;
-	hashmap_free(&m->units);
-	hashmap_free(&m->subs);
+	pgd_hashmap_free(&m->units);
+	pgd_hashmap_free(&m->subs);
 	if (ret)
 		return pgd_err_nomem(err, path);
 	if ((ret = pgd_dwarf_index_units(m->d, err)))

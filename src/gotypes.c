@@ -166,7 +166,7 @@ char *pgd_go_path_prefix(struct arena *a, const char *path, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *slash = NULL;
-	char *out = arena_alloc(a, 3 * len + 1), *o = out;
+	char *out = pgd_arena_alloc(a, 3 * len + 1), *o = out;
 
 	if (!out)
 		return NULL;
@@ -217,8 +217,8 @@ static const char *qualify(struct arena *a, const char *s, size_t len, const cha
 	for (dot = stars; dot < len && s[dot] != '.' && s[dot] != '[' && s[dot] != ' ' && s[dot] != '('; dot++)
 		;
 	if (!plen || dot == len || s[dot] != '.' || dot == stars)
-		return arena_strndup(a, s, len);
-	return arena_printf(a, "%.*s%.*s%.*s", (int)stars, s, (int)plen, path, (int)(len - dot), s + dot);
+		return pgd_arena_strndup(a, s, len);
+	return pgd_arena_printf(a, "%.*s%.*s%.*s", (int)stars, s, (int)plen, path, (int)(len - dot), s + dot);
 }
 
 /*
@@ -299,7 +299,7 @@ static int one_itab(const struct pgd_elf *e, const struct pgd_pcln *p, const str
 	else if ((path = type_pkgpath(e, m, typ, &plen)) && (path = pgd_go_path_prefix(a, path, plen)))
 		it->concrete = qualify(a, cs, clen, path, strlen(path));
 	else
-		it->concrete = arena_strndup(a, cs, clen);
+		it->concrete = pgd_arena_strndup(a, cs, clen);
 	if (!it->concrete)
 		return -1;
 	path = NULL;
@@ -320,7 +320,7 @@ int pgd_gomod_itabs(const struct pgd_elf *e, const struct pgd_pcln *p, const str
 	const uint8_t *links = m->nitablinks ? pgd_elf_vaddr(e, m->itablinks, m->nitablinks * PTR) : NULL;
 
 	*n = *skipped = 0;
-	*out = arena_calloc(a, m->nitablinks ? m->nitablinks : 1, sizeof(**out));
+	*out = pgd_arena_calloc(a, m->nitablinks ? m->nitablinks : 1, sizeof(**out));
 	if (!*out)
 		return PGD_ENOMEM;
 	for (uint64_t i = 0; links && i < m->nitablinks; i++) {

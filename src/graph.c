@@ -42,11 +42,11 @@ static int pair_get(struct hashmap *map, struct arena *pairs, uint32_t src, uint
 	struct hashmap_entry *e;
 	int inserted;
 
-	e = hashmap_upsert(map, &key, 8, &inserted);
+	e = pgd_hashmap_upsert(map, &key, 8, &inserted);
 	if (!e)
 		return -1;
 	if (inserted) {
-		struct pair *pr = arena_alloc(pairs, sizeof(*pr));
+		struct pair *pr = pgd_arena_alloc(pairs, sizeof(*pr));
 
 		if (!pr) {
 			e->key = NULL;
@@ -142,7 +142,7 @@ int pgd_profile_compiler_graph(const struct pgd_profile *p, pgd_node_edge_fn fn,
 	if (fn) {
 		struct hashmap_entry *e;
 
-		for (size_t it = 0; hashmap_next(&map, &it, &e);) {
+		for (size_t it = 0; pgd_hashmap_next(&map, &it, &e);) {
 			const struct pair *pr = e->val.ptr;
 
 			if (!cum[pr->src] && !flat[pr->src])
@@ -155,7 +155,7 @@ out:
 	free(cum);
 	free(flat);
 	free(node_stamp);
-	hashmap_free(&map);
-	arena_release(&pairs);
+	pgd_hashmap_free(&map);
+	pgd_arena_release(&pairs);
 	return ret;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t hashmap_hash(const void *key, size_t len)
+uint64_t pgd_hashmap_hash(const void *key, size_t len)
 {
 	/* FNV-1a with a final avalanche: enough for names and small keys. */
 	const unsigned char *p = key;
@@ -34,19 +34,19 @@ static struct hashmap_entry *probe(const struct hashmap *m, const void *key, siz
 	}
 }
 
-struct hashmap_entry *hashmap_find(const struct hashmap *m, const void *key, size_t len)
+struct hashmap_entry *pgd_hashmap_find(const struct hashmap *m, const void *key, size_t len)
 {
 	struct hashmap_entry *e;
 
 	if (!m->cap)
 		return NULL;
-	e = probe(m, key, len, hashmap_hash(key, len));
+	e = probe(m, key, len, pgd_hashmap_hash(key, len));
 	return e->key ? e : NULL;
 }
 
-struct hashmap_entry *hashmap_find_str(const struct hashmap *m, const char *key)
+struct hashmap_entry *pgd_hashmap_find_str(const struct hashmap *m, const char *key)
 {
-	return hashmap_find(m, key, strlen(key));
+	return pgd_hashmap_find(m, key, strlen(key));
 }
 
 static int grow(struct hashmap *m)
@@ -69,9 +69,9 @@ static int grow(struct hashmap *m)
 	return 0;
 }
 
-struct hashmap_entry *hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted)
+struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted)
 {
-	uint64_t h = hashmap_hash(key, len);
+	uint64_t h = pgd_hashmap_hash(key, len);
 	struct hashmap_entry *e;
 
 	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
@@ -89,12 +89,12 @@ struct hashmap_entry *hashmap_upsert(struct hashmap *m, const void *key, size_t 
 	return e;
 }
 
-struct hashmap_entry *hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted)
+struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted)
 {
-	return hashmap_upsert(m, key, strlen(key), inserted);
+	return pgd_hashmap_upsert(m, key, strlen(key), inserted);
 }
 
-int hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e)
+int pgd_hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e)
 {
 	for (; *iter < m->cap; (*iter)++) {
 		if (m->slots[*iter].key) {
@@ -105,7 +105,7 @@ int hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e
 	return 0;
 }
 
-void hashmap_free(struct hashmap *m)
+void pgd_hashmap_free(struct hashmap *m)
 {
 	free(m->slots);
 	m->slots = NULL;

@@ -9,7 +9,7 @@
  * One small open-addressing hash map reused everywhere (libbpf's hashmap.h
  * plays the same role there). Keys are byte strings the caller keeps alive
  * (usually in an arena); values are one pointer-sized word. The map itself
- * is malloc'd so it can grow without wasting arena space; hashmap_free()
+ * is malloc'd so it can grow without wasting arena space; pgd_hashmap_free()
  * releases only the table.
  */
 struct hashmap_entry {
@@ -31,19 +31,19 @@ struct hashmap {
 
 #define HASHMAP_INIT { 0 }
 
-uint64_t hashmap_hash(const void *key, size_t len);
+uint64_t pgd_hashmap_hash(const void *key, size_t len);
 /* The entry for key, or NULL. */
-struct hashmap_entry *hashmap_find(const struct hashmap *m, const void *key, size_t len);
-struct hashmap_entry *hashmap_find_str(const struct hashmap *m, const char *key);
+struct hashmap_entry *pgd_hashmap_find(const struct hashmap *m, const void *key, size_t len);
+struct hashmap_entry *pgd_hashmap_find_str(const struct hashmap *m, const char *key);
 /*
  * The entry for key, inserted (value zeroed) when absent; *inserted tells
  * which. NULL on out of memory.
  */
-struct hashmap_entry *hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted);
-struct hashmap_entry *hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted);
-void hashmap_free(struct hashmap *m);
+struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted);
+struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted);
+void pgd_hashmap_free(struct hashmap *m);
 
-/* Iterates over used slots: for (i = 0; hashmap_next(m, &i, &e);) */
-int hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e);
+/* Iterates over used slots: for (i = 0; pgd_hashmap_next(m, &i, &e);) */
+int pgd_hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e);
 
 #endif

@@ -20,7 +20,7 @@ void pgd_job_progress(const struct pgd_check_opts *o, const char *stage, uint64_
 
 const char *pgd_job_dup(struct pgd_report *r, const char *s)
 {
-	return s ? arena_strdup(&r->arena, s) : NULL;
+	return s ? pgd_arena_strdup(&r->arena, s) : NULL;
 }
 
 void pgd_job_release(struct pgd_job *j)
@@ -56,7 +56,7 @@ int pgd_job_open_profiles(struct pgd_job *j, const char *const *paths, size_t n,
 
 int pgd_job_add_binary_input(struct pgd_report *r, const struct pgd_binary *b, const char *role)
 {
-	struct rpt_input *in = rpt_add_input(r);
+	struct rpt_input *in = pgd_rpt_add_input(r);
 	struct stat st;
 
 	if (!in)
@@ -77,7 +77,7 @@ int pgd_job_add_binary_input(struct pgd_report *r, const struct pgd_binary *b, c
 int pgd_job_add_profile_input(struct pgd_report *r, const struct pgd_profile *p, const char *role,
 			      int64_t edge_weight)
 {
-	struct rpt_input *in = rpt_add_input(r);
+	struct rpt_input *in = pgd_rpt_add_input(r);
 
 	if (!in)
 		return PGD_ENOMEM;
@@ -108,21 +108,21 @@ int pgd_job_add_common_params(struct pgd_report *r, const struct pgd_check_opts 
 {
 	struct rpt_param *p;
 
-	if (!(p = rpt_add_param(r, "threshold")))
+	if (!(p = pgd_rpt_add_param(r, "threshold")))
 		return PGD_ENOMEM;
-	rpt_fig_real(&p->value, o->threshold);
-	if (!(p = rpt_add_param(r, "min_samples")))
+	pgd_rpt_fig_real(&p->value, o->threshold);
+	if (!(p = pgd_rpt_add_param(r, "min_samples")))
 		return PGD_ENOMEM;
-	rpt_fig_int(&p->value, o->min_samples);
-	if (!(p = rpt_add_param(r, "attribution")))
+	pgd_rpt_fig_int(&p->value, o->min_samples);
+	if (!(p = pgd_rpt_add_param(r, "attribution")))
 		return PGD_ENOMEM;
-	rpt_fig_str(&p->value, o->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
-	if (!(p = rpt_add_param(r, "confidence")))
+	pgd_rpt_fig_str(&p->value, o->attribution == PGD_ATTR_STACK ? "stack" : "compiler");
+	if (!(p = pgd_rpt_add_param(r, "confidence")))
 		return PGD_ENOMEM;
-	rpt_fig_real(&p->value, confidence_of(o->confidence_z));
-	if (!(p = rpt_add_param(r, "list_all")))
+	pgd_rpt_fig_real(&p->value, confidence_of(o->confidence_z));
+	if (!(p = pgd_rpt_add_param(r, "list_all")))
 		return PGD_ENOMEM;
-	rpt_fig_bool(&p->value, o->list_all);
+	pgd_rpt_fig_bool(&p->value, o->list_all);
 	return 0;
 }
 
@@ -143,7 +143,7 @@ int pgd_job_fill_site(struct pgd_report *r, struct rpt_site *rs, const struct pg
 	rs->ncalls_indirect = s->nindirect;
 	rs->base_weight = s->total[0];
 	rs->fresh_weight = nsets > 1 ? s->total[1] : 0;
-	rs->callees = arena_calloc(&r->arena, s->ncallees ? s->ncallees : 1, sizeof(*rs->callees));
+	rs->callees = pgd_arena_calloc(&r->arena, s->ncallees ? s->ncallees : 1, sizeof(*rs->callees));
 	if (!rs->callees)
 		return PGD_ENOMEM;
 	rs->ncallees = s->ncallees;
@@ -200,9 +200,9 @@ int pgd_job_note_stackless_inputs(struct pgd_report *r, const struct pgd_job *j,
 
 		if (pgd_profile__format(j->profiles[i]) != PGD_PROFILE_PREPROFILE)
 			continue;
-		note = arena_printf(&r->arena, "%s is a GO PREPROFILE V1 file, which keeps no stacks: "
+		note = pgd_arena_printf(&r->arena, "%s is a GO PREPROFILE V1 file, which keeps no stacks: "
 				    "its weights are the compiler's two-frame edges", path);
-		if (!note || rpt_add_note(r, note))
+		if (!note || pgd_rpt_add_note(r, note))
 			return PGD_ENOMEM;
 	}
 	return 0;
@@ -215,7 +215,7 @@ int pgd_job_note_binary(struct pgd_report *r, struct pgd_job *j)
 	size_t n = pgd_binary_notes(j->binary, notes, PGD_ARRAY_SIZE(notes));
 
 	for (size_t i = 0; i < n && i < PGD_ARRAY_SIZE(notes); i++)
-		if (!notes[i] || rpt_add_note(r, notes[i]))
+		if (!notes[i] || pgd_rpt_add_note(r, notes[i]))
 			return PGD_ENOMEM;
 	return 0;
 }

@@ -30,7 +30,7 @@
 
 #define NONE UINT32_MAX
 
-typedef Perftools__Profiles__Profile pb_profile;
+typedef Pgd__Perftools__Profiles__Profile pb_profile;
 
 /* ---- gunzip -------------------------------------------------------------- */
 
@@ -277,7 +277,7 @@ static int idmap_add(struct idmap *m, const uint64_t *idp, uint32_t index)
 		m->table[*idp] = index + 1;
 		return 0;
 	}
-	e = hashmap_upsert(&m->map, idp, sizeof(*idp), &inserted);
+	e = pgd_hashmap_upsert(&m->map, idp, sizeof(*idp), &inserted);
 	if (!e)
 		return -1;
 	if (!inserted)
@@ -292,14 +292,14 @@ static uint32_t idmap_get(const struct idmap *m, uint64_t id)
 
 	if (id < m->table_len)
 		return m->table[id] ? m->table[id] - 1 : NONE;
-	e = hashmap_find(&m->map, &id, sizeof(id));
+	e = pgd_hashmap_find(&m->map, &id, sizeof(id));
 	return e ? (uint32_t)e->val.u64 : NONE;
 }
 
 static void idmap_free(struct idmap *m)
 {
 	free(m->table);
-	hashmap_free(&m->map);
+	pgd_hashmap_free(&m->map);
 }
 
 /* ---- copying into the profile ------------------------------------------- */
@@ -369,7 +369,7 @@ static int copy_strings(struct decoder *d)
 	size_t pos = 0;
 	int ret;
 
-	d->strs = arena_calloc(&p->arena, d->count[F_STRING] + 1, sizeof(*d->strs));
+	d->strs = pgd_arena_calloc(&p->arena, d->count[F_STRING] + 1, sizeof(*d->strs));
 	d->unsafe = calloc(d->count[F_STRING] + 1, sizeof(*d->unsafe));
 	if (!d->strs || !d->unsafe)
 		return pgd_err_nomem(d->err, p->path);
@@ -388,11 +388,11 @@ static int copy_strings(struct decoder *d)
 		slen = strnlen((const char *)f.data, f.len);
 		d->unsafe[d->nstrs] = slen != f.len || memchr(f.data, '\n', slen) ||
 				      memchr(f.data, '\r', slen);
-		e = hashmap_upsert(&d->strings, f.data, slen, &inserted);
+		e = pgd_hashmap_upsert(&d->strings, f.data, slen, &inserted);
 		if (!e)
 			return pgd_err_nomem(d->err, p->path);
 		if (inserted) {
-			char *copy = arena_strndup(&p->arena, (const char *)f.data, slen);
+			char *copy = pgd_arena_strndup(&p->arena, (const char *)f.data, slen);
 
 			if (!copy)
 				return pgd_err_nomem(d->err, p->path);
@@ -444,14 +444,14 @@ static int copy_header(struct decoder *d)
 	}
 	if (ret)
 		goto out;
-	pb = perftools__profiles__profile__unpack(NULL, hlen, hdr);
+	pb = pgd__perftools__profiles__profile__unpack(NULL, hlen, hdr);
 	if (!pb) {
 		ret = pgd_err_set(d->err, PGD_EINPUT, p->path,
 				  "not a pprof profile: its header fields are not valid profile.proto");
 		goto out;
 	}
 	p->nsample_types = (uint32_t)pb->n_sample_type;
-	p->sample_types = arena_calloc(&p->arena, pb->n_sample_type + 1, sizeof(*p->sample_types));
+	p->sample_types = pgd_arena_calloc(&p->arena, pb->n_sample_type + 1, sizeof(*p->sample_types));
 	if (!p->sample_types) {
 		ret = pgd_err_nomem(d->err, p->path);
 		goto out;
@@ -496,7 +496,7 @@ static int copy_header(struct decoder *d)
 	ret = 0;
 out:
 	if (pb)
-		perftools__profiles__profile__free_unpacked(pb, NULL);
+		pgd__perftools__profiles__profile__free_unpacked(pb, NULL);
 	free(hdr);
 	return ret;
 }
@@ -563,16 +563,16 @@ static int copy_mappings(struct decoder *d)
 	size_t pos = 0;
 	int ret;
 
-	p->mappings = arena_calloc(&p->arena, d->count[F_MAPPING] + 1, sizeof(*p->mappings));
+	p->mappings = pgd_arena_calloc(&p->arena, d->count[F_MAPPING] + 1, sizeof(*p->mappings));
 	if (!p->mappings || idmap_init(&d->mapping_ids, d->count[F_MAPPING]))
 		return pgd_err_nomem(d->err, p->path);
 	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
-		Perftools__Profiles__Mapping *m;
+		Pgd__Perftools__Profiles__Mapping *m;
 		struct pgd_mapping *pm = &p->mappings[p->nmappings];
 
 		if (f.number != F_MAPPING)
 			continue;
-		m = perftools__profiles__mapping__unpack(NULL, f.len, f.data);
+		m = pgd__perftools__profiles__mapping__unpack(NULL, f.len, f.data);
 		if (!m)
 			return bad_message(d, "mapping", &f);
 		pm->id = m->id;
@@ -581,7 +581,7 @@ static int copy_mappings(struct decoder *d)
 		pm->file_offset = m->file_offset;
 		if (!(ret = get_string(d, m->filename, &pm->filename, "mapping filename")))
 			ret = get_string(d, m->build_id, &pm->build_id, "mapping build id");
-		perftools__profiles__mapping__free_unpacked(m, NULL);
+		pgd__perftools__profiles__mapping__free_unpacked(m, NULL);
 		if (ret || (ret = add_id(d, &d->mapping_ids, &pm->id, p->nmappings, "mapping")))
 			return ret;
 		p->nmappings++;
@@ -612,16 +612,16 @@ static int copy_functions(struct decoder *d)
 	size_t pos = 0;
 	int ret;
 
-	p->functions = arena_calloc(&p->arena, d->count[F_FUNCTION] + 1, sizeof(*p->functions));
+	p->functions = pgd_arena_calloc(&p->arena, d->count[F_FUNCTION] + 1, sizeof(*p->functions));
 	if (!p->functions || idmap_init(&d->function_ids, d->count[F_FUNCTION]))
 		return pgd_err_nomem(d->err, p->path);
 	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
-		Perftools__Profiles__Function *fn;
+		Pgd__Perftools__Profiles__Function *fn;
 		struct pgd_function *pf = &p->functions[p->nfunctions];
 
 		if (f.number != F_FUNCTION)
 			continue;
-		fn = perftools__profiles__function__unpack(NULL, f.len, f.data);
+		fn = pgd__perftools__profiles__function__unpack(NULL, f.len, f.data);
 		if (!fn)
 			return bad_message(d, "function", &f);
 		pf->id = fn->id;
@@ -631,7 +631,7 @@ static int copy_functions(struct decoder *d)
 		    !(ret = get_string(d, fn->filename, &pf->filename, "function filename")) &&
 		    !(ret = check_name(d, fn->name, "name")))
 			ret = check_name(d, fn->filename, "filename");
-		perftools__profiles__function__free_unpacked(fn, NULL);
+		pgd__perftools__profiles__function__free_unpacked(fn, NULL);
 		if (ret || (ret = add_id(d, &d->function_ids, &pf->id, p->nfunctions, "function")))
 			return ret;
 		p->nfunctions++;
@@ -663,11 +663,11 @@ static int node_for(struct decoder *d, uint64_t address, uint32_t function, int6
 		key.start_line = p->functions[function].start_line;
 		key.lineno = lineno;
 	}
-	e = hashmap_upsert(&d->nodes, &key, sizeof(key), &inserted);
+	e = pgd_hashmap_upsert(&d->nodes, &key, sizeof(key), &inserted);
 	if (!e)
 		return pgd_err_nomem(d->err, p->path);
 	if (inserted) {
-		struct pgd_node *n = arena_alloc(&p->arena, sizeof(*n));
+		struct pgd_node *n = pgd_arena_alloc(&p->arena, sizeof(*n));
 
 		if (!n) {
 			/* Take back the slot that points at the stack key. */
@@ -683,7 +683,7 @@ static int node_for(struct decoder *d, uint64_t address, uint32_t function, int6
 	return 0;
 }
 
-static int copy_location(struct decoder *d, const Perftools__Profiles__Location *l,
+static int copy_location(struct decoder *d, const Pgd__Perftools__Profiles__Location *l,
 			 struct pgd_location *pl)
 {
 	struct pgd_profile *p = d->p;
@@ -697,12 +697,12 @@ static int copy_location(struct decoder *d, const Perftools__Profiles__Location 
 	if ((ret = check_count(p, "location lines", d->nlines, &p->limits, d->err)))
 		return ret;
 	pl->nlines = (uint32_t)l->n_line;
-	pl->lines = arena_calloc(&p->arena, l->n_line + 1, sizeof(*pl->lines));
-	pl->nodes = arena_calloc(&p->arena, l->n_line + 1, sizeof(*pl->nodes));
+	pl->lines = pgd_arena_calloc(&p->arena, l->n_line + 1, sizeof(*pl->lines));
+	pl->nodes = pgd_arena_calloc(&p->arena, l->n_line + 1, sizeof(*pl->nodes));
 	if (!pl->lines || !pl->nodes)
 		return pgd_err_nomem(d->err, p->path);
 	for (uint32_t k = 0; k < pl->nlines; k++) {
-		const Perftools__Profiles__Line *ln = l->line[k];
+		const Pgd__Perftools__Profiles__Line *ln = l->line[k];
 
 		pl->lines[k].function = NONE;
 		pl->lines[k].line = ln->line;
@@ -731,30 +731,30 @@ static int copy_locations(struct decoder *d)
 	size_t pos = 0;
 	int ret;
 
-	p->locations = arena_calloc(&p->arena, d->count[F_LOCATION] + 1, sizeof(*p->locations));
+	p->locations = pgd_arena_calloc(&p->arena, d->count[F_LOCATION] + 1, sizeof(*p->locations));
 	if (!p->locations || idmap_init(&d->location_ids, d->count[F_LOCATION]))
 		return pgd_err_nomem(d->err, p->path);
 	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
-		Perftools__Profiles__Location *l;
+		Pgd__Perftools__Profiles__Location *l;
 		struct pgd_location *pl = &p->locations[p->nlocations];
 
 		if (f.number != F_LOCATION)
 			continue;
-		l = perftools__profiles__location__unpack(NULL, f.len, f.data);
+		l = pgd__perftools__profiles__location__unpack(NULL, f.len, f.data);
 		if (!l)
 			return bad_message(d, "location", &f);
 		ret = copy_location(d, l, pl);
-		perftools__profiles__location__free_unpacked(l, NULL);
+		pgd__perftools__profiles__location__free_unpacked(l, NULL);
 		if (ret || (ret = add_id(d, &d->location_ids, &pl->id, p->nlocations, "location")))
 			return ret;
 		p->nlocations++;
 	}
 	if (ret)
 		return ret;
-	p->nodes = arena_calloc(&p->arena, (size_t)p->nnodes + 1, sizeof(*p->nodes));
+	p->nodes = pgd_arena_calloc(&p->arena, (size_t)p->nnodes + 1, sizeof(*p->nodes));
 	if (!p->nodes)
 		return pgd_err_nomem(d->err, p->path);
-	for (size_t it = 0; hashmap_next(&d->nodes, &it, &e);)
+	for (size_t it = 0; pgd_hashmap_next(&d->nodes, &it, &e);)
 		p->nodes[e->val.u64] = *(const struct pgd_node *)e->key;
 	return 0;
 }
@@ -767,7 +767,7 @@ static int sum_overflow(struct decoder *d, const char *what)
 			   what, d->p->nsamples);
 }
 
-static int copy_sample(struct decoder *d, const Perftools__Profiles__Sample *s,
+static int copy_sample(struct decoder *d, const Pgd__Perftools__Profiles__Sample *s,
 		       struct pgd_sample *ps)
 {
 	struct pgd_profile *p = d->p;
@@ -787,7 +787,7 @@ static int copy_sample(struct decoder *d, const Perftools__Profiles__Sample *s,
 	if ((ret = check_count(p, "sample frames", d->nframes, &p->limits, d->err)))
 		return ret;
 	ps->nlocations = (uint32_t)s->n_location_id;
-	ps->locations = arena_calloc(&p->arena, s->n_location_id + 1, sizeof(*ps->locations));
+	ps->locations = pgd_arena_calloc(&p->arena, s->n_location_id + 1, sizeof(*ps->locations));
 	if (!ps->locations)
 		return pgd_err_nomem(d->err, p->path);
 	for (uint32_t k = 0; k < ps->nlocations; k++) {
@@ -826,19 +826,19 @@ static int copy_samples(struct decoder *d)
 	if (d->count[F_SAMPLE] && !p->nsample_types)
 		return pgd_err_set(d->err, PGD_EINPUT, p->path,
 				   "malformed pprof profile: samples but no sample type information");
-	p->samples = arena_calloc(&p->arena, d->count[F_SAMPLE] + 1, sizeof(*p->samples));
+	p->samples = pgd_arena_calloc(&p->arena, d->count[F_SAMPLE] + 1, sizeof(*p->samples));
 	if (!p->samples)
 		return pgd_err_nomem(d->err, p->path);
 	while ((ret = wire_next(p, d->data, d->len, &pos, &f, d->err)) > 0) {
-		Perftools__Profiles__Sample *s;
+		Pgd__Perftools__Profiles__Sample *s;
 
 		if (f.number != F_SAMPLE)
 			continue;
-		s = perftools__profiles__sample__unpack(NULL, f.len, f.data);
+		s = pgd__perftools__profiles__sample__unpack(NULL, f.len, f.data);
 		if (!s)
 			return bad_message(d, "sample", &f);
 		ret = copy_sample(d, s, &p->samples[p->nsamples]);
-		perftools__profiles__sample__free_unpacked(s, NULL);
+		pgd__perftools__profiles__sample__free_unpacked(s, NULL);
 		if (ret)
 			return ret;
 		p->nsamples++;
@@ -914,8 +914,8 @@ int pgd_pprof_decode(struct pgd_profile *p, const unsigned char *data, size_t le
 	ret = 0;
 out:
 	free(d.unsafe);
-	hashmap_free(&d.strings);
-	hashmap_free(&d.nodes);
+	pgd_hashmap_free(&d.strings);
+	pgd_hashmap_free(&d.nodes);
 	idmap_free(&d.mapping_ids);
 	idmap_free(&d.function_ids);
 	idmap_free(&d.location_ids);

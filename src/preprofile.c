@@ -86,11 +86,11 @@ static const char *intern(struct pgd_profile *p, struct hashmap *strings, const 
 	struct hashmap_entry *e;
 	int inserted;
 
-	e = hashmap_upsert(strings, s, len, &inserted);
+	e = pgd_hashmap_upsert(strings, s, len, &inserted);
 	if (!e)
 		return NULL;
 	if (inserted) {
-		char *copy = arena_strndup(&p->arena, s, len);
+		char *copy = pgd_arena_strndup(&p->arena, s, len);
 
 		if (!copy)
 			return NULL;
@@ -136,7 +136,7 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 				   "%" PRIu64 " preprofile edges exceed the max_elements cap (%" PRIu64 ")",
 				   maxedges, limits->max_elements);
 	maxedges++;
-	p->pre_edges = arena_calloc(&p->arena, maxedges, sizeof(*p->pre_edges));
+	p->pre_edges = pgd_arena_calloc(&p->arena, maxedges, sizeof(*p->pre_edges));
 	if (!p->pre_edges)
 		return pgd_err_nomem(err, p->path);
 
@@ -207,7 +207,7 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 			goto out;
 		}
 		/* Interned names make (caller, callee, offset) a 24-byte key. */
-		he = hashmap_upsert(&seen, e, offsetof(struct pgd_pre_edge, weight), &inserted);
+		he = pgd_hashmap_upsert(&seen, e, offsetof(struct pgd_pre_edge, weight), &inserted);
 		if (!he) {
 			ret = pgd_err_nomem(err, p->path);
 			goto out;
@@ -223,8 +223,8 @@ int pgd_preprofile_decode(struct pgd_profile *p, const char *data, size_t len,
 		p->npre_edges++;
 	}
 out:
-	hashmap_free(&strings);
-	hashmap_free(&seen);
+	pgd_hashmap_free(&strings);
+	pgd_hashmap_free(&seen);
 	return ret;
 }
 

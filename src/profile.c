@@ -71,12 +71,12 @@ static int decode(const char *name, const unsigned char *data, size_t len,
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return pgd_err_nomem(err, name);
-	arena_init(&p->arena, 0);
+	pgd_arena_init(&p->arena, 0);
 	p->limits = *lim;
 	p->file_size = len;
 	p->value_index = -1;
 	p->count_index = -1;
-	p->path = arena_strdup(&p->arena, name);
+	p->path = pgd_arena_strdup(&p->arena, name);
 	if (!p->path) {
 		ret = pgd_err_nomem(err, name);
 		goto out;
@@ -138,7 +138,7 @@ void pgd_profile__close(struct pgd_profile *p)
 {
 	if (!p)
 		return;
-	arena_release(&p->arena);
+	pgd_arena_release(&p->arena);
 	free(p);
 }
 

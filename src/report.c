@@ -23,7 +23,7 @@
 
 static void *append(struct arena *a, void **arr, size_t *n, size_t elem)
 {
-	void *grown = arena_grow_for_append(a, *arr, *n, elem);
+	void *grown = pgd_arena_grow_for_append(a, *arr, *n, elem);
 
 	if (!grown)
 		return NULL;
@@ -31,15 +31,15 @@ static void *append(struct arena *a, void **arr, size_t *n, size_t elem)
 	return (char *)grown + (*n)++ * elem;
 }
 
-struct pgd_report *rpt_new(enum rpt_kind kind)
+struct pgd_report *pgd_rpt_new(enum rpt_kind kind)
 {
 	struct arena a;
 	struct pgd_report *r;
 
-	arena_init(&a, 0);
-	r = arena_alloc(&a, sizeof(*r));
+	pgd_arena_init(&a, 0);
+	r = pgd_arena_alloc(&a, sizeof(*r));
 	if (!r) {
-		arena_release(&a);
+		pgd_arena_release(&a);
 		return NULL;
 	}
 	r->arena = a;
@@ -53,22 +53,22 @@ struct pgd_report *rpt_new(enum rpt_kind kind)
 	return r;
 }
 
-struct rpt_input *rpt_add_input(struct pgd_report *r)
+struct rpt_input *pgd_rpt_add_input(struct pgd_report *r)
 {
 	return append(&r->arena, (void **)&r->inputs, &r->ninputs, sizeof(*r->inputs));
 }
 
-struct rpt_site *rpt_add_site(struct pgd_report *r)
+struct rpt_site *pgd_rpt_add_site(struct pgd_report *r)
 {
 	return append(&r->arena, (void **)&r->sites, &r->nsites, sizeof(*r->sites));
 }
 
-struct rpt_finding *rpt_add_finding(struct pgd_report *r)
+struct rpt_finding *pgd_rpt_add_finding(struct pgd_report *r)
 {
 	return append(&r->arena, (void **)&r->findings, &r->nfindings, sizeof(*r->findings));
 }
 
-struct rpt_figure *rpt_add_summary(struct pgd_report *r, const char *key)
+struct rpt_figure *pgd_rpt_add_summary(struct pgd_report *r, const char *key)
 {
 	struct rpt_figure *f = append(&r->arena, (void **)&r->summary, &r->nsummary,
 				      sizeof(*r->summary));
@@ -78,7 +78,7 @@ struct rpt_figure *rpt_add_summary(struct pgd_report *r, const char *key)
 	return f;
 }
 
-struct rpt_param *rpt_add_param(struct pgd_report *r, const char *key)
+struct rpt_param *pgd_rpt_add_param(struct pgd_report *r, const char *key)
 {
 	struct rpt_param *p = append(&r->arena, (void **)&r->params, &r->nparams, sizeof(*r->params));
 
@@ -89,17 +89,17 @@ struct rpt_param *rpt_add_param(struct pgd_report *r, const char *key)
 	return p;
 }
 
-int rpt_add_note(struct pgd_report *r, const char *note)
+int pgd_rpt_add_note(struct pgd_report *r, const char *note)
 {
 	const char **slot = append(&r->arena, (void **)&r->notes, &r->nnotes, sizeof(*r->notes));
 
 	if (!slot)
 		return PGD_ENOMEM;
-	*slot = arena_strdup(&r->arena, note);
+	*slot = pgd_arena_strdup(&r->arena, note);
 	return *slot ? 0 : PGD_ENOMEM;
 }
 
-struct rpt_check_run *rpt_add_check(struct pgd_report *r, const char *id)
+struct rpt_check_run *pgd_rpt_add_check(struct pgd_report *r, const char *id)
 {
 	struct rpt_check_run *c = append(&r->arena, (void **)&r->checks, &r->nchecks,
 					 sizeof(*r->checks));
@@ -109,7 +109,7 @@ struct rpt_check_run *rpt_add_check(struct pgd_report *r, const char *id)
 	return c;
 }
 
-struct rpt_figure *rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key)
+struct rpt_figure *pgd_rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key)
 {
 	struct rpt_figure *fig = append(&r->arena, (void **)&f->figures, &f->nfigures,
 					sizeof(*f->figures));
@@ -119,7 +119,7 @@ struct rpt_figure *rpt_finding_figure(struct pgd_report *r, struct rpt_finding *
 	return fig;
 }
 
-struct rpt_item *rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name)
+struct rpt_item *pgd_rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name)
 {
 	struct rpt_item *it = append(&r->arena, (void **)&f->items, &f->nitems, sizeof(*f->items));
 
@@ -128,7 +128,7 @@ struct rpt_item *rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, c
 	return it;
 }
 
-struct rpt_figure *rpt_item_figure(struct pgd_report *r, struct rpt_item *it, const char *key)
+struct rpt_figure *pgd_rpt_item_figure(struct pgd_report *r, struct rpt_item *it, const char *key)
 {
 	struct rpt_figure *fig = append(&r->arena, (void **)&it->figures, &it->nfigures,
 					sizeof(*it->figures));
@@ -138,31 +138,31 @@ struct rpt_figure *rpt_item_figure(struct pgd_report *r, struct rpt_item *it, co
 	return fig;
 }
 
-void rpt_fig_int(struct rpt_figure *f, int64_t v)
+void pgd_rpt_fig_int(struct rpt_figure *f, int64_t v)
 {
 	f->type = FIG_INT;
 	f->i = v;
 }
 
-void rpt_fig_real(struct rpt_figure *f, double v)
+void pgd_rpt_fig_real(struct rpt_figure *f, double v)
 {
 	f->type = FIG_REAL;
 	f->r = v;
 }
 
-void rpt_fig_str(struct rpt_figure *f, const char *v)
+void pgd_rpt_fig_str(struct rpt_figure *f, const char *v)
 {
 	f->type = FIG_STR;
 	f->s = v;
 }
 
-void rpt_fig_bool(struct rpt_figure *f, int v)
+void pgd_rpt_fig_bool(struct rpt_figure *f, int v)
 {
 	f->type = FIG_BOOL;
 	f->i = !!v;
 }
 
-const char *rpt_severity_name(enum pgd_severity s)
+const char *pgd_rpt_severity_name(enum pgd_severity s)
 {
 	switch (s) {
 	case PGD_SEV_NONE: return "none";
@@ -193,18 +193,18 @@ void pgd_report__free(struct pgd_report *r)
 	if (!r)
 		return;
 	a = r->arena;   /* r itself lives in the arena */
-	arena_release(&a);
+	pgd_arena_release(&a);
 }
 
 static const struct rpt_writer writers[] = {
-	{ "json", rpt_write_json },
-	{ "text", rpt_write_text },
-	{ "markdown", rpt_write_markdown },
-	{ "sarif", rpt_write_sarif },
-	{ "github", rpt_write_github },
-	{ "codeclimate", rpt_write_codeclimate },
-	{ "rdjsonl", rpt_write_rdjsonl },
-	{ "line", rpt_write_line },
+	{ "json", pgd_rpt_write_json },
+	{ "text", pgd_rpt_write_text },
+	{ "markdown", pgd_rpt_write_markdown },
+	{ "sarif", pgd_rpt_write_sarif },
+	{ "github", pgd_rpt_write_github },
+	{ "codeclimate", pgd_rpt_write_codeclimate },
+	{ "rdjsonl", pgd_rpt_write_rdjsonl },
+	{ "line", pgd_rpt_write_line },
 };
 
 int pgd_report__has_format(const char *format)
@@ -215,12 +215,12 @@ int pgd_report__has_format(const char *format)
 	return 0;
 }
 
-const char *rpt_opt_source_root(const struct pgd_write_opts *o)
+const char *pgd_rpt_opt_source_root(const struct pgd_write_opts *o)
 {
 	return PGD_OPTS_HAS(o, struct pgd_write_opts, source_root) ? o->source_root : NULL;
 }
 
-const char *rpt_opt_link_base(const struct pgd_write_opts *o)
+const char *pgd_rpt_opt_link_base(const struct pgd_write_opts *o)
 {
 	return PGD_OPTS_HAS(o, struct pgd_write_opts, link_base) ? o->link_base : NULL;
 }
@@ -233,7 +233,7 @@ int pgd_report__check_paths(const struct pgd_report *r, const struct pgd_write_o
 
 	if ((ret = pgd_write_opts_resolve(opts, &o, err)))   /* opts.h */
 		return ret;
-	return srcpath_check_report(r, o.source_root, err);
+	return pgd_srcpath_check_report(r, o.source_root, err);
 }
 
 struct ranked {
@@ -261,7 +261,7 @@ static int cmp_ranked(const void *pa, const void *pb)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-int rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n)
+int pgd_rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n)
 {
 	struct ranked *tmp = calloc(r->nsites ? r->nsites : 1, sizeof(*tmp));
 	size_t k = 0;
@@ -287,24 +287,24 @@ int rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n)
 	return 0;
 }
 
-int rpt_site_text(struct strbuf *sb, const struct rpt_site *s)
+int pgd_rpt_site_text(struct strbuf *sb, const struct rpt_site *s)
 {
 	const char *what = s->verdict ? s->verdict : s->kind ? s->kind : "site";
 
 	if (s->message && *s->message) {
-		if (strbuf_addstr(sb, s->message))
+		if (pgd_strbuf_addstr(sb, s->message))
 			return -1;
-	} else if (strbuf_addf(sb, "%s call site in %s", what, s->caller ? s->caller : "?")) {
+	} else if (pgd_strbuf_addf(sb, "%s call site in %s", what, s->caller ? s->caller : "?")) {
 		return -1;
 	}
-	if (s->guarded && strbuf_addf(sb, " (guarded: %s", s->guarded_type ? s->guarded_type : s->guarded))
+	if (s->guarded && pgd_strbuf_addf(sb, " (guarded: %s", s->guarded_type ? s->guarded_type : s->guarded))
 		return -1;
 	if (s->guarded && s->base.present && s->fresh.present &&
-	    strbuf_addf(sb, ", share %.0f%% -> %.0f%%", 100 * s->base.share, 100 * s->fresh.share))
+	    pgd_strbuf_addf(sb, ", share %.0f%% -> %.0f%%", 100 * s->base.share, 100 * s->fresh.share))
 		return -1;
-	if (s->guarded && s->fresh_hottest && strbuf_addf(sb, ", fresh hottest: %s", s->fresh_hottest))
+	if (s->guarded && s->fresh_hottest && pgd_strbuf_addf(sb, ", fresh hottest: %s", s->fresh_hottest))
 		return -1;
-	if (s->guarded && strbuf_addch(sb, ')'))
+	if (s->guarded && pgd_strbuf_addch(sb, ')'))
 		return -1;
 	return 0;
 }
@@ -356,7 +356,7 @@ int pgd_report__write_file(const struct pgd_report *r, const char *format,
 	return pgd_write_output(path, emit_report, &j, err);
 }
 
-int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err)
+int pgd_rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err)
 {
 	char *text = root ? cJSON_Print(root) : NULL;
 	char *utf8 = NULL;
@@ -378,7 +378,7 @@ int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err)
 
 /* ---- check's outcome (issue #10) ------------------------------------------------ */
 
-int rpt_add_reason(struct pgd_report *r, const char *id, const char *message)
+int pgd_rpt_add_reason(struct pgd_report *r, const char *id, const char *message)
 {
 	struct rpt_reason *slot = append(&r->arena, (void **)&r->reasons, &r->nreasons,
 					 sizeof(*r->reasons));
@@ -386,21 +386,21 @@ int rpt_add_reason(struct pgd_report *r, const char *id, const char *message)
 	if (!slot)
 		return PGD_ENOMEM;
 	slot->id = id;
-	slot->message = arena_strdup(&r->arena, message);
+	slot->message = pgd_arena_strdup(&r->arena, message);
 	return slot->message ? 0 : PGD_ENOMEM;
 }
 
-int rpt_add_advice(struct pgd_report *r, const char *advice)
+int pgd_rpt_add_advice(struct pgd_report *r, const char *advice)
 {
 	const char **slot = append(&r->arena, (void **)&r->advice, &r->nadvice, sizeof(*r->advice));
 
 	if (!slot)
 		return PGD_ENOMEM;
-	*slot = arena_strdup(&r->arena, advice);
+	*slot = pgd_arena_strdup(&r->arena, advice);
 	return *slot ? 0 : PGD_ENOMEM;
 }
 
-const char *rpt_outcome_name(enum pgd_outcome o)
+const char *pgd_rpt_outcome_name(enum pgd_outcome o)
 {
 	switch (o) {
 	case PGD_OUTCOME_CLEAN: return "clean";

@@ -164,28 +164,28 @@ struct pgd_report {
 };
 
 /* Allocation helpers: all memory from r->arena; NULL on out of memory. */
-struct pgd_report *rpt_new(enum rpt_kind kind);
-struct rpt_input *rpt_add_input(struct pgd_report *r);
-struct rpt_site *rpt_add_site(struct pgd_report *r);
-struct rpt_finding *rpt_add_finding(struct pgd_report *r);
-struct rpt_figure *rpt_add_summary(struct pgd_report *r, const char *key);
-struct rpt_param *rpt_add_param(struct pgd_report *r, const char *key);
-int rpt_add_note(struct pgd_report *r, const char *note);
-int rpt_add_reason(struct pgd_report *r, const char *id, const char *message);
-int rpt_add_advice(struct pgd_report *r, const char *advice);
-const char *rpt_outcome_name(enum pgd_outcome o);
-struct rpt_check_run *rpt_add_check(struct pgd_report *r, const char *id);
-struct rpt_figure *rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key);
-struct rpt_item *rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name);
-struct rpt_figure *rpt_item_figure(struct pgd_report *r, struct rpt_item *it, const char *key);
+struct pgd_report *pgd_rpt_new(enum rpt_kind kind);
+struct rpt_input *pgd_rpt_add_input(struct pgd_report *r);
+struct rpt_site *pgd_rpt_add_site(struct pgd_report *r);
+struct rpt_finding *pgd_rpt_add_finding(struct pgd_report *r);
+struct rpt_figure *pgd_rpt_add_summary(struct pgd_report *r, const char *key);
+struct rpt_param *pgd_rpt_add_param(struct pgd_report *r, const char *key);
+int pgd_rpt_add_note(struct pgd_report *r, const char *note);
+int pgd_rpt_add_reason(struct pgd_report *r, const char *id, const char *message);
+int pgd_rpt_add_advice(struct pgd_report *r, const char *advice);
+const char *pgd_rpt_outcome_name(enum pgd_outcome o);
+struct rpt_check_run *pgd_rpt_add_check(struct pgd_report *r, const char *id);
+struct rpt_figure *pgd_rpt_finding_figure(struct pgd_report *r, struct rpt_finding *f, const char *key);
+struct rpt_item *pgd_rpt_finding_item(struct pgd_report *r, struct rpt_finding *f, const char *name);
+struct rpt_figure *pgd_rpt_item_figure(struct pgd_report *r, struct rpt_item *it, const char *key);
 
 /* Convenience setters for a figure. */
-void rpt_fig_int(struct rpt_figure *f, int64_t v);
-void rpt_fig_real(struct rpt_figure *f, double v);
-void rpt_fig_str(struct rpt_figure *f, const char *v);
-void rpt_fig_bool(struct rpt_figure *f, int v);
+void pgd_rpt_fig_int(struct rpt_figure *f, int64_t v);
+void pgd_rpt_fig_real(struct rpt_figure *f, double v);
+void pgd_rpt_fig_str(struct rpt_figure *f, const char *v);
+void pgd_rpt_fig_bool(struct rpt_figure *f, int v);
 
-const char *rpt_severity_name(enum pgd_severity s);
+const char *pgd_rpt_severity_name(enum pgd_severity s);
 
 /*
  * One writer per format, all behind one interface (bpftool's _json/_plain
@@ -203,12 +203,12 @@ struct rpt_writer {
  * tail of the JSON and SARIF writers.
  */
 struct cJSON;
-int rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err);
+int pgd_rpt_emit_cjson(struct cJSON *root, FILE *f, struct pgd_err *err);
 
-int rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
-int rpt_write_codeclimate(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
-int rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
-int rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_codeclimate(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 
 /*
  * The order every reader-facing format lists sites in: most severe first,
@@ -217,17 +217,17 @@ int rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts
  * (severity above none); a sites report passes all == 1 and keeps its
  * producer's order. *idx is malloc'd (may be NULL when *n is 0).
  */
-int rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n);
+int pgd_rpt_rank_sites(const struct pgd_report *r, int all, size_t **idx, size_t *n);
 /* One line about a check site: its advice, the guarded type, base -> fresh share, fresh hottest. */
 struct strbuf;
-int rpt_site_text(struct strbuf *sb, const struct rpt_site *s);
+int pgd_rpt_site_text(struct strbuf *sb, const struct rpt_site *s);
 /* A pgd_write_opts field, or NULL when the caller's struct predates it. */
-const char *rpt_opt_source_root(const struct pgd_write_opts *o);
-const char *rpt_opt_link_base(const struct pgd_write_opts *o);
+const char *pgd_rpt_opt_source_root(const struct pgd_write_opts *o);
+const char *pgd_rpt_opt_link_base(const struct pgd_write_opts *o);
 
 /*
  * A finding as the one-line formats (github, line, rdjsonl, codeclimate)
- * see it: check sites ranked as rpt_rank_sites, then warnings; doctor
+ * see it: check sites ranked as pgd_rpt_rank_sites, then warnings; doctor
  * findings; every site of a sites report. Paths come from srcpath.
  */
 struct rpt_row {
@@ -247,32 +247,32 @@ struct rpt_rows {
 	struct rpt_row *v;
 };
 
-int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
+int pgd_rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 		   const struct pgd_write_opts *opts, struct pgd_err *err);
-void rpt_rows_release(struct rpt_rows *rows);
+void pgd_rpt_rows_release(struct rpt_rows *rows);
 /* 32 hex digits from two 64-bit FNV-1a hashes of s: a stable fingerprint. */
-void rpt_fingerprint(const char *s, char out[33]);
+void pgd_rpt_fingerprint(const char *s, char out[33]);
 /*
  * A site's identity across runs, checkouts and moved lines: caller, line
  * offset, method ("main.serve+5:Get"), and "#KIND" for a kind other than
  * interface and func-value (a line's direct calls are another site than its
  * function-value call). SARIF's partialFingerprints "pgodriftSite/v1" is the
  * key without the kind (kind NULL); rows, codeclimate and `diff` hash
- * RPT_SITE_ID_PREFIX + key with rpt_fingerprint.
+ * RPT_SITE_ID_PREFIX + key with pgd_rpt_fingerprint.
  */
 #define RPT_SITE_ID_PREFIX "pgodriftSite/v1:"
-int rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method,
+int pgd_rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method,
 		 const char *kind);
 /* Where the formats' rules are documented. */
 #define RPT_DOC_URI "https://github.com/pgodrift/pgodrift/blob/main/doc/formats.md"
 
 /* Markdown escaping shared with the derived reports: a name as a code span, free text escaped. */
-int rpt_md_code(struct strbuf *sb, const char *s);
-int rpt_md_text(struct strbuf *sb, const char *s);
+int pgd_rpt_md_code(struct strbuf *sb, const char *s);
+int pgd_rpt_md_text(struct strbuf *sb, const char *s);
 
-int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
-int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
-int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
-int rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
+int pgd_rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f, struct pgd_err *err);
 
 #endif

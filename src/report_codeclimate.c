@@ -36,7 +36,7 @@ static cJSON *issue(const struct rpt_row *row)
 	cJSON *o = cJSON_CreateObject(), *loc, *cat;
 	char fp[33];
 
-	rpt_fingerprint(row->identity, fp);
+	pgd_rpt_fingerprint(row->identity, fp);
 	cJSON_AddStringToObject(o, "type", "issue");
 	cJSON_AddStringToObject(o, "engine_name", "pgodrift");
 	cJSON_AddStringToObject(o, "check_name", row->rule);
@@ -52,18 +52,18 @@ static cJSON *issue(const struct rpt_row *row)
 	return o;
 }
 
-int rpt_write_codeclimate(const struct pgd_report *r, const struct pgd_write_opts *opts,
+int pgd_rpt_write_codeclimate(const struct pgd_report *r, const struct pgd_write_opts *opts,
 			  FILE *f, struct pgd_err *err)
 {
 	struct rpt_rows rows;
 	cJSON *arr;
-	int ret = rpt_rows_build(&rows, r, opts, err);
+	int ret = pgd_rpt_rows_build(&rows, r, opts, err);
 
 	if (ret)
 		return ret;
 	arr = cJSON_CreateArray();
 	for (size_t i = 0; arr && i < rows.n; i++)
 		cJSON_AddItemToArray(arr, issue(&rows.v[i]));
-	rpt_rows_release(&rows);
-	return rpt_emit_cjson(arr, f, err);
+	pgd_rpt_rows_release(&rows);
+	return pgd_rpt_emit_cjson(arr, f, err);
 }

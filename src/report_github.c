@@ -46,12 +46,12 @@ static int escape(struct strbuf *sb, const char *s, int property)
 		int ret;
 
 		switch (*s) {
-		case '%': ret = strbuf_addstr(sb, "%25"); break;
-		case '\r': ret = strbuf_addstr(sb, "%0D"); break;
-		case '\n': ret = strbuf_addstr(sb, "%0A"); break;
-		case ':': ret = property ? strbuf_addstr(sb, "%3A") : strbuf_addch(sb, ':'); break;
-		case ',': ret = property ? strbuf_addstr(sb, "%2C") : strbuf_addch(sb, ','); break;
-		default: ret = strbuf_addch(sb, *s);
+		case '%': ret = pgd_strbuf_addstr(sb, "%25"); break;
+		case '\r': ret = pgd_strbuf_addstr(sb, "%0D"); break;
+		case '\n': ret = pgd_strbuf_addstr(sb, "%0A"); break;
+		case ':': ret = property ? pgd_strbuf_addstr(sb, "%3A") : pgd_strbuf_addch(sb, ':'); break;
+		case ',': ret = property ? pgd_strbuf_addstr(sb, "%2C") : pgd_strbuf_addch(sb, ','); break;
+		default: ret = pgd_strbuf_addch(sb, *s);
 		}
 		if (ret)
 			return -1;
@@ -65,29 +65,29 @@ static int annotation(struct strbuf *sb, struct arena *a, const struct rpt_row *
 	const char *msg = pgd_escape_text(a, row->message);
 	int first = 1;
 
-	if (strbuf_addf(sb, "::%s ", command_of(row->severity)))
+	if (pgd_strbuf_addf(sb, "::%s ", command_of(row->severity)))
 		return -1;
 	if (path) {
-		if (strbuf_addstr(sb, "file=") || escape(sb, path, 1))
+		if (pgd_strbuf_addstr(sb, "file=") || escape(sb, path, 1))
 			return -1;
 		first = 0;
-		if (row->line && strbuf_addf(sb, ",line=%lld", (long long)row->line))
+		if (row->line && pgd_strbuf_addf(sb, ",line=%lld", (long long)row->line))
 			return -1;
 	}
-	if (strbuf_addstr(sb, first ? "title=" : ",title=") || escape(sb, title, 1) ||
-	    strbuf_addstr(sb, "::") || escape(sb, msg, 0) || strbuf_addch(sb, '\n'))
+	if (pgd_strbuf_addstr(sb, first ? "title=" : ",title=") || escape(sb, title, 1) ||
+	    pgd_strbuf_addstr(sb, "::") || escape(sb, msg, 0) || pgd_strbuf_addch(sb, '\n'))
 		return -1;
 	return 0;
 }
 
-int rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+int pgd_rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		     struct pgd_err *err)
 {
 	struct rpt_rows rows;
 	struct strbuf sb = STRBUF_INIT;
 	size_t total[3] = { 0 }, cap[3] = { GH_PER_LEVEL, GH_PER_LEVEL, GH_PER_LEVEL };
 	size_t shown[3] = { 0 }, left = 0;
-	int ret = rpt_rows_build(&rows, r, opts, err);
+	int ret = pgd_rpt_rows_build(&rows, r, opts, err);
 
 	if (ret)
 		return ret;
@@ -107,7 +107,7 @@ int rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *op
 		if (annotation(&sb, &rows.arena, &rows.v[i]))
 			goto oom;
 	}
-	if (left && strbuf_addf(&sb, "::notice title=pgodrift::%zu more finding%s not annotated "
+	if (left && pgd_strbuf_addf(&sb, "::notice title=pgodrift::%zu more finding%s not annotated "
 				"(GitHub shows %d of each level per step); the markdown%%2C SARIF "
 				"and JSON reports list them all\n",
 				left, left == 1 ? "" : "s", GH_PER_LEVEL))
@@ -118,7 +118,7 @@ int rpt_write_github(const struct pgd_report *r, const struct pgd_write_opts *op
 oom:
 	ret = pgd_err_nomem(err, "");
 out:
-	strbuf_release(&sb);
-	rpt_rows_release(&rows);
+	pgd_strbuf_release(&sb);
+	pgd_rpt_rows_release(&rows);
 	return ret;
 }

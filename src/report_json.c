@@ -125,7 +125,7 @@ static cJSON *site_json(const struct pgd_report *r, const struct rpt_site *s)
 	if (r->kind == RPT_CHECK) {
 		cJSON_AddItemToObject(o, "verdict", str_or_null(s->verdict));
 		cJSON_AddItemToObject(o, "severity",
-				      cJSON_CreateString(rpt_severity_name(s->severity)));
+				      cJSON_CreateString(pgd_rpt_severity_name(s->severity)));
 	}
 	cJSON_AddItemToObject(o, "caller", str_or_null(s->caller));
 	cJSON_AddItemToObject(o, "file", str_or_null(s->file));
@@ -195,7 +195,7 @@ static cJSON *finding_json(const struct rpt_finding *f)
 	cJSON *items = cJSON_CreateArray();
 
 	cJSON_AddItemToObject(o, "id", str_or_null(f->id));
-	cJSON_AddItemToObject(o, "severity", cJSON_CreateString(rpt_severity_name(f->severity)));
+	cJSON_AddItemToObject(o, "severity", cJSON_CreateString(pgd_rpt_severity_name(f->severity)));
 	cJSON_AddItemToObject(o, "input", str_or_null(f->input));
 	cJSON_AddItemToObject(o, "message", str_or_null(f->message));
 	add_figures(figs, f->figures, f->nfigures);
@@ -236,7 +236,7 @@ static cJSON *report_json(const struct pgd_report *r)
 		cJSON *reasons = cJSON_CreateArray();
 		cJSON *advice = cJSON_CreateArray();
 
-		cJSON_AddItemToObject(summary, "outcome", cJSON_CreateString(rpt_outcome_name(r->outcome)));
+		cJSON_AddItemToObject(summary, "outcome", cJSON_CreateString(pgd_rpt_outcome_name(r->outcome)));
 		for (size_t i = 0; i < r->nreasons; i++) {
 			cJSON *ro = cJSON_CreateObject();
 
@@ -279,9 +279,9 @@ static cJSON *report_json(const struct pgd_report *r)
 	return root;
 }
 
-int rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+int pgd_rpt_write_json(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		   struct pgd_err *err)
 {
 	(void)opts;
-	return rpt_emit_cjson(report_json(r), f, err);
+	return pgd_rpt_emit_cjson(report_json(r), f, err);
 }

@@ -29,11 +29,11 @@ static const char *word_of(enum pgd_severity s)
 	return "note";
 }
 
-int rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+int pgd_rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		   struct pgd_err *err)
 {
 	struct rpt_rows rows;
-	int ret = rpt_rows_build(&rows, r, opts, err);
+	int ret = pgd_rpt_rows_build(&rows, r, opts, err);
 
 	if (ret)
 		return ret;
@@ -48,6 +48,6 @@ int rpt_write_line(const struct pgd_report *r, const struct pgd_write_opts *opts
 			break;
 		}
 	}
-	rpt_rows_release(&rows);
+	pgd_rpt_rows_release(&rows);
 	return ret;
 }

@@ -52,7 +52,7 @@ static struct md md_child(const struct md *m)
 
 static void md_add(struct md *m, const char *s)
 {
-	if (strbuf_addstr(&m->sb, s))
+	if (pgd_strbuf_addstr(&m->sb, s))
 		m->oom = 1;
 }
 
@@ -62,14 +62,14 @@ static void md_addf(struct md *m, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (strbuf_vaddf(&m->sb, fmt, ap))
+	if (pgd_strbuf_vaddf(&m->sb, fmt, ap))
 		m->oom = 1;
 	va_end(ap);
 }
 
 static void md_addch(struct md *m, int c)
 {
-	if (strbuf_addch(&m->sb, c))
+	if (pgd_strbuf_addch(&m->sb, c))
 		m->oom = 1;
 }
 
@@ -174,8 +174,8 @@ static int md_repair_utf8(struct md *m)
 	int ret = -1;
 
 	if (utf8) {
-		strbuf_reset(&m->sb);
-		ret = strbuf_add(&m->sb, utf8, len);
+		pgd_strbuf_reset(&m->sb);
+		ret = pgd_strbuf_add(&m->sb, utf8, len);
 	}
 	free(utf8);
 	return ret;
@@ -223,27 +223,27 @@ static void site_cell(struct md *m, const struct rpt_site *s)
 		md_addf(m, "+%lld", (long long)s->offset);
 		return;
 	}
-	if (m->sp && (m->path_ret = srcpath_source(m->sp, s->file, s->caller, &rel, m->err)))
+	if (m->sp && (m->path_ret = pgd_srcpath_source(m->sp, s->file, s->caller, &rel, m->err)))
 		return;
-	if (strbuf_addf(&loc, "%s:%lld", rel && !m->link_base ? rel : base_name(s->file),
+	if (pgd_strbuf_addf(&loc, "%s:%lld", rel && !m->link_base ? rel : base_name(s->file),
 			(long long)s->line))
 		m->oom = 1;
 	if (rel && m->link_base) {
 		static const char hex[] = "0123456789ABCDEF";
 
-		if (strbuf_addstr(&url, m->link_base) ||
-		    (url.len && url.buf[url.len - 1] != '/' && strbuf_addch(&url, '/')))
+		if (pgd_strbuf_addstr(&url, m->link_base) ||
+		    (url.len && url.buf[url.len - 1] != '/' && pgd_strbuf_addch(&url, '/')))
 			m->oom = 1;
 		/* Percent-encoded, so no character of the path can end the link. */
 		for (const unsigned char *p = (const unsigned char *)rel; *p; p++) {
 			int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 				    (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
 
-			if (plain ? strbuf_addch(&url, *p) :
-			    strbuf_addf(&url, "%%%c%c", hex[*p >> 4], hex[*p & 15]))
+			if (plain ? pgd_strbuf_addch(&url, *p) :
+			    pgd_strbuf_addf(&url, "%%%c%c", hex[*p >> 4], hex[*p & 15]))
 				m->oom = 1;
 		}
-		if (s->line > 0 && strbuf_addf(&url, "#L%lld", (long long)s->line))
+		if (s->line > 0 && pgd_strbuf_addf(&url, "#L%lld", (long long)s->line))
 			m->oom = 1;
 		md_add(m, "[");
 		md_code(m, loc.buf);
@@ -253,8 +253,8 @@ static void site_cell(struct md *m, const struct rpt_site *s)
 	} else {
 		md_code(m, loc.buf);
 	}
-	strbuf_release(&loc);
-	strbuf_release(&url);
+	pgd_strbuf_release(&loc);
+	pgd_strbuf_release(&url);
 }
 
 /* One advice line; the file name the advice is about is set as code. */
@@ -323,13 +323,13 @@ static void warnings_list(struct md *m, const struct pgd_report *r, const char *
 	for (size_t i = 0; i < r->nfindings && i < MD_MAX_WARNINGS; i++) {
 		const struct rpt_finding *f = &r->findings[i];
 
-		md_addf(m, "- %s **%s** ", sev_mark(f->severity), rpt_severity_name(f->severity));
+		md_addf(m, "- %s **%s** ", sev_mark(f->severity), pgd_rpt_severity_name(f->severity));
 		md_code(m, f->id);
 		md_add(m, ": ");
 		md_text(m, f->message);
 		/* A run reads several inputs: say which one the warning is about. */
 		if (f->input && *f->input) {
-			const char *rel = m->sp ? srcpath_input(m->sp, f->input) : NULL;
+			const char *rel = m->sp ? pgd_srcpath_input(m->sp, f->input) : NULL;
 
 			md_add(m, " (");
 			md_code(m, rel ? rel : base_name(f->input));
@@ -381,16 +381,16 @@ static size_t add_rows(struct md *m, const struct pgd_report *r, const size_t *i
 		check_row(&row, i + 1, &r->sites[idx[i]]);
 		if (row.path_ret) {
 			m->path_ret = row.path_ret;
-			strbuf_release(&row.sb);
+			pgd_strbuf_release(&row.sb);
 			break;
 		}
 		if (row.oom || m->sb.len + row.sb.len > limit) {
 			m->oom |= row.oom;
-			strbuf_release(&row.sb);
+			pgd_strbuf_release(&row.sb);
 			break;
 		}
 		md_add(m, row.sb.buf);
-		strbuf_release(&row.sb);
+		pgd_strbuf_release(&row.sb);
 		added++;
 	}
 	return added;
@@ -406,7 +406,7 @@ static void md_staleness(struct md *m, const struct pgd_report *r)
 		m->oom = 1;
 	else if (!ret)
 		md_addf(m, "\n_%s._\n", sb.buf);
-	strbuf_release(&sb);
+	pgd_strbuf_release(&sb);
 }
 
 static void write_check(struct md *m, const struct pgd_report *r, size_t max)
@@ -415,7 +415,7 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	size_t *idx = NULL, n = 0, nrisk = 0, nwarn = 0, shown, limit;
 
 	/* ok and insufficient-samples rows (--all) are not findings; severity first, then cost. */
-	if (rpt_rank_sites(r, 0, &idx, &n)) {
+	if (pgd_rpt_rank_sites(r, 0, &idx, &n)) {
 		m->oom = 1;
 		return;
 	}
@@ -490,7 +490,7 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 			"the JSON and SARIF reports list them all._\n", n - shown, n);
 	md_add(m, tail.sb.buf);
 out:
-	strbuf_release(&tail.sb);
+	pgd_strbuf_release(&tail.sb);
 	free(idx);
 }
 
@@ -562,16 +562,16 @@ static void write_sites(struct md *m, const struct pgd_report *r, size_t max)
 		sites_row(&row, &r->sites[idx[i]]);
 		if (row.path_ret) {
 			m->path_ret = row.path_ret;
-			strbuf_release(&row.sb);
+			pgd_strbuf_release(&row.sb);
 			break;
 		}
 		if (row.oom || m->sb.len + row.sb.len > limit) {
 			m->oom |= row.oom;
-			strbuf_release(&row.sb);
+			pgd_strbuf_release(&row.sb);
 			break;
 		}
 		md_add(m, row.sb.buf);
-		strbuf_release(&row.sb);
+		pgd_strbuf_release(&row.sb);
 		shown++;
 	}
 	if (shown > MD_TOP_ROWS)
@@ -581,7 +581,7 @@ static void write_sites(struct md *m, const struct pgd_report *r, size_t max)
 			r->nsites - shown, r->nsites);
 	md_add(m, tail.sb.buf);
 	m->oom |= tail.oom;
-	strbuf_release(&tail.sb);
+	pgd_strbuf_release(&tail.sb);
 	free(idx);
 }
 
@@ -589,11 +589,11 @@ static void write_sites(struct md *m, const struct pgd_report *r, size_t max)
 
 static void finding_row(struct md *m, const struct rpt_finding *f)
 {
-	md_addf(m, "| %s %s | ", sev_mark(f->severity), rpt_severity_name(f->severity));
+	md_addf(m, "| %s %s | ", sev_mark(f->severity), pgd_rpt_severity_name(f->severity));
 	md_code(m, f->id);
 	md_add(m, " | ");
 	{
-		const char *rel = f->input && m->sp ? srcpath_input(m->sp, f->input) : NULL;
+		const char *rel = f->input && m->sp ? pgd_srcpath_input(m->sp, f->input) : NULL;
 
 		md_code(m, rel ? rel : f->input ? base_name(f->input) : NULL);
 	}
@@ -615,7 +615,7 @@ static void write_doctor(struct md *m, const struct pgd_report *r, size_t max)
 		return;
 	}
 	md_addf(m, "**pgodrift doctor:** %s %zu finding%s (worst: %s).\n", sev_mark(worst),
-		r->nfindings, r->nfindings == 1 ? "" : "s", rpt_severity_name(worst));
+		r->nfindings, r->nfindings == 1 ? "" : "s", pgd_rpt_severity_name(worst));
 	footer(&tail, r);
 	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
 	md_add(m, "\n" DOCTOR_HEADER);
@@ -628,11 +628,11 @@ static void write_doctor(struct md *m, const struct pgd_report *r, size_t max)
 		finding_row(&row, &r->findings[i]);
 		if (row.oom || m->sb.len + row.sb.len > limit) {
 			m->oom |= row.oom;
-			strbuf_release(&row.sb);
+			pgd_strbuf_release(&row.sb);
 			break;
 		}
 		md_add(m, row.sb.buf);
-		strbuf_release(&row.sb);
+		pgd_strbuf_release(&row.sb);
 		shown++;
 	}
 	if (shown > MD_TOP_ROWS)
@@ -642,10 +642,10 @@ static void write_doctor(struct md *m, const struct pgd_report *r, size_t max)
 			r->nfindings - shown, r->nfindings);
 	md_add(m, tail.sb.buf);
 	m->oom |= tail.oom;
-	strbuf_release(&tail.sb);
+	pgd_strbuf_release(&tail.sb);
 }
 
-int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+int pgd_rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		       struct pgd_err *err)
 {
 	struct md m = { .sb = STRBUF_INIT, .err = err };
@@ -655,11 +655,11 @@ int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *
 
 	if (PGD_OPTS_HAS(opts, struct pgd_write_opts, max_bytes) && opts->max_bytes)
 		max = opts->max_bytes;
-	ret = srcpath_init(&sp, r, rpt_opt_source_root(opts), err);
+	ret = pgd_srcpath_init(&sp, r, pgd_rpt_opt_source_root(opts), err);
 	if (ret)
 		goto out;
 	m.sp = &sp;
-	m.link_base = rpt_opt_link_base(opts);
+	m.link_base = pgd_rpt_opt_link_base(opts);
 	switch (r->kind) {
 	case RPT_CHECK: write_check(&m, r, max); break;
 	case RPT_SITES: write_sites(&m, r, max); break;
@@ -693,13 +693,13 @@ int rpt_write_markdown(const struct pgd_report *r, const struct pgd_write_opts *
 	if (fwrite(m.sb.buf, 1, m.sb.len, f) != m.sb.len)
 		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
 out:
-	srcpath_release(&sp);
-	strbuf_release(&m.sb);
+	pgd_srcpath_release(&sp);
+	pgd_strbuf_release(&m.sb);
 	return ret;
 }
 
 /* The escaping above for the derived reports (diff, fleet, trend): 0 or -1 (out of memory). */
-int rpt_md_code(struct strbuf *sb, const char *s)
+int pgd_rpt_md_code(struct strbuf *sb, const char *s)
 {
 	struct md m = { .sb = *sb };
 
@@ -708,7 +708,7 @@ int rpt_md_code(struct strbuf *sb, const char *s)
 	return m.oom ? -1 : 0;
 }
 
-int rpt_md_text(struct strbuf *sb, const char *s)
+int pgd_rpt_md_text(struct strbuf *sb, const char *s)
 {
 	struct md m = { .sb = *sb };
 

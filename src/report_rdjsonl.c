@@ -58,11 +58,11 @@ static cJSON *diagnostic(const struct rpt_row *row)
 	return d;
 }
 
-int rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+int pgd_rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		      struct pgd_err *err)
 {
 	struct rpt_rows rows;
-	int ret = rpt_rows_build(&rows, r, opts, err);
+	int ret = pgd_rpt_rows_build(&rows, r, opts, err);
 
 	if (ret)
 		return ret;
@@ -81,6 +81,6 @@ int rpt_write_rdjsonl(const struct pgd_report *r, const struct pgd_write_opts *o
 		free(text);
 		cJSON_Delete(d);
 	}
-	rpt_rows_release(&rows);
+	pgd_rpt_rows_release(&rows);
 	return ret;
 }

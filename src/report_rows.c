@@ -27,7 +27,7 @@ static const char *finding_input(const struct pgd_report *r, const struct rpt_fi
 
 static struct rpt_row *add_row(struct rpt_rows *rows)
 {
-	struct rpt_row *v = arena_grow_for_append(&rows->arena, rows->v, rows->n, sizeof(*v));
+	struct rpt_row *v = pgd_arena_grow_for_append(&rows->arena, rows->v, rows->n, sizeof(*v));
 
 	if (!v)
 		return NULL;
@@ -45,37 +45,37 @@ static int site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_
 
 	if (!row)
 		return pgd_err_nomem(err, "");
-	if ((ret = srcpath_source(sp, s->file, s->caller, &row->path, err)))
+	if ((ret = pgd_srcpath_source(sp, s->file, s->caller, &row->path, err)))
 		return ret;
 	row->severity = s->severity;
 	row->rule = s->verdict ? s->verdict : s->kind ? s->kind : "site";
 	row->raw_path = s->file && *s->file ? s->file : NULL;
 	row->line = s->line > 0 ? s->line : 0;
 	if (s->verdict)
-		ret = rpt_site_text(&msg, s);
+		ret = pgd_rpt_site_text(&msg, s);
 	else
-		ret = strbuf_addf(&msg, "%s call%s%s in %s; guard in binary: %s", row->rule,
+		ret = pgd_strbuf_addf(&msg, "%s call%s%s in %s; guard in binary: %s", row->rule,
 				  s->method ? " of " : "", s->method ? s->method : "",
 				  s->caller ? s->caller : "?",
 				  s->guard_checked ? (s->binary_guard ? s->binary_guard : "none") : "not checked");
 	/* A row with no place in the repository still says where it is. */
 	if (!ret && !row->path && row->raw_path)
-		ret = strbuf_addf(&msg, " [at %s:%lld]", row->raw_path, (long long)row->line);
-	row->message = ret ? NULL : arena_strdup(&rows->arena, msg.buf);
-	row->title = arena_printf(&rows->arena, "pgodrift: %s in %s", row->rule,
+		ret = pgd_strbuf_addf(&msg, " [at %s:%lld]", row->raw_path, (long long)row->line);
+	row->message = ret ? NULL : pgd_arena_strdup(&rows->arena, msg.buf);
+	row->title = pgd_arena_printf(&rows->arena, "pgodrift: %s in %s", row->rule,
 				  s->caller ? s->caller : "?");
 	/*
 	 * The SARIF partialFingerprint's identity: caller, line offset, method.
 	 * A line's direct calls and its function-value call are separate sites
 	 * with one key (sites.c), so kinds other than the two check judges
-	 * carry their kind (rpt_site_key); check's fingerprints stay what they were.
+	 * carry their kind (pgd_rpt_site_key); check's fingerprints stay what they were.
 	 */
 	row->identity = NULL;
-	strbuf_reset(&msg);
-	if (!strbuf_addstr(&msg, RPT_SITE_ID_PREFIX) &&
-	    !rpt_site_key(&msg, s->caller, s->offset, s->method, s->kind))
-		row->identity = arena_strdup(&rows->arena, msg.buf);
-	strbuf_release(&msg);
+	pgd_strbuf_reset(&msg);
+	if (!pgd_strbuf_addstr(&msg, RPT_SITE_ID_PREFIX) &&
+	    !pgd_rpt_site_key(&msg, s->caller, s->offset, s->method, s->kind))
+		row->identity = pgd_arena_strdup(&rows->arena, msg.buf);
+	pgd_strbuf_release(&msg);
 	if (!row->message || !row->title || !row->identity)
 		return pgd_err_nomem(err, "");
 	return 0;
@@ -93,18 +93,18 @@ static int finding_row(struct rpt_rows *rows, struct srcpath *sp, const struct p
 	row->severity = f->severity;
 	row->rule = id;
 	row->raw_path = input;
-	row->path = srcpath_input(sp, input);
-	row->title = arena_printf(&rows->arena, "pgodrift: %s", id);
+	row->path = pgd_srcpath_input(sp, input);
+	row->title = pgd_arena_printf(&rows->arena, "pgodrift: %s", id);
 	/* The row's file is the input the finding is about, so the message need not name it. */
-	row->message = arena_strdup(&rows->arena, f->message && *f->message ? f->message : id);
-	row->identity = arena_printf(&rows->arena, "pgodriftFinding/v1:%s:%s", id,
+	row->message = pgd_arena_strdup(&rows->arena, f->message && *f->message ? f->message : id);
+	row->identity = pgd_arena_printf(&rows->arena, "pgodriftFinding/v1:%s:%s", id,
 				     row->path ? row->path : input ? input : "");
 	if (!row->title || !row->message || !row->identity)
 		return pgd_err_nomem(err, "");
 	return 0;
 }
 
-int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
+int pgd_rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 		   const struct pgd_write_opts *opts, struct pgd_err *err)
 {
 	struct srcpath sp;
@@ -112,11 +112,11 @@ int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 	int ret;
 
 	memset(rows, 0, sizeof(*rows));
-	arena_init(&rows->arena, 0);
-	ret = srcpath_init(&sp, r, rpt_opt_source_root(opts), err);
+	pgd_arena_init(&rows->arena, 0);
+	ret = pgd_srcpath_init(&sp, r, pgd_rpt_opt_source_root(opts), err);
 	if (ret)
 		goto out;
-	if (rpt_rank_sites(r, r->kind == RPT_SITES, &idx, &n)) {
+	if (pgd_rpt_rank_sites(r, r->kind == RPT_SITES, &idx, &n)) {
 		ret = pgd_err_nomem(err, "");
 		goto out;
 	}
@@ -126,24 +126,24 @@ int rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 		ret = finding_row(rows, &sp, r, &r->findings[i], err);
 	/* Paths live in sp's arena: copy them before it goes. */
 	for (size_t i = 0; !ret && i < rows->n; i++) {
-		if (rows->v[i].path && !(rows->v[i].path = arena_strdup(&rows->arena, rows->v[i].path)))
+		if (rows->v[i].path && !(rows->v[i].path = pgd_arena_strdup(&rows->arena, rows->v[i].path)))
 			ret = pgd_err_nomem(err, "");
 	}
 out:
-	srcpath_release(&sp);
+	pgd_srcpath_release(&sp);
 	free(idx);
 	if (ret)
-		rpt_rows_release(rows);
+		pgd_rpt_rows_release(rows);
 	return ret;
 }
 
-void rpt_rows_release(struct rpt_rows *rows)
+void pgd_rpt_rows_release(struct rpt_rows *rows)
 {
-	arena_release(&rows->arena);
+	pgd_arena_release(&rows->arena);
 	memset(rows, 0, sizeof(*rows));
 }
 
-void rpt_fingerprint(const char *s, char out[33])
+void pgd_rpt_fingerprint(const char *s, char out[33])
 {
 	/* FNV-1a 64 with its standard offset basis, and again from a second basis. */
 	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
@@ -155,11 +155,11 @@ void rpt_fingerprint(const char *s, char out[33])
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
 }
 
-int rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method,
+int pgd_rpt_site_key(struct strbuf *sb, const char *caller, int64_t offset, const char *method,
 		 const char *kind)
 {
 	int tag = kind && strcmp(kind, "interface") && strcmp(kind, "func-value");
 
-	return strbuf_addf(sb, "%s+%lld:%s%s%s", caller ? caller : "", (long long)offset,
+	return pgd_strbuf_addf(sb, "%s+%lld:%s%s%s", caller ? caller : "", (long long)offset,
 			   method ? method : "", tag ? "#" : "", tag ? kind : "");
 }

@@ -142,7 +142,7 @@ static int rule_index(struct sarif_ctx *c, const char *id, enum pgd_severity sev
 		free(name);
 		name = longer;
 	}
-	if (strbuf_addf(&help, "%s See `pgodrift %s --help` and doc/formats.md. To fix a stale "
+	if (pgd_strbuf_addf(&help, "%s See `pgodrift %s --help` and doc/formats.md. To fix a stale "
 			"guard, refresh default.pgo from a current production CPU profile and rebuild.",
 			text, c->r->kind == RPT_DOCTOR ? "doctor" : "check")) {
 		free(name);
@@ -170,7 +170,7 @@ static int rule_index(struct sarif_ctx *c, const char *id, enum pgd_severity sev
 	}
 	cJSON_AddItemToArray(c->rules, rule);
 	free(name);
-	strbuf_release(&help);
+	pgd_strbuf_release(&help);
 	return n;
 }
 
@@ -183,8 +183,8 @@ static int uri_escape(struct strbuf *sb, const char *s)
 		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			    (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
 
-		if (plain ? strbuf_addch(sb, *p) :
-		    strbuf_addf(sb, "%%%c%c", hex[*p >> 4], hex[*p & 15]))
+		if (plain ? pgd_strbuf_addch(sb, *p) :
+		    pgd_strbuf_addf(sb, "%%%c%c", hex[*p >> 4], hex[*p & 15]))
 			return -1;
 	}
 	return 0;
@@ -212,14 +212,14 @@ static int artifact_location(cJSON *loc, const char *rel, const char *raw)
 		/* An input named relative to the current directory: its absolute path. */
 		if (raw[0] != '/' && (real = realpath(raw, NULL)))
 			raw = real;
-		if ((raw[0] == '/' && strbuf_addstr(&uri, "file://")) || uri_escape(&uri, raw))
+		if ((raw[0] == '/' && pgd_strbuf_addstr(&uri, "file://")) || uri_escape(&uri, raw))
 			goto out;
 		cJSON_AddStringToObject(loc, "uri", uri.buf);
 	}
 	ret = 0;
 out:
 	free(real);
-	strbuf_release(&uri);
+	pgd_strbuf_release(&uri);
 	return ret;
 }
 
@@ -264,12 +264,12 @@ static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 
 	if (idx < 0)
 		goto out;
-	if (rpt_site_text(&msg, s))
+	if (pgd_rpt_site_text(&msg, s))
 		goto out;
-	if ((c->path_ret = srcpath_source(&c->sp, s->file, s->caller, &rel, c->err)))
+	if ((c->path_ret = pgd_srcpath_source(&c->sp, s->file, s->caller, &rel, c->err)))
 		goto out;   /* c->err says why */
 	/* Identifies the site across commits even when lines move: caller, offset, method. */
-	if (rpt_site_key(&fp, s->caller, s->offset, s->method, NULL))
+	if (pgd_rpt_site_key(&fp, s->caller, s->offset, s->method, NULL))
 		goto out;
 
 	res = add_result(c, rule, idx, s->severity, msg.buf);
@@ -296,7 +296,7 @@ static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 	o = cJSON_AddObjectToObject(res, "partialFingerprints");
 	cJSON_AddStringToObject(o, "pgodriftSite/v1", fp.buf);
 	props = cJSON_AddObjectToObject(res, "properties");
-	cJSON_AddStringToObject(props, "severity", rpt_severity_name(s->severity));
+	cJSON_AddStringToObject(props, "severity", pgd_rpt_severity_name(s->severity));
 	cJSON_AddNumberToObject(props, "offset", (double)s->offset);
 	if (s->kind)
 		cJSON_AddStringToObject(props, "kind", s->kind);
@@ -311,8 +311,8 @@ static int site_result(struct sarif_ctx *c, const struct rpt_site *s)
 	cJSON_AddNumberToObject(props, "cost", isfinite(s->cost) ? round(s->cost * 1e6) / 1e6 : 0);
 	ret = 0;
 out:
-	strbuf_release(&msg);
-	strbuf_release(&fp);
+	pgd_strbuf_release(&msg);
+	pgd_strbuf_release(&fp);
 	return ret;
 }
 
@@ -363,7 +363,7 @@ static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 		cJSON_AddItemToArray(arr, loc);
 		phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 		al = cJSON_AddObjectToObject(phys, "artifactLocation");
-		if (artifact_location(al, srcpath_input(&c->sp, input), input))
+		if (artifact_location(al, pgd_srcpath_input(&c->sp, input), input))
 			return -1;
 		/*
 		 * The whole input is the finding's subject; GitHub wants a startLine
@@ -373,7 +373,7 @@ static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 		cJSON_AddNumberToObject(o, "startLine", 1);
 	}
 	o = cJSON_AddObjectToObject(res, "properties");
-	cJSON_AddStringToObject(o, "severity", rpt_severity_name(f->severity));
+	cJSON_AddStringToObject(o, "severity", pgd_rpt_severity_name(f->severity));
 	{
 		cJSON *figs = cJSON_AddObjectToObject(o, "figures");
 
@@ -397,7 +397,7 @@ static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 
 static int uri_for_root(struct strbuf *sb, const char *root)
 {
-	return strbuf_addstr(sb, "file://") || uri_escape(sb, root);
+	return pgd_strbuf_addstr(sb, "file://") || uri_escape(sb, root);
 }
 
 static cJSON *build(struct sarif_ctx *c)
@@ -426,7 +426,7 @@ static cJSON *build(struct sarif_ctx *c)
 			o = cJSON_AddObjectToObject(bases, "SRCROOT");
 			cJSON_AddStringToObject(o, "uri", uri.buf);
 		}
-		strbuf_release(&uri);
+		pgd_strbuf_release(&uri);
 	}
 	{
 		cJSON *inv = cJSON_AddArrayToObject(run, "invocations");
@@ -463,12 +463,12 @@ fail:
 	return NULL;
 }
 
-int rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+int pgd_rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		    struct pgd_err *err)
 {
 	struct sarif_ctx c = { .r = r, .err = err };
 	cJSON *root;
-	int ret = srcpath_init(&c.sp, r, rpt_opt_source_root(opts), err);
+	int ret = pgd_srcpath_init(&c.sp, r, pgd_rpt_opt_source_root(opts), err);
 
 	if (ret)
 		goto out;
@@ -477,8 +477,8 @@ int rpt_write_sarif(const struct pgd_report *r, const struct pgd_write_opts *opt
 		ret = c.path_ret;
 		goto out;
 	}
-	ret = rpt_emit_cjson(root, f, err);
+	ret = pgd_rpt_emit_cjson(root, f, err);
 out:
-	srcpath_release(&c.sp);
+	pgd_srcpath_release(&c.sp);
 	return ret;
 }

@@ -67,7 +67,7 @@ static const char *cell(struct arena *a, const char *s)
 	len = strlen(s);
 	if (len <= MAX_CELL)
 		return s;
-	return arena_printf(a, "...%s", s + len - (MAX_CELL - 3));
+	return pgd_arena_printf(a, "...%s", s + len - (MAX_CELL - 3));
 }
 
 static int table_init(struct table *t, struct arena *a, size_t ncols, int sev_col)
@@ -84,9 +84,9 @@ static int table_row(struct table *t, enum pgd_severity sev, const char *const *
 {
 	if (t->nrows == t->alloc) {
 		size_t alloc = t->alloc ? t->alloc * 2 : 16;
-		const char **c = arena_realloc_array(t->a, t->cells, t->alloc * t->ncols,
+		const char **c = pgd_arena_realloc_array(t->a, t->cells, t->alloc * t->ncols,
 						     alloc * t->ncols, sizeof(*c));
-		enum pgd_severity *s = arena_realloc_array(t->a, t->sev, t->alloc, alloc, sizeof(*s));
+		enum pgd_severity *s = pgd_arena_realloc_array(t->a, t->sev, t->alloc, alloc, sizeof(*s));
 
 		if (!c || !s)
 			return PGD_ENOMEM;
@@ -170,7 +170,7 @@ static const char *pct(struct arena *a, const struct rpt_share *s)
 {
 	if (!s->present)
 		return "-";
-	return arena_printf(a, "%.0f%%", 100.0 * s->share);
+	return pgd_arena_printf(a, "%.0f%%", 100.0 * s->share);
 }
 
 static const char *site_loc(struct arena *a, const struct rpt_site *s)
@@ -178,18 +178,18 @@ static const char *site_loc(struct arena *a, const struct rpt_site *s)
 	const char *file, *slash;
 
 	if (!s->file || !*s->file)
-		return arena_printf(a, "+%lld", (long long)s->offset);
+		return pgd_arena_printf(a, "+%lld", (long long)s->offset);
 	/* The base name is enough in a terminal; the JSON and SARIF carry full paths. */
 	slash = strrchr(s->file, '/');
 	file = slash ? slash + 1 : s->file;
 	if (s->line > 0)
-		return arena_printf(a, "%s:%lld", file, (long long)s->line);
+		return pgd_arena_printf(a, "%s:%lld", file, (long long)s->line);
 	return file;
 }
 
 static const char *int_str(struct arena *a, int64_t v)
 {
-	return arena_printf(a, "%lld", (long long)v);
+	return pgd_arena_printf(a, "%lld", (long long)v);
 }
 
 static const char *figure_str(struct arena *a, const struct rpt_figure *f)
@@ -199,7 +199,7 @@ static const char *figure_str(struct arena *a, const struct rpt_figure *f)
 	case FIG_REAL:
 		if (!isfinite(f->r))
 			return "-";
-		return arena_printf(a, "%.4g", f->r);
+		return pgd_arena_printf(a, "%.4g", f->r);
 	case FIG_STR: return f->s ? pgd_escape_text(a, f->s) : "-";
 	case FIG_BOOL: return f->i ? "yes" : "no";
 	}
@@ -264,7 +264,7 @@ static int print_findings(struct text_ctx *t, const struct pgd_report *r, const 
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct rpt_finding *f = &r->findings[i];
 		const char *slash = f->input ? strrchr(f->input, '/') : NULL;
-		const char *row[] = { rpt_severity_name(f->severity), f->id,
+		const char *row[] = { pgd_rpt_severity_name(f->severity), f->id,
 				      slash ? slash + 1 : f->input };
 
 		if ((ret = table_row(&tb, f->severity, row)))
@@ -316,7 +316,7 @@ static void print_staleness(struct text_ctx *t, const struct pgd_report *r)
 
 	if (!pgd_staleness_line(r, &sb))
 		fprintf(t->f, "%s\n", sb.buf);
-	strbuf_release(&sb);
+	pgd_strbuf_release(&sb);
 }
 
 static int write_check(struct text_ctx *t, const struct pgd_report *r)
@@ -362,10 +362,10 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 		for (size_t i = 0; i < r->nsites; i++) {
 			const struct rpt_site *s = &r->sites[i];
 			const char *row[] = {
-				s->verdict, rpt_severity_name(s->severity), site_loc(&t->a, s), s->caller,
+				s->verdict, pgd_rpt_severity_name(s->severity), site_loc(&t->a, s), s->caller,
 				s->guarded_type ? s->guarded_type : s->guarded,
 				pct(&t->a, &s->base), pct(&t->a, &s->fresh), s->fresh_hottest,
-				isfinite(s->cost) ? arena_printf(&t->a, "%.0f", s->cost) : "-",
+				isfinite(s->cost) ? pgd_arena_printf(&t->a, "%.0f", s->cost) : "-",
 				!s->guard_checked ? "-" : s->binary_guard ? s->binary_guard : "none",
 			};
 
@@ -404,7 +404,7 @@ static int write_sites(struct text_ctx *t, const struct pgd_report *r)
 			const char *row[] = {
 				site_loc(&t->a, s), s->caller, s->kind, s->method,
 				int_str(&t->a, s->base_weight),
-				arena_printf(&t->a, "%.1f%%", 100.0 * s->base_weight_share),
+				pgd_arena_printf(&t->a, "%.1f%%", 100.0 * s->base_weight_share),
 				s->guard_checked ? (s->binary_guard ? s->binary_guard : "none") : "-",
 				s->ncallees ? s->callees[0].name : NULL,
 			};
@@ -433,7 +433,7 @@ static int write_doctor(struct text_ctx *t, const struct pgd_report *r)
 		fputs("pgodrift doctor: no findings", t->f);
 	else
 		fprintf(t->f, "pgodrift doctor: %zu finding%s (worst: %s)", r->nfindings,
-			r->nfindings == 1 ? "" : "s", rpt_severity_name(worst));
+			r->nfindings == 1 ? "" : "s", pgd_rpt_severity_name(worst));
 	fputs(t->color ? COL_RESET "\n" : "\n", t->f);
 	print_inputs(t, r);
 	if ((ret = print_findings(t, r, "findings")))
@@ -455,14 +455,14 @@ static int write_doctor(struct text_ctx *t, const struct pgd_report *r)
 	return 0;
 }
 
-int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
+int pgd_rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts, FILE *f,
 		   struct pgd_err *err)
 {
 	struct text_ctx t = { .f = f };
 	int ret = 0;
 
 	t.color = PGD_OPTS_HAS(opts, struct pgd_write_opts, color) && opts->color;
-	arena_init(&t.a, 0);
+	pgd_arena_init(&t.a, 0);
 	switch (r->kind) {
 	case RPT_CHECK: ret = write_check(&t, r); break;
 	case RPT_SITES: ret = write_sites(&t, r); break;
@@ -472,6 +472,6 @@ int rpt_write_text(const struct pgd_report *r, const struct pgd_write_opts *opts
 		ret = pgd_err_nomem(err, "");
 	else if (ferror(f))
 		ret = pgd_err_set(err, PGD_EIO, "", "cannot write output");
-	arena_release(&t.a);
+	pgd_arena_release(&t.a);
 	return ret;
 }

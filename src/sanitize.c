@@ -129,7 +129,7 @@ const char *pgd_escape_text(struct arena *a, const char *s)
 	if (!pgd_needs_escape(s, len))
 		return s;
 	size = 4 * len + 1;
-	out = arena_alloc(a, size);
+	out = pgd_arena_alloc(a, size);
 	/* Never the raw bytes, never NULL (callers print the result). */
 	return out ? pgd_escape_line(out, size, s) : "(out of memory)";
 }

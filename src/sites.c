@@ -75,7 +75,7 @@ static const char *callee_recv_type(struct arena *a, const char *name, const str
 
 	if (pgd_goname_recv_type(name, g, g->is_ptr_method, buf, sizeof(buf)))
 		return NULL;
-	return arena_strdup(a, buf);
+	return pgd_arena_strdup(a, buf);
 }
 
 static int same_or_null(const char *a, const char *b)
@@ -254,7 +254,7 @@ static int is_assembly(const struct pgd_bfunc *fn)
 static int key_callees(struct arena *a, const struct flat_edge *e, size_t n, size_t nsets,
 		       struct pgd_site_callee **out)
 {
-	struct pgd_site_callee *k = arena_calloc(a, n, sizeof(*k));
+	struct pgd_site_callee *k = pgd_arena_calloc(a, n, sizeof(*k));
 
 	*out = k;
 	if (!k)
@@ -321,7 +321,7 @@ static struct pgd_site *new_site(struct group_builder *gb)
 
 	if (s->nsites == gb->cap) {
 		size_t ncap = gb->cap ? gb->cap * 2 : 64;
-		struct pgd_site *n = arena_realloc_array(&s->arena, s->sites, s->nsites, ncap,
+		struct pgd_site *n = pgd_arena_realloc_array(&s->arena, s->sites, s->nsites, ncap,
 							 sizeof(*n));
 
 		if (!n)
@@ -436,7 +436,7 @@ static struct pgd_site *key_site(struct key_ctx *k, const char *method)
 	s->key = k->key;
 	s->nkey = k->n;
 	s->method = method;
-	s->callees = arena_calloc(k->a, k->n, sizeof(*s->callees));
+	s->callees = pgd_arena_calloc(k->a, k->n, sizeof(*s->callees));
 	return s->callees ? s : NULL;
 }
 
@@ -588,7 +588,7 @@ int pgd_sites_build(struct pgd_binary *b, const struct pgd_edges *const *sets, s
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	arena_init(&out->arena, 0);
+	pgd_arena_init(&out->arena, 0);
 	if (nsets < 1 || nsets > PGD_SITE_MAX_SETS)
 		return pgd_err_set(err, PGD_EUSAGE, NULL, "sites: %zu edge sets given", nsets);
 	out->nsets = nsets;
@@ -602,7 +602,7 @@ int pgd_sites_build(struct pgd_binary *b, const struct pgd_edges *const *sets, s
 			struct hashmap_entry *he;
 			int inserted;
 
-			key = arena_printf(&out->arena, "%s%c%lld%c%s", ed->caller, 0,
+			key = pgd_arena_printf(&out->arena, "%s%c%lld%c%s", ed->caller, 0,
 					   (long long)ed->offset, 0, ed->callee);
 			if (!key) {
 				ret = pgd_err_nomem(err, NULL);
@@ -611,7 +611,7 @@ int pgd_sites_build(struct pgd_binary *b, const struct pgd_edges *const *sets, s
 			klen = strlen(ed->caller) + 1;
 			klen += strlen(key + klen) + 1;
 			klen += strlen(ed->callee);
-			he = hashmap_upsert(&index, key, klen, &inserted);
+			he = pgd_hashmap_upsert(&index, key, klen, &inserted);
 			if (!he) {
 				ret = pgd_err_nomem(err, NULL);
 				goto out;
@@ -655,7 +655,7 @@ int pgd_sites_build(struct pgd_binary *b, const struct pgd_edges *const *sets, s
 		qsort(out->sites, out->nsites, sizeof(*out->sites), cmp_site);
 out:
 	free(flat);
-	hashmap_free(&index);
+	pgd_hashmap_free(&index);
 	if (ret)
 		pgd_siteset_release(out);
 	return ret;
@@ -663,7 +663,7 @@ out:
 
 void pgd_siteset_release(struct pgd_siteset *s)
 {
-	arena_release(&s->arena);
+	pgd_arena_release(&s->arena);
 	s->sites = NULL;
 	s->nsites = 0;
 }

@@ -47,7 +47,7 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 	if (ret)
 		goto out;
 
-	r = rpt_new(RPT_SITES);
+	r = pgd_rpt_new(RPT_SITES);
 	if (!r) {
 		ret = pgd_err_nomem(err, NULL);
 		goto out;
@@ -68,7 +68,7 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 
 		for (size_t i = 0; i < j.sites.nsites; i++) {
 			const struct pgd_site *s = &j.sites.sites[i];
-			struct rpt_site *rs = rpt_add_site(r);
+			struct rpt_site *rs = pgd_rpt_add_site(r);
 
 			if (!rs || pgd_job_fill_site(r, rs, s, 1))
 				goto nomem;
@@ -79,17 +79,17 @@ int pgd_sites__run(const char *binary_path, const char *const *profile_paths, si
 		}
 		if (r->nsites)
 			qsort(r->sites, r->nsites, sizeof(*r->sites), cmp_weight);
-		if (!(f = rpt_add_summary(r, "sites")))
+		if (!(f = pgd_rpt_add_summary(r, "sites")))
 			goto nomem;
-		rpt_fig_int(f, (int64_t)j.sites.nsites);
+		pgd_rpt_fig_int(f, (int64_t)j.sites.nsites);
 		for (int k = PGD_SITE_INTERFACE; k <= PGD_SITE_ASSEMBLY; k++) {
-			if (!(f = rpt_add_summary(r, pgd_site_kind_name(k))))
+			if (!(f = pgd_rpt_add_summary(r, pgd_site_kind_name(k))))
 				goto nomem;
-			rpt_fig_int(f, per_kind[k]);
+			pgd_rpt_fig_int(f, per_kind[k]);
 		}
-		if (!(f = rpt_add_summary(r, "edge_weight")))
+		if (!(f = pgd_rpt_add_summary(r, "edge_weight")))
 			goto nomem;
-		rpt_fig_int(f, total);
+		pgd_rpt_fig_int(f, total);
 	}
 	if (pgd_job_note_stackless_inputs(r, &j, &o) || pgd_job_note_binary(r, &j))
 		goto nomem;

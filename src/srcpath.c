@@ -76,7 +76,7 @@ static char *root_from_package(struct arena *a, const char *file, const char *mo
 		return NULL;
 	dirlen = (size_t)(base - file);   /* file's directory, without the '/' */
 	if (plen == mlen)                 /* the package is the module root */
-		return arena_strndup(a, file, dirlen + 1);
+		return pgd_arena_strndup(a, file, dirlen + 1);
 	if (caller[mlen] != '/')
 		return NULL;
 	{
@@ -86,7 +86,7 @@ static char *root_from_package(struct arena *a, const char *file, const char *mo
 		if (dirlen < rlen + 1 || file[dirlen - rlen - 1] != '/' ||
 		    strncmp(file + dirlen - rlen, rel, rlen))
 			return NULL;
-		return arena_strndup(a, file, dirlen - rlen);
+		return pgd_arena_strndup(a, file, dirlen - rlen);
 	}
 }
 
@@ -104,16 +104,16 @@ static char *root_from_profile_dir(struct arena *a, const char *file, const char
 		profile += 2;
 	if (slash <= profile)
 		return NULL;
-	if (strbuf_addch(&needle, '/') || strbuf_add(&needle, profile, (size_t)(slash - profile)) ||
-	    strbuf_addch(&needle, '/'))
+	if (pgd_strbuf_addch(&needle, '/') || pgd_strbuf_add(&needle, profile, (size_t)(slash - profile)) ||
+	    pgd_strbuf_addch(&needle, '/'))
 		goto out;
 	/* The last occurrence: a checkout path may repeat a directory name. */
 	for (const char *p = strstr(file, needle.buf); p; p = strstr(p + 1, needle.buf))
 		hit = p;
 	if (hit)
-		root = arena_strndup(a, file, (size_t)(hit - file) + 1);
+		root = pgd_arena_strndup(a, file, (size_t)(hit - file) + 1);
 out:
-	strbuf_release(&needle);
+	pgd_strbuf_release(&needle);
 	return root;
 }
 
@@ -125,7 +125,7 @@ static int gomod_declares(const char *dir, size_t dirlen, const char *module)
 	FILE *f = NULL;
 	int found = 0;
 
-	if (strbuf_add(&path, dir, dirlen) || strbuf_addstr(&path, "go.mod"))
+	if (pgd_strbuf_add(&path, dir, dirlen) || pgd_strbuf_addstr(&path, "go.mod"))
 		goto out;
 	f = fopen(path.buf, "r");
 	if (!f)
@@ -145,7 +145,7 @@ static int gomod_declares(const char *dir, size_t dirlen, const char *module)
 out:
 	if (f)
 		fclose(f);
-	strbuf_release(&path);
+	pgd_strbuf_release(&path);
 	return found;
 }
 
@@ -162,7 +162,7 @@ static char *root_from_gomod(struct arena *a, const char *file, const char *modu
 		if (len == 0)
 			break;
 		if (gomod_declares(file, len, module))
-			return arena_strndup(a, file, len);
+			return pgd_arena_strndup(a, file, len);
 		len--;
 	}
 	return NULL;
@@ -255,7 +255,7 @@ static int queue_children(struct dirq *q, struct strbuf *path, const char *rel, 
 
 		if (skip_dir(de->d_name))
 			continue;
-		if (strbuf_addstr(path, de->d_name)) {
+		if (pgd_strbuf_addstr(path, de->d_name)) {
 			ret = -1;
 			break;
 		}
@@ -303,11 +303,11 @@ static void search_mod_dir(struct srcpath *sp)
 		const char *rel = q.rel[q.head];
 		int d = q.depth[q.head++];
 
-		strbuf_reset(&path);
-		if (strbuf_addstr(&path, sp->root) || strbuf_addstr(&path, rel))
+		pgd_strbuf_reset(&path);
+		if (pgd_strbuf_addstr(&path, sp->root) || pgd_strbuf_addstr(&path, rel))
 			goto out;
 		if (*rel && gomod_declares(path.buf, path.len, sp->module))
-			sp->mod_dir = arena_strdup(&sp->arena, rel);
+			sp->mod_dir = pgd_arena_strdup(&sp->arena, rel);
 		else if (d < SEARCH_MAX_DEPTH && queue_children(&q, &path, rel, d + 1))
 			goto out;
 	}
@@ -316,7 +316,7 @@ out:
 		free(q.rel[i]);
 	free(q.rel);
 	free(q.depth);
-	strbuf_release(&path);
+	pgd_strbuf_release(&path);
 }
 
 static const char *mod_dir(struct srcpath *sp)
@@ -330,18 +330,18 @@ static int exists_in_repo(struct srcpath *sp, const char *dir, const char *rel)
 {
 	struct strbuf p = STRBUF_INIT;
 	struct stat st;
-	int ok = !strbuf_addstr(&p, sp->root) && !strbuf_addstr(&p, dir) &&
-		 !strbuf_addstr(&p, rel) && !stat(p.buf, &st) && S_ISREG(st.st_mode);
+	int ok = !pgd_strbuf_addstr(&p, sp->root) && !pgd_strbuf_addstr(&p, dir) &&
+		 !pgd_strbuf_addstr(&p, rel) && !stat(p.buf, &st) && S_ISREG(st.st_mode);
 
-	strbuf_release(&p);
+	pgd_strbuf_release(&p);
 	return ok;
 }
 
-int srcpath_init(struct srcpath *sp, const struct pgd_report *r, const char *root,
+int pgd_srcpath_init(struct srcpath *sp, const struct pgd_report *r, const char *root,
 		 struct pgd_err *err)
 {
 	memset(sp, 0, sizeof(*sp));
-	arena_init(&sp->arena, 0);
+	pgd_arena_init(&sp->arena, 0);
 	sp->module = "";
 	for (size_t i = 0; i < r->ninputs; i++)
 		if (r->inputs[i].main_module && *r->inputs[i].main_module) {
@@ -358,7 +358,7 @@ int srcpath_init(struct srcpath *sp, const struct pgd_report *r, const char *roo
 			free(real);
 			return pgd_err_set(err, PGD_EUSAGE, root, "repository root: %s", strerror(e));
 		}
-		sp->root = arena_printf(&sp->arena, "%s%s", real,
+		sp->root = pgd_arena_printf(&sp->arena, "%s%s", real,
 					real[strlen(real) - 1] == '/' ? "" : "/");
 		free(real);
 		if (!sp->root)
@@ -386,7 +386,7 @@ static const char *by_tail(struct srcpath *sp, const char *file)
 		return NULL;
 	for (const char *p = strchr(file, '/'); p; p = strchr(p + 1, '/'))
 		if (p[1] && exists_in_repo(sp, dir, p + 1))
-			return arena_printf(&sp->arena, "%s%s", dir, p + 1);
+			return pgd_arena_printf(&sp->arena, "%s%s", dir, p + 1);
 	return NULL;
 }
 
@@ -399,7 +399,7 @@ static int outside(struct srcpath *sp, const char *file, struct pgd_err *err)
 			   *sp->module ? sp->module : "(unknown)", sp->root);
 }
 
-int srcpath_source(struct srcpath *sp, const char *file, const char *caller, const char **out,
+int pgd_srcpath_source(struct srcpath *sp, const char *file, const char *caller, const char **out,
 		   struct pgd_err *err)
 {
 	size_t mlen = strlen(sp->module);
@@ -414,13 +414,13 @@ int srcpath_source(struct srcpath *sp, const char *file, const char *caller, con
 			return 0;
 		if (!mod_dir(sp))
 			return outside(sp, file, err);
-		rel = arena_printf(&sp->arena, "%s%s", sp->mod_dir, file + mlen + 1);
+		rel = pgd_arena_printf(&sp->arena, "%s%s", sp->mod_dir, file + mlen + 1);
 	} else if (sp->root && has_prefix_dir(file, sp->root)) {
 		rel = file + sp->root_len;
 	} else if (sp->built_root && has_prefix_dir(file, sp->built_root)) {
 		if (!mod_dir(sp))
 			return outside(sp, file, err);
-		rel = arena_printf(&sp->arena, "%s%s", sp->mod_dir, file + strlen(sp->built_root));
+		rel = pgd_arena_printf(&sp->arena, "%s%s", sp->mod_dir, file + strlen(sp->built_root));
 	} else if (sp->root && in_main_module(sp, caller)) {
 		if (!(rel = by_tail(sp, file)))
 			return outside(sp, file, err);
@@ -441,16 +441,16 @@ static const char *absolute(struct srcpath *sp, const char *path)
 	const char *out = NULL;
 
 	if (real)
-		out = arena_strdup(&sp->arena, real);
+		out = pgd_arena_strdup(&sp->arena, real);
 	else if (path[0] == '/')
 		out = path;
 	else if (getcwd(cwd, sizeof(cwd)))
-		out = arena_printf(&sp->arena, "%s/%s", cwd, path);
+		out = pgd_arena_printf(&sp->arena, "%s/%s", cwd, path);
 	free(real);
 	return out;
 }
 
-const char *srcpath_input(struct srcpath *sp, const char *path)
+const char *pgd_srcpath_input(struct srcpath *sp, const char *path)
 {
 	const char *abs;
 
@@ -467,21 +467,21 @@ const char *srcpath_input(struct srcpath *sp, const char *path)
 	return has_prefix_dir(abs, sp->root) ? abs + sp->root_len : NULL;
 }
 
-void srcpath_release(struct srcpath *sp)
+void pgd_srcpath_release(struct srcpath *sp)
 {
-	arena_release(&sp->arena);
+	pgd_arena_release(&sp->arena);
 }
 
-int srcpath_check_report(const struct pgd_report *r, const char *root, struct pgd_err *err)
+int pgd_srcpath_check_report(const struct pgd_report *r, const char *root, struct pgd_err *err)
 {
 	struct srcpath sp;
-	int ret = srcpath_init(&sp, r, root, err);
+	int ret = pgd_srcpath_init(&sp, r, root, err);
 
 	for (size_t i = 0; !ret && i < r->nsites; i++) {
 		const char *rel;
 
-		ret = srcpath_source(&sp, r->sites[i].file, r->sites[i].caller, &rel, err);
+		ret = pgd_srcpath_source(&sp, r->sites[i].file, r->sites[i].caller, &rel, err);
 	}
-	srcpath_release(&sp);
+	pgd_srcpath_release(&sp);
 	return ret;
 }

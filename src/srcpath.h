@@ -38,23 +38,23 @@ struct srcpath {
 };
 
 /* root: NULL for none; must exist when given. */
-int srcpath_init(struct srcpath *sp, const struct pgd_report *r, const char *root,
+int pgd_srcpath_init(struct srcpath *sp, const struct pgd_report *r, const char *root,
 		 struct pgd_err *err);
 /*
  * The repository-relative path of a DWARF source file, or *out = NULL when
  * it lies outside the repository (another module). caller (may be NULL)
  * tells whether the file belongs to the main module.
  */
-int srcpath_source(struct srcpath *sp, const char *file, const char *caller, const char **out,
+int pgd_srcpath_source(struct srcpath *sp, const char *file, const char *caller, const char **out,
 		   struct pgd_err *err);
 /* An input path (as given on the command line): repository-relative, or NULL when outside. */
-const char *srcpath_input(struct srcpath *sp, const char *path);
-void srcpath_release(struct srcpath *sp);
+const char *pgd_srcpath_input(struct srcpath *sp, const char *path);
+void pgd_srcpath_release(struct srcpath *sp);
 
 /*
  * Validates the mapping of every file in r under root without writing
  * anything: the CLI calls it once before any output is replaced.
  */
-int srcpath_check_report(const struct pgd_report *r, const char *root, struct pgd_err *err);
+int pgd_srcpath_check_report(const struct pgd_report *r, const char *root, struct pgd_err *err);
 
 #endif

@@ -82,22 +82,22 @@ int pgd_staleness_summarize(const struct pgd_staleness *st, struct pgd_report *r
 	int64_t n;
 
 	pgd_staleness_score(st, &overlap, &unmapped, &n);
-	f[0] = rpt_add_summary(r, "staleness");
-	f[1] = rpt_add_summary(r, "overlap");
-	f[2] = rpt_add_summary(r, "unmapped_base_share");
-	f[3] = rpt_add_summary(r, "staleness_sites");
+	f[0] = pgd_rpt_add_summary(r, "staleness");
+	f[1] = pgd_rpt_add_summary(r, "overlap");
+	f[2] = pgd_rpt_add_summary(r, "unmapped_base_share");
+	f[3] = pgd_rpt_add_summary(r, "staleness_sites");
 	if (!f[0] || !f[1] || !f[2] || !f[3])
 		return PGD_ENOMEM;
 	/* Nothing judged: no score, rather than a perfect one. */
 	if (n) {
-		rpt_fig_real(f[0], 1 - overlap);
-		rpt_fig_real(f[1], overlap);
+		pgd_rpt_fig_real(f[0], 1 - overlap);
+		pgd_rpt_fig_real(f[1], overlap);
 	} else {
-		rpt_fig_str(f[0], NULL);
-		rpt_fig_str(f[1], NULL);
+		pgd_rpt_fig_str(f[0], NULL);
+		pgd_rpt_fig_str(f[1], NULL);
 	}
-	rpt_fig_real(f[2], unmapped);
-	rpt_fig_int(f[3], n);
+	pgd_rpt_fig_real(f[2], unmapped);
+	pgd_rpt_fig_int(f[3], n);
 	return 0;
 }
 
@@ -134,9 +134,9 @@ int pgd_staleness_line(const struct pgd_report *r, struct strbuf *sb)
 	if (!st || !un || !n)
 		return 1;   /* not a check report, or one from before the score */
 	if (st->type != FIG_REAL)
-		return strbuf_addf(sb, "staleness: none (no site had enough fresh samples); "
+		return pgd_strbuf_addf(sb, "staleness: none (no site had enough fresh samples); "
 				   "%.0f%% of the base's candidate weight no longer maps", 100 * un->r);
-	return strbuf_addf(sb, "staleness %.0f%%: callee distributions overlap %.0f%% at %lld judged "
+	return pgd_strbuf_addf(sb, "staleness %.0f%%: callee distributions overlap %.0f%% at %lld judged "
 			   "site%s; %.0f%% of the base's candidate weight no longer maps",
 			   100 * st->r, 100 * (1 - st->r), (long long)n->i, n->i == 1 ? "" : "s",
 			   100 * un->r);
@@ -160,14 +160,14 @@ int pgd_staleness_doctor(struct pgd_report *doctor, const struct pgd_doctor_opts
 
 		if (!src)
 			continue;
-		if (!(dst = rpt_add_summary(doctor, keys[k])))
+		if (!(dst = pgd_rpt_add_summary(doctor, keys[k])))
 			ret = pgd_err_nomem(err, "");
 		else if (src->type == FIG_REAL)
-			rpt_fig_real(dst, src->r);
+			pgd_rpt_fig_real(dst, src->r);
 		else if (src->type == FIG_INT)
-			rpt_fig_int(dst, src->i);
+			pgd_rpt_fig_int(dst, src->i);
 		else
-			rpt_fig_str(dst, NULL);
+			pgd_rpt_fig_str(dst, NULL);
 	}
 	pgd_report__free(chk);
 	return ret;

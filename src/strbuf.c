@@ -10,37 +10,37 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char strbuf_empty[1];
+char pgd_strbuf_empty[1];
 
-void strbuf_init(struct strbuf *sb, size_t cap)
+void pgd_strbuf_init(struct strbuf *sb, size_t cap)
 {
 	sb->alloc = 0;
 	sb->len = 0;
 	sb->cap = cap;
-	sb->buf = strbuf_empty;
+	sb->buf = pgd_strbuf_empty;
 }
 
-void strbuf_release(struct strbuf *sb)
+void pgd_strbuf_release(struct strbuf *sb)
 {
 	if (sb->alloc)
 		free(sb->buf);
-	strbuf_init(sb, sb->cap);
+	pgd_strbuf_init(sb, sb->cap);
 }
 
-char *strbuf_detach(struct strbuf *sb, size_t *len)
+char *pgd_strbuf_detach(struct strbuf *sb, size_t *len)
 {
 	char *res;
 
-	if (!sb->alloc && strbuf_grow(sb, 0))
+	if (!sb->alloc && pgd_strbuf_grow(sb, 0))
 		return NULL;
 	res = sb->buf;
 	if (len)
 		*len = sb->len;
-	strbuf_init(sb, sb->cap);
+	pgd_strbuf_init(sb, sb->cap);
 	return res;
 }
 
-int strbuf_grow(struct strbuf *sb, size_t extra)
+int pgd_strbuf_grow(struct strbuf *sb, size_t extra)
 {
 	size_t need;
 	char *p;
@@ -71,9 +71,9 @@ int strbuf_grow(struct strbuf *sb, size_t extra)
 	return 0;
 }
 
-int strbuf_add(struct strbuf *sb, const void *data, size_t len)
+int pgd_strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
-	if (strbuf_grow(sb, len))
+	if (pgd_strbuf_grow(sb, len))
 		return -1;
 	if (len)
 		memcpy(sb->buf + sb->len, data, len);
@@ -82,19 +82,19 @@ int strbuf_add(struct strbuf *sb, const void *data, size_t len)
 	return 0;
 }
 
-int strbuf_addstr(struct strbuf *sb, const char *s)
+int pgd_strbuf_addstr(struct strbuf *sb, const char *s)
 {
-	return strbuf_add(sb, s, strlen(s));
+	return pgd_strbuf_add(sb, s, strlen(s));
 }
 
-int strbuf_addch(struct strbuf *sb, int c)
+int pgd_strbuf_addch(struct strbuf *sb, int c)
 {
 	char ch = (char)c;
 
-	return strbuf_add(sb, &ch, 1);
+	return pgd_strbuf_add(sb, &ch, 1);
 }
 
-int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+int pgd_strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;
 	int len;
@@ -102,32 +102,32 @@ int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	len = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
-	if (len < 0 || strbuf_grow(sb, (size_t)len))
+	if (len < 0 || pgd_strbuf_grow(sb, (size_t)len))
 		return -1;
 	vsnprintf(sb->buf + sb->len, (size_t)len + 1, fmt, ap);
 	sb->len += (size_t)len;
 	return 0;
 }
 
-int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+int pgd_strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	ret = strbuf_vaddf(sb, fmt, ap);
+	ret = pgd_strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
 	return ret;
 }
 
-void strbuf_reset(struct strbuf *sb)
+void pgd_strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
 	if (sb->alloc)
 		sb->buf[0] = '\0';
 }
 
-int strbuf_read_file(struct strbuf *sb, const char *path)
+int pgd_strbuf_read_file(struct strbuf *sb, const char *path)
 {
 	char chunk[65536];
 	struct stat st;
@@ -152,7 +152,7 @@ int strbuf_read_file(struct strbuf *sb, const char *path)
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || strbuf_add(sb, chunk, (size_t)n)) {
+		if (n < 0 || pgd_strbuf_add(sb, chunk, (size_t)n)) {
 			if (n >= 0)
 				errno = EFBIG;   /* past the cap, or out of memory */
 			ret = -1;

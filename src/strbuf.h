@@ -20,26 +20,26 @@ struct strbuf {
 	char *buf;
 };
 
-extern char strbuf_empty[];
-#define STRBUF_INIT { 0, 0, 0, strbuf_empty }
+extern char pgd_strbuf_empty[];
+#define STRBUF_INIT { 0, 0, 0, pgd_strbuf_empty }
 
-void strbuf_init(struct strbuf *sb, size_t cap);
-void strbuf_release(struct strbuf *sb);
+void pgd_strbuf_init(struct strbuf *sb, size_t cap);
+void pgd_strbuf_release(struct strbuf *sb);
 /* Hands the buffer to the caller (who frees it) and resets sb. */
-char *strbuf_detach(struct strbuf *sb, size_t *len);
+char *pgd_strbuf_detach(struct strbuf *sb, size_t *len);
 /* 0 or -1 (out of memory or past the cap). */
-int strbuf_grow(struct strbuf *sb, size_t extra);
-int strbuf_add(struct strbuf *sb, const void *data, size_t len);
-int strbuf_addstr(struct strbuf *sb, const char *s);
-int strbuf_addch(struct strbuf *sb, int c);
-int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+int pgd_strbuf_grow(struct strbuf *sb, size_t extra);
+int pgd_strbuf_add(struct strbuf *sb, const void *data, size_t len);
+int pgd_strbuf_addstr(struct strbuf *sb, const char *s);
+int pgd_strbuf_addch(struct strbuf *sb, int c);
+int pgd_strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-void strbuf_reset(struct strbuf *sb);
+int pgd_strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void pgd_strbuf_reset(struct strbuf *sb);
 /*
  * Reads a whole regular file (anything else fails with EINVAL; the open never
  * blocks); -1 with errno set on failure or when it exceeds the cap.
  */
-int strbuf_read_file(struct strbuf *sb, const char *path);
+int pgd_strbuf_read_file(struct strbuf *sb, const char *path);
 
 #endif

@@ -26,7 +26,7 @@ static cJSON *find_service(cJSON *services, const char *name)
 	cJSON *s;
 
 	cJSON_ArrayForEach(s, services)
-		if (!strcmp(doc_str(s, "name"), name))
+		if (!strcmp(pgd_doc_str(s, "name"), name))
 			return s;
 	s = cJSON_CreateObject();
 	cJSON_AddStringToObject(s, "name", name);
@@ -40,30 +40,30 @@ static cJSON *point_json(const cJSON *line)
 	cJSON *p = cJSON_CreateObject();
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(line, "staleness");
 
-	cJSON_AddNumberToObject(p, "time", doc_num(line, "time", 0));
-	doc_add_str(p, "outcome", doc_str(line, "outcome"));
-	cJSON_AddNumberToObject(p, "findings", doc_num(line, "findings", 0));
-	cJSON_AddNumberToObject(p, "risk", doc_num(line, "risk", 0));
-	cJSON_AddNumberToObject(p, "warn", doc_num(line, "warn", 0));
-	cJSON_AddNumberToObject(p, "info", doc_num(line, "info", 0));
+	cJSON_AddNumberToObject(p, "time", pgd_doc_num(line, "time", 0));
+	pgd_doc_add_str(p, "outcome", pgd_doc_str(line, "outcome"));
+	cJSON_AddNumberToObject(p, "findings", pgd_doc_num(line, "findings", 0));
+	cJSON_AddNumberToObject(p, "risk", pgd_doc_num(line, "risk", 0));
+	cJSON_AddNumberToObject(p, "warn", pgd_doc_num(line, "warn", 0));
+	cJSON_AddNumberToObject(p, "info", pgd_doc_num(line, "info", 0));
 	if (cJSON_IsNumber(st))
-		cJSON_AddNumberToObject(p, "staleness", doc_round6(st->valuedouble));
+		cJSON_AddNumberToObject(p, "staleness", pgd_doc_round6(st->valuedouble));
 	else
 		cJSON_AddNullToObject(p, "staleness");
-	cJSON_AddNumberToObject(p, "total_cost", doc_round6(doc_num(line, "total_cost", 0)));
+	cJSON_AddNumberToObject(p, "total_cost", pgd_doc_round6(pgd_doc_num(line, "total_cost", 0)));
 	return p;
 }
 
 static int cmp_time(const void *a, const void *b)
 {
-	double x = doc_num(*(cJSON *const *)a, "time", 0), y = doc_num(*(cJSON *const *)b, "time", 0);
+	double x = pgd_doc_num(*(cJSON *const *)a, "time", 0), y = pgd_doc_num(*(cJSON *const *)b, "time", 0);
 
 	return x < y ? -1 : x > y;
 }
 
 static int cmp_svc(const void *a, const void *b)
 {
-	return strcmp(doc_str(*(cJSON *const *)a, "name"), doc_str(*(cJSON *const *)b, "name"));
+	return strcmp(pgd_doc_str(*(cJSON *const *)a, "name"), pgd_doc_str(*(cJSON *const *)b, "name"));
 }
 
 /* Rebuilds an array sorted by cmp (stable enough: times are distinct per service). */
@@ -110,7 +110,7 @@ static int parse_history(const char *path, char *text, cJSON *services, struct p
 		if (!*line || (line[0] == '\r' && !line[1]))
 			continue;
 		o = cJSON_Parse(line);
-		svc = doc_str(o, "service");
+		svc = pgd_doc_str(o, "service");
 		if (!cJSON_IsObject(o) || !svc || !*svc || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "time"))) {
 			cJSON_Delete(o);
 			return pgd_err_set(err, PGD_EINPUT, path,
@@ -142,7 +142,7 @@ int pgd_trend__read(const char *history_path, size_t last_n, struct pgd_doc **ou
 	if (ret)
 		return ret;
 	buf[len] = '\0';   /* pgd_read_fd leaves one spare byte */
-	if (!(d = doc_new(DOC_TREND, "pgodrift.trend/v1")) || !(services = cJSON_CreateArray()))
+	if (!(d = pgd_doc_new(DOC_TREND, "pgodrift.trend/v1")) || !(services = cJSON_CreateArray()))
 		goto nomem;
 	d->write = trend_write;
 	d->formats = trend_formats;
@@ -184,7 +184,7 @@ static int time_labels(const cJSON *points, char (*labels)[24], size_t n)
 	const cJSON *p;
 
 	cJSON_ArrayForEach(p, points) {
-		time_t t = (time_t)doc_num(p, "time", 0);
+		time_t t = (time_t)pgd_doc_num(p, "time", 0);
 		struct tm tm;
 
 		if (i >= n || !gmtime_r(&t, &tm))
@@ -196,7 +196,7 @@ static int time_labels(const cJSON *points, char (*labels)[24], size_t n)
 	}
 	i = 0;
 	cJSON_ArrayForEach(p, points) {
-		time_t t = (time_t)doc_num(p, "time", 0);
+		time_t t = (time_t)pgd_doc_num(p, "time", 0);
 		struct tm tm;
 
 		if (with_time && gmtime_r(&t, &tm))
@@ -216,14 +216,14 @@ static int mermaid_name(struct strbuf *sb, const char *s)
 		int safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 			   c == '.' || c == '_' || c == '-' || c == '/' || c == ' ';
 
-		ret = strbuf_addch(sb, safe ? c : '_');
+		ret = pgd_strbuf_addch(sb, safe ? c : '_');
 	}
 	return ret;
 }
 
 static double staleness_pct(const cJSON *p)
 {
-	return 100 * doc_num(p, "staleness", 0);
+	return 100 * pgd_doc_num(p, "staleness", 0);
 }
 
 /*
@@ -240,29 +240,29 @@ static int mermaid_chart(struct strbuf *sb, const cJSON *svc)
 	int ret = labels ? 0 : -1;
 
 	ret = ret ? ret : time_labels(points, labels, n);
-	ret = ret ? ret : strbuf_addstr(sb, "```mermaid\nxychart-beta\n    title \"");
-	ret = ret ? ret : mermaid_name(sb, doc_str(svc, "name"));
-	ret = ret ? ret : strbuf_addstr(sb, ": staleness %\"\n    x-axis [");
+	ret = ret ? ret : pgd_strbuf_addstr(sb, "```mermaid\nxychart-beta\n    title \"");
+	ret = ret ? ret : mermaid_name(sb, pgd_doc_str(svc, "name"));
+	ret = ret ? ret : pgd_strbuf_addstr(sb, ": staleness %\"\n    x-axis [");
 	cJSON_ArrayForEach(p, points) {
-		const char *o = doc_str(p, "outcome");
+		const char *o = pgd_doc_str(p, "outcome");
 
 		if (ret)
 			break;
 		if (o && !strcmp(o, "error"))
-			ret = strbuf_addf(sb, "%s\"%s not checked\"", i ? ", " : "", labels[i]);
+			ret = pgd_strbuf_addf(sb, "%s\"%s not checked\"", i ? ", " : "", labels[i]);
 		else
-			ret = strbuf_addf(sb, "%s\"%s: %.0f finding%s\"", i ? ", " : "", labels[i],
-					  doc_num(p, "findings", 0), doc_num(p, "findings", 0) == 1 ? "" : "s");
+			ret = pgd_strbuf_addf(sb, "%s\"%s: %.0f finding%s\"", i ? ", " : "", labels[i],
+					  pgd_doc_num(p, "findings", 0), pgd_doc_num(p, "findings", 0) == 1 ? "" : "s");
 		i++;
 	}
-	ret = ret ? ret : strbuf_addstr(sb, "]\n    y-axis \"staleness %\" 0 --> 100\n    line [");
+	ret = ret ? ret : pgd_strbuf_addstr(sb, "]\n    y-axis \"staleness %\" 0 --> 100\n    line [");
 	i = 0;
 	cJSON_ArrayForEach(p, points) {
 		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "staleness")))
 			prev = staleness_pct(p);
-		ret = ret ? ret : strbuf_addf(sb, "%s%.1f", i++ ? ", " : "", prev);
+		ret = ret ? ret : pgd_strbuf_addf(sb, "%s%.1f", i++ ? ", " : "", prev);
 	}
-	ret = ret ? ret : strbuf_addstr(sb, "]\n```\n");
+	ret = ret ? ret : pgd_strbuf_addstr(sb, "]\n```\n");
 	free(labels);
 	return ret;
 }
@@ -274,9 +274,9 @@ static int trend_mermaid(const struct pgd_doc *d, struct strbuf *sb, int heading
 
 	cJSON_ArrayForEach(svc, cJSON_GetObjectItemCaseSensitive(d->root, "services")) {
 		if (headings) {
-			ret = ret ? ret : strbuf_addstr(sb, "\n### ");
-			ret = ret ? ret : rpt_md_code(sb, doc_str(svc, "name"));
-			ret = ret ? ret : strbuf_addstr(sb, "\n\n");
+			ret = ret ? ret : pgd_strbuf_addstr(sb, "\n### ");
+			ret = ret ? ret : pgd_rpt_md_code(sb, pgd_doc_str(svc, "name"));
+			ret = ret ? ret : pgd_strbuf_addstr(sb, "\n\n");
 		}
 		ret = ret ? ret : mermaid_chart(sb, svc);
 	}
@@ -286,7 +286,7 @@ static int trend_mermaid(const struct pgd_doc *d, struct strbuf *sb, int heading
 static int trend_text(const struct pgd_doc *d, struct strbuf *sb)
 {
 	const cJSON *svc, *p;
-	int ret = strbuf_addf(sb, "%-24s %-17s %-12s %8s %5s %9s %10s\n", "SERVICE", "TIME (UTC)",
+	int ret = pgd_strbuf_addf(sb, "%-24s %-17s %-12s %8s %5s %9s %10s\n", "SERVICE", "TIME (UTC)",
 			      "OUTCOME", "FINDINGS", "RISK", "STALENESS", "COST");
 
 	cJSON_ArrayForEach(svc, cJSON_GetObjectItemCaseSensitive(d->root, "services")) {
@@ -303,11 +303,11 @@ static int trend_text(const struct pgd_doc *d, struct strbuf *sb)
 
 			if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "staleness")))
 				snprintf(st, sizeof(st), "%.0f%%", staleness_pct(p));
-			ret = ret ? ret : strbuf_addf(sb, "%-24s %-17s %-12s %8.0f %5.0f %9s %10.0f\n",
-						      doc_str(svc, "name"), labels[i++],
-						      doc_str(p, "outcome") ? doc_str(p, "outcome") : "-",
-						      doc_num(p, "findings", 0), doc_num(p, "risk", 0), st,
-						      doc_num(p, "total_cost", 0));
+			ret = ret ? ret : pgd_strbuf_addf(sb, "%-24s %-17s %-12s %8.0f %5.0f %9s %10.0f\n",
+						      pgd_doc_str(svc, "name"), labels[i++],
+						      pgd_doc_str(p, "outcome") ? pgd_doc_str(p, "outcome") : "-",
+						      pgd_doc_num(p, "findings", 0), pgd_doc_num(p, "risk", 0), st,
+						      pgd_doc_num(p, "total_cost", 0));
 		}
 		free(labels);
 	}
@@ -329,14 +329,14 @@ static int xml_text(struct strbuf *sb, const char *s)
 
 	for (; !ret && s && *s; s++) {
 		switch (*s) {
-		case '&': ret = strbuf_addstr(sb, "&amp;"); break;
-		case '<': ret = strbuf_addstr(sb, "&lt;"); break;
-		case '>': ret = strbuf_addstr(sb, "&gt;"); break;
-		case '"': ret = strbuf_addstr(sb, "&quot;"); break;
-		case '\'': ret = strbuf_addstr(sb, "&apos;"); break;
+		case '&': ret = pgd_strbuf_addstr(sb, "&amp;"); break;
+		case '<': ret = pgd_strbuf_addstr(sb, "&lt;"); break;
+		case '>': ret = pgd_strbuf_addstr(sb, "&gt;"); break;
+		case '"': ret = pgd_strbuf_addstr(sb, "&quot;"); break;
+		case '\'': ret = pgd_strbuf_addstr(sb, "&apos;"); break;
 		default:
 			/* XML 1.0 allows no control characters but tab, LF, CR. */
-			ret = strbuf_addch(sb, (unsigned char)*s < 0x20 ? '?' : *s);
+			ret = pgd_strbuf_addch(sb, (unsigned char)*s < 0x20 ? '?' : *s);
 		}
 	}
 	return ret;
@@ -353,18 +353,18 @@ static int svg_panel(struct strbuf *sb, const cJSON *svc, int y0)
 
 	ret = ret ? ret : time_labels(points, labels, n);
 	cJSON_ArrayForEach(p, points)
-		if (doc_num(p, "findings", 0) > fmax)
-			fmax = doc_num(p, "findings", 0);
+		if (pgd_doc_num(p, "findings", 0) > fmax)
+			fmax = pgd_doc_num(p, "findings", 0);
 	/* An even maximum of at least 2: the right axis's three ticks are whole findings. */
 	fmax = fmax < 2 ? 2 : fmax + ((long long)fmax % 2);
-	ret = ret ? ret : strbuf_addf(sb, "<g class=\"service\">\n<text x=\"%d\" y=\"%d\" class=\"title\">", SVG_L, y0 + 20);
-	ret = ret ? ret : xml_text(sb, doc_str(svc, "name"));
-	ret = ret ? ret : strbuf_addstr(sb, "</text>\n");
+	ret = ret ? ret : pgd_strbuf_addf(sb, "<g class=\"service\">\n<text x=\"%d\" y=\"%d\" class=\"title\">", SVG_L, y0 + 20);
+	ret = ret ? ret : xml_text(sb, pgd_doc_str(svc, "name"));
+	ret = ret ? ret : pgd_strbuf_addstr(sb, "</text>\n");
 	/* Axes and gridlines: staleness 0/50/100 % on the left, findings 0..max on the right. */
 	for (int g = 0; !ret && g <= 2; g++) {
 		int y = base - g * SVG_PLOT / 2;
 
-		ret = strbuf_addf(sb, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>\n"
+		ret = pgd_strbuf_addf(sb, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>\n"
 				  "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">%d%%</text>\n"
 				  "<text x=\"%d\" y=\"%d\" class=\"axis\">%.0f</text>\n",
 				  SVG_L, y, SVG_W - SVG_R, y, SVG_L - 6, y + 4, g * 50,
@@ -373,29 +373,29 @@ static int svg_panel(struct strbuf *sb, const cJSON *svc, int y0)
 	i = 0;
 	cJSON_ArrayForEach(p, points) {
 		double cx = SVG_L + step * ((double)i + 0.5);
-		double bh = doc_num(p, "findings", 0) / fmax * SVG_PLOT;
-		const char *o = doc_str(p, "outcome");
+		double bh = pgd_doc_num(p, "findings", 0) / fmax * SVG_PLOT;
+		const char *o = pgd_doc_str(p, "outcome");
 
-		ret = ret ? ret : strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"findings\"><title>%.0f findings</title></rect>\n",
-					      cx - step * 0.2, base - bh, step * 0.4, bh, doc_num(p, "findings", 0));
-		ret = ret ? ret : strbuf_addf(sb, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>\n",
+		ret = ret ? ret : pgd_strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"findings\"><title>%.0f findings</title></rect>\n",
+					      cx - step * 0.2, base - bh, step * 0.4, bh, pgd_doc_num(p, "findings", 0));
+		ret = ret ? ret : pgd_strbuf_addf(sb, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>\n",
 					      cx, base + 16, labels[i]);
 		if (!ret && o && !strcmp(o, "error"))
-			ret = strbuf_addf(sb, "<text x=\"%.1f\" y=\"%d\" class=\"error\" text-anchor=\"middle\">not checked</text>\n",
+			ret = pgd_strbuf_addf(sb, "<text x=\"%.1f\" y=\"%d\" class=\"error\" text-anchor=\"middle\">not checked</text>\n",
 					  cx, base - 6);
 		if (!ret && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "staleness"))) {
 			double cy = base - staleness_pct(p) / 100 * SVG_PLOT;
 
-			ret = strbuf_addf(&line, "%s%.1f,%.1f", line.len ? " " : "", cx, cy);
-			ret = ret ? ret : strbuf_addf(sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"staleness\"><title>staleness %.0f%%</title></circle>\n",
+			ret = pgd_strbuf_addf(&line, "%s%.1f,%.1f", line.len ? " " : "", cx, cy);
+			ret = ret ? ret : pgd_strbuf_addf(sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"staleness\"><title>staleness %.0f%%</title></circle>\n",
 						      cx, cy, staleness_pct(p));
 		}
 		i++;
 	}
 	if (!ret && line.len)
-		ret = strbuf_addf(sb, "<polyline points=\"%s\" class=\"staleness\"/>\n", line.buf);
-	ret = ret ? ret : strbuf_addstr(sb, "</g>\n");
-	strbuf_release(&line);
+		ret = pgd_strbuf_addf(sb, "<polyline points=\"%s\" class=\"staleness\"/>\n", line.buf);
+	ret = ret ? ret : pgd_strbuf_addstr(sb, "</g>\n");
+	pgd_strbuf_release(&line);
 	free(labels);
 	return ret;
 }
@@ -404,7 +404,7 @@ static int trend_svg(const struct pgd_doc *d, struct strbuf *sb)
 {
 	const cJSON *services = cJSON_GetObjectItemCaseSensitive(d->root, "services"), *svc;
 	int n = cJSON_GetArraySize(services), h = n * SVG_PANEL + 30, i = 0;
-	int ret = strbuf_addf(sb,
+	int ret = pgd_strbuf_addf(sb,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
 		"<title>pgodrift trend: staleness (line, left axis) and findings (bars, right axis) per service</title>\n"
@@ -416,7 +416,7 @@ static int trend_svg(const struct pgd_doc *d, struct strbuf *sb)
 
 	cJSON_ArrayForEach(svc, services)
 		ret = ret ? ret : svg_panel(sb, svc, 30 + SVG_PANEL * i++);
-	ret = ret ? ret : strbuf_addf(sb,
+	ret = ret ? ret : pgd_strbuf_addf(sb,
 		"<text x=\"%d\" y=\"18\" class=\"legend\"><tspan fill=\"#2166ac\">━ staleness %% (left)</tspan>"
 		"  <tspan fill=\"#d6604d\">▮ findings (right)</tspan></text>\n</svg>\n", SVG_L);
 	return ret;
@@ -434,6 +434,6 @@ static int trend_write(const struct pgd_doc *d, const char *format, struct strbu
 	else if (!strcmp(format, "mermaid"))
 		ret = trend_mermaid(d, out, 0);
 	else
-		ret = strbuf_addstr(out, "## Trend\n") || trend_mermaid(d, out, 1);
+		ret = pgd_strbuf_addstr(out, "## Trend\n") || trend_mermaid(d, out, 1);
 	return ret ? pgd_err_nomem(err, "") : 0;
 }

@@ -113,7 +113,7 @@ static void read_buildinfo(const char *name, struct arena *a, struct pgd_buildin
 	assert_int_equal(fseek(f, 0, SEEK_END), 0);
 	size = ftell(f);
 	rewind(f);
-	data = arena_alloc(a, (size_t)size);
+	data = pgd_arena_alloc(a, (size_t)size);
 	assert_non_null(data);
 	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
 	fclose(f);
@@ -133,7 +133,7 @@ static void check_golden(const char *golden, const char *name)
 	size_t nsettings = 0;
 	int saw_version = 0;
 
-	arena_init(&a, 0);
+	pgd_arena_init(&a, 0);
 	read_buildinfo(name, &a, &bi, &buildid);
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
@@ -188,7 +188,7 @@ static void check_golden(const char *golden, const char *name)
 			assert_string_equal(pgd_binary__build_setting(b, bi.settings[i].key), bi.settings[i].value);
 		pgd_binary__close(b);
 	}
-	arena_release(&a);
+	pgd_arena_release(&a);
 }
 
 static void test_buildinfo_goldens(void **state)
@@ -356,7 +356,7 @@ static void code_at(struct pgd_binary *b, const char *fn, int64_t line, struct c
 {
 	struct pgd_err err = { 0 };
 
-	arena_init(&c->a, 0);
+	pgd_arena_init(&c->a, 0);
 	if (pgd_binary_code_at_line(b, fn, line, &c->a, &c->lc, &err))
 		fail_msg("%s:%lld: %s", fn, (long long)line, err.msg);
 	assert_int_equal(c->lc.line, line);
@@ -409,7 +409,7 @@ static void check_get_site(const char *fixture, int pgo)
 		assert_int_equal(c.lc.nguards, 0);
 		assert_int_equal(c.lc.ninlined, 0);
 	}
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	pgd_binary__close(b);
 }
 
@@ -471,7 +471,7 @@ static void test_func_value_site(void **state)
 	assert_non_null(g);
 	assert_null(g->iface);
 	assert_true(pgd_binary_has_symbol(b, g->symbol));
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	pgd_binary__close(b);
 }
 
@@ -486,14 +486,14 @@ static void test_two_calls_one_line(void **state)
 	code_at(b, "main.serve", line, &c);
 	assert_int_equal(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18), 2);
 	assert_int_equal(c.lc.nguards, 0);
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	code_at(p, "main.serve", line, &c);
 	assert_int_equal(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18), 2);
 	assert_non_null(guard(&c.lc, "main.Mult"));
 	assert_string_equal(guard(&c.lc, "main.Mult")->iface, "main.Multiplier");
 	assert_non_null(guard(&c.lc, "main.Add"));
 	assert_string_equal(guard(&c.lc, "main.Add")->iface, "main.Adder");
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	pgd_binary__close(b);
 	pgd_binary__close(p);
 }
@@ -508,7 +508,7 @@ static void test_no_call_line(void **state)
 	assert_non_null(c.lc.func);
 	assert_int_equal(c.lc.ncalls, 0);
 	assert_int_equal(c.lc.nguards, 0);
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	pgd_binary__close(b);
 }
 
@@ -528,7 +528,7 @@ static void test_direct_call_line(void **state)
 	assert_string_equal(c.lc.calls[0].target_name, "main.serve");
 	assert_true(pgd_binary_has_symbol(b, "main.serve"));
 	assert_int_equal(c.lc.nguards, 0);
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	pgd_binary__close(b);
 }
 
@@ -550,11 +550,11 @@ static void test_inlined_only_helper(void **state)
 	code_at(b, "main.lookup", line, &c);
 	assert_true(c.lc.ninstances >= 1);
 	assert_true(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18) >= 1);
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	/* and serve's line shows lookup inlined there */
 	code_at(b, "main.serve", serve_line("lookup(w.caches"), &c);
 	assert_true(has_inlined(&c.lc, "main.lookup"));
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	pgd_binary__close(b);
 
 	/*
@@ -569,7 +569,7 @@ static void test_inlined_only_helper(void **state)
 	assert_true(c.lc.ninstances >= 1);
 	assert_true(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18) >= 1);
 	assert_int_equal(c.lc.nguards, 0);
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	pgd_binary__close(b);
 }
 
@@ -586,7 +586,7 @@ static void test_renamed_function_absent(void **state)
 	code_at(b, "main.serve", 16, &c);
 	assert_null(c.lc.func);
 	assert_int_equal(c.lc.ncalls, 0);
-	arena_release(&c.a);
+	pgd_arena_release(&c.a);
 	assert_non_null(pgd_binary_func(b, "main.handleRequest", &err));
 	pgd_binary__close(b);
 }

@@ -100,9 +100,9 @@ static size_t compare_choices(struct fixture *f, int set, const char *golden, si
 	struct pgd_err err = { 0 };
 	size_t compared = 0;
 
-	arena_init(&fc.scratch, 0);
+	pgd_arena_init(&fc.scratch, 0);
 	*none = 0;
-	if (strbuf_read_file(&sb, golden))
+	if (pgd_strbuf_read_file(&sb, golden))
 		fail_msg("cannot read %s", golden);
 	for (char *line = sb.buf, *next; line && *line; line = next) {
 		cJSON *rec;
@@ -166,8 +166,8 @@ static size_t compare_choices(struct fixture *f, int set, const char *golden, si
 		}
 		cJSON_Delete(rec);
 	}
-	strbuf_release(&sb);
-	arena_release(&fc.scratch);
+	pgd_strbuf_release(&sb);
+	pgd_arena_release(&fc.scratch);
 	return compared;
 }
 
@@ -279,7 +279,7 @@ static void test_binary_facts(void **state)
 	struct arena a;
 
 	(void)state;
-	arena_init(&a, 0);
+	pgd_arena_init(&a, 0);
 	snprintf(path, sizeof(path), "%s/testdata/bin/cachesvc.pgo", build_dir());
 	if (pgd_binary__open(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
@@ -309,7 +309,7 @@ static void test_binary_facts(void **state)
 	/* Go 1.23 linkers write no GNU build ID. */
 	assert_null(pgd_binary_gnu_build_id(b));
 	pgd_binary__close(b);
-	arena_release(&a);
+	pgd_arena_release(&a);
 }
 
 /*
@@ -370,7 +370,7 @@ static void test_field_classification(void **state)
 	(void)state;
 	snprintf(bin, sizeof(bin), "%s/testdata/bin/field-gofmt-go1.26.11.pgoA", build_dir());
 	snprintf(path, sizeof(path), "%s/pgoA.oracle.jsonl", dir);
-	if (strbuf_read_file(&sb, path))
+	if (pgd_strbuf_read_file(&sb, path))
 		fail_msg("cannot read %s", path);
 	for (char *line = sb.buf, *next; line && *line; line = next) {
 		cJSON *rec;
@@ -429,7 +429,7 @@ static void test_field_classification(void **state)
 	for (size_t k = 0; k < nrecs; k++)
 		free(recs[k].caller);
 	free(recs);
-	strbuf_release(&sb);
+	pgd_strbuf_release(&sb);
 }
 
 /* ---- calls through a frame slot, and a folded guard, on Go 1.26's gofmt ---------- */
@@ -477,7 +477,7 @@ static void test_frame_slot_and_folded_guard(void **state)
 	snprintf(bin, sizeof(bin), "%s/testdata/bin/field-gofmt-go1.26.11.pgoA", build_dir());
 	if (pgd_binary__open(bin, NULL, &b, &err))
 		fail_msg("%s: %s", bin, err.msg);
-	arena_init(&a, 0);
+	pgd_arena_init(&a, 0);
 	if (pgd_binary_code_at_line(b, "go/doc/comment.(*parseDoc).parseLinkedText", 808, &a, &lc, &err))
 		fail_msg("parseLinkedText: %s", err.msg);
 	assert_true(calls_with(&lc, 0) >= 1);
@@ -505,7 +505,7 @@ static void test_frame_slot_and_folded_guard(void **state)
 	pgd_siteset_release(&ss);
 	pgd_edges__free(e);
 	pgd_profile__close(p);
-	arena_release(&a);
+	pgd_arena_release(&a);
 	pgd_binary__close(b);
 }
 

@@ -415,7 +415,7 @@ static void test_profile_checks_entry(void **state)
 {
 	struct pgd_profile *ps[3] = { open_profile(P "base.pprof"), open_profile(P "fresh-even-a.pprof"),
 				      open_profile(P "fresh-even-b.pprof") };
-	struct pgd_report *r = rpt_new(RPT_CHECK);
+	struct pgd_report *r = pgd_rpt_new(RPT_CHECK);
 	struct pgd_doctor_opts o;
 	struct pgd_err err = { 0 };
 

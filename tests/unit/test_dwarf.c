@@ -51,7 +51,7 @@ static void dw_open(struct dw *w, const char *name)
 	long n;
 
 	memset(w, 0, sizeof(*w));
-	arena_init(&w->a, 0);
+	pgd_arena_init(&w->a, 0);
 	bin_path(name, path, sizeof(path));
 	f = fopen(path, "rb");
 	if (!f)
@@ -71,7 +71,7 @@ static void dw_open(struct dw *w, const char *name)
 static void dw_close(struct dw *w)
 {
 	pgd_dwarf_close(w->d);
-	arena_release(&w->a);
+	pgd_arena_release(&w->a);
 	free(w->data);
 }
 
@@ -316,13 +316,13 @@ static void check_abstract_elsewhere(const char *name, int64_t *decl_line)
 	assert_string_equal(base_name(f->decl_file), "flag.go");
 	assert_true(f->decl_line > 0);
 	*decl_line = f->decl_line;
-	arena_init(&a, 0);
+	pgd_arena_init(&a, 0);
 	if (pgd_binary_code_at_line(b, "main.init.0", line, &a, &lc, &err))
 		fail_msg("%s: %s", path, err.msg);
 	assert_non_null(lc.func);
 	assert_int_equal(lc.ninlined, 1);
 	assert_string_equal(lc.inlined[0], "flag.Parse");
-	arena_release(&a);
+	pgd_arena_release(&a);
 	pgd_binary__close(b);
 }
 
@@ -398,7 +398,7 @@ static void check_split_guard(const char *name)
 	bin_path(name, path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
-	arena_init(&a, 0);
+	pgd_arena_init(&a, 0);
 	if (pgd_binary_code_at_line(b, "crypto/sha256.Sum256", lines[1], &a, &sum, &err) ||
 	    pgd_binary_code_at_line(b, "crypto/sha256.Sum256", lines[0], &a, &wr, &err))
 		fail_msg("%s: %s", path, err.msg);
@@ -422,7 +422,7 @@ static void check_split_guard(const char *name)
 	for (size_t i = 0; i < wr.nguards; i++)
 		lea_on_write_line |= wr.guards[i].pc == g->pc;
 	assert_true(lea_on_write_line);
-	arena_release(&a);
+	pgd_arena_release(&a);
 	pgd_binary__close(b);
 }
 
@@ -452,7 +452,7 @@ static void test_dataflow_guard_arm64(void **state)
 	bin_path("cachesvc.arm64.pgo", path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
-	arena_init(&a, 0);
+	pgd_arena_init(&a, 0);
 	if (pgd_binary_code_at_line(b, "main.serve", line, &a, &lc, &err))
 		fail_msg("%s: %s", path, err.msg);
 	for (size_t i = 0; i < lc.nguards; i++) {
@@ -464,7 +464,7 @@ static void test_dataflow_guard_arm64(void **state)
 		}
 	}
 	assert_int_equal(tied, 1);
-	arena_release(&a);
+	pgd_arena_release(&a);
 	pgd_binary__close(b);
 }
 

@@ -27,12 +27,12 @@ static char *slurp(const char *path, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (strbuf_read_file(&sb, path)) {
-		strbuf_release(&sb);
+	if (pgd_strbuf_read_file(&sb, path)) {
+		pgd_strbuf_release(&sb);
 		*len = 0;
 		return NULL;
 	}
-	return strbuf_detach(&sb, len);
+	return pgd_strbuf_detach(&sb, len);
 }
 
 static struct pgd_profile *open_ok(const char *path)

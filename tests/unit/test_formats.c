@@ -44,7 +44,7 @@ static size_t count(const char *s, const char *needle)
 static struct rpt_site *site(struct pgd_report *r, const char *caller, const char *file, int64_t line,
 			     enum pgd_severity sev, double cost)
 {
-	struct rpt_site *s = rpt_add_site(r);
+	struct rpt_site *s = pgd_rpt_add_site(r);
 
 	s->caller = caller;
 	s->file = file;
@@ -61,8 +61,8 @@ static struct rpt_site *site(struct pgd_report *r, const char *caller, const cha
 
 static struct pgd_report *report(void)
 {
-	struct pgd_report *r = rpt_new(RPT_CHECK);
-	struct rpt_input *in = rpt_add_input(r);
+	struct pgd_report *r = pgd_rpt_new(RPT_CHECK);
+	struct rpt_input *in = pgd_rpt_add_input(r);
 
 	in->role = "binary";
 	in->path = "svc";
@@ -185,7 +185,7 @@ static void codeclimate_fingerprint_is_the_site(void **state)
 	rb = cJSON_Parse(ob);
 	ja = cJSON_GetArrayItem(ra, 0);
 	jb = cJSON_GetArrayItem(rb, 0);
-	rpt_fingerprint("pgodriftSite/v1:main.serve+16:Get", want);
+	pgd_rpt_fingerprint("pgodriftSite/v1:main.serve+16:Get", want);
 	assert_string_equal(cJSON_GetObjectItem(ja, "fingerprint")->valuestring, want);
 	assert_string_equal(cJSON_GetObjectItem(jb, "fingerprint")->valuestring, want);
 	assert_string_equal(cJSON_GetObjectItem(ja, "severity")->valuestring, "critical");

@@ -39,9 +39,9 @@ static char *slurp(const char *path, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (strbuf_read_file(&sb, path))
+	if (pgd_strbuf_read_file(&sb, path))
 		fail_msg("read %s: %s", path, strerror(errno));
-	return strbuf_detach(&sb, len);
+	return pgd_strbuf_detach(&sb, len);
 }
 
 static struct pgd_profile *open_ok(const char *path)

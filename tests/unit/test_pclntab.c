@@ -60,7 +60,7 @@ static void img_open(struct img *w, const char *name)
 	long n;
 
 	memset(w, 0, sizeof(*w));
-	arena_init(&w->a, 0);
+	pgd_arena_init(&w->a, 0);
 	bin_path(name, path, sizeof(path));
 	if (!(f = fopen(path, "rb")))
 		fail_msg("%s: cannot open (run make fixtures)", path);
@@ -83,7 +83,7 @@ static void img_open(struct img *w, const char *name)
 
 static void img_close(struct img *w)
 {
-	arena_release(&w->a);
+	pgd_arena_release(&w->a);
 	free(w->data);
 }
 

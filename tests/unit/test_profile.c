@@ -19,8 +19,8 @@ static char *slurp(const char *path, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	assert_int_equal(strbuf_read_file(&sb, path), 0);
-	return strbuf_detach(&sb, len);
+	assert_int_equal(pgd_strbuf_read_file(&sb, path), 0);
+	return pgd_strbuf_detach(&sb, len);
 }
 
 /* Opening path fails with code, names path, and the message has every word. */
@@ -153,11 +153,11 @@ static int decode_text(const char *text, size_t len, struct pgd_err *err)
 	int ret;
 
 	memset(&p, 0, sizeof(p));
-	arena_init(&p.arena, 0);
+	pgd_arena_init(&p.arena, 0);
 	p.path = "edited.preprofile";
 	assert_int_equal(pgd_limits_resolve(NULL, &lim, NULL), 0);
 	ret = pgd_preprofile_decode(&p, text, len, &lim, err);
-	arena_release(&p.arena);
+	pgd_arena_release(&p.arena);
 	return ret;
 }
 

@@ -37,7 +37,7 @@ static char *render(const struct pgd_report *r, const char *format,
 
 static void add_binary(struct pgd_report *r, const char *module)
 {
-	struct rpt_input *in = rpt_add_input(r);
+	struct rpt_input *in = pgd_rpt_add_input(r);
 
 	in->role = "binary";
 	in->path = "build/testdata/bin/cachesvc.pgo";
@@ -48,7 +48,7 @@ static void add_binary(struct pgd_report *r, const char *module)
 
 static void add_profile(struct pgd_report *r, const char *role, const char *path)
 {
-	struct rpt_input *in = rpt_add_input(r);
+	struct rpt_input *in = pgd_rpt_add_input(r);
 
 	in->role = role;
 	in->path = path;
@@ -59,7 +59,7 @@ static void add_profile(struct pgd_report *r, const char *role, const char *path
 static struct rpt_site *add_site(struct pgd_report *r, const char *caller, const char *file,
 				 int64_t line, const char *verdict, enum pgd_severity sev, double cost)
 {
-	struct rpt_site *s = rpt_add_site(r);
+	struct rpt_site *s = pgd_rpt_add_site(r);
 
 	s->caller = caller;
 	s->file = file;
@@ -84,13 +84,13 @@ static struct rpt_site *add_site(struct pgd_report *r, const char *caller, const
 
 static struct pgd_report *check_report(void)
 {
-	struct pgd_report *r = rpt_new(RPT_CHECK);
+	struct pgd_report *r = pgd_rpt_new(RPT_CHECK);
 
 	add_binary(r, MODULE);
 	add_profile(r, "base", "testdata/profiles/base.pprof");
 	add_profile(r, "fresh", "testdata/profiles/fresh-even.pprof");
-	rpt_fig_real(&rpt_add_param(r, "threshold")->value, 0.5);
-	rpt_fig_int(rpt_add_summary(r, "sites"), 2);
+	pgd_rpt_fig_real(&pgd_rpt_add_param(r, "threshold")->value, 0.5);
+	pgd_rpt_fig_int(pgd_rpt_add_summary(r, "sites"), 2);
 	add_site(r, "main.serve", "/src/svc/cachesvc/serve.go", 42, "stale", PGD_SEV_RISK, 70);
 	add_site(r, "main.(*Server).handleLongerName", "/src/svc/cachesvc/serve.go", 7,
 		 "weak", PGD_SEV_WARN, 90);
@@ -141,7 +141,7 @@ static void text_colour_only_when_asked(void **state)
 
 static void markdown_empty_is_one_line(void **state)
 {
-	struct pgd_report *r = rpt_new(RPT_CHECK);
+	struct pgd_report *r = pgd_rpt_new(RPT_CHECK);
 	char *out;
 	char *nl;
 
@@ -155,7 +155,7 @@ static void markdown_empty_is_one_line(void **state)
 	free(out);
 	pgd_report__free(r);
 
-	r = rpt_new(RPT_DOCTOR);
+	r = pgd_rpt_new(RPT_DOCTOR);
 	out = render(r, "markdown", NULL);
 	assert_string_equal(out, "**pgodrift doctor:** ✅ no findings.\n");
 	free(out);
@@ -189,7 +189,7 @@ static void markdown_ranked_and_escaped(void **state)
 static void markdown_warnings_name_their_input(void **state)
 {
 	struct pgd_report *r = check_report();
-	struct rpt_finding *f = rpt_add_finding(r);
+	struct rpt_finding *f = pgd_rpt_add_finding(r);
 	char *out;
 
 	(void)state;
@@ -215,12 +215,12 @@ static void markdown_under_limit_whatever_the_input(void **state)
 	memset(longname, 'a', 4999);
 	longname[4999] = '\0';
 	for (int i = 0; i < 5000; i++) {
-		char *name = arena_printf(&r->arena, "main.(*Handler%d).serve%s", i, i % 7 ? "" : longname);
+		char *name = pgd_arena_printf(&r->arena, "main.(*Handler%d).serve%s", i, i % 7 ? "" : longname);
 
 		add_site(r, name, "/src/svc/cachesvc/serve.go", i + 1, "stale", PGD_SEV_RISK, i);
 	}
 	for (int i = 0; i < 200; i++) {
-		struct rpt_finding *f = rpt_add_finding(r);
+		struct rpt_finding *f = pgd_rpt_add_finding(r);
 
 		f->id = "too-few-samples";
 		f->severity = PGD_SEV_WARN;
@@ -309,7 +309,7 @@ static void sarif_path_mapping(void **state)
 
 	(void)state;
 	/* -trimpath: the module path prefix is stripped. */
-	r = rpt_new(RPT_CHECK);
+	r = pgd_rpt_new(RPT_CHECK);
 	add_binary(r, MODULE);
 	add_site(r, "main.serve", MODULE "/cachesvc/serve.go", 42, "stale", PGD_SEV_RISK, 1);
 	j = sarif_of(r, NULL);
@@ -318,7 +318,7 @@ static void sarif_path_mapping(void **state)
 	pgd_report__free(r);
 
 	/* Absolute: the root comes from a caller in a package under the module. */
-	r = rpt_new(RPT_CHECK);
+	r = pgd_rpt_new(RPT_CHECK);
 	add_binary(r, "example.com/svc");
 	add_site(r, "main.serve", "/home/x/co/cmd/svc/main.go", 10, "stale", PGD_SEV_RISK, 2);
 	add_site(r, "example.com/svc/internal/cache.(*C).Get", "/home/x/co/internal/cache/cache.go",
@@ -330,7 +330,7 @@ static void sarif_path_mapping(void **state)
 	pgd_report__free(r);
 
 	/* Absolute, package main only: the relative --base directory is the main package's. */
-	r = rpt_new(RPT_CHECK);
+	r = pgd_rpt_new(RPT_CHECK);
 	add_binary(r, "example.com/svc");
 	add_profile(r, "base", "cmd/svc/default.pgo");
 	add_site(r, "main.serve", "/home/x/co/cmd/svc/main.go", 10, "stale", PGD_SEV_RISK, 2);
@@ -340,7 +340,7 @@ static void sarif_path_mapping(void **state)
 	pgd_report__free(r);
 
 	/* Nothing to go on: an absolute file:// URI, percent-encoded, with no base. */
-	r = rpt_new(RPT_CHECK);
+	r = pgd_rpt_new(RPT_CHECK);
 	add_binary(r, "example.com/svc");
 	add_site(r, "main.serve", "/home/x/my co/main.go", 10, "stale", PGD_SEV_RISK, 2);
 	j = sarif_of(r, NULL);
@@ -353,28 +353,28 @@ static void sarif_path_mapping(void **state)
 static void doctor_and_sites_in_every_format(void **state)
 {
 	static const char *const formats[] = { "json", "text", "markdown", "sarif" };
-	struct pgd_report *d = rpt_new(RPT_DOCTOR), *s = rpt_new(RPT_SITES);
+	struct pgd_report *d = pgd_rpt_new(RPT_DOCTOR), *s = pgd_rpt_new(RPT_SITES);
 	struct rpt_finding *f;
 	struct rpt_item *it;
 	cJSON *j;
 
 	(void)state;
 	add_profile(d, "profile", "testdata/profiles/fresh-short.pprof");
-	f = rpt_add_finding(d);
+	f = pgd_rpt_add_finding(d);
 	f->id = "too-few-samples";
 	f->severity = PGD_SEV_RISK;
 	f->input = "testdata/profiles/fresh-short.pprof";
 	f->message = "capture for longer";
-	rpt_fig_int(rpt_finding_figure(d, f, "samples"), 12);
-	it = rpt_finding_item(d, f, "main.serve");
-	rpt_fig_real(rpt_item_figure(d, it, "share"), 0.5);
-	f = rpt_add_finding(d);
+	pgd_rpt_fig_int(pgd_rpt_finding_figure(d, f, "samples"), 12);
+	it = pgd_rpt_finding_item(d, f, "main.serve");
+	pgd_rpt_fig_real(pgd_rpt_item_figure(d, it, "share"), 0.5);
+	f = pgd_rpt_add_finding(d);
 	f->id = "layout";
 	f->severity = PGD_SEV_INFO;
 	f->message = "no default.pgo beside the main package";
-	rpt_add_check(d, "layout")->ran = 1;
-	rpt_add_check(d, "code-bloat")->skipped_why = "needs --compare-binary";
-	rpt_add_note(d, "a note");
+	pgd_rpt_add_check(d, "layout")->ran = 1;
+	pgd_rpt_add_check(d, "code-bloat")->skipped_why = "needs --compare-binary";
+	pgd_rpt_add_note(d, "a note");
 
 	add_binary(s, MODULE);
 	add_site(s, "main.serve", "/src/x.go", 3, NULL, PGD_SEV_NONE, 0);

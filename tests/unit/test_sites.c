@@ -104,7 +104,7 @@ static void check_against_pgodebug(const char *binary, const char *golden)
 	size_t checked = 0, interface_records = 0;
 
 	load(&f, binary);
-	if (strbuf_read_file(&sb, golden))
+	if (pgd_strbuf_read_file(&sb, golden))
 		fail_msg("cannot read %s", golden);
 	for (char *line = sb.buf, *next; line && *line; line = next) {
 		cJSON *rec;
@@ -161,7 +161,7 @@ static void check_against_pgodebug(const char *binary, const char *golden)
 	/* serve's Get, Multiply, Add, the handler, and lookup's Get. */
 	assert_true(checked >= 5);
 	assert_true(interface_records >= 4);
-	strbuf_release(&sb);
+	pgd_strbuf_release(&sb);
 	unload(&f);
 }
 

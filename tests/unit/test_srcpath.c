@@ -76,9 +76,9 @@ static int teardown(void **state)
 
 static struct pgd_report *report_with(const char *caller, const char *file)
 {
-	struct pgd_report *r = rpt_new(RPT_CHECK);
-	struct rpt_input *in = rpt_add_input(r);
-	struct rpt_site *s = rpt_add_site(r);
+	struct pgd_report *r = pgd_rpt_new(RPT_CHECK);
+	struct rpt_input *in = pgd_rpt_add_input(r);
+	struct rpt_site *s = pgd_rpt_add_site(r);
 
 	in->role = "binary";
 	in->path = "svc";
@@ -101,10 +101,10 @@ static char *map(const char *root, const char *caller, const char *file)
 	const char *rel = NULL;
 	char *out;
 
-	assert_int_equal(srcpath_init(&sp, r, root, &err), 0);
-	assert_int_equal(srcpath_source(&sp, file, caller, &rel, &err), 0);
+	assert_int_equal(pgd_srcpath_init(&sp, r, root, &err), 0);
+	assert_int_equal(pgd_srcpath_source(&sp, file, caller, &rel, &err), 0);
 	out = rel ? strdup(rel) : NULL;
-	srcpath_release(&sp);
+	pgd_srcpath_release(&sp);
 	pgd_report__free(r);
 	return out;
 }
@@ -168,16 +168,16 @@ static void wrong_root_is_an_error(void **state)
 	struct pgd_err err = { 0 };
 
 	/* A root without the module's go.mod: the error names the file and the root. */
-	assert_int_not_equal(srcpath_check_report(r, t->other, &err), 0);
+	assert_int_not_equal(pgd_srcpath_check_report(r, t->other, &err), 0);
 	assert_string_equal(err.file, "/build/src/internal/cache/cache.go");
 	assert_non_null(strstr(err.msg, t->other));
 	assert_non_null(strstr(err.msg, MODULE));
 	/* A root that does not exist. */
 	memset(&err, 0, sizeof(err));
-	assert_int_not_equal(srcpath_check_report(r, "/nonexistent/pgodrift-root", &err), 0);
+	assert_int_not_equal(pgd_srcpath_check_report(r, "/nonexistent/pgodrift-root", &err), 0);
 	assert_string_equal(err.file, "/nonexistent/pgodrift-root");
 	/* The right root maps it. */
-	assert_int_equal(srcpath_check_report(r, t->repo, &err), 0);
+	assert_int_equal(pgd_srcpath_check_report(r, t->repo, &err), 0);
 	pgd_report__free(r);
 }
 
@@ -206,10 +206,10 @@ static void inputs(void **state)
 
 	touch(t->repo, "services/svc/cmd/svc/default.pgo", "x");
 	snprintf(path, sizeof(path), "%s/services/svc/cmd/svc/default.pgo", t->repo);
-	assert_int_equal(srcpath_init(&sp, r, t->repo, &err), 0);
-	assert_string_equal(srcpath_input(&sp, path), "services/svc/cmd/svc/default.pgo");
-	assert_null(srcpath_input(&sp, "/etc/hostname"));
-	srcpath_release(&sp);
+	assert_int_equal(pgd_srcpath_init(&sp, r, t->repo, &err), 0);
+	assert_string_equal(pgd_srcpath_input(&sp, path), "services/svc/cmd/svc/default.pgo");
+	assert_null(pgd_srcpath_input(&sp, "/etc/hostname"));
+	pgd_srcpath_release(&sp);
 	pgd_report__free(r);
 }
 
