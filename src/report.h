@@ -250,6 +250,8 @@ struct rpt_rows {
 int pgd_rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 		   const struct pgd_write_opts *opts, struct pgd_err *err);
 void pgd_rpt_rows_release(struct rpt_rows *rows);
+/* The input a finding without one of its own attaches to: the first profile. */
+const char *pgd_rpt_finding_input(const struct pgd_report *r, const struct rpt_finding *f);
 /* 32 hex digits from two 64-bit FNV-1a hashes of s: a stable fingerprint. */
 void pgd_rpt_fingerprint(const char *s, char out[33]);
 /*

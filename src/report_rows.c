@@ -13,8 +13,8 @@
 #include "srcpath.h"
 #include "strbuf.h"
 
-/* The input a finding without its own attaches to: the first profile (as SARIF). */
-static const char *finding_input(const struct pgd_report *r, const struct rpt_finding *f)
+/* The input a finding without its own attaches to: the first profile (SARIF too). */
+const char *pgd_rpt_finding_input(const struct pgd_report *r, const struct rpt_finding *f)
 {
 	if (f->input && *f->input)
 		return f->input;
@@ -85,7 +85,7 @@ static int finding_row(struct rpt_rows *rows, struct srcpath *sp, const struct p
 		       const struct rpt_finding *f, struct pgd_err *err)
 {
 	struct rpt_row *row = add_row(rows);
-	const char *input = finding_input(r, f);
+	const char *input = pgd_rpt_finding_input(r, f);
 	const char *id = f->id ? f->id : "finding";
 
 	if (!row)

@@ -333,23 +333,11 @@ static void add_figure(cJSON *o, const struct rpt_figure *f)
 	}
 }
 
-/* The input a finding without a source location attaches to: its own, else the first profile. */
-static const char *finding_input(const struct pgd_report *r, const struct rpt_finding *f)
-{
-	if (f->input && *f->input)
-		return f->input;
-	for (size_t i = 0; i < r->ninputs; i++)
-		if (r->inputs[i].path && r->inputs[i].format && strcmp(r->inputs[i].format, "elf") &&
-		    strcmp(r->inputs[i].format, "dir"))
-			return r->inputs[i].path;
-	return r->ninputs ? r->inputs[0].path : NULL;
-}
-
 static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 {
 	const char *id = f->id ? f->id : "finding";
 	int idx = rule_index(c, id, f->severity, NULL);
-	const char *input = finding_input(c->r, f);
+	const char *input = pgd_rpt_finding_input(c->r, f);
 	cJSON *res, *o;
 
 	if (idx < 0)

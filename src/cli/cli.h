@@ -117,6 +117,8 @@ int cli_validate_outputs(struct cli_ctx *ctx, const struct cli_output_opts *o);
 int cli_write_report(struct cli_ctx *ctx, const struct pgd_report *r,
 		     const struct cli_output_opts *o);
 /* The exit status for a report under --fail-on. */
+/* --fail-on risk | warn | never as the lowest failing severity (PGD_SEV_NONE: never). */
+enum pgd_severity cli_fail_level(const char *fail_on);
 int cli_exit_status(const struct pgd_report *r, const char *fail_on);
 
 /*

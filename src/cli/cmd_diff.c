@@ -23,16 +23,6 @@ static const struct cli_usage diff_usage = {
 		"that rose to it), 2 usage or input error.\n",
 };
 
-/* --fail-on LEVEL as a severity; PGD_SEV_NONE for never. */
-static enum pgd_severity fail_level(const char *s)
-{
-	if (!strcmp(s, "warn"))
-		return PGD_SEV_WARN;
-	if (!strcmp(s, "never"))
-		return PGD_SEV_NONE;
-	return PGD_SEV_RISK;
-}
-
 int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *format = NULL, *output = NULL, *fail_on = "risk";
@@ -61,7 +51,7 @@ int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!format)
 		format = ctx->stdout_tty && !output ? "text" : "json";
-	if (pgd_diff__run(pos.v[0], pos.v[1], fail_level(fail_on), &d, &err) ||
+	if (pgd_diff__run(pos.v[0], pos.v[1], cli_fail_level(fail_on), &d, &err) ||
 	    pgd_doc__write_file(d, format, output, &err)) {
 		ret = cli_fail(ctx, &err);
 		goto out;

@@ -29,15 +29,6 @@ static const struct cli_usage merge_usage = {
 		"\nexit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\n",
 };
 
-static enum pgd_severity fail_level(const char *s)
-{
-	if (!strcmp(s, "warn"))
-		return PGD_SEV_WARN;
-	if (!strcmp(s, "never"))
-		return PGD_SEV_NONE;
-	return PGD_SEV_RISK;
-}
-
 /* "svc=path" names a service; a bare path is named after its file, without .json. */
 static int parse_inputs(struct cli_ctx *ctx, const struct cli_strlist *pos, const struct cli_strlist *failed,
 			struct pgd_fleet_input *in, char **names)
@@ -152,7 +143,7 @@ int cmd_merge(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (!format)
 		format = ctx->stdout_tty && !outputs.n ? "text" : "json";
-	if (pgd_fleet__merge(in, n, now, fail_level(fail_on), &d, &err) ||
+	if (pgd_fleet__merge(in, n, now, cli_fail_level(fail_on), &d, &err) ||
 	    write_outputs(ctx, d, format, &outputs, &err) ||
 	    (history && pgd_fleet__append_history(d, history, &err))) {
 		ret = cli_fail(ctx, &err);

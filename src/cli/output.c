@@ -20,15 +20,21 @@ int cli_output_error(struct pgd_err *err, int errnum)
 	return PGD_EIO;
 }
 
+enum pgd_severity cli_fail_level(const char *fail_on)
+{
+	if (fail_on && !strcmp(fail_on, "warn"))
+		return PGD_SEV_WARN;
+	if (fail_on && !strcmp(fail_on, "never"))
+		return PGD_SEV_NONE;
+	return PGD_SEV_RISK;
+}
+
 int cli_exit_status(const struct pgd_report *r, const char *fail_on)
 {
-	enum pgd_severity worst = pgd_report__worst_severity(r);
+	enum pgd_severity level = cli_fail_level(fail_on);
 
-	if (!fail_on || !strcmp(fail_on, "risk"))
-		return worst >= PGD_SEV_RISK ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
-	if (!strcmp(fail_on, "warn"))
-		return worst >= PGD_SEV_WARN ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
-	return CLI_EXIT_OK;
+	return level != PGD_SEV_NONE && pgd_report__worst_severity(r) >= level ? CLI_EXIT_FINDINGS
+									      : CLI_EXIT_OK;
 }
 
 /* The innermost directory from the current one up that holds .git (a directory, or a worktree's file). */
