@@ -132,7 +132,7 @@ demo: deps
 	@$(CLI) check --binary $(BUILD)/testdata/bin/cachesvc.pgo \
 		--base testdata/profiles/base.pprof \
 		--fresh testdata/profiles/fresh-even.pprof --format text; \
-	status=$$?; echo "(exit status $$status: 0 clean, 1 findings, 2 bad input)"; [ $$status -le 1 ]
+	status=$$?; echo "(exit status $$status: 0 clean, 1 findings, 2 bad input, 3 inconclusive)"; [ $$status -le 1 ]
 
 $(BUILD)/bench-stats: $(BUILD)/tests/bench/stats.o $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
