@@ -742,20 +742,12 @@ static int range_has(const struct pgd_pc_range *r, size_t n, uint64_t pc)
 	return 0;
 }
 
-/* Index of the last row at or before pc. */
+/* Index of the last row at or before pc (0 when none is). */
 static size_t row_at(const struct pgd_dw_cu *cu, uint64_t pc)
 {
-	size_t lo = 0, hi = cu->nrows;
+	size_t n = pgd_dwarf_rows_upto(cu, pc);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cu->rows[mid].addr <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : 0;
+	return n ? n - 1 : 0;
 }
 
 /*

@@ -690,6 +690,21 @@ long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc)
 	return -1;
 }
 
+size_t pgd_dwarf_rows_upto(const struct pgd_dw_cu *cu, uint64_t pc)
+{
+	size_t lo = 0, hi = cu->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cu->rows[mid].addr <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 long pgd_dwarf_cu_for_offset(const struct pgd_dwarf *d, uint64_t off)
 {
 	size_t lo = 0, hi = d->ncus;

@@ -120,6 +120,8 @@ int pgd_dwarf_new_synthetic(struct arena *a, const char *path, struct pgd_dwarf 
 int pgd_dwarf_index_units(struct pgd_dwarf *d, struct pgd_err *err);
 /* Index of the CU whose ranges cover pc, or -1. */
 long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc);
+/* How many of the unit's rows (sorted by address) start at or before pc. */
+size_t pgd_dwarf_rows_upto(const struct pgd_dw_cu *cu, uint64_t pc);
 /* Index of the unit holding the DIE at section offset off, or -1. */
 long pgd_dwarf_cu_for_offset(const struct pgd_dwarf *d, uint64_t off);
 /*

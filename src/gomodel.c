@@ -457,19 +457,12 @@ static int func_rows(struct rowbuf *rb, const struct pgd_pcln_func *f)
 	return push_row(rb, pc < f->end ? pc : f->end, 0, PGD_DW_END);
 }
 
+/* Index of the last row at or before pc, SIZE_MAX when none is. */
 static size_t row_at(const struct pgd_dw_cu *cu, uint64_t pc)
 {
-	size_t lo = 0, hi = cu->nrows;
+	size_t n = pgd_dwarf_rows_upto(cu, pc);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cu->rows[mid].addr <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : SIZE_MAX;
+	return n ? n - 1 : SIZE_MAX;
 }
 
 static int row_cmp(const void *a, const void *b)

@@ -21,6 +21,7 @@
 #include "elf.h"
 #include "err.h"
 #include "profile.h"
+#include "testutil.h"
 
 static const char *bindir(char *buf, size_t size)
 {
@@ -54,29 +55,9 @@ static struct pgd_binary *open_fixture_dwarf(const char *name)
 	return b;
 }
 
-/* 1-based number of the line of path containing needle (the Go sources are the truth). */
-static int64_t source_line(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	int64_t n = 0;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f)) {
-		n++;
-		if (strstr(line, needle)) {
-			fclose(f);
-			return n;
-		}
-	}
-	fclose(f);
-	fail_msg("%s: no line contains \"%s\"", path, needle);
-	return 0;
-}
-
 static int64_t serve_line(const char *needle)
 {
-	return source_line("testdata/src/cachesvc/serve.go", needle);
+	return test_source_line("testdata/src/cachesvc/serve.go", needle);
 }
 
 /* ---- build info ------------------------------------------------------------ */
@@ -537,7 +518,7 @@ static void test_inlined_only_helper(void **state)
 {
 	struct pgd_binary *b = open_fixture("cachesvc.nopgo");
 	struct pgd_err err = { 0 };
-	int64_t line = source_line("testdata/src/cachesvc/caches.go", "v, _ := c.Get(k)");
+	int64_t line = test_source_line("testdata/src/cachesvc/caches.go", "v, _ := c.Get(k)");
 	const struct pgd_bfunc *f;
 	struct code c;
 
@@ -546,7 +527,7 @@ static void test_inlined_only_helper(void **state)
 	f = pgd_binary_func(b, "main.lookup", &err);
 	assert_non_null(f);
 	assert_int_equal(f->nranges, 0);
-	assert_int_equal(f->decl_line, source_line("testdata/src/cachesvc/caches.go", "func lookup("));
+	assert_int_equal(f->decl_line, test_source_line("testdata/src/cachesvc/caches.go", "func lookup("));
 	code_at(b, "main.lookup", line, &c);
 	assert_true(c.lc.ninstances >= 1);
 	assert_true(count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18) >= 1);

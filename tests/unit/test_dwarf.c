@@ -25,14 +25,7 @@
 #include "err.h"
 #include "profile.h"
 #include "sites.h"
-
-static const char *bin_path(const char *name, char *buf, size_t size)
-{
-	const char *b = getenv("PGD_BUILD");
-
-	snprintf(buf, size, "%s/testdata/bin/%s", b && *b ? b : "build", name);
-	return buf;
-}
+#include "testutil.h"
 
 /* ---- the DWARF layer alone ------------------------------------------------------ */
 
@@ -52,7 +45,7 @@ static void dw_open(struct dw *w, const char *name)
 
 	memset(w, 0, sizeof(*w));
 	pgd_arena_init(&w->a, 0);
-	bin_path(name, path, sizeof(path));
+	test_bin_path(name, path, sizeof(path));
 	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("%s: cannot open (run make fixtures)", path);
@@ -170,7 +163,7 @@ static void check_units_by_pc(const char *name)
 	size_t nfuncs = 0, in_later_runtime_unit = 0;
 	struct dw w;
 
-	bin_path(name, path, sizeof(path));
+	test_bin_path(name, path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	dw_open(&w, name);
@@ -224,7 +217,7 @@ static void test_futexwakeup_found(void **state)
 	const char *slash;
 
 	(void)state;
-	bin_path("cachesvc.go126.pgo", path, sizeof(path));
+	test_bin_path("cachesvc.go126.pgo", path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	assert_true(pgd_binary_has_symbol(b, "runtime.futexwakeup"));
@@ -241,26 +234,6 @@ static void test_futexwakeup_found(void **state)
 	slash = strrchr(f->decl_file, '/');
 	assert_string_equal(slash ? slash + 1 : f->decl_file, "netpoll.go");
 	pgd_binary__close(b);
-}
-
-/* 1-based number of the first line of path containing needle. */
-static int64_t source_line(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	int64_t n = 0;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f)) {
-		n++;
-		if (strstr(line, needle)) {
-			fclose(f);
-			return n;
-		}
-	}
-	fclose(f);
-	fail_msg("%s: no line contains \"%s\"", path, needle);
-	return 0;
 }
 
 static const char *base_name(const char *path)
@@ -287,7 +260,7 @@ static void check_abstract_elsewhere(const char *name, int64_t *decl_line)
 	struct arena a;
 	struct dw w;
 	int in_flag = 0, found = 0;
-	int64_t line = source_line("testdata/src/cachesvc/main.go", "flag.Parse()");
+	int64_t line = test_source_line("testdata/src/cachesvc/main.go", "flag.Parse()");
 
 	dw_open(&w, name);
 	dw_load_all(&w);
@@ -306,7 +279,7 @@ static void check_abstract_elsewhere(const char *name, int64_t *decl_line)
 	assert_false(in_flag);
 	dw_close(&w);
 
-	bin_path(name, path, sizeof(path));
+	test_bin_path(name, path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	assert_false(pgd_binary_has_symbol(b, "flag.Parse"));
@@ -395,7 +368,7 @@ static void check_split_guard(const char *name)
 
 	sum256_devirtualized("testdata/golden/pgodebug/splitguard.go126.pgo.jsonl", lines, callees);
 	assert_string_equal(callees[1], "crypto/internal/fips140/sha256.(*Digest).Sum");
-	bin_path(name, path, sizeof(path));
+	test_bin_path(name, path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	pgd_arena_init(&a, 0);
@@ -446,10 +419,10 @@ static void test_dataflow_guard_arm64(void **state)
 	char path[1024];
 	struct arena a;
 	int tied = 0;
-	int64_t line = source_line("testdata/src/cachesvc/serve.go", "v, ok := c.Get(key)");
+	int64_t line = test_source_line("testdata/src/cachesvc/serve.go", "v, ok := c.Get(key)");
 
 	(void)state;
-	bin_path("cachesvc.arm64.pgo", path, sizeof(path));
+	test_bin_path("cachesvc.arm64.pgo", path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &b, &err))
 		fail_msg("%s: %s", path, err.msg);
 	pgd_arena_init(&a, 0);
@@ -470,13 +443,6 @@ static void test_dataflow_guard_arm64(void **state)
 
 /* ---- the same call, the same answer, whatever the Go version ------------------------ */
 
-struct built {
-	struct pgd_profile *prof;
-	struct pgd_edges *edges;
-	struct pgd_binary *bin;
-	struct pgd_siteset sites;
-};
-
 static void build_sites(struct built *s, const char *name)
 {
 	struct pgd_err err = { 0 };
@@ -487,25 +453,12 @@ static void build_sites(struct built *s, const char *name)
 	if (pgd_profile__open("testdata/profiles/base.pprof", NULL, &s->prof, &err) ||
 	    pgd_edges__build(&s->prof, 1, PGD_ATTR_COMPILER, &s->edges, &err))
 		fail_msg("base.pprof: %s", err.msg);
-	bin_path(name, path, sizeof(path));
+	test_bin_path(name, path, sizeof(path));
 	if (pgd_binary_open_dwarf(path, NULL, &s->bin, &err))
 		fail_msg("%s: %s", path, err.msg);
 	sets[0] = s->edges;
 	if (pgd_sites_build(s->bin, sets, 1, 0, &s->sites, &err))
 		fail_msg("%s: sites: %s", name, err.msg);
-}
-
-static void free_sites(struct built *s)
-{
-	pgd_siteset_release(&s->sites);
-	pgd_binary__close(s->bin);
-	pgd_edges__free(s->edges);
-	pgd_profile__close(s->prof);
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
 }
 
 /*
@@ -537,9 +490,9 @@ static void compare_sites(const struct built *ref, const char *name, int all_sit
 		if (!all_sites && strncmp(y->caller, "main.", 5))
 			continue;
 		main_sites += !strncmp(y->caller, "main.", 5);
-		if (x->kind != y->kind || x->line != y->line || !str_eq(base_name(x->file), base_name(y->file)) ||
+		if (x->kind != y->kind || x->line != y->line || !test_str_eq(base_name(x->file), base_name(y->file)) ||
 		    x->ndirect != y->ndirect || x->nindirect != y->nindirect ||
-		    !str_eq(x->binary_guard, pgo ? y->binary_guard : x->binary_guard) ||
+		    !test_str_eq(x->binary_guard, pgo ? y->binary_guard : x->binary_guard) ||
 		    (!pgo && y->binary_guard))
 			fail_msg("%s: %s+%lld: %s %s:%lld %zu/%zu guard %s; go1.26: %s %s:%lld %zu/%zu guard %s",
 				 name, y->caller, (long long)y->offset, pgd_site_kind_name(y->kind),

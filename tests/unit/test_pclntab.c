@@ -26,6 +26,7 @@
 #include "gotypes.h"
 #include "profile.h"
 #include "sites.h"
+#include "testutil.h"
 
 /* Unstripped fixtures: Go 1.21, 1.23 (amd64, arm64, trimpath), 1.24, 1.26 (DWARF 4 and 5). */
 static const char *const fixtures[] = {
@@ -35,14 +36,6 @@ static const char *const fixtures[] = {
 	"splitguard.go126.pgo", "bloatsvc.pgo",           "stdwide.nopgo",
 	"field-gofmt-go1.26.11.pgoA",  /* Go 1.26's gofmt, its field profile A (testdata/field) */
 };
-
-static const char *bin_path(const char *name, char *buf, size_t size)
-{
-	const char *b = getenv("PGD_BUILD");
-
-	snprintf(buf, size, "%s/testdata/bin/%s", b && *b ? b : "build", name);
-	return buf;
-}
 
 struct img {
 	struct arena a;
@@ -61,7 +54,7 @@ static void img_open(struct img *w, const char *name)
 
 	memset(w, 0, sizeof(*w));
 	pgd_arena_init(&w->a, 0);
-	bin_path(name, path, sizeof(path));
+	test_bin_path(name, path, sizeof(path));
 	if (!(f = fopen(path, "rb")))
 		fail_msg("%s: cannot open (run make fixtures)", path);
 	fseek(f, 0, SEEK_END);
@@ -94,7 +87,7 @@ static struct pgd_binary *open_bin(const char *name, int mode)
 	struct pgd_binary *b = NULL;
 	int rc;
 
-	bin_path(name, path, sizeof(path));
+	test_bin_path(name, path, sizeof(path));
 	switch (mode) {
 	case 0: rc = pgd_binary_open_dwarf(path, NULL, &b, &err); break;
 	case 1: case 2: rc = pgd_binary_open_runtime(path, NULL, mode == 2, &b, &err); break;
@@ -193,13 +186,6 @@ static void test_itabs_match_symtab(void **state)
 
 /* ---- both paths, the same answers -------------------------------------------------- */
 
-struct built {
-	struct pgd_profile *prof;
-	struct pgd_edges *edges;
-	struct pgd_binary *bin;
-	struct pgd_siteset sites;
-};
-
 static const char *profile_for(const char *name)
 {
 	if (!strncmp(name, "bloatsvc", 8))
@@ -231,19 +217,6 @@ static void build_sites(struct built *s, const char *name, int mode)
 		fail_msg("%s: sites: %s", name, err.msg);
 }
 
-static void free_sites(struct built *s)
-{
-	pgd_siteset_release(&s->sites);
-	pgd_binary__close(s->bin);
-	pgd_edges__free(s->edges);
-	pgd_profile__close(s->prof);
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
 static void compare_paths(const char *name, int mode, size_t *nsites, size_t *nguards)
 {
 	struct built ref, o;
@@ -256,9 +229,9 @@ static void compare_paths(const char *name, int mode, size_t *nsites, size_t *ng
 
 		assert_string_equal(x->caller, y->caller);
 		assert_int_equal(x->offset, y->offset);
-		if (x->kind != y->kind || x->line != y->line || !str_eq(x->file, y->file) ||
+		if (x->kind != y->kind || x->line != y->line || !test_str_eq(x->file, y->file) ||
 		    x->ndirect != y->ndirect || x->nindirect != y->nindirect ||
-		    !str_eq(x->binary_guard, y->binary_guard) || !str_eq(x->iface, y->iface))
+		    !test_str_eq(x->binary_guard, y->binary_guard) || !test_str_eq(x->iface, y->iface))
 			fail_msg("%s mode %d: %s+%lld: %s %s:%lld %zu/%zu guard %s iface %s; DWARF: %s %s:%lld "
 				 "%zu/%zu guard %s iface %s",
 				 name, mode, y->caller, (long long)y->offset, pgd_site_kind_name(y->kind),
@@ -365,9 +338,9 @@ static void compare_opened(struct built *ref, struct built *o, const char *twin,
 
 		assert_string_equal(x->caller, y->caller);
 		assert_int_equal(x->offset, y->offset);
-		if (x->kind != y->kind || x->line != y->line || !str_eq(x->file, y->file) ||
+		if (x->kind != y->kind || x->line != y->line || !test_str_eq(x->file, y->file) ||
 		    x->ndirect != y->ndirect || x->nindirect != y->nindirect ||
-		    !str_eq(x->binary_guard, y->binary_guard) || !str_eq(x->iface, y->iface))
+		    !test_str_eq(x->binary_guard, y->binary_guard) || !test_str_eq(x->iface, y->iface))
 			fail_msg("%s vs %s: %s+%lld differs", twin, orig, y->caller, (long long)y->offset);
 		guards += y->binary_guard != NULL;
 	}
@@ -399,7 +372,7 @@ static int build_with(struct built *s, const char *name, const struct pgd_limits
 	    pgd_edges__build(&s->prof, 1, PGD_ATTR_COMPILER, &s->edges, err))
 		fail_msg("base.pprof: %s", err->msg);
 	if (name[0] != '/')
-		bin_path(name, path, sizeof(path));
+		test_bin_path(name, path, sizeof(path));
 	else
 		snprintf(path, sizeof(path), "%s", name);
 	/* DWARF preferred: the debug file is what is under test */
@@ -430,7 +403,7 @@ static void abs_path(const char *name, char *buf, size_t size)
 {
 	char rel[1024], *r;
 
-	bin_path(name, rel, sizeof(rel));
+	test_bin_path(name, rel, sizeof(rel));
 	r = realpath(rel, NULL);
 	assert_non_null(r);
 	snprintf(buf, size, "%s", r);
@@ -534,7 +507,7 @@ static void test_mutated_tables(void **state)
 
 	(void)state;
 	img_open(&w, "cachesvc.go126.pgo.sw");
-	bin_path("cachesvc.go126.pgo.sw", src, sizeof(src));
+	test_bin_path("cachesvc.go126.pgo.sw", src, sizeof(src));
 	snprintf(dst, sizeof(dst), "%s.mutated", src);
 	for (int iter = 0; iter < 48; iter++) {
 		uint8_t *copy = malloc(w.elf.size);
