@@ -272,11 +272,16 @@ static const struct pgd_symbol *sym_by_name(const struct pgd_binary *b, const ch
 	return e ? &b->symbols[e->val.u64 - 1] : NULL;
 }
 
-int pgd_binary_has_symbol(const struct pgd_binary *b, const char *name)
+const struct pgd_symbol *pgd_binary_func_symbol(const struct pgd_binary *b, const char *name)
 {
 	const struct pgd_symbol *s = sym_by_name(b, name);
 
-	return s && s->is_func;
+	return s && s->is_func ? s : NULL;
+}
+
+int pgd_binary_has_symbol(const struct pgd_binary *b, const char *name)
+{
+	return pgd_binary_func_symbol(b, name) != NULL;
 }
 
 const struct pgd_symbol *pgd_binary_symbol_at(const struct pgd_binary *b, uint64_t addr)

@@ -130,6 +130,8 @@ struct pgd_binary {
 const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, struct pgd_err *err);
 /* Whether the symbol table has a function of that (linker) name. */
 int pgd_binary_has_symbol(const struct pgd_binary *b, const char *name);
+/* The function symbol of that (linker) name, NULL when none (a hash lookup). */
+const struct pgd_symbol *pgd_binary_func_symbol(const struct pgd_binary *b, const char *name);
 const struct pgd_symbol *pgd_binary_symbol_at(const struct pgd_binary *b, uint64_t addr);
 
 /*

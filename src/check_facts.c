@@ -37,7 +37,7 @@ static int can_be_target(struct pgd_binary *b, const char *caller, const char *c
 {
 	char p[1024], q[1024];
 	struct pgd_err e = { 0 };
-	uint64_t size = 0;
+	const struct pgd_symbol *sym;
 
 	if (!has_go_body(b, callee))
 		return 0;
@@ -46,10 +46,8 @@ static int can_be_target(struct pgd_binary *b, const char *caller, const char *c
 		return 1;
 	if (pgd_binary_has_inlined_copy(b, callee, &e) == 1)
 		return 1;
-	for (size_t i = 0; i < b->nsymbols; i++)
-		if (b->symbols[i].is_func && !strcmp(b->symbols[i].name, callee))
-			size = b->symbols[i].size;
-	return size < NEVER_INLINED_MIN_BYTES;
+	sym = pgd_binary_func_symbol(b, callee);
+	return !sym || sym->size < NEVER_INLINED_MIN_BYTES;
 }
 
 static int has_go_body(struct pgd_binary *b, const char *callee)
