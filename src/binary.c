@@ -79,6 +79,7 @@ struct bfunc_priv {
 struct itab {
 	const char *concrete;
 	const char *iface;
+	size_t sym;                   /* index of its symbol in b->symbols */
 };
 
 struct inl_ref {
@@ -255,6 +256,7 @@ static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
 				if (!im->itabs)
 					return pgd_err_nomem(err, b->path);
 			}
+			im->itabs[im->nitabs].sym = i;
 			switch (split_itab(&b->arena, body, &im->itabs[im->nitabs])) {
 			case 0: im->nitabs++; break;
 			case 1: break;
@@ -1922,21 +1924,19 @@ static int same_method(const char *slot, const char *func)
 int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, const char *iface,
 			   const char *func)
 {
-	struct arena scratch;
+	const struct pgd_binary_impl *im = b->impl;
 	int found = -1;
 
-	pgd_arena_init(&scratch, 0);
-	for (size_t i = 0; i < b->nsymbols && found != 1; i++) {
-		const struct pgd_symbol *s = &b->symbols[i];
-		const char *body = s->is_func ? NULL : itab_body(s->name);
+	/* The itabs were split once when the symbols were indexed. */
+	for (size_t k = 0; k < im->nitabs && found != 1; k++) {
+		const struct itab *it = &im->itabs[k];
+		const struct pgd_symbol *s = &b->symbols[it->sym];
 		const uint8_t *d;
-		struct itab it;
 
-		if (!body || split_itab(&scratch, body, &it) || strcmp(it.concrete, concrete) ||
-		    (iface && strcmp(it.iface, iface)))
+		if (strcmp(it->concrete, concrete) || (iface && strcmp(it->iface, iface)))
 			continue;
 		/* runtime/runtime2.go itab: fun[] from 0x18 to the symbol's end. */
-		if (s->size <= ITAB_FUN0 || !(d = pgd_elf_vaddr(&b->impl->elf, s->addr, s->size)))
+		if (s->size <= ITAB_FUN0 || !(d = pgd_elf_vaddr(&im->elf, s->addr, s->size)))
 			continue;
 		for (uint64_t off = ITAB_FUN0; off + 8 <= s->size; off += 8) {
 			uint64_t target;
@@ -1954,7 +1954,6 @@ int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, con
 			}
 		}
 	}
-	pgd_arena_release(&scratch);
 	return found;
 }
 
