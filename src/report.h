@@ -136,6 +136,39 @@ struct rpt_param {
 	struct rpt_figure value;
 };
 
+/*
+ * Inlining drift (check only, issue #17): one call site hot in one profile's
+ * hotNodesFromCDF set (cmd/compile/internal/inline/inl.go) and not in the
+ * other's. A site is (caller, offset) as the compiler keys it
+ * (pgoir.CallSiteInfo); callee is the heaviest edge at the site.
+ */
+struct rpt_inl_site {
+	const char *caller;
+	const char *callee;
+	const char *file;           /* NULL when unknown */
+	int64_t line;               /* absolute; 0 when unknown */
+	int64_t offset;             /* line - caller start line, as in the profile */
+	int64_t base_weight, fresh_weight;
+	double base_share, fresh_share;   /* of each profile's total edge weight */
+	int inlined;                /* 1 inlined at the site in the binary, 0 a call, -1 cannot tell */
+	uint64_t bytes;             /* stale-hot: code of the inlined copy; missed-hot: the callee's body */
+	int needed_hot_budget;      /* 1 inlined only because hot (budget 2000 > 80), 0 no, -1 cannot tell */
+};
+
+struct rpt_inlining {
+	int ran;                    /* 0: skipped; skipped_why says why */
+	const char *skipped_why;    /* "--no-inlining", "no binary", ... */
+	enum pgd_severity severity;
+	double threshold_base, threshold_fresh;  /* percent, as -d=pgodebug=1's hot-callsite-thres-from-CDF */
+	size_t nhot_base, nhot_fresh;            /* hot call sites (caller, offset) */
+	size_t nstale_hot;
+	struct rpt_inl_site *stale_hot;   /* by bytes desc, then caller, offset, callee */
+	size_t nmissed_hot;
+	struct rpt_inl_site *missed_hot;  /* by fresh weight desc, then caller, offset, callee */
+	uint64_t stale_hot_bytes;         /* sum of stale_hot[].bytes with inlined == 1 */
+	double missed_hot_fresh_share;    /* sum of missed_hot[].fresh_share with inlined == 0 */
+};
+
 struct pgd_report {
 	struct arena arena;         /* owns everything reachable from here */
 	enum rpt_kind kind;
@@ -161,6 +194,7 @@ struct pgd_report {
 	struct rpt_reason *reasons; /* why inconclusive, in a fixed order */
 	size_t nadvice;
 	const char **advice;        /* what to do, most important first */
+	struct rpt_inlining inlining;   /* check only */
 };
 
 /* Allocation helpers: all memory from r->arena; NULL on out of memory. */

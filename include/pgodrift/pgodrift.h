@@ -205,6 +205,16 @@ struct pgd_check_opts {
 	pgd_progress_fn progress;
 	void *progress_ctx;
 	int64_t now_unix;            /* "now" for profile-age warnings; 0: time(NULL) */
+	/*
+	 * Inlining drift (issue #17): check reports the hot call sites of base
+	 * and fresh as cmd/compile/internal/inline/inl.go computes them
+	 * (hotNodesFromCDF), stale-hot and missed-hot sites. no_inlining skips it.
+	 * inlining_warn_bytes: when the stale-hot sites' inlined code exceeds
+	 * this many bytes the inlining finding is a warning instead of info
+	 * (so --fail-on warning can gate on it); 0: always info.
+	 */
+	int no_inlining;
+	uint64_t inlining_warn_bytes;
 };
 
 /*
