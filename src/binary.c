@@ -105,6 +105,8 @@ struct pgd_binary_impl {
 	int counts_done;
 	size_t ncounts;
 	struct pgd_inline_count *counts;
+	/* code_at_line answers by (interned name, line): sites and doctor ask the same */
+	struct hashmap code_cache;    /* struct code_key -> struct pgd_line_code * in b->arena */
 	/* the last body decoded for guards by data flow (sites come by caller) */
 	struct pgd_dcode *dcode;
 	uint64_t dcode_lo, dcode_hi;
@@ -681,6 +683,7 @@ void pgd_binary__close(struct pgd_binary *b)
 		pgd_disasm_close(im->dis);
 		pgd_hashmap_free(&im->sym_by_name);
 		pgd_hashmap_free(&im->funcs);
+		pgd_hashmap_free(&im->code_cache);
 		pgd_hashmap_free(&im->inl_by_origin);
 		free(im->inl_refs);
 		if (im->map)
@@ -755,6 +758,19 @@ static size_t row_at(const struct pgd_dw_cu *cu, uint64_t pc)
 	size_t n = pgd_dwarf_rows_upto(cu, pc);
 
 	return n ? n - 1 : 0;
+}
+
+/* The unit's rows for the pcs of ranges r (dwarf.h: a whole unit, or its functions there). */
+static int load_rows(struct pgd_dwarf *dw, size_t cu, const struct pgd_pc_range *r, size_t nr,
+		     struct pgd_err *err)
+{
+	int ret;
+
+	for (size_t i = 0; i < nr; i++) {
+		if ((ret = pgd_dwarf_load_lines_for(dw, cu, r[i].lo, r[i].hi, err)))
+			return ret;
+	}
+	return 0;
 }
 
 /*
@@ -959,7 +975,7 @@ static const char *inlined_copy_file(struct pgd_binary *b, const char *key, stru
 		return NULL;
 	r = &im->inl_refs[e->val.u64 - 1];
 	c = &im->dw->cus[r->cu];
-	if (pgd_dwarf_load_lines(im->dw, r->cu, err))
+	if (load_rows(im->dw, r->cu, c->inls[r->inl].ranges, c->inls[r->inl].nranges, err))
 		return NULL;
 	if (kids_alloc(c, (long)c->inls[r->inl].sub, (long)r->inl, &kids, &nk)) {
 		pgd_err_nomem(err, b->path);
@@ -1066,7 +1082,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		f->pub.ranges = r;
 		f->pub.nranges = 1;
 		if (cu >= 0) {
-			if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
+			if (load_rows(dw, (size_t)cu, r, 1, err))
 				goto fail;
 			f->pub.decl_file = own_file(&dw->cus[cu], r, 1, NULL, 0);
 		}
@@ -1083,8 +1099,6 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 			size_t nk = 0;
 			long inl = -1;
 
-			if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
-				goto fail;
 			if (!s->nranges) {
 				/* only inlined: any copy in this CU tells the file */
 				for (size_t i = 0; i < c->ninls && inl < 0; i++) {
@@ -1092,6 +1106,10 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 						inl = (long)i;
 				}
 			}
+			if ((s->nranges || inl >= 0) &&
+			    (inl >= 0 ? load_rows(dw, (size_t)cu, c->inls[inl].ranges, c->inls[inl].nranges, err)
+				      : load_rows(dw, (size_t)cu, s->ranges, s->nranges, err)))
+				goto fail;
 			if (s->nranges || inl >= 0) {
 				if (kids_alloc(c, inl >= 0 ? (long)c->inls[inl].sub : sub, inl, &kids, &nk)) {
 					pgd_err_nomem(err, b->path);
@@ -1114,7 +1132,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		 */
 		const struct pgd_dw_cu *c = &dw->cus[cu];
 
-		if (pgd_dwarf_load_lines(dw, (size_t)cu, err))
+		if (load_rows(dw, (size_t)cu, f->pub.ranges, 1, err))
 			goto fail;
 		if (c->nrows && c->rows[row_at(c, f->pub.ranges[0].lo)].file != PGD_DW_END)
 			f->pub.decl_line = c->rows[row_at(c, f->pub.ranges[0].lo)].line;
@@ -1397,7 +1415,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 	const char *file;
 	int ret;
 
-	if ((ret = pgd_dwarf_load_lines(im->dw, ins->cu, err)))
+	if ((ret = load_rows(im->dw, ins->cu, ins->ranges, ins->nranges, err)))
 		return ret;
 	if (kids_alloc(cu, ins->sub, ins->inl, &kids, &nk))
 		return pgd_err_nomem(err, b->path);
@@ -1503,31 +1521,17 @@ out:
 	return ret;
 }
 
-int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line,
-			    struct arena *a, struct pgd_line_code *out, struct pgd_err *err)
+static int code_at_line(struct pgd_binary *b, const struct bfunc_priv *f, int64_t line,
+			struct arena *a, struct pgd_line_code *out, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
-	struct pgd_err ferr = { 0 };
-	const struct pgd_bfunc *pub;
-	const struct bfunc_priv *f;
+	const struct pgd_bfunc *pub = &f->pub;
 	struct collect c = { .b = b, .a = a };
 	const char **inl = NULL;
 	size_t ninl = 0, inl_cap = 0;
 	struct hashmap_entry *e;
 	int ret = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->line = line;
-	pub = pgd_binary_func(b, name, &ferr);
-	if (!pub) {
-		if (ferr.code) {
-			if (err)
-				*err = ferr;
-			return ferr.code;
-		}
-		return 0;
-	}
-	f = (const struct bfunc_priv *)pub;
 	out->func = pub;
 	if ((ret = load_all(b, err)))
 		return ret;
@@ -1577,6 +1581,76 @@ out:
 	free(c.guards);
 	free(inl);
 	return ret;
+}
+
+
+struct code_key {
+	const char *key;              /* interned */
+	int64_t line;
+};
+
+/*
+ * The sites stage and doctor's offset-drift check ask about the same
+ * (caller, line) pairs: each is decoded once, into b->arena, and handed
+ * out as a copy in the caller's arena.
+ */
+int pgd_binary_code_at_line(struct pgd_binary *b, const char *name, int64_t line,
+			    struct arena *a, struct pgd_line_code *out, struct pgd_err *err)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct pgd_err ferr = { 0 };
+	const struct pgd_bfunc *pub;
+	const struct pgd_line_code *lc;
+	struct code_key ck, *kept;
+	struct hashmap_entry *e;
+	int ret, ins;
+
+	memset(out, 0, sizeof(*out));
+	out->line = line;
+	pub = pgd_binary_func(b, name, &ferr);
+	if (!pub) {
+		if (ferr.code) {
+			if (err)
+				*err = ferr;
+			return ferr.code;
+		}
+		return 0;
+	}
+	memset(&ck, 0, sizeof(ck));
+	ck.key = ((const struct bfunc_priv *)pub)->key;
+	ck.line = line;
+	if (!(e = pgd_hashmap_find(&im->code_cache, &ck, sizeof(ck)))) {
+		if (!(kept = pgd_arena_alloc(&b->arena, sizeof(*kept))))
+			return pgd_err_nomem(err, b->path);
+		*kept = ck;
+		if (!(e = pgd_hashmap_upsert(&im->code_cache, kept, sizeof(*kept), &ins)))
+			return pgd_err_nomem(err, b->path);
+	}
+	if (!e->val.ptr) {
+		/* new, or an earlier attempt failed: (re)decode */
+		struct pgd_line_code *n = pgd_arena_calloc(&b->arena, 1, sizeof(*n));
+
+		if (!n)
+			return pgd_err_nomem(err, b->path);
+		n->line = line;
+		if ((ret = code_at_line(b, (const struct bfunc_priv *)pub, line, &b->arena, n, err)))
+			return ret;
+		e->val.ptr = n;
+	}
+	lc = e->val.ptr;
+	*out = *lc;
+	out->calls = pgd_arena_calloc(a, lc->ncalls ? lc->ncalls : 1, sizeof(*out->calls));
+	out->guards = pgd_arena_calloc(a, lc->nguards ? lc->nguards : 1, sizeof(*out->guards));
+	out->inlined = pgd_arena_calloc(a, lc->ninlined ? lc->ninlined : 1, sizeof(*out->inlined));
+	if (!out->calls || !out->guards || !out->inlined)
+		return pgd_err_nomem(err, b->path);
+	if (lc->ncalls)
+		memcpy(out->calls, lc->calls, lc->ncalls * sizeof(*lc->calls));
+	if (lc->nguards)
+		memcpy(out->guards, lc->guards, lc->nguards * sizeof(*lc->guards));
+	if (lc->ninlined)
+		memcpy(out->inlined, lc->inlined, lc->ninlined * sizeof(*lc->inlined));
+	return 0;
 }
 
 /* ---- code bloat --------------------------------------------------------------- */

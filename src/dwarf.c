@@ -664,6 +664,8 @@ void pgd_dwarf_close(struct pgd_dwarf *d)
 
 	if (!d)
 		return;
+	if (d->close_fn)
+		d->close_fn(d->lines_ctx);
 	if (d->impl->dbg) {
 		dwarf_object_finish(d->impl->dbg, &derr);
 		d->impl->dbg = NULL;
@@ -1040,6 +1042,15 @@ static int row_cmp(const void *a, const void *b)
 	return (x->file != PGD_DW_END) - (y->file != PGD_DW_END);
 }
 
+int pgd_dwarf_load_lines_for(struct pgd_dwarf *d, size_t idx, uint64_t lo, uint64_t hi, struct pgd_err *err)
+{
+	if (d->cus[idx].lines_loaded)
+		return 0;
+	if (d->lines_fn)
+		return d->lines_fn(d->lines_ctx, d, idx, lo, hi, err);
+	return pgd_dwarf_load_lines(d, idx, err);
+}
+
 int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 {
 	struct pgd_dwarf_impl *im = d->impl;
@@ -1056,7 +1067,7 @@ int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
 	if (cu->lines_loaded)
 		return 0;
 	if (d->lines_fn)
-		return d->lines_fn(d->lines_ctx, d, idx, err);
+		return d->lines_fn(d->lines_ctx, d, idx, 0, UINT64_MAX, err);
 	if ((ret = pgd_dwarf_load_cu(d, idx, err)))
 		return ret;
 	cu->nrows = 0;

@@ -97,9 +97,13 @@ struct pgd_dwarf {
 	struct pgd_dwarf_impl *impl;
 	/*
 	 * A model built from another source (gomodel.c: Go's runtime tables)
-	 * decodes a unit's rows through this instead of libdwarf.
+	 * decodes a unit's rows through this instead of libdwarf: at least
+	 * those of the pcs [lo, hi) (a function at a time), so rows it has
+	 * not decoded are absent, never wrong. close_fn releases what it keeps
+	 * outside the arena.
 	 */
-	int (*lines_fn)(void *ctx, struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
+	int (*lines_fn)(void *ctx, struct pgd_dwarf *d, size_t cu, uint64_t lo, uint64_t hi, struct pgd_err *err);
+	void (*close_fn)(void *ctx);
 	void *lines_ctx;
 };
 
@@ -133,6 +137,12 @@ long pgd_dwarf_cu_for_offset(const struct pgd_dwarf *d, uint64_t off);
 long pgd_dwarf_cu_by_name(const struct pgd_dwarf *d, const char *name, size_t len, size_t from);
 int pgd_dwarf_load_cu(struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
 int pgd_dwarf_load_lines(struct pgd_dwarf *d, size_t cu, struct pgd_err *err);
+/*
+ * The unit's rows for at least the pcs [lo, hi): a DWARF unit's whole line
+ * table, a synthetic model's rows of the functions those pcs are in (rows
+ * of other functions may be missing until asked for).
+ */
+int pgd_dwarf_load_lines_for(struct pgd_dwarf *d, size_t cu, uint64_t lo, uint64_t hi, struct pgd_err *err);
 /*
  * Interned strings: equal names share one pointer, so DWARF names, file
  * names and symbol names compare as pointers. Go spells a name the same

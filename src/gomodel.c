@@ -16,6 +16,9 @@ struct unit_aux {
 	uint64_t *inl_pc;             /* per inl: pc of the call site (entry + parentPc) */
 	int32_t *inl_file, *inl_line; /* Go 1.18-1.19: the call site as the node records it */
 	uint32_t *inl_cuoff;
+	size_t nfunc_subs;            /* subs [0, nfunc_subs) are functions, by address */
+	size_t rows_cap;              /* room in the unit's rows */
+	int any_rows;
 };
 
 struct model {
@@ -26,6 +29,13 @@ struct model {
 	struct unit_aux *aux;         /* parallel to d->cus */
 	struct hashmap units;         /* package path -> unit index + 1 */
 	struct hashmap subs;          /* interned function name -> die_off */
+	/* rows, decoded a function at a time (unit_lines) */
+	uint8_t *fn_done;             /* per .gopclntab function: its rows are in its unit */
+	struct hashmap files;         /* cutab entry (its 4 bytes: a filetab offset) -> index + 1 */
+	const char **files_arr;       /* every unit's files array is a prefix of this one */
+	size_t nfiles;
+	struct pgd_dw_row *blk;       /* one function's rows, before they join its unit's */
+	size_t nblk, blk_cap;
 };
 
 static uint64_t die_off(size_t cu, size_t sub)
@@ -349,20 +359,20 @@ static int add_inlines(struct model *m, size_t cu, uint32_t sub, const struct pg
 
 struct rowbuf {
 	struct model *m;
-	struct pgd_dw_cu *cu;
-	struct hashmap files;         /* cutab entry (its 4 bytes: a filetab offset) -> index + 1 */
 	const uint8_t *last_key;      /* rows come in runs of one file: the last lookup */
 	uint32_t last_idx;
 };
 
 /*
- * The unit's file index of file fv of a function's CU. Keyed by the cutab
+ * The model's file index of file fv of a function's CU. Keyed by the cutab
  * entry, whose bytes are the filetab offset (equal offsets, equal file):
- * interning the path itself for every row cost a quarter of `check`.
+ * interning the path itself for every row cost a quarter of `check`. One
+ * index for every unit: a unit's files are a prefix of m->files_arr.
  */
 static int file_index(struct rowbuf *rb, uint32_t cu_offset, int32_t fv, uint32_t *idx)
 {
-	const struct pgd_pcln *p = rb->m->p;
+	struct model *m = rb->m;
+	const struct pgd_pcln *p = m->p;
 	uint64_t i = (uint64_t)cu_offset + (uint64_t)(uint32_t)fv;
 	const uint8_t *key;
 	const char *name, *s;
@@ -376,20 +386,20 @@ static int file_index(struct rowbuf *rb, uint32_t cu_offset, int32_t fv, uint32_
 		*idx = rb->last_idx;
 		return 0;
 	}
-	if (!(e = pgd_hashmap_upsert(&rb->files, key, 4, &inserted)))
+	if (!(e = pgd_hashmap_upsert(&m->files, key, 4, &inserted)))
 		return -1;
 	if (inserted) {
 		if (!(name = pgd_pcln_file(p, cu_offset, fv))) {
 			e->val.u64 = 0;
 			return 1;
 		}
-		if (!(s = pgd_dwarf_name(rb->m->d, name, strlen(name))))
+		if (!(s = pgd_dwarf_name(m->d, name, strlen(name))))
 			return -1;
-		rb->cu->files = pgd_arena_grow_for_append(rb->m->a, rb->cu->files, rb->cu->nfiles, sizeof(*rb->cu->files));
-		if (!rb->cu->files)
+		m->files_arr = pgd_arena_grow_for_append(m->a, m->files_arr, m->nfiles, sizeof(*m->files_arr));
+		if (!m->files_arr)
 			return -1;
-		rb->cu->files[rb->cu->nfiles] = s;
-		e->val.u64 = ++rb->cu->nfiles;
+		m->files_arr[m->nfiles] = s;
+		e->val.u64 = ++m->nfiles;
 	}
 	if (!e->val.u64)
 		return 1; /* no file there */
@@ -398,20 +408,24 @@ static int file_index(struct rowbuf *rb, uint32_t cu_offset, int32_t fv, uint32_
 	return 0;
 }
 
+/* Appends to the function's rows (m->blk), which start empty: one function's rows stand alone. */
 static int push_row(struct rowbuf *rb, uint64_t addr, uint32_t line, uint32_t file)
 {
-	struct pgd_dw_cu *cu = rb->cu;
+	struct model *m = rb->m;
 	struct pgd_dw_row *r;
 
-	if (cu->nrows && cu->rows[cu->nrows - 1].addr == addr && cu->rows[cu->nrows - 1].file == PGD_DW_END)
-		cu->nrows--; /* a function starting where the last ended replaces its end row */
-	if (cu->nrows && cu->rows[cu->nrows - 1].line == line && cu->rows[cu->nrows - 1].file == file &&
-	    file != PGD_DW_END)
+	if (m->nblk && m->blk[m->nblk - 1].line == line && m->blk[m->nblk - 1].file == file && file != PGD_DW_END)
 		return 0;
-	cu->rows = pgd_arena_grow_for_append(rb->m->a, cu->rows, cu->nrows, sizeof(*cu->rows));
-	if (!cu->rows)
-		return -1;
-	r = &cu->rows[cu->nrows++];
+	if (m->nblk == m->blk_cap) {
+		size_t cap = m->blk_cap ? m->blk_cap * 2 : 256;
+		void *q = realloc(m->blk, cap * sizeof(*m->blk));
+
+		if (!q)
+			return -1;
+		m->blk = q;
+		m->blk_cap = cap;
+	}
+	r = &m->blk[m->nblk++];
 	r->addr = addr;
 	r->line = line;
 	r->file = file;
@@ -465,20 +479,10 @@ static size_t row_at(const struct pgd_dw_cu *cu, uint64_t pc)
 	return n ? n - 1 : SIZE_MAX;
 }
 
-static int row_cmp(const void *a, const void *b)
+/* Call sites of the inlined copies [from, to), all in one function whose rows are there. */
+static int call_sites(struct rowbuf *rb, struct pgd_dw_cu *cu, struct unit_aux *x, size_t from, size_t to)
 {
-	const struct pgd_dw_row *x = a, *y = b;
-
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return (x->file != PGD_DW_END) - (y->file != PGD_DW_END);
-}
-
-static int call_sites(struct rowbuf *rb, struct unit_aux *x)
-{
-	struct pgd_dw_cu *cu = rb->cu;
-
-	for (size_t j = 0; j < cu->ninls; j++) {
+	for (size_t j = from; j < to && j < cu->ninls; j++) {
 		struct pgd_dw_inl *in = &cu->inls[j];
 		size_t k;
 		uint32_t idx;
@@ -490,7 +494,7 @@ static int call_sites(struct rowbuf *rb, struct unit_aux *x)
 			if (fr < 0)
 				return -1;
 			if (!fr) {
-				in->call_file = cu->files[idx];
+				in->call_file = rb->m->files_arr[idx];
 				in->call_line = x->inl_line[j];
 			}
 			continue;
@@ -504,35 +508,90 @@ static int call_sites(struct rowbuf *rb, struct unit_aux *x)
 	return 0;
 }
 
-static int unit_lines(void *ctx, struct pgd_dwarf *d, size_t idx, struct pgd_err *err)
+/*
+ * Function sub s's rows, into its unit's (kept sorted by address: a
+ * function's rows go after every row at or before its entry, so the end
+ * row of a function ending there comes first, as DWARF sorts them), then
+ * the call sites of its inlined copies.
+ */
+static int load_func(struct model *m, struct pgd_dw_cu *cu, struct unit_aux *x, size_t s)
+{
+	struct rowbuf rb = { .m = m };
+	struct pgd_pcln_func f;
+	uint32_t fi = x->fidx[s];
+	size_t at, need;
+
+	m->fn_done[fi / 8] |= (uint8_t)(1u << (fi % 8));
+	if (pgd_pcln_func(m->p, fi, &f))
+		return 0;
+	m->nblk = 0;
+	if (func_rows(&rb, &f))
+		return -1;
+	need = cu->nrows + m->nblk;
+	if (need < cu->nrows)
+		return -1;
+	if (need > x->rows_cap) {
+		size_t cap = x->rows_cap * 2 > need ? x->rows_cap * 2 : need;
+
+		cap = cap < 64 ? 64 : cap;
+		if (!(cu->rows = pgd_arena_realloc_array(m->a, cu->rows, cu->nrows, cap, sizeof(*cu->rows))))
+			return -1;
+		x->rows_cap = cap;
+	}
+	at = pgd_dwarf_rows_upto(cu, f.entry);
+	memmove(cu->rows + at + m->nblk, cu->rows + at, (cu->nrows - at) * sizeof(*cu->rows));
+	memcpy(cu->rows + at, m->blk, m->nblk * sizeof(*cu->rows));
+	cu->nrows = need;
+	cu->files = m->files_arr;
+	cu->nfiles = m->nfiles;
+	if (call_sites(&rb, cu, x, cu->subs[s].inl_begin, cu->subs[s].inl_end))
+		return -1;
+	cu->files = m->files_arr; /* Go 1.18-1.19 call sites may add files */
+	cu->nfiles = m->nfiles;
+	return 0;
+}
+
+/* The rows of the unit's functions that overlap [lo, hi). */
+static int unit_lines(void *ctx, struct pgd_dwarf *d, size_t idx, uint64_t lo, uint64_t hi, struct pgd_err *err)
 {
 	struct model *m = ctx;
-	struct rowbuf rb = { .m = m, .cu = &d->cus[idx] };
+	struct pgd_dw_cu *cu = &d->cus[idx];
 	struct unit_aux *x = &m->aux[idx];
-	int sorted = 1, ret = 0;
+	size_t a = 0, b = x->nfunc_subs;
 
-	rb.cu->nrows = 0;
-	rb.cu->nfiles = 0;
-	for (size_t s = 0; s < rb.cu->nsubs && !ret; s++) {
-		struct pgd_pcln_func f;
+	/* first function ending after lo: functions come by address */
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
 
-		if (x->fidx[s] == UINT32_MAX || pgd_pcln_func(m->p, x->fidx[s], &f))
-			continue;
-		if (rb.cu->nrows && rb.cu->rows[rb.cu->nrows - 1].addr > f.entry)
-			sorted = 0;
-		if (func_rows(&rb, &f))
-			ret = pgd_err_nomem(err, m->path);
+		if (cu->subs[mid].ranges[0].hi <= lo)
+			a = mid + 1;
+		else
+			b = mid;
 	}
-	if (!ret && !sorted)
-		qsort(rb.cu->rows, rb.cu->nrows, sizeof(*rb.cu->rows), row_cmp);
-	if (!ret && call_sites(&rb, x))
-		ret = pgd_err_nomem(err, m->path);
-	pgd_hashmap_free(&rb.files);
-	if (ret)
-		return ret;
-	rb.cu->lines_loaded = 1;
-	d->line_tables_decoded++;
+	for (size_t s = a; s < x->nfunc_subs && cu->subs[s].ranges[0].lo < hi; s++) {
+		uint32_t fi = x->fidx[s];
+
+		if (m->fn_done[fi / 8] & (1u << (fi % 8)))
+			continue;
+		if (load_func(m, cu, x, s))
+			return pgd_err_nomem(err, m->path);
+		if (!x->any_rows) {
+			x->any_rows = 1;
+			d->line_tables_decoded++;
+		}
+	}
+	if (lo == 0 && hi == UINT64_MAX)
+		cu->lines_loaded = 1;
 	return 0;
+}
+
+static void model_close(void *ctx)
+{
+	struct model *m = ctx;
+
+	pgd_hashmap_free(&m->files);
+	free(m->blk);
+	m->blk = NULL;
 }
 
 /* ---- the model ---------------------------------------------------------------- */
@@ -594,6 +653,8 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 	if ((ret = pgd_dwarf_new_synthetic(a, path, &m->d, err)))
 		return ret;
 	ret = add_functions(m) ? -1 : 0;
+	for (size_t c = 0; !ret && c < m->d->ncus; c++)
+		m->aux[c].nfunc_subs = m->d->cus[c].nsubs;
 	/* units and their function subs are all there; abstract subs get appended as found */
 	for (size_t c = 0; !ret && c < m->d->ncus; c++) {
 		for (size_t s = 0; !ret && s < m->d->cus[c].nsubs; s++) {
@@ -609,6 +670,8 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 		m->d->subs_seen += m->d->cus[c].nsubs;
 	}
 	m->d->cus_loaded = m->d->ncus;
+	if (!ret && !(m->fn_done = pgd_arena_calloc(a, p->nfunc / 8 + 1, 1)))
+		ret = -1;
 	pgd_hashmap_free(&m->units);
 	pgd_hashmap_free(&m->subs);
 	if (ret)
@@ -616,6 +679,7 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 	if ((ret = pgd_dwarf_index_units(m->d, err)))
 		return ret;
 	m->d->lines_fn = unit_lines;
+	m->d->close_fn = model_close;
 	m->d->lines_ctx = m;
 	*out = m->d;
 	return 0;
