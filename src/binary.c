@@ -239,6 +239,8 @@ static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
 	size_t cap_itabs = 0;
 
 	qsort(b->symbols, b->nsymbols, sizeof(*b->symbols), sym_cmp);
+	if (pgd_hashmap_reserve(&im->sym_by_name, b->nsymbols))
+		return pgd_err_nomem(err, b->path);
 	for (size_t i = 0; i < b->nsymbols; i++) {
 		const struct pgd_symbol *s = &b->symbols[i];
 		struct hashmap_entry *he;
@@ -1679,7 +1681,7 @@ int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count
 	for (size_t i = 0; i < dw->ncus; i++)
 		total += dw->cus[i].ninls;
 	im->counts = pgd_arena_calloc(&b->arena, total ? total : 1, sizeof(*im->counts));
-	if (!im->counts)
+	if (!im->counts || pgd_hashmap_reserve(&m, total / 2))
 		return pgd_err_nomem(err, b->path);
 	for (size_t i = 0; i < dw->ncus && !ret; i++) {
 		const struct pgd_dw_cu *cu = &dw->cus[i];

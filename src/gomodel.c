@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "gomodel.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,14 +12,48 @@
 #define MAX_INL_DEPTH 256
 
 /* What the rows of a unit need later, per sub and per inl. */
+struct inl_aux {
+	uint64_t pc;                  /* pc of the call site (entry + parentPc) */
+	int32_t file, line;           /* Go 1.18-1.19: the call site as the node records it */
+	uint32_t cuoff;
+};
+
+/*
+ * The unit's arrays (cu->subs, cu->inls, cu->rows and these) are malloc'd
+ * and grown in place, freed by model_close: in the arena every doubling
+ * left the old copy behind, zeroed first.
+ */
 struct unit_aux {
 	uint32_t *fidx;               /* per sub: pclntab function index, UINT32_MAX for abstract subs */
-	uint64_t *inl_pc;             /* per inl: pc of the call site (entry + parentPc) */
-	int32_t *inl_file, *inl_line; /* Go 1.18-1.19: the call site as the node records it */
-	uint32_t *inl_cuoff;
+	struct inl_aux *inl;          /* per inl */
+	size_t subs_cap, inls_cap;
 	size_t nfunc_subs;            /* subs [0, nfunc_subs) are functions, by address */
 	size_t rows_cap;              /* room in the unit's rows */
 	int any_rows;
+};
+
+struct step {
+	uint64_t lo, hi;
+	int32_t v;
+};
+
+struct node {
+	int32_t parent;               /* -1 none */
+	int used;
+	struct pgd_pcln_inl info;
+	uint32_t r0, nr;              /* its ranges: tree.ranges[r0, r0 + nr) */
+	uint64_t last_hi;             /* while counting: the end of its last range */
+	uint32_t first_kid, next_sib; /* UINT32_MAX ends */
+};
+
+/* One function's tree; the model keeps one and reuses its buffers. */
+struct tree {
+	struct step *steps;
+	size_t nsteps, steps_cap;
+	struct node *nodes;
+	uint32_t nnodes;
+	size_t nodes_cap;
+	struct pgd_pc_range *ranges;  /* every node's, in the model's arena */
 };
 
 struct model {
@@ -29,6 +64,9 @@ struct model {
 	struct unit_aux *aux;         /* parallel to d->cus */
 	struct hashmap units;         /* package path -> unit index + 1 */
 	struct hashmap subs;          /* interned function name -> die_off */
+	struct hashmap origins;       /* inline-tree name address -> struct origin * */
+	int32_t origin_line;          /* the startLine an abstract sub gets (origin_of) */
+	struct tree tree;             /* the function being read (add_inlines) */
 	/* rows, decoded a function at a time (unit_lines) */
 	uint8_t *fn_done;             /* per .gopclntab function: its rows are in its unit */
 	struct hashmap files;         /* cutab entry (its 4 bytes: a filetab offset) -> index + 1 */
@@ -37,6 +75,22 @@ struct model {
 	struct pgd_dw_row *blk;       /* one function's rows, before they join its unit's */
 	size_t nblk, blk_cap;
 };
+
+/* Room for n + 1 elements in a malloc'd array of capacity *cap; 0, or -1 out of memory. */
+static int reserve(void **arr, size_t n, size_t *cap, size_t elem)
+{
+	size_t ncap;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap < *cap || ncap > SIZE_MAX / elem || !(q = realloc(*arr, ncap * elem)))
+		return -1;
+	*arr = q;
+	*cap = ncap;
+	return 0;
+}
 
 static uint64_t die_off(size_t cu, size_t sub)
 {
@@ -109,10 +163,13 @@ static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_l
 	struct pgd_dw_sub *s;
 	struct hashmap_entry *e;
 
-	c->subs = pgd_arena_grow_for_append(m->a, c->subs, c->nsubs, sizeof(*c->subs));
-	x->fidx = pgd_arena_grow_for_append(m->a, x->fidx, c->nsubs, sizeof(*x->fidx));
-	if (!c->subs || !x->fidx)
-		return -1;
+	{
+		size_t cap = x->subs_cap;
+
+		if (reserve((void **)&c->subs, c->nsubs, &cap, sizeof(*c->subs)) ||
+		    reserve((void **)&x->fidx, c->nsubs, &x->subs_cap, sizeof(*x->fidx)))
+			return -1;
+	}
 	s = &c->subs[c->nsubs];
 	memset(s, 0, sizeof(*s));
 	s->die_off = die_off(cu, c->nsubs);
@@ -128,27 +185,6 @@ static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_l
 }
 
 /* ---- inline trees ------------------------------------------------------------ */
-
-struct step {
-	uint64_t lo, hi;
-	int32_t v;
-};
-
-struct node {
-	int32_t parent;               /* -1 none */
-	int used;
-	struct pgd_pcln_inl info;
-	size_t nr, cap;
-	struct pgd_pc_range *r;
-	uint32_t first_kid, next_sib; /* UINT32_MAX ends */
-};
-
-struct tree {
-	struct step *steps;
-	size_t nsteps;
-	struct node *nodes;
-	uint32_t nnodes;
-};
 
 static int32_t value_at(const struct tree *t, uint64_t pc)
 {
@@ -170,22 +206,17 @@ static int read_steps(const struct pgd_pcln *p, const struct pgd_pcln_func *f, s
 	struct pgd_pcv it;
 	uint64_t lo, hi;
 	int32_t v;
-	size_t cap = 0;
 
+	t->nsteps = 0;
+	t->nnodes = 0;
 	pgd_pcv_init(p, f->pc_inl, f->entry, &it);
 	while (pgd_pcv_next(&it, &lo, &hi, &v) == 1 && hi <= f->end) {
 		if (v < 0 || lo >= hi)
 			continue;
 		if ((uint32_t)v >= MAX_INL_NODES)
 			break;
-		if (t->nsteps == cap) {
-			void *q;
-
-			cap = cap ? cap * 2 : 32;
-			if (!(q = realloc(t->steps, cap * sizeof(*t->steps))))
-				return -1;
-			t->steps = q;
-		}
+		if (reserve((void **)&t->steps, t->nsteps, &t->steps_cap, sizeof(*t->steps)))
+			return -1;
 		t->steps[t->nsteps].lo = lo;
 		t->steps[t->nsteps].hi = hi;
 		t->steps[t->nsteps++].v = v;
@@ -195,34 +226,56 @@ static int read_steps(const struct pgd_pcln *p, const struct pgd_pcln_func *f, s
 	return 0;
 }
 
-static int add_range(struct node *n, uint64_t lo, uint64_t hi)
+/*
+ * Each step's pcs belong to its node and every node up its parent chain;
+ * a node's ranges are its steps' pcs, adjacent ones merged. Pass 0
+ * counts, pass 1 writes into t->ranges.
+ */
+static void walk_ranges(struct tree *t, int pass)
 {
-	if (n->nr && n->r[n->nr - 1].hi == lo) {
-		n->r[n->nr - 1].hi = hi;
-		return 0;
-	}
-	if (n->nr == n->cap) {
-		void *q;
+	for (size_t s = 0; s < t->nsteps; s++) {
+		int32_t v = t->steps[s].v;
+		uint64_t lo = t->steps[s].lo, hi = t->steps[s].hi;
 
-		n->cap = n->cap ? n->cap * 2 : 4;
-		if (!(q = realloc(n->r, n->cap * sizeof(*n->r))))
-			return -1;
-		n->r = q;
+		for (int depth = 0; v >= 0 && depth < MAX_INL_DEPTH; depth++) {
+			struct node *n = &t->nodes[v];
+
+			if (n->used) {
+				int merge = n->nr && n->last_hi == lo;
+
+				if (pass && merge)
+					t->ranges[n->r0 + n->nr - 1].hi = hi;
+				else if (pass) {
+					t->ranges[n->r0 + n->nr].lo = lo;
+					t->ranges[n->r0 + n->nr].hi = hi;
+				}
+				n->nr += !merge;
+				n->last_hi = hi;
+			}
+			v = n->parent;
+		}
 	}
-	n->r[n->nr].lo = lo;
-	n->r[n->nr++].hi = hi;
-	return 0;
 }
 
 /* Nodes, their parents (the index at parentPc, runtime/symtabinl.go next) and ranges. */
-static int build_tree(const struct pgd_pcln *p, const struct pgd_pcln_func *f, struct tree *t)
+static int build_tree(struct model *m, const struct pgd_pcln_func *f, struct tree *t)
 {
+	const struct pgd_pcln *p = m->p;
+	size_t total = 0;
+
 	if (read_steps(p, f, t))
 		return -1;
 	if (!t->nnodes)
 		return 0;
-	if (!(t->nodes = calloc(t->nnodes, sizeof(*t->nodes))))
-		return -1;
+	if (t->nnodes > t->nodes_cap) {
+		void *q = realloc(t->nodes, t->nnodes * sizeof(*t->nodes));
+
+		if (!q)
+			return -1;
+		t->nodes = q;
+		t->nodes_cap = t->nnodes;
+	}
+	memset(t->nodes, 0, t->nnodes * sizeof(*t->nodes));
 	for (uint32_t i = 0; i < t->nnodes; i++) {
 		struct node *n = &t->nodes[i];
 
@@ -238,15 +291,15 @@ static int build_tree(const struct pgd_pcln *p, const struct pgd_pcln_func *f, s
 		if (n->parent >= (int32_t)t->nnodes || n->parent == (int32_t)i)
 			n->parent = -1;
 	}
-	for (size_t s = 0; s < t->nsteps; s++) {
-		int32_t v = t->steps[s].v;
-
-		for (int depth = 0; v >= 0 && depth < MAX_INL_DEPTH; depth++) {
-			if (t->nodes[v].used && add_range(&t->nodes[v], t->steps[s].lo, t->steps[s].hi))
-				return -1;
-			v = t->nodes[v].parent;
-		}
+	walk_ranges(t, 0);
+	for (uint32_t i = 0; i < t->nnodes; i++) {
+		t->nodes[i].r0 = (uint32_t)total;
+		total += t->nodes[i].nr;
+		t->nodes[i].nr = 0;
 	}
+	if (total && !(t->ranges = pgd_arena_calloc(m->a, total, sizeof(*t->ranges))))
+		return -1;
+	walk_ranges(t, 1);
 	/* children lists, in node order (kids prepended backwards) */
 	for (uint32_t i = t->nnodes; i-- > 0;) {
 		struct node *n = &t->nodes[i];
@@ -259,14 +312,6 @@ static int build_tree(const struct pgd_pcln *p, const struct pgd_pcln_func *f, s
 		}
 	}
 	return 0;
-}
-
-static void free_tree(struct tree *t)
-{
-	for (uint32_t i = 0; t->nodes && i < t->nnodes; i++)
-		free(t->nodes[i].r);
-	free(t->nodes);
-	free(t->steps);
 }
 
 static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_pcln_func *f, struct tree *t,
@@ -282,52 +327,83 @@ static int emit_kids(struct model *m, size_t cu, uint32_t sub, const struct pgd_
 	return 0;
 }
 
+/* An inline-tree node's function: interned, and its sub's die_off (abstract sub added if none). */
+struct origin {
+	const char *ptr;              /* the key: the name's address in funcnametab */
+	const char *name;
+	uint64_t die_off;
+};
+
+/*
+ * By the name's address: nodes naming one function share its nameOff, so
+ * the name is hashed once, not at every copy.
+ */
+static const struct origin *origin_of(struct model *m, const char *ptr)
+{
+	struct hashmap_entry *e = pgd_hashmap_find(&m->origins, &ptr, sizeof(ptr));
+	struct origin *o;
+	const char *name;
+
+	if (e)
+		return e->val.ptr;
+	if (!(name = pgd_dwarf_name(m->d, ptr, strlen(ptr))))
+		return NULL;
+	if (!(e = pgd_hashmap_find(&m->subs, name, strlen(name)))) {
+		long oc = unit_for(m, name);
+
+		if (oc < 0 || add_sub(m, (size_t)oc, name, m->origin_line, UINT32_MAX) < 0)
+			return NULL;
+		e = pgd_hashmap_find(&m->subs, name, strlen(name));
+	}
+	if (!e || !(o = pgd_arena_alloc(m->a, sizeof(*o))))
+		return NULL;
+	o->ptr = ptr;
+	o->name = name;
+	o->die_off = e->val.u64;
+	if (!(e = pgd_hashmap_upsert(&m->origins, &o->ptr, sizeof(o->ptr), NULL)))
+		return NULL;
+	e->val.ptr = o;
+	return o;
+}
+
 /* One inlined subroutine, then its nested ones (DIE order, dwarf.h). */
 static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_pcln_func *f, struct tree *t,
 		    uint32_t ni, int32_t parent, int depth)
 {
 	struct node *n = &t->nodes[ni];
-	struct pgd_dw_cu *c = &m->d->cus[cu];
-	struct unit_aux *x = &m->aux[cu];
+	struct pgd_dw_cu *c;
+	struct unit_aux *x;
 	struct pgd_dw_inl *in;
-	struct hashmap_entry *e;
-	const char *origin;
-	size_t j = c->ninls;
+	const struct origin *o;
+	size_t j;
 
 	if (depth > MAX_INL_DEPTH || !n->nr)
 		return 0;
-	if (!(origin = pgd_dwarf_name(m->d, n->info.name, strlen(n->info.name))))
+	m->origin_line = n->info.start_line;
+	if (!(o = origin_of(m, n->info.name)))
 		return -1;
-	if (!(e = pgd_hashmap_find(&m->subs, origin, strlen(origin)))) {
-		long oc = unit_for(m, origin);
+	c = &m->d->cus[cu]; /* the units arrays may have moved */
+	x = &m->aux[cu];
+	j = c->ninls;
+	{
+		size_t cap = x->inls_cap;
 
-		if (oc < 0 || add_sub(m, (size_t)oc, origin, n->info.start_line, UINT32_MAX) < 0)
+		if (reserve((void **)&c->inls, j, &cap, sizeof(*c->inls)) ||
+		    reserve((void **)&x->inl, j, &x->inls_cap, sizeof(*x->inl)))
 			return -1;
-		c = &m->d->cus[cu]; /* the units arrays may have moved */
-		x = &m->aux[cu];
-		e = pgd_hashmap_find(&m->subs, origin, strlen(origin));
 	}
-	c->inls = pgd_arena_grow_for_append(m->a, c->inls, j, sizeof(*c->inls));
-	x->inl_pc = pgd_arena_grow_for_append(m->a, x->inl_pc, j, sizeof(*x->inl_pc));
-	x->inl_file = pgd_arena_grow_for_append(m->a, x->inl_file, j, sizeof(*x->inl_file));
-	x->inl_line = pgd_arena_grow_for_append(m->a, x->inl_line, j, sizeof(*x->inl_line));
-	x->inl_cuoff = pgd_arena_grow_for_append(m->a, x->inl_cuoff, j, sizeof(*x->inl_cuoff));
-	if (!c->inls || !x->inl_pc || !x->inl_file || !x->inl_line || !x->inl_cuoff)
-		return -1;
 	in = &c->inls[j];
 	memset(in, 0, sizeof(*in));
-	in->origin_off = e->val.u64;
-	in->origin = origin;
+	in->origin_off = o->die_off;
+	in->origin = o->name;
 	in->parent = parent;
 	in->sub = sub;
-	in->nranges = (uint32_t)n->nr;
-	if (!(in->ranges = pgd_arena_calloc(m->a, n->nr, sizeof(*in->ranges))))
-		return -1;
-	memcpy(in->ranges, n->r, n->nr * sizeof(*n->r));
-	x->inl_pc[j] = n->info.parent_pc >= 0 ? f->entry + (uint64_t)n->info.parent_pc : 0;
-	x->inl_file[j] = n->info.parent != -2 ? n->info.file : -1;
-	x->inl_line[j] = n->info.line;
-	x->inl_cuoff[j] = f->cu_offset;
+	in->nranges = n->nr;
+	in->ranges = t->ranges + n->r0;
+	x->inl[j].pc = n->info.parent_pc >= 0 ? f->entry + (uint64_t)n->info.parent_pc : 0;
+	x->inl[j].file = n->info.parent != -2 ? n->info.file : -1;
+	x->inl[j].line = n->info.line;
+	x->inl[j].cuoff = f->cu_offset;
 	c->ninls++;
 	if (emit_kids(m, cu, sub, f, t, n->first_kid, (int32_t)j, depth))
 		return -1;
@@ -338,19 +414,18 @@ static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_p
 
 static int add_inlines(struct model *m, size_t cu, uint32_t sub, const struct pgd_pcln_func *f)
 {
-	struct tree t = { 0 };
+	struct tree *t = &m->tree;
 	int ret = 0;
 
 	m->d->cus[cu].subs[sub].inl_begin = (uint32_t)m->d->cus[cu].ninls;
 	if (f->pc_inl && f->inltree) {
-		if (build_tree(m->p, f, &t))
+		if (build_tree(m, f, t))
 			ret = -1;
-		for (uint32_t i = 0; !ret && t.nodes && i < t.nnodes; i++) {
-			if (t.nodes[i].used && t.nodes[i].parent < 0)
-				ret = emit_inl(m, cu, sub, f, &t, i, -1, 0);
+		for (uint32_t i = 0; !ret && t->nnodes && i < t->nnodes; i++) {
+			if (t->nodes[i].used && t->nodes[i].parent < 0)
+				ret = emit_inl(m, cu, sub, f, t, i, -1, 0);
 		}
 	}
-	free_tree(&t);
 	m->d->cus[cu].subs[sub].inl_end = (uint32_t)m->d->cus[cu].ninls;
 	return ret;
 }
@@ -487,19 +562,19 @@ static int call_sites(struct rowbuf *rb, struct pgd_dw_cu *cu, struct unit_aux *
 		size_t k;
 		uint32_t idx;
 
-		if (x->inl_file[j] >= 0) {
+		if (x->inl[j].file >= 0) {
 			/* Go 1.18-1.19: the node names the call site itself */
-			int fr = file_index(rb, x->inl_cuoff[j], x->inl_file[j], &idx);
+			int fr = file_index(rb, x->inl[j].cuoff, x->inl[j].file, &idx);
 
 			if (fr < 0)
 				return -1;
 			if (!fr) {
 				in->call_file = rb->m->files_arr[idx];
-				in->call_line = x->inl_line[j];
+				in->call_line = x->inl[j].line;
 			}
 			continue;
 		}
-		k = row_at(cu, x->inl_pc[j]);
+		k = row_at(cu, x->inl[j].pc);
 		if (k != SIZE_MAX && cu->rows[k].file != PGD_DW_END) {
 			in->call_file = cu->files[cu->rows[k].file];
 			in->call_line = cu->rows[k].line;
@@ -533,9 +608,12 @@ static int load_func(struct model *m, struct pgd_dw_cu *cu, struct unit_aux *x, 
 	if (need > x->rows_cap) {
 		size_t cap = x->rows_cap * 2 > need ? x->rows_cap * 2 : need;
 
+		void *q;
+
 		cap = cap < 64 ? 64 : cap;
-		if (!(cu->rows = pgd_arena_realloc_array(m->a, cu->rows, cu->nrows, cap, sizeof(*cu->rows))))
+		if (cap > SIZE_MAX / sizeof(*cu->rows) || !(q = realloc(cu->rows, cap * sizeof(*cu->rows))))
 			return -1;
+		cu->rows = q;
 		x->rows_cap = cap;
 	}
 	at = pgd_dwarf_rows_upto(cu, f.entry);
@@ -592,6 +670,20 @@ static void model_close(void *ctx)
 	pgd_hashmap_free(&m->files);
 	free(m->blk);
 	m->blk = NULL;
+	for (size_t c = 0; c < m->d->ncus; c++) {
+		struct pgd_dw_cu *cu = &m->d->cus[c];
+
+		free(cu->subs);
+		free(cu->inls);
+		free(cu->rows);
+		free(m->aux[c].fidx);
+		free(m->aux[c].inl);
+		cu->subs = NULL;
+		cu->inls = NULL;
+		cu->rows = NULL;
+		m->aux[c].fidx = NULL;
+		m->aux[c].inl = NULL;
+	}
 }
 
 /* ---- the model ---------------------------------------------------------------- */
@@ -652,7 +744,10 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 	m->path = path;
 	if ((ret = pgd_dwarf_new_synthetic(a, path, &m->d, err)))
 		return ret;
-	ret = add_functions(m) ? -1 : 0;
+	m->d->lines_fn = unit_lines;
+	m->d->close_fn = model_close;
+	m->d->lines_ctx = m;
+	ret = pgd_hashmap_reserve(&m->subs, p->nfunc) || add_functions(m) ? -1 : 0;
 	for (size_t c = 0; !ret && c < m->d->ncus; c++)
 		m->aux[c].nfunc_subs = m->d->cus[c].nsubs;
 	/* units and their function subs are all there; abstract subs get appended as found */
@@ -674,13 +769,18 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 		ret = -1;
 	pgd_hashmap_free(&m->units);
 	pgd_hashmap_free(&m->subs);
+	pgd_hashmap_free(&m->origins);
+	free(m->tree.steps);
+	free(m->tree.nodes);
+	memset(&m->tree, 0, sizeof(m->tree));
 	if (ret)
-		return pgd_err_nomem(err, path);
-	if ((ret = pgd_dwarf_index_units(m->d, err)))
+		ret = pgd_err_nomem(err, path);
+	else
+		ret = pgd_dwarf_index_units(m->d, err);
+	if (ret) {
+		pgd_dwarf_close(m->d);
 		return ret;
-	m->d->lines_fn = unit_lines;
-	m->d->close_fn = model_close;
-	m->d->lines_ctx = m;
+	}
 	*out = m->d;
 	return 0;
 }

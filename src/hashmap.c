@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "hashmap.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,9 +50,8 @@ struct hashmap_entry *pgd_hashmap_find_str(const struct hashmap *m, const char *
 	return pgd_hashmap_find(m, key, strlen(key));
 }
 
-static int grow(struct hashmap *m)
+static int rehash(struct hashmap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 64;
 	struct hashmap_entry *old = m->slots;
 	size_t ocap = m->cap;
 
@@ -67,6 +67,23 @@ static int grow(struct hashmap *m)
 	}
 	free(old);
 	return 0;
+}
+
+static int grow(struct hashmap *m)
+{
+	return rehash(m, m->cap ? m->cap * 2 : 64);
+}
+
+int pgd_hashmap_reserve(struct hashmap *m, size_t n)
+{
+	size_t ncap = m->cap ? m->cap : 64;
+
+	while ((n + 1) * 4 > ncap * 3) {
+		if (ncap > SIZE_MAX / 2 / sizeof(*m->slots))
+			return -1;
+		ncap *= 2;
+	}
+	return ncap > m->cap ? rehash(m, ncap) : 0;
 }
 
 struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted)

@@ -41,6 +41,8 @@ struct hashmap_entry *pgd_hashmap_find_str(const struct hashmap *m, const char *
  */
 struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted);
 struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted);
+/* Room for n entries without growing (big maps of a known size rehash once). 0, or -1 out of memory. */
+int pgd_hashmap_reserve(struct hashmap *m, size_t n);
 void pgd_hashmap_free(struct hashmap *m);
 
 /* Iterates over used slots: for (i = 0; pgd_hashmap_next(m, &i, &e);) */
