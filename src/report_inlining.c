@@ -78,7 +78,7 @@ int pgd_rpt_inl_site_text(struct strbuf *sb, const struct rpt_inl_site *s, int s
 					pgd_rpt_bytes_text(sb, s->bytes)))
 			return -1;
 		if (pgd_strbuf_addstr(sb, s->needed_hot_budget == 1 ?
-				      "): only the hot-site budget inlined it, a refreshed profile stops" :
+				      "): only the hot-site budget inlined it; a refreshed profile would not" :
 				      ")"))
 			return -1;
 		return 0;

@@ -503,7 +503,7 @@ static void inlining_section(struct md *m, const struct pgd_report *r)
 		"hotNodesFromCDF): %zu in the base above %.4g%% of its edge weight, %zu in the fresh "
 		"capture above %.4g%%. Hot sites get an inlining budget of 2000 instead of 80.\n",
 		in->severity >= PGD_SEV_WARN ? " open" : "", in->nstale_hot, in->nmissed_hot,
-		in->nmissed_hot == 1 ? "" : "s", in->nhot_base, in->threshold_base, in->nhot_fresh,
+		in->nstale_hot + in->nmissed_hot == 1 ? "" : "s", in->nhot_base, in->threshold_base, in->nhot_fresh,
 		in->threshold_fresh);
 	inl_list(m, "**Stale-hot**: hot in the base, no longer hot; code inlined for nothing "
 		 "(by bytes).", "Inlined bytes", in->stale_hot, in->nstale_hot);
