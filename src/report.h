@@ -211,6 +211,8 @@ struct strbuf;
 int pgd_rpt_inlining_line(const struct pgd_report *r, struct strbuf *sb);
 /* One line about an entry (stale: of stale_hot, else of missed_hot): what the binary does there and why it matters. */
 int pgd_rpt_inl_site_text(struct strbuf *sb, const struct rpt_inl_site *s, int stale);
+/* A share of a profile's edge weight: "0%", "<0.01%", "0.03%", "3.9%", "16%". */
+int pgd_rpt_share_text(struct strbuf *sb, double share);
 /* "812 bytes", "3.4 KiB", "41 KiB", "1.2 MiB". */
 int pgd_rpt_bytes_text(struct strbuf *sb, uint64_t bytes);
 

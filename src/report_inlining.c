@@ -29,14 +29,20 @@ int pgd_rpt_bytes_text(struct strbuf *sb, uint64_t bytes)
 	return pgd_strbuf_addf(sb, "%.1f MiB", (double)bytes / (1024 * 1024));
 }
 
-/* A share of a profile's edge weight as a percentage that never reads 0% when it is not. */
-static int share_text(struct strbuf *sb, double share)
+/*
+ * A share of a profile's edge weight as a percentage with the precision its
+ * size needs: hot sets run to hundreds of sites of a few hundredths of a
+ * percent each (gofmt: 844 above 0.024 %), which "0.0%" would hide.
+ */
+int pgd_rpt_share_text(struct strbuf *sb, double share)
 {
 	double p = 100 * share;
 
-	if (p > 0 && p < 0.1)
-		return pgd_strbuf_addstr(sb, "<0.1%");
-	return pgd_strbuf_addf(sb, "%.1f%%", p);
+	if (!(p > 0))
+		return pgd_strbuf_addstr(sb, "0%");
+	if (p < 0.01)
+		return pgd_strbuf_addstr(sb, "<0.01%");
+	return pgd_strbuf_addf(sb, p < 1 ? "%.2f%%" : p < 10 ? "%.1f%%" : "%.0f%%", p);
 }
 
 int pgd_rpt_inlining_line(const struct pgd_report *r, struct strbuf *sb)
@@ -53,11 +59,13 @@ int pgd_rpt_inlining_line(const struct pgd_report *r, struct strbuf *sb)
 	if (!in->nstale_hot && !in->nmissed_hot)
 		return pgd_strbuf_addf(sb, "no stale-hot or missed-hot call sites (%zu hot in the base, "
 				   "%zu in the fresh capture)", in->nhot_base, in->nhot_fresh) ? -1 : 0;
-	if (pgd_strbuf_addf(sb, "%zu stale-hot site%s, ", in->nstale_hot, in->nstale_hot == 1 ? "" : "s") ||
-	    pgd_rpt_bytes_text(sb, in->stale_hot_bytes) ||
-	    pgd_strbuf_addf(sb, "; %zu missed-hot site%s, ", in->nmissed_hot,
-			in->nmissed_hot == 1 ? "" : "s") ||
-	    share_text(sb, in->missed_hot_fresh_share) ||
+	if (!in->nstale_hot ? pgd_strbuf_addstr(sb, "no stale-hot sites") :
+	    pgd_strbuf_addf(sb, "%zu stale-hot site%s, ", in->nstale_hot, in->nstale_hot == 1 ? "" : "s") ||
+	    pgd_rpt_bytes_text(sb, in->stale_hot_bytes))
+		return -1;
+	if (!in->nmissed_hot ? pgd_strbuf_addstr(sb, "; no missed-hot sites") :
+	    pgd_strbuf_addf(sb, "; %zu missed-hot site%s, ", in->nmissed_hot, in->nmissed_hot == 1 ? "" : "s") ||
+	    pgd_rpt_share_text(sb, in->missed_hot_fresh_share) ||
 	    pgd_strbuf_addstr(sb, " of fresh CPU"))
 		return -1;
 	return 0;
@@ -71,10 +79,10 @@ int pgd_rpt_inl_site_text(struct strbuf *sb, const struct rpt_inl_site *s, int s
 		if (pgd_strbuf_addf(sb, "%s %s %s at a call site no longer hot (", callee,
 				s->inlined == 1 ? "is inlined into" : s->inlined == 0 ? "is called from" :
 				"is called or inlined in", caller) ||
-		    share_text(sb, s->base_share) || pgd_strbuf_addstr(sb, " -> ") ||
-		    share_text(sb, s->fresh_share) || pgd_strbuf_addstr(sb, " of edge weight"))
+		    pgd_rpt_share_text(sb, s->base_share) || pgd_strbuf_addstr(sb, " -> ") ||
+		    pgd_rpt_share_text(sb, s->fresh_share) || pgd_strbuf_addstr(sb, " of edge weight"))
 			return -1;
-		if (s->inlined == 1 && (pgd_strbuf_addstr(sb, "; inlined copy ") ||
+		if (s->inlined == 1 && s->bytes && (pgd_strbuf_addstr(sb, "; inlined copy ") ||
 					pgd_rpt_bytes_text(sb, s->bytes)))
 			return -1;
 		if (pgd_strbuf_addstr(sb, s->needed_hot_budget == 1 ?
@@ -87,8 +95,8 @@ int pgd_rpt_inl_site_text(struct strbuf *sb, const struct rpt_inl_site *s, int s
 			"profile (", callee,
 			s->inlined == 0 ? "is called from" : s->inlined == 1 ? "is inlined into" :
 			"is called or inlined in", caller) ||
-	    share_text(sb, s->base_share) || pgd_strbuf_addstr(sb, " -> ") ||
-	    share_text(sb, s->fresh_share) || pgd_strbuf_addstr(sb, " of edge weight"))
+	    pgd_rpt_share_text(sb, s->base_share) || pgd_strbuf_addstr(sb, " -> ") ||
+	    pgd_rpt_share_text(sb, s->fresh_share) || pgd_strbuf_addstr(sb, " of edge weight"))
 		return -1;
 	if (s->bytes && (pgd_strbuf_addstr(sb, "; callee ") || pgd_rpt_bytes_text(sb, s->bytes)))
 		return -1;

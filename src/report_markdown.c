@@ -430,10 +430,13 @@ static void md_inlining_line(struct md *m, const struct pgd_report *r)
 
 static void md_share(struct md *m, double share)
 {
-	if (100 * share > 0 && 100 * share < 0.1)
-		md_add(m, "&lt;0.1%");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (pgd_rpt_share_text(&sb, share))
+		m->oom = 1;
 	else
-		md_addf(m, "%.1f%%", 100 * share);
+		md_text(m, sb.buf);   /* "<0.01%" */
+	pgd_strbuf_release(&sb);
 }
 
 static void md_bytes(struct md *m, uint64_t bytes)
@@ -467,7 +470,7 @@ static void inl_row(struct md *m, size_t rank, const struct rpt_inl_site *s)
 	md_add(m, " → ");
 	md_share(m, s->fresh_share);
 	md_addf(m, " | %s | ", md_tristate(s->inlined, "inlined", "call"));
-	if (s->bytes || s->inlined == 1)
+	if (s->bytes)
 		md_bytes(m, s->bytes);
 	else
 		md_add(m, "–");

@@ -347,7 +347,11 @@ static const char *bytes_str(struct arena *a, uint64_t bytes)
 
 static const char *share_str(struct arena *a, double share)
 {
-	return 100 * share > 0 && 100 * share < 0.1 ? "<0.1%" : pgd_arena_printf(a, "%.1f%%", 100 * share);
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = pgd_rpt_share_text(&sb, share) ? NULL : pgd_arena_strdup(a, sb.buf);
+
+	pgd_strbuf_release(&sb);
+	return s;
 }
 
 /* One list of the inlining block: its first RPT_INL_TOP entries as a table, then how many more. */
@@ -371,7 +375,7 @@ static int print_inl_list(struct text_ctx *t, const struct pgd_report *r, const 
 			site_loc(&t->a, &loc), s->caller, s->callee,
 			share_str(&t->a, s->base_share), share_str(&t->a, s->fresh_share),
 			tristate(s->inlined, "inlined", "call"),
-			s->bytes || s->inlined == 1 ? bytes_str(&t->a, s->bytes) : "-",
+			s->bytes ? bytes_str(&t->a, s->bytes) : "-",
 			tristate(s->needed_hot_budget, "yes", "no"),
 		};
 

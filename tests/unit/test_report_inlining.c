@@ -303,8 +303,9 @@ static void text_headline_line_and_capped_tables(void **state)
 	l1 = first_line(out);
 	assert_string_equal(l0, l1);
 	assert_int_equal(pgd_rpt_bytes_text(&sb, fx->chk->inlining.stale_hot_bytes), 0);
-	snprintf(want, sizeof(want), "\ninlining: 13 stale-hot sites, %s; 12 missed-hot sites, %.1f%% of fresh CPU\n",
-		 sb.buf, 100 * fx->chk->inlining.missed_hot_fresh_share);
+	assert_int_equal(pgd_strbuf_addstr(&sb, "; 12 missed-hot sites, "), 0);
+	assert_int_equal(pgd_rpt_share_text(&sb, fx->chk->inlining.missed_hot_fresh_share), 0);
+	snprintf(want, sizeof(want), "\ninlining: 13 stale-hot sites, %s of fresh CPU\n", sb.buf);
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "\ninlining drift (hot call sites: 31 in the base above 0.4375% of its edge "
 				    "weight, 29 in the fresh capture above 0.25%):\n"));
@@ -465,6 +466,51 @@ static void severity_counts_only_when_the_analysis_raises_it(void **state)
 	assert_int_equal(fx->chk->outcome, outcome);
 }
 
+/* The figures' wording: sizes and shares at the precision their size needs. */
+static void bytes_and_shares_read_at_a_glance(void **state)
+{
+	static const struct { uint64_t v; const char *want; } bytes[] = {
+		{ 0, "0 bytes" }, { 1023, "1023 bytes" }, { 1024, "1.0 KiB" }, { 10239, "10.0 KiB" },
+		{ 41 * 1024, "41 KiB" }, { 1536 * 1024, "1.5 MiB" },
+	};
+	static const struct { double v; const char *want; } shares[] = {
+		{ 0, "0%" }, { 0.00005, "<0.01%" }, { 0.00024, "0.02%" }, { 0.039, "3.9%" }, { 0.164, "16%" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(bytes); i++) {
+		pgd_strbuf_reset(&sb);
+		assert_int_equal(pgd_rpt_bytes_text(&sb, bytes[i].v), 0);
+		assert_string_equal(sb.buf, bytes[i].want);
+	}
+	for (size_t i = 0; i < PGD_ARRAY_SIZE(shares); i++) {
+		pgd_strbuf_reset(&sb);
+		assert_int_equal(pgd_rpt_share_text(&sb, shares[i].v), 0);
+		assert_string_equal(sb.buf, shares[i].want);
+	}
+	pgd_strbuf_release(&sb);
+}
+
+/* An empty list is said as such, not as "0 stale-hot sites, 0 bytes". */
+static void headline_says_no_when_a_list_is_empty(void **state)
+{
+	struct fixture *fx = *state;
+	struct strbuf sb = STRBUF_INIT;
+
+	fill_inlining(fx, PGD_SEV_INFO);
+	fx->chk->inlining.nstale_hot = 0;
+	fx->chk->inlining.stale_hot_bytes = 0;
+	assert_int_equal(pgd_rpt_inlining_line(fx->chk, &sb), 0);
+	assert_true(!strncmp(sb.buf, "inlining: no stale-hot sites; 12 missed-hot sites, ", 51));
+	pgd_strbuf_reset(&sb);
+	fx->chk->inlining.nmissed_hot = 0;
+	assert_int_equal(pgd_rpt_inlining_line(fx->chk, &sb), 0);
+	assert_string_equal(sb.buf, "inlining: no stale-hot or missed-hot call sites (31 hot in the base, 29 in the "
+				    "fresh capture)");
+	pgd_strbuf_release(&sb);
+}
+
 static void getters_match_the_block(void **state)
 {
 	struct fixture *fx = *state;
@@ -511,6 +557,8 @@ int main(void)
 		cmocka_unit_test(sarif_summary_result_and_top_entries),
 		cmocka_unit_test(one_line_formats_summary_row_then_capped_entries),
 		cmocka_unit_test(severity_counts_only_when_the_analysis_raises_it),
+		cmocka_unit_test(bytes_and_shares_read_at_a_glance),
+		cmocka_unit_test(headline_says_no_when_a_list_is_empty),
 		cmocka_unit_test(getters_match_the_block),
 	};
 
