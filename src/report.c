@@ -183,6 +183,13 @@ enum pgd_severity pgd_report__worst_severity(const struct pgd_report *r)
 	for (size_t i = 0; i < r->nfindings; i++)
 		if (r->findings[i].severity > worst)
 			worst = r->findings[i].severity;
+	/*
+	 * check's inlining drift: info unless the analysis raised it to warn
+	 * (--inlining-warn-bytes), so only --fail-on warn can fail on it.
+	 */
+	if (r->kind == RPT_CHECK && r->inlining.ran && pgd_rpt_inl_listed(r) &&
+	    r->inlining.severity > worst)
+		worst = r->inlining.severity;
 	return worst;
 }
 

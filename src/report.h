@@ -197,6 +197,25 @@ struct pgd_report {
 	struct rpt_inlining inlining;   /* check only */
 };
 
+/*
+ * Inlining drift as every writer words it (report_inlining.c). The analysis
+ * sorts the lists and decides the severity; writers keep its order and list
+ * at most RPT_INL_TOP entries of each list where they list findings (the
+ * JSON lists all), then say how many more.
+ */
+#define RPT_INL_TOP 10
+/* 1 when a check report's inlining block ran and has stale-hot or missed-hot entries. */
+int pgd_rpt_inl_listed(const struct pgd_report *r);
+/* "inlining: 173 stale-hot sites, 41 KiB; 263 missed-hot sites, 12.0% of fresh CPU"; 1: nothing to say, -1 out of memory. */
+struct strbuf;
+int pgd_rpt_inlining_line(const struct pgd_report *r, struct strbuf *sb);
+/* One line about an entry (stale: of stale_hot, else of missed_hot): what the binary does there and why it matters. */
+int pgd_rpt_inl_site_text(struct strbuf *sb, const struct rpt_inl_site *s, int stale);
+/* A share of a profile's edge weight: "0%", "<0.01%", "0.03%", "3.9%", "16%". */
+int pgd_rpt_share_text(struct strbuf *sb, double share);
+/* "812 bytes", "3.4 KiB", "41 KiB", "1.2 MiB". */
+int pgd_rpt_bytes_text(struct strbuf *sb, uint64_t bytes);
+
 /* Allocation helpers: all memory from r->arena; NULL on out of memory. */
 struct pgd_report *pgd_rpt_new(enum rpt_kind kind);
 struct rpt_input *pgd_rpt_add_input(struct pgd_report *r);

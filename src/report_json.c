@@ -211,6 +211,71 @@ static cJSON *finding_json(const struct rpt_finding *f)
 	return o;
 }
 
+/* 1 -> true, 0 -> false, anything else (-1: cannot tell) -> null. */
+static cJSON *tristate_json(int v)
+{
+	return v == 1 ? cJSON_CreateTrue() : v == 0 ? cJSON_CreateFalse() : cJSON_CreateNull();
+}
+
+static cJSON *inl_sites_json(const struct rpt_inl_site *v, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rpt_inl_site *s = &v[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(o, "caller", str_or_null(s->caller));
+		cJSON_AddItemToObject(o, "callee", str_or_null(s->callee));
+		cJSON_AddItemToObject(o, "file", str_or_null(s->file));
+		add_int(o, "line", s->line);
+		add_int(o, "offset", s->offset);
+		add_int(o, "base_weight", s->base_weight);
+		add_int(o, "fresh_weight", s->fresh_weight);
+		add_real(o, "base_share", s->base_share);
+		add_real(o, "fresh_share", s->fresh_share);
+		cJSON_AddItemToObject(o, "inlined", tristate_json(s->inlined));
+		add_int(o, "bytes", s->bytes > INT64_MAX ? INT64_MAX : (int64_t)s->bytes);
+		cJSON_AddItemToObject(o, "needed_hot_budget", tristate_json(s->needed_hot_budget));
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/*
+ * check's "inlining" member (schema: added within v1, optional). A report
+ * whose analysis neither ran nor said why it was skipped (a library older
+ * than the analysis) has none, so earlier documents are unchanged.
+ */
+static void add_inlining(cJSON *root, const struct pgd_report *r)
+{
+	const struct rpt_inlining *in = &r->inlining;
+	cJSON *o, *sum;
+
+	if (!in->ran && !in->skipped_why)
+		return;
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "ran", cJSON_CreateBool(in->ran));
+	cJSON_AddItemToObject(o, "skipped_why", str_or_null(in->ran ? NULL : in->skipped_why));
+	if (in->ran) {
+		cJSON_AddItemToObject(o, "severity", cJSON_CreateString(pgd_rpt_severity_name(in->severity)));
+		add_real(o, "threshold_base", in->threshold_base);
+		add_real(o, "threshold_fresh", in->threshold_fresh);
+		add_int(o, "hot_sites_base", (int64_t)in->nhot_base);
+		add_int(o, "hot_sites_fresh", (int64_t)in->nhot_fresh);
+		cJSON_AddItemToObject(o, "stale_hot", inl_sites_json(in->stale_hot, in->nstale_hot));
+		cJSON_AddItemToObject(o, "missed_hot", inl_sites_json(in->missed_hot, in->nmissed_hot));
+		sum = cJSON_CreateObject();
+		add_int(sum, "stale_hot", (int64_t)in->nstale_hot);
+		add_int(sum, "stale_hot_bytes",
+			in->stale_hot_bytes > INT64_MAX ? INT64_MAX : (int64_t)in->stale_hot_bytes);
+		add_int(sum, "missed_hot", (int64_t)in->nmissed_hot);
+		add_real(sum, "missed_hot_fresh_share", in->missed_hot_fresh_share);
+		cJSON_AddItemToObject(o, "summary", sum);
+	}
+	cJSON_AddItemToObject(root, "inlining", o);
+}
+
 static cJSON *report_json(const struct pgd_report *r)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -260,6 +325,8 @@ static cJSON *report_json(const struct pgd_report *r)
 	for (size_t i = 0; i < r->nfindings; i++)
 		cJSON_AddItemToArray(findings, finding_json(&r->findings[i]));
 	cJSON_AddItemToObject(root, r->kind == RPT_DOCTOR ? "findings" : "warnings", findings);
+	if (r->kind == RPT_CHECK)
+		add_inlining(root, r);
 	if (r->kind == RPT_DOCTOR) {
 		cJSON *checks = cJSON_CreateArray();
 

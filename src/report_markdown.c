@@ -409,6 +409,112 @@ static void md_staleness(struct md *m, const struct pgd_report *r)
 	pgd_strbuf_release(&sb);
 }
 
+/* The inlining headline (report_inlining.c): figures and names, escaped as free text. */
+static void md_inlining_line(struct md *m, const struct pgd_report *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = pgd_rpt_inlining_line(r, &sb);
+
+	if (ret < 0) {
+		m->oom = 1;
+	} else if (!ret) {
+		md_add(m, "\n");
+		if (pgd_rpt_inl_listed(r))
+			md_addf(m, "%s ", sev_mark(r->inlining.severity));
+		md_add(m, "_");
+		md_text(m, sb.buf);
+		md_add(m, "._\n");
+	}
+	pgd_strbuf_release(&sb);
+}
+
+static void md_share(struct md *m, double share)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (pgd_rpt_share_text(&sb, share))
+		m->oom = 1;
+	else
+		md_text(m, sb.buf);   /* "<0.01%" */
+	pgd_strbuf_release(&sb);
+}
+
+static void md_bytes(struct md *m, uint64_t bytes)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (pgd_rpt_bytes_text(&sb, bytes))
+		m->oom = 1;
+	else
+		md_add(m, sb.buf);
+	pgd_strbuf_release(&sb);
+}
+
+static const char *md_tristate(int v, const char *yes, const char *no)
+{
+	return v == 1 ? yes : v == 0 ? no : "?";
+}
+
+static void inl_row(struct md *m, size_t rank, const struct rpt_inl_site *s)
+{
+	struct rpt_site loc = { .caller = s->caller, .file = s->file, .line = s->line, .offset = s->offset };
+
+	md_addf(m, "| %zu | ", rank);
+	site_cell(m, &loc);
+	md_add(m, " in ");
+	md_code(m, s->caller);
+	md_add(m, " | ");
+	md_code(m, s->callee);
+	md_add(m, " | ");
+	md_share(m, s->base_share);
+	md_add(m, " → ");
+	md_share(m, s->fresh_share);
+	md_addf(m, " | %s | ", md_tristate(s->inlined, "inlined", "call"));
+	if (s->bytes)
+		md_bytes(m, s->bytes);
+	else
+		md_add(m, "–");
+	md_addf(m, " | %s |\n", md_tristate(s->needed_hot_budget, "yes", "no"));
+}
+
+static void inl_list(struct md *m, const char *title, const char *bytes_col,
+		     const struct rpt_inl_site *v, size_t n)
+{
+	if (!n)
+		return;
+	md_addf(m, "\n%s\n\n| # | Site | Callee | Base → fresh edge weight | In binary | %s | "
+		"Hot budget needed |\n|--:|---|---|--:|---|--:|---|\n", title, bytes_col);
+	for (size_t i = 0; i < n && i < RPT_INL_TOP; i++)
+		inl_row(m, i + 1, &v[i]);
+	if (n > RPT_INL_TOP)
+		md_addf(m, "\n_… %zu more (see the JSON report)._\n", n - RPT_INL_TOP);
+}
+
+/*
+ * The inlining block, collapsed (open when the analysis made it a warning):
+ * at most RPT_INL_TOP rows a list, so its size is bounded and it is
+ * rendered with the closing parts, ahead of the devirtualization rows.
+ */
+static void inlining_section(struct md *m, const struct pgd_report *r)
+{
+	const struct rpt_inlining *in = &r->inlining;
+
+	if (!pgd_rpt_inl_listed(r))
+		return;
+	md_addf(m, "\n<details%s><summary>Inlining drift: %zu stale-hot, %zu missed-hot call "
+		"site%s</summary>\n\nHot call sites as `cmd/compile` picks them (inl.go, "
+		"hotNodesFromCDF): %zu in the base above %.4g%% of its edge weight, %zu in the fresh "
+		"capture above %.4g%%. Hot sites get an inlining budget of 2000 instead of 80.\n",
+		in->severity >= PGD_SEV_WARN ? " open" : "", in->nstale_hot, in->nmissed_hot,
+		in->nstale_hot + in->nmissed_hot == 1 ? "" : "s", in->nhot_base, in->threshold_base, in->nhot_fresh,
+		in->threshold_fresh);
+	inl_list(m, "**Stale-hot**: hot in the base, no longer hot; code inlined for nothing "
+		 "(by bytes).", "Inlined bytes", in->stale_hot, in->nstale_hot);
+	inl_list(m, "**Missed-hot**: hot now, not in the base; calls a refresh could inline "
+		 "(by fresh weight).", "Callee bytes", in->missed_hot, in->nmissed_hot);
+	md_add(m, "\n</details>\n");
+}
+
 static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 {
 	struct md tail = md_child(m);
@@ -432,7 +538,10 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	} else if (!n && !r->nfindings) {
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards (%lld call sites "
 			"judged).\n", (long long)summary_int(r, "sites_judged", (int64_t)r->nsites));
-		goto out;   /* one line: the score is in the JSON */
+		/* One line: the score is in the JSON; inlining drift is its own question. */
+		md_inlining_line(m, r);
+		inlining_section(m, r);
+		goto out;
 	}
 	if (r->outcome == PGD_OUTCOME_INCONCLUSIVE)
 		;
@@ -445,8 +554,10 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 		md_addf(m, "**pgodrift check:** ✅ no stale devirtualization guards; %zu warning%s "
 			"about the inputs.\n", r->nfindings, r->nfindings == 1 ? "" : "s");
 	md_staleness(m, r);
+	md_inlining_line(m, r);
 
 	/* The closing parts are sized first, so the rows get whatever room is left. */
+	inlining_section(&tail, r);
 	warnings_list(&tail, r, "Warnings");
 	if (r->nadvice) {
 		md_add(&tail, "\n**What to do:**\n");
@@ -463,6 +574,8 @@ static void write_check(struct md *m, const struct pgd_report *r, size_t max)
 	}
 	footer(&tail, r);
 	m->oom |= tail.oom;
+	if (tail.path_ret)
+		m->path_ret = tail.path_ret;   /* the inlining rows name files too */
 	limit = max > tail.sb.len + MD_RESERVE + m->sb.len ? max - tail.sb.len - MD_RESERVE : m->sb.len;
 
 	shown = 0;

@@ -104,6 +104,95 @@ static int finding_row(struct rpt_rows *rows, struct srcpath *sp, const struct p
 	return 0;
 }
 
+/*
+ * Inlining drift (issue #17): one row for the block, at the base profile
+ * (the input whose hot set is stale), with the analysis's severity; then the
+ * first RPT_INL_TOP entries of each list at their call sites, as info.
+ */
+static int inlining_summary_row(struct rpt_rows *rows, struct srcpath *sp, const struct pgd_report *r,
+				struct pgd_err *err)
+{
+	const struct rpt_inlining *in = &r->inlining;
+	const struct rpt_finding none = { .id = "inlining-drift" };
+	struct rpt_row *row = add_row(rows);
+	const char *input = pgd_rpt_finding_input(r, &none);
+	size_t left = (in->nstale_hot > RPT_INL_TOP ? in->nstale_hot - RPT_INL_TOP : 0) +
+		      (in->nmissed_hot > RPT_INL_TOP ? in->nmissed_hot - RPT_INL_TOP : 0);
+	struct strbuf msg = STRBUF_INIT;
+	int ret;
+
+	if (!row)
+		return pgd_err_nomem(err, "");
+	row->severity = in->severity;
+	row->rule = "inlining-drift";
+	row->raw_path = input;
+	row->path = pgd_srcpath_input(sp, input);
+	row->title = "pgodrift: inlining drift";
+	ret = pgd_rpt_inlining_line(r, &msg);
+	if (!ret && pgd_strbuf_addstr(&msg, ": the committed profile makes the wrong call sites hot "
+				      "for the inliner; refresh default.pgo"))
+		ret = -1;
+	if (!ret && left && pgd_strbuf_addf(&msg, " (%zu more site%s than listed here: see the JSON report)",
+					   left, left == 1 ? "" : "s"))
+		ret = -1;
+	row->message = ret ? NULL : pgd_arena_strdup(&rows->arena, msg.buf);
+	pgd_strbuf_release(&msg);
+	row->identity = pgd_arena_printf(&rows->arena, "pgodriftFinding/v1:inlining-drift:%s",
+				     row->path ? row->path : input ? input : "");
+	if (!row->message || !row->identity)
+		return pgd_err_nomem(err, "");
+	return 0;
+}
+
+static int inlining_site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_inl_site *s,
+			     int stale, struct pgd_err *err)
+{
+	struct rpt_row *row = add_row(rows);
+	const char *rule = stale ? "stale-hot" : "missed-hot";
+	struct strbuf msg = STRBUF_INIT;
+	int ret;
+
+	if (!row)
+		return pgd_err_nomem(err, "");
+	if ((ret = pgd_srcpath_source(sp, s->file, s->caller, &row->path, err)))
+		return ret;
+	row->severity = PGD_SEV_INFO;
+	row->rule = rule;
+	row->raw_path = s->file && *s->file ? s->file : NULL;
+	row->line = s->line > 0 ? s->line : 0;
+	ret = pgd_rpt_inl_site_text(&msg, s, stale);
+	if (!ret && !row->path && row->raw_path)
+		ret = pgd_strbuf_addf(&msg, " [at %s:%lld]", row->raw_path, (long long)row->line);
+	row->message = ret ? NULL : pgd_arena_strdup(&rows->arena, msg.buf);
+	pgd_strbuf_release(&msg);
+	row->title = pgd_arena_printf(&rows->arena, "pgodrift: %s inlining in %s", rule,
+				  s->caller ? s->caller : "?");
+	/* The compiler's key for a call site (caller, offset) and the callee it inlines. */
+	row->identity = pgd_arena_printf(&rows->arena, "pgodriftInline/v1:%s:%s+%lld>%s", rule,
+				     s->caller ? s->caller : "", (long long)s->offset,
+				     s->callee ? s->callee : "");
+	if (!row->message || !row->title || !row->identity)
+		return pgd_err_nomem(err, "");
+	return 0;
+}
+
+static int inlining_rows(struct rpt_rows *rows, struct srcpath *sp, const struct pgd_report *r,
+			 struct pgd_err *err)
+{
+	const struct rpt_inlining *in = &r->inlining;
+	int ret;
+
+	if (!pgd_rpt_inl_listed(r))
+		return 0;
+	if ((ret = inlining_summary_row(rows, sp, r, err)))
+		return ret;
+	for (size_t i = 0; !ret && i < in->nstale_hot && i < RPT_INL_TOP; i++)
+		ret = inlining_site_row(rows, sp, &in->stale_hot[i], 1, err);
+	for (size_t i = 0; !ret && i < in->nmissed_hot && i < RPT_INL_TOP; i++)
+		ret = inlining_site_row(rows, sp, &in->missed_hot[i], 0, err);
+	return ret;
+}
+
 int pgd_rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 		   const struct pgd_write_opts *opts, struct pgd_err *err)
 {
@@ -124,6 +213,8 @@ int pgd_rpt_rows_build(struct rpt_rows *rows, const struct pgd_report *r,
 		ret = site_row(rows, &sp, &r->sites[idx[i]], err);
 	for (size_t i = 0; !ret && i < r->nfindings; i++)
 		ret = finding_row(rows, &sp, r, &r->findings[i], err);
+	if (!ret)
+		ret = inlining_rows(rows, &sp, r, err);
 	/* Paths live in sp's arena: copy them before it goes. */
 	for (size_t i = 0; !ret && i < rows->n; i++) {
 		if (rows->v[i].path && !(rows->v[i].path = pgd_arena_strdup(&rows->arena, rows->v[i].path)))

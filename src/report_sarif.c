@@ -57,6 +57,17 @@ static const struct rule_doc rule_docs[] = {
 	{ "insufficient-samples", "InsufficientSamples",
 	  "Too few samples at the call site to judge it." },
 	{ "ok", "GuardHolds", "The guarded callee still dominates the call site." },
+	{ "inlining-drift", "InliningDrift",
+	  "The call sites the committed profile makes hot (cmd/compile's 99 % CDF, hotNodesFromCDF in "
+	  "inline/inl.go) are no longer the hot ones: hot sites get an inlining budget of 2000 instead "
+	  "of 80, so the binary spends code on sites that are now cold and calls out of line at sites "
+	  "that are now hot." },
+	{ "stale-hot", "StaleHotInlining",
+	  "A call site hot in the committed profile and no longer hot in production; its callee is "
+	  "inlined there, so its code is spent for nothing." },
+	{ "missed-hot", "MissedHotInlining",
+	  "A call site hot in production that the committed profile does not make hot: it stays a call "
+	  "where a refreshed profile could inline it." },
 };
 
 struct sarif_ctx {
@@ -383,6 +394,121 @@ static int finding_result(struct sarif_ctx *c, const struct rpt_finding *f)
 	return 0;
 }
 
+/* SARIF properties of one inlining entry, as the JSON names them (null: cannot tell). */
+static void add_tristate(cJSON *o, const char *key, int v)
+{
+	if (v == 1 || v == 0)
+		cJSON_AddBoolToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static int inl_site_result(struct sarif_ctx *c, const struct rpt_inl_site *s, int stale)
+{
+	const char *rule = stale ? "stale-hot" : "missed-hot";
+	int idx = rule_index(c, rule, PGD_SEV_INFO, NULL);
+	struct strbuf msg = STRBUF_INIT, fp = STRBUF_INIT;
+	const char *rel = NULL;
+	cJSON *res, *loc, *props;
+	int ret = -1;
+
+	if (idx < 0 || pgd_rpt_inl_site_text(&msg, s, stale))
+		goto out;
+	if ((c->path_ret = pgd_srcpath_source(&c->sp, s->file, s->caller, &rel, c->err)))
+		goto out;
+	if (pgd_strbuf_addf(&fp, "%s+%lld>%s", s->caller ? s->caller : "", (long long)s->offset,
+			s->callee ? s->callee : ""))
+		goto out;
+	res = add_result(c, rule, idx, PGD_SEV_INFO, msg.buf);
+	loc = cJSON_CreateObject();
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(res, "locations"), loc);
+	if (s->file && *s->file) {
+		cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
+
+		if (artifact_location(cJSON_AddObjectToObject(phys, "artifactLocation"), rel, s->file))
+			goto out;
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine",
+					(double)(s->line > 0 ? s->line : 1));
+	}
+	if (s->caller) {
+		cJSON *l = cJSON_CreateObject();
+
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(loc, "logicalLocations"), l);
+		cJSON_AddStringToObject(l, "fullyQualifiedName", s->caller);
+		cJSON_AddStringToObject(l, "kind", "function");
+	}
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(res, "partialFingerprints"), "pgodriftInline/v1",
+				fp.buf);
+	props = cJSON_AddObjectToObject(res, "properties");
+	cJSON_AddStringToObject(props, "severity", "info");
+	if (s->callee)
+		cJSON_AddStringToObject(props, "callee", s->callee);
+	cJSON_AddNumberToObject(props, "offset", (double)s->offset);
+	cJSON_AddNumberToObject(props, "base_share", round(s->base_share * 1e6) / 1e6);
+	cJSON_AddNumberToObject(props, "fresh_share", round(s->fresh_share * 1e6) / 1e6);
+	add_tristate(props, "inlined", s->inlined);
+	cJSON_AddNumberToObject(props, "bytes", (double)s->bytes);
+	add_tristate(props, "needed_hot_budget", s->needed_hot_budget);
+	ret = 0;
+out:
+	pgd_strbuf_release(&msg);
+	pgd_strbuf_release(&fp);
+	return ret;
+}
+
+/*
+ * Inlining drift: one result for the block at the base profile, with the
+ * analysis's level (note, or warning past --inlining-warn-bytes), then the
+ * first RPT_INL_TOP entries of each list at their call sites as notes. The
+ * JSON report lists every entry.
+ */
+static int inlining_results(struct sarif_ctx *c)
+{
+	const struct pgd_report *r = c->r;
+	const struct rpt_inlining *in = &r->inlining;
+	const struct rpt_finding none = { .id = "inlining-drift" };
+	const char *input = pgd_rpt_finding_input(r, &none);
+	struct strbuf msg = STRBUF_INIT;
+	int idx = rule_index(c, "inlining-drift", in->severity, NULL);
+	cJSON *res, *props;
+	int ret = -1;
+
+	if (idx < 0 || pgd_rpt_inlining_line(r, &msg) ||
+	    pgd_strbuf_addstr(&msg, ": the committed profile makes the wrong call sites hot for the "
+			      "inliner; refresh default.pgo"))
+		goto out;
+	res = add_result(c, "inlining-drift", idx, in->severity, msg.buf);
+	if (input) {
+		cJSON *loc = cJSON_CreateObject(), *phys;
+
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(res, "locations"), loc);
+		phys = cJSON_AddObjectToObject(loc, "physicalLocation");
+		if (artifact_location(cJSON_AddObjectToObject(phys, "artifactLocation"),
+				      pgd_srcpath_input(&c->sp, input), input))
+			goto out;
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine", 1);
+	}
+	props = cJSON_AddObjectToObject(res, "properties");
+	cJSON_AddStringToObject(props, "severity", pgd_rpt_severity_name(in->severity));
+	cJSON_AddNumberToObject(props, "threshold_base", round(in->threshold_base * 1e6) / 1e6);
+	cJSON_AddNumberToObject(props, "threshold_fresh", round(in->threshold_fresh * 1e6) / 1e6);
+	cJSON_AddNumberToObject(props, "hot_sites_base", (double)in->nhot_base);
+	cJSON_AddNumberToObject(props, "hot_sites_fresh", (double)in->nhot_fresh);
+	cJSON_AddNumberToObject(props, "stale_hot", (double)in->nstale_hot);
+	cJSON_AddNumberToObject(props, "stale_hot_bytes", (double)in->stale_hot_bytes);
+	cJSON_AddNumberToObject(props, "missed_hot", (double)in->nmissed_hot);
+	cJSON_AddNumberToObject(props, "missed_hot_fresh_share",
+				round(in->missed_hot_fresh_share * 1e6) / 1e6);
+	ret = 0;
+	for (size_t i = 0; !ret && i < in->nstale_hot && i < RPT_INL_TOP; i++)
+		ret = inl_site_result(c, &in->stale_hot[i], 1);
+	for (size_t i = 0; !ret && i < in->nmissed_hot && i < RPT_INL_TOP; i++)
+		ret = inl_site_result(c, &in->missed_hot[i], 0);
+out:
+	pgd_strbuf_release(&msg);
+	return ret;
+}
+
 static int uri_for_root(struct strbuf *sb, const char *root)
 {
 	return pgd_strbuf_addstr(sb, "file://") || uri_escape(sb, root);
@@ -434,6 +560,8 @@ static cJSON *build(struct sarif_ctx *c)
 	for (size_t i = 0; i < r->nfindings; i++)
 		if (finding_result(c, &r->findings[i]))
 			goto fail;
+	if (pgd_rpt_inl_listed(r) && inlining_results(c))
+		goto fail;
 	o = cJSON_AddObjectToObject(run, "properties");
 	cJSON_AddStringToObject(o, "schema", r->schema ? r->schema : "");
 	cJSON_AddStringToObject(o, "mainModule", c->sp.module);

@@ -319,6 +319,97 @@ static void print_staleness(struct text_ctx *t, const struct pgd_report *r)
 	pgd_strbuf_release(&sb);
 }
 
+/* The inlining headline under the staleness line (report_inlining.c), coloured by its severity. */
+static void print_inlining_line(struct text_ctx *t, const struct pgd_report *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int paint = t->color && r->inlining.ran && pgd_rpt_inl_listed(r);
+
+	if (!pgd_rpt_inlining_line(r, &sb))
+		fprintf(t->f, "%s%s%s\n", paint ? sev_color(r->inlining.severity) : "",
+			pgd_escape_text(&t->a, sb.buf), paint ? COL_RESET : "");
+	pgd_strbuf_release(&sb);
+}
+
+static const char *tristate(int v, const char *yes, const char *no)
+{
+	return v == 1 ? yes : v == 0 ? no : "?";
+}
+
+static const char *bytes_str(struct arena *a, uint64_t bytes)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = pgd_rpt_bytes_text(&sb, bytes) ? NULL : pgd_arena_strdup(a, sb.buf);
+
+	pgd_strbuf_release(&sb);
+	return s;
+}
+
+static const char *share_str(struct arena *a, double share)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = pgd_rpt_share_text(&sb, share) ? NULL : pgd_arena_strdup(a, sb.buf);
+
+	pgd_strbuf_release(&sb);
+	return s;
+}
+
+/* One list of the inlining block: its first RPT_INL_TOP entries as a table, then how many more. */
+static int print_inl_list(struct text_ctx *t, const struct pgd_report *r, const char *title,
+			  const struct rpt_inl_site *v, size_t n, int stale)
+{
+	struct table tb;
+	const char *h[] = { "SITE", "CALLER", "CALLEE", "BASE", "FRESH", "IN BINARY",
+			    stale ? "INLINED BYTES" : "CALLEE BYTES", "HOT BUDGET NEEDED" };
+	int ret;
+
+	if (!n)
+		return 0;
+	table_init(&tb, &t->a, 8, -1);
+	if ((ret = table_row(&tb, PGD_SEV_NONE, h)))
+		return ret;
+	for (size_t i = 0; i < n && i < RPT_INL_TOP; i++) {
+		const struct rpt_inl_site *s = &v[i];
+		struct rpt_site loc = { .file = s->file, .line = s->line, .offset = s->offset };
+		const char *row[] = {
+			site_loc(&t->a, &loc), s->caller, s->callee,
+			share_str(&t->a, s->base_share), share_str(&t->a, s->fresh_share),
+			tristate(s->inlined, "inlined", "call"),
+			s->bytes ? bytes_str(&t->a, s->bytes) : "-",
+			tristate(s->needed_hot_budget, "yes", "no"),
+		};
+
+		if ((ret = table_row(&tb, r->inlining.severity, row)))
+			return ret;
+	}
+	fprintf(t->f, "\n  %s:\n", title);
+	table_print(&tb, t->f, t->color, "  ");
+	if (n > RPT_INL_TOP)
+		fprintf(t->f, "  ... %zu more (see --format json)\n", n - RPT_INL_TOP);
+	return 0;
+}
+
+/*
+ * The inlining block: the hot call-site sets of each profile as cmd/compile
+ * computes them, then the sites whose hotness moved (report.h, rpt_inlining).
+ */
+static int print_inlining(struct text_ctx *t, const struct pgd_report *r)
+{
+	const struct rpt_inlining *in = &r->inlining;
+	int ret;
+
+	if (!pgd_rpt_inl_listed(r))
+		return 0;
+	fprintf(t->f, "\ninlining drift (hot call sites: %zu in the base above %.4g%% of its edge weight, "
+		"%zu in the fresh capture above %.4g%%):\n", in->nhot_base, in->threshold_base,
+		in->nhot_fresh, in->threshold_fresh);
+	if ((ret = print_inl_list(t, r, "stale-hot: hot in the base, not in the fresh capture (by bytes)",
+				  in->stale_hot, in->nstale_hot, 1)))
+		return ret;
+	return print_inl_list(t, r, "missed-hot: hot in the fresh capture, not in the base (by fresh weight)",
+			      in->missed_hot, in->nmissed_hot, 0);
+}
+
 static int write_check(struct text_ctx *t, const struct pgd_report *r)
 {
 	struct table tb;
@@ -347,6 +438,7 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 			nfind, nfind == 1 ? "" : "s", nrisk, nwarn, ninfo);
 	fputs(t->color ? COL_RESET "\n" : "\n", t->f);
 	print_staleness(t, r);
+	print_inlining_line(t, r);
 	for (size_t i = 0; i < r->nreasons; i++)
 		fprintf(t->f, "  inconclusive: %s\n", r->reasons[i].message);
 	for (size_t i = 0; i < r->nadvice; i++)
@@ -375,6 +467,8 @@ static int write_check(struct text_ctx *t, const struct pgd_report *r)
 		fputc('\n', t->f);
 		table_print(&tb, t->f, t->color, "");
 	}
+	if ((ret = print_inlining(t, r)))
+		return ret;
 	if ((ret = print_findings(t, r, "warnings")))
 		return ret;
 	print_summary(t, r);

@@ -118,3 +118,65 @@ int pgd_report__summary_int(const struct pgd_report *r, const char *key, int64_t
 	}
 	return PGD_EUSAGE;
 }
+
+int pgd_report__inlining(const struct pgd_report *r, struct pgd_inlining_view *view)
+{
+	const struct rpt_inlining *in;
+	struct pgd_inlining_view v;
+
+	if (!r || !view)
+		return PGD_EUSAGE;
+	memset(&v, 0, sizeof(v));
+	if (r->kind == RPT_CHECK) {
+		in = &r->inlining;
+		v.ran = in->ran;
+		v.skipped_why = in->ran ? NULL : in->skipped_why;
+		v.severity = in->severity;
+		v.threshold_base = in->threshold_base;
+		v.threshold_fresh = in->threshold_fresh;
+		v.nhot_base = in->nhot_base;
+		v.nhot_fresh = in->nhot_fresh;
+		v.nstale_hot = in->ran ? in->nstale_hot : 0;
+		v.nmissed_hot = in->ran ? in->nmissed_hot : 0;
+		v.stale_hot_bytes = in->stale_hot_bytes;
+		v.missed_hot_fresh_share = in->missed_hot_fresh_share;
+	}
+	return put_view(view, &v, sizeof(v));
+}
+
+int pgd_report__inlining_site(const struct pgd_report *r, enum pgd_inl_list list, size_t i,
+			      struct pgd_inl_site_view *view)
+{
+	const struct rpt_inl_site *s;
+	struct pgd_inl_site_view v;
+	size_t n;
+
+	if (!r || !view || r->kind != RPT_CHECK || !r->inlining.ran)
+		return PGD_EUSAGE;
+	if (list == PGD_INL_STALE_HOT) {
+		s = r->inlining.stale_hot;
+		n = r->inlining.nstale_hot;
+	} else if (list == PGD_INL_MISSED_HOT) {
+		s = r->inlining.missed_hot;
+		n = r->inlining.nmissed_hot;
+	} else {
+		return PGD_EUSAGE;
+	}
+	if (i >= n)
+		return PGD_EUSAGE;
+	s += i;
+	memset(&v, 0, sizeof(v));
+	v.caller = s->caller;
+	v.callee = s->callee;
+	v.file = s->file;
+	v.line = s->line;
+	v.offset = s->offset;
+	v.base_weight = s->base_weight;
+	v.fresh_weight = s->fresh_weight;
+	v.base_share = s->base_share;
+	v.fresh_share = s->fresh_share;
+	v.inlined = s->inlined;
+	v.bytes = s->bytes;
+	v.needed_hot_budget = s->needed_hot_budget;
+	return put_view(view, &v, sizeof(v));
+}

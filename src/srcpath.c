@@ -168,35 +168,74 @@ static char *root_from_gomod(struct arena *a, const char *file, const char *modu
 	return NULL;
 }
 
+/*
+ * The files a report names, with the function each is about: the sites,
+ * then check's inlining entries (issue #17), which a clean check lists
+ * without any site; with listed, only those the path-naming writers list
+ * (RPT_INL_TOP of each list). i runs from 0 to reported_count() - 1.
+ */
+static size_t inl_count(size_t n, int listed)
+{
+	return listed && n > RPT_INL_TOP ? RPT_INL_TOP : n;
+}
+
+static size_t reported_count(const struct pgd_report *r, int listed)
+{
+	size_t n = r->nsites;
+
+	if (r->kind == RPT_CHECK && r->inlining.ran)
+		n += inl_count(r->inlining.nstale_hot, listed) + inl_count(r->inlining.nmissed_hot, listed);
+	return n;
+}
+
+static void reported(const struct pgd_report *r, int listed, size_t i, const char **file,
+		     const char **caller)
+{
+	size_t nstale = inl_count(r->inlining.nstale_hot, listed);
+	const struct rpt_inl_site *s;
+
+	if (i < r->nsites) {
+		*file = r->sites[i].file;
+		*caller = r->sites[i].caller;
+		return;
+	}
+	i -= r->nsites;
+	s = i < nstale ? &r->inlining.stale_hot[i] : &r->inlining.missed_hot[i - nstale];
+	*file = s->file;
+	*caller = s->caller;
+}
+
 static void find_built_root(struct srcpath *sp, const struct pgd_report *r)
 {
+	size_t n = reported_count(r, 0);
+	const char *file, *caller;
 	char *root = NULL;
 
-	for (size_t i = 0; !root && i < r->nsites; i++) {
-		const struct rpt_site *s = &r->sites[i];
-
-		if (s->file && s->file[0] == '/' && s->caller)
-			root = root_from_package(&sp->arena, s->file, sp->module, s->caller);
+	for (size_t i = 0; !root && i < n; i++) {
+		reported(r, 0, i, &file, &caller);
+		if (file && file[0] == '/' && caller)
+			root = root_from_package(&sp->arena, file, sp->module, caller);
 	}
 	/*
 	 * Only main-module callers' files can sit below the main module's go.mod,
 	 * and a few of them settle it: the walk costs a failed open per level.
 	 */
-	for (size_t i = 0, tried = 0; !root && tried < 16 && i < r->nsites; i++) {
-		const struct rpt_site *s = &r->sites[i];
-
-		if (!s->file || s->file[0] != '/' || !in_main_module(sp, s->caller))
+	for (size_t i = 0, tried = 0; !root && tried < 16 && i < n; i++) {
+		reported(r, 0, i, &file, &caller);
+		if (!file || file[0] != '/' || !in_main_module(sp, caller))
 			continue;
 		tried++;
-		root = root_from_gomod(&sp->arena, s->file, sp->module);
+		root = root_from_gomod(&sp->arena, file, sp->module);
 	}
 	/* Without a repository root the checkout is guessed from a relative --base. */
 	for (size_t i = 0; !root && !sp->root && i < r->ninputs; i++) {
 		if (!r->inputs[i].role || strcmp(r->inputs[i].role, "base"))
 			continue;
-		for (size_t k = 0; !root && k < r->nsites; k++)
-			if (r->sites[k].file && r->sites[k].file[0] == '/')
-				root = root_from_profile_dir(&sp->arena, r->sites[k].file, r->inputs[i].path);
+		for (size_t k = 0; !root && k < n; k++) {
+			reported(r, 0, k, &file, &caller);
+			if (file && file[0] == '/')
+				root = root_from_profile_dir(&sp->arena, file, r->inputs[i].path);
+		}
 	}
 	sp->built_root = root;
 }
@@ -477,10 +516,11 @@ int pgd_srcpath_check_report(const struct pgd_report *r, const char *root, struc
 	struct srcpath sp;
 	int ret = pgd_srcpath_init(&sp, r, root, err);
 
-	for (size_t i = 0; !ret && i < r->nsites; i++) {
-		const char *rel;
+	for (size_t i = 0; !ret && i < reported_count(r, 1); i++) {
+		const char *rel, *file, *caller;
 
-		ret = pgd_srcpath_source(&sp, r->sites[i].file, r->sites[i].caller, &rel, err);
+		reported(r, 1, i, &file, &caller);
+		ret = pgd_srcpath_source(&sp, file, caller, &rel, err);
 	}
 	pgd_srcpath_release(&sp);
 	return ret;

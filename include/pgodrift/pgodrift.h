@@ -397,6 +397,53 @@ PGD_API int pgd_report__finding(const struct pgd_report *r, size_t i,
  */
 PGD_API int pgd_report__summary_int(const struct pgd_report *r, const char *key, int64_t *value);
 
+/*
+ * check's inlining drift (issue #17; the JSON's "inlining"): whether it ran,
+ * its severity, each profile's hot call-site set as cmd/compile computes it
+ * (inline/inl.go, hotNodesFromCDF: the heaviest edges up to 99 % of the
+ * weight), and the two lists. Zeroed (ran 0, skipped_why NULL) for other
+ * reports and for a library without the analysis.
+ */
+struct pgd_inlining_view {
+	size_t sz;                   /* caller: sizeof(struct pgd_inlining_view) */
+	int ran;
+	const char *skipped_why;     /* "--no-inlining", ...; NULL when it ran */
+	enum pgd_severity severity;  /* info, or warn past inlining_warn_bytes */
+	double threshold_base;       /* percent of the base's edge weight an edge needs to be hot */
+	double threshold_fresh;
+	size_t nhot_base, nhot_fresh;   /* hot call sites (caller, offset) */
+	size_t nstale_hot;           /* hot in the base, not in the fresh capture */
+	size_t nmissed_hot;          /* hot in the fresh capture, not in the base */
+	uint64_t stale_hot_bytes;    /* inlined code at stale-hot sites */
+	double missed_hot_fresh_share;  /* fresh edge weight at missed-hot sites that stay calls */
+};
+
+/* Fills view with r's inlining block; 0, or PGD_EUSAGE for a NULL r or view->sz too small. */
+PGD_API int pgd_report__inlining(const struct pgd_report *r, struct pgd_inlining_view *view);
+
+enum pgd_inl_list {
+	PGD_INL_STALE_HOT = 0,       /* by bytes, then caller, offset, callee */
+	PGD_INL_MISSED_HOT = 1,      /* by fresh weight, then caller, offset, callee */
+};
+
+struct pgd_inl_site_view {
+	size_t sz;                   /* caller: sizeof(struct pgd_inl_site_view) */
+	const char *caller;          /* the function the call is in */
+	const char *callee;          /* the heaviest callee at the site */
+	const char *file;            /* NULL: unknown */
+	int64_t line;                /* 0: unknown */
+	int64_t offset;              /* line - caller's start line, as profiles key it */
+	int64_t base_weight, fresh_weight;
+	double base_share, fresh_share;   /* of each profile's total edge weight */
+	int inlined;                 /* 1 inlined there in the binary, 0 a call, -1 cannot tell */
+	uint64_t bytes;              /* stale-hot: the inlined copy's code; missed-hot: the callee's body */
+	int needed_hot_budget;       /* 1 yes, 0 no, -1 cannot tell (the JSON's needed_hot_budget) */
+};
+
+/* Fills view with entry i of list; 0 or PGD_EUSAGE (i out of range, bad list or sz). */
+PGD_API int pgd_report__inlining_site(const struct pgd_report *r, enum pgd_inl_list list, size_t i,
+				      struct pgd_inl_site_view *view);
+
 struct pgd_write_opts {
 	size_t sz;
 	int color;                  /* text only: ANSI colour */

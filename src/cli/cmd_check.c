@@ -36,7 +36,18 @@ static const struct cli_usage check_usage = {
 		"\n"
 		"inconclusive: no site reached --min-samples, most of the fresh capture is in\n"
 		"functions this binary lacks, a --fresh file repeats another input, or the\n"
-		"binary's guards are not the ones --base predicts. The report says why.",
+		"binary's guards are not the ones --base predicts. The report says why.\n"
+		"\n"
+		"inlining drift (on by default, --no-inlining skips it): the profile also\n"
+		"decides which call sites are hot, and cmd/compile gives a hot site an\n"
+		"inlining budget of 2000 instead of 80 (the heaviest edges up to 99% of the\n"
+		"weight, inl.go hotNodesFromCDF). check lists stale-hot sites (hot in the\n"
+		"base, not in the fresh capture, inlined in the binary: code spent for\n"
+		"nothing, ranked by bytes) and missed-hot sites (hot now, not in the base,\n"
+		"still a call: ranked by fresh weight), with one summary line. It is info and\n"
+		"never fails a run, unless the stale-hot code exceeds --inlining-warn-bytes:\n"
+		"then it is a warning, which --fail-on warn fails on. It never makes a run\n"
+		"inconclusive.",
 	.positional = NULL,
 	.epilogue =
 		HELP_OUTPUT_EPILOGUE
@@ -46,6 +57,8 @@ static const struct cli_usage check_usage = {
 		"      --format markdown --output drift.md --fail-on warn\n"
 		"  pgodrift check --binary ./svc --base default.pgo --fresh cpu.pprof \\\n"
 		"      --output github=- --output markdown=drift.md --output sarif=drift.sarif\n"
+		"  pgodrift check --binary ./svc --base default.pgo --fresh cpu.pprof \\\n"
+		"      --inlining-warn-bytes 65536 --fail-on warn   # fail on 64 KiB inlined for nothing\n"
 		"\nexit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error,\n"
 		"3 inconclusive (not with --fail-on never).\n",
 };
@@ -184,6 +197,8 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	struct pgd_report *report = NULL;
 	struct pgd_err err = { 0 };
 	double max_staleness = -1, staleness;
+	long long inlining_warn_bytes = 0;
+	int no_inlining = 0;
 	int ret;
 
 	common_defaults(&c);
@@ -202,6 +217,11 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 			  "exit 1 when a finding is at least risk (default), warn, or never",
 			  cli_fail_on_choices },
 			{ CLI_OPT_FLAG, "all", &c.all, NULL, "also list ok and insufficient-samples sites" },
+			{ CLI_OPT_FLAG, "no-inlining", &no_inlining, NULL,
+			  "skip inlining drift (stale-hot and missed-hot call sites)" },
+			{ CLI_OPT_INT, "inlining-warn-bytes", &inlining_warn_bytes, "N",
+			  "inlining drift is a warning when stale-hot sites hold more than N bytes of "
+			  "inlined code (default 0: always info)" },
 			{ CLI_OPT_END },
 		};
 
@@ -227,7 +247,17 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_usage_error(ctx, "check", "--max-staleness must be in [0, 1], not %g", max_staleness);
 		goto out;
 	}
+	if (inlining_warn_bytes < 0) {
+		ret = cli_usage_error(ctx, "check", "--inlining-warn-bytes must not be negative");
+		goto out;
+	}
+	if (no_inlining && inlining_warn_bytes) {
+		ret = cli_usage_error(ctx, "check", "--inlining-warn-bytes has no effect with --no-inlining");
+		goto out;
+	}
 	common_to_check_opts(&c, &co, &lim, ctx);
+	co.no_inlining = no_inlining;
+	co.inlining_warn_bytes = (uint64_t)inlining_warn_bytes;
 	if ((ret = cli_now_unix(ctx, "check", &co.now_unix)))
 		goto out;
 	if (pgd_check__run(c.binary, base, fresh.v, fresh.n, &co, &report, &err)) {

@@ -68,6 +68,8 @@ int main(int argc, char **argv)
 	struct pgd_site_view v = { .sz = sizeof(v) };
 	struct pgd_finding_view f = { .sz = sizeof(f) };
 	struct pgd_callee_view c = { .sz = sizeof(c) };
+	struct pgd_inlining_view in = { .sz = sizeof(in) };
+	struct pgd_inl_site_view is = { .sz = sizeof(is) };
 	const char *fresh[1];
 	int64_t findings = -1;
 	char buf[2048];
@@ -106,6 +108,23 @@ int main(int argc, char **argv)
 	if (pgd_report__summary_int(r, "findings", &findings))
 		return 1;
 	printf("findings %lld\n", (long long)findings);
+	if (pgd_report__inlining(r, &in))
+		return 1;
+	if (in.ran || in.skipped_why)
+		printf("inlining %s %s %zu %zu\n", in.ran ? "true" : "false",
+		       in.skipped_why ? in.skipped_why : "null", in.nstale_hot, in.nmissed_hot);
+	for (int l = 0; l < 2; l++) {
+		size_t n = l ? in.nmissed_hot : in.nstale_hot;
+
+		for (size_t i = 0; i < n; i++) {
+			if (pgd_report__inlining_site(r, (enum pgd_inl_list)l, i, &is))
+				return 1;
+			printf("%s %s %lld %s %llu\n", l ? "missed" : "stale", is.caller,
+			       (long long)is.offset, is.callee, (unsigned long long)is.bytes);
+		}
+		if (pgd_report__inlining_site(r, (enum pgd_inl_list)l, n, &is) != PGD_EUSAGE)
+			return 1;   /* past the end */
+	}
 	pgd_report__free(r);
 	return 0;
 }
@@ -122,6 +141,9 @@ walk_case() { # walk_case NAME FRESH LINE-THAT-MUST-APPEAR
 			"$tmp/cli.json" | awk '$1 == "site" { $7 = sprintf("%.6f", $7) } { print }'
 		jq -r '.warnings[] | "warning \(.id) \(.severity)"' "$tmp/cli.json"
 		jq -r '"findings \(.summary.findings)"' "$tmp/cli.json"
+		jq -r '.inlining // empty | "inlining \(.ran) \(.skipped_why // "null") \(.stale_hot // [] | length) \(.missed_hot // [] | length)",
+			(.stale_hot // [] | .[] | "stale \(.caller) \(.offset) \(.callee) \(.bytes)"),
+			(.missed_hot // [] | .[] | "missed \(.caller) \(.offset) \(.callee) \(.bytes)")' "$tmp/cli.json"
 	} >"$tmp/want.out"
 	if [ -s "$tmp/walk.out" ] && grep -q "^$3 " "$tmp/walk.out" && cmp -s "$tmp/walk.out" "$tmp/want.out"; then
 		ok "getters walk check's findings ($1): the same sites, verdicts, shares, callees and warnings as the JSON"
@@ -138,13 +160,16 @@ walk_case "fresh-short, with warnings" $P/fresh-short.pprof warning
 # ---- a caller built against an older, shorter header ---------------------------------
 mkdir -p "$tmp/old/pgodrift" "$tmp/new/pgodrift"
 # The fields appended last to each struct are the ones an older header lacks.
+# pgd_check_opts's inlining fields (issue #17) came after now_unix: an older
+# header lacks all three.
 sed -e '/int64_t now_unix;  *\/\* "now" for profile-age warnings/d' \
+    -e '/^	int no_inlining;$/d' -e '/^	uint64_t inlining_warn_bytes;$/d' \
     -e '/const char \*link_base; /d' \
     -e '/^	size_t ncallees;$/d' "$inc/pgodrift/pgodrift.h" >"$tmp/old/pgodrift/pgodrift.h"
-if [ "$(diff "$inc/pgodrift/pgodrift.h" "$tmp/old/pgodrift/pgodrift.h" | grep -c '^<')" -eq 3 ]; then
-	ok "older header: pgd_check_opts, pgd_write_opts and pgd_site_view each one field shorter"
+if [ "$(diff "$inc/pgodrift/pgodrift.h" "$tmp/old/pgodrift/pgodrift.h" | grep -c '^<')" -eq 5 ]; then
+	ok "older header: pgd_check_opts three fields shorter, pgd_write_opts and pgd_site_view one"
 else
-	notok "older header: pgd_check_opts, pgd_write_opts and pgd_site_view each one field shorter"
+	notok "older header: pgd_check_opts three fields shorter, pgd_write_opts and pgd_site_view one"
 fi
 cat >"$tmp/old.c" <<'C'
 #include <stdint.h>
@@ -203,7 +228,8 @@ else
 fi
 
 # ---- a caller built against a newer, longer header ------------------------------------
-sed -e 's|^\(	int64_t now_unix;  *\)\(/\* "now" for profile-age warnings.*\)$|\1\2\n	int64_t future_option;|' \
+# After pgd_check_opts's last field (inlining_warn_bytes, issue #17).
+sed -e 's|^\(	uint64_t inlining_warn_bytes;\)$|\1\n	int64_t future_option;|' \
 	"$inc/pgodrift/pgodrift.h" >"$tmp/new/pgodrift/pgodrift.h"
 cat >"$tmp/new.c" <<'C'
 #include <stdio.h>

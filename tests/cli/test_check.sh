@@ -267,6 +267,22 @@ err_case "no --fresh" check --binary "$BIN/cachesvc.pgo" --base $P/base.pprof
 err_case "bad threshold" $CHECK --fresh $P/fresh-even.pprof --threshold 2
 err_case "unknown option" $CHECK --fresh $P/fresh-even.pprof --frsh x
 err_case "missing fresh file" $CHECK --fresh /nonexistent.pprof
+err_case "negative --inlining-warn-bytes" $CHECK --fresh $P/fresh-even.pprof --inlining-warn-bytes -1
+err_case "--inlining-warn-bytes with --no-inlining" $CHECK --fresh $P/fresh-even.pprof --no-inlining \
+	--inlining-warn-bytes 4096
+# Inlining drift never changes the verdicts' findings or the exit status when it is info
+# (--inlining-warn-bytes 0): the same report as --no-inlining apart from the inlining member.
+for mode in on off; do
+	"$PGD" $CHECK --fresh $P/fresh-even.pprof --format json $( [ $mode = off ] && echo --no-inlining ) \
+		>"$tmp/inl-$mode.json" 2>/dev/null
+	echo $? >"$tmp/inl-$mode.rc"
+	jq -S 'del(.inlining)' "$tmp/inl-$mode.json" >"$tmp/inl-$mode.norm" 2>/dev/null
+done
+expect "inlining info: same exit status and findings with and without --no-inlining" \
+	"$(cat "$tmp/inl-on.rc") $(cmp -s "$tmp/inl-on.norm" "$tmp/inl-off.norm" && echo same)" "1 same"
+expect "--no-inlining: the report says it was skipped, or (before the analysis) has no inlining member" \
+	"$(jq -r 'if has("inlining") then "\(.inlining.ran) \(.inlining.skipped_why)" else "absent" end' "$tmp/inl-off.json" |
+	   sed 's/^false --no-inlining$/absent/')" absent
 err_case "binary is not ELF" check --binary $P/base.pprof --base $P/base.pprof --fresh $P/fresh-even.pprof
 [ -f testdata/bad/html.pprof ] && err_case "html fresh" $CHECK --fresh testdata/bad/html.pprof
 [ -f testdata/bad/truncated.elf ] && err_case "truncated binary" check --binary testdata/bad/truncated.elf \

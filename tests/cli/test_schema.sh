@@ -50,6 +50,19 @@ for g in testdata/golden/cli/*.json; do
 	valid "golden $(basename "$g") against $(schema_of "$g")" "$(schema_of "$g")" "$g"
 done
 
+# ---- check's inlining block as the unit tests write it ------------------------------
+# test_report_inlining fills a real check report's inlining block (real sites,
+# synthetic list membership: see its file comment) and writes the JSON here.
+set --
+for f in "$BUILD/tests/report-inlining-check.json" "$BUILD/tests/report-inlining-skipped.json"; do
+	[ -f "$f" ] && set -- "$@" "$f"
+done
+if [ "$#" -eq 2 ]; then
+	valid "check with an inlining block, ran and skipped (test_report_inlining)" "$S/pgodrift.check.v1.json" "$@"
+else
+	notok "test_report_inlining wrote its two check reports under $BUILD/tests (run the unit tests first)"
+fi
+
 # ---- check and sites, fresh from the CLI -----------------------------------------
 CHECK="check --binary $BIN/cachesvc.pgo --base $P/base.pprof"
 $PGD $CHECK --fresh $P/fresh-even.pprof --all --format json >"$tmp/check-all.json" 2>/dev/null
