@@ -100,11 +100,12 @@ struct pgd_binary_impl {
 	size_t nitabs;
 	struct itab *itabs;
 	int all_loaded;
-	struct hashmap inl_by_origin; /* interned origin name -> first inl_ref index + 1 */
+	struct hashmap inl_by_origin; /* interned origin name, by address (origin_find) -> first inl_ref index + 1 */
 	struct inl_ref *inl_refs;
 	int counts_done;
 	size_t ncounts;
 	struct pgd_inline_count *counts;
+	struct hashmap direct;        /* struct pgd_symbol * -> struct direct_calls * (calls_directly) */
 	/* code_at_line answers by (interned name, line): sites and doctor ask the same */
 	struct hashmap code_cache;    /* struct code_key -> struct pgd_line_code * in b->arena */
 	/* the last body decoded for guards by data flow (sites come by caller) */
@@ -672,6 +673,8 @@ out:
 	return 0;
 }
 
+static void direct_free(struct pgd_binary_impl *im);
+
 void pgd_binary__close(struct pgd_binary *b)
 {
 	struct pgd_binary_impl *im;
@@ -686,6 +689,7 @@ void pgd_binary__close(struct pgd_binary *b)
 		pgd_hashmap_free(&im->sym_by_name);
 		pgd_hashmap_free(&im->funcs);
 		pgd_hashmap_free(&im->code_cache);
+		direct_free(im);
 		pgd_hashmap_free(&im->inl_by_origin);
 		free(im->inl_refs);
 		if (im->map)
@@ -866,6 +870,16 @@ static long find_sub(const struct pgd_dw_cu *cu, const char *key, uint64_t addr,
 
 static int load_all(struct pgd_binary *b, struct pgd_err *err);
 
+/*
+ * Origins are interned (dwarf.h), and so is every name asked about: the
+ * index is keyed by the name's address (the pointer's bytes, kept in the
+ * inlined copy's origin field), not hashed and compared as a string.
+ */
+static struct hashmap_entry *origin_find(const struct pgd_binary_impl *im, const char *interned)
+{
+	return pgd_hashmap_find(&im->inl_by_origin, &interned, sizeof(interned));
+}
+
 /* The subprogram DIE at section offset off, loading its unit; -1 if none. */
 static long sub_at_offset(struct pgd_dwarf *dw, uint64_t off, long *cu, struct pgd_err *err)
 {
@@ -940,7 +954,7 @@ static int locate(struct pgd_binary *b, const char *key, const struct pgd_symbol
 	}
 	if (load_all(b, err))
 		return -1;
-	e = pgd_hashmap_find(&im->inl_by_origin, key, strlen(key));
+	e = origin_find(im, key);
 	if (e) {
 		const struct inl_ref *r = &im->inl_refs[e->val.u64 - 1];
 		const struct pgd_dw_inl *in = &dw->cus[r->cu].inls[r->inl];
@@ -973,7 +987,7 @@ static const char *inlined_copy_file(struct pgd_binary *b, const char *key, stru
 
 	if (load_all(b, err))
 		return NULL;
-	if (!(e = pgd_hashmap_find(&im->inl_by_origin, key, strlen(key))))
+	if (!(e = origin_find(im, key)))
 		return NULL;
 	r = &im->inl_refs[e->val.u64 - 1];
 	c = &im->dw->cus[r->cu];
@@ -1175,12 +1189,13 @@ static int load_all(struct pgd_binary *b, struct pgd_err *err)
 		const struct pgd_dw_cu *cu = &dw->cus[i];
 
 		for (size_t j = cu->ninls; j-- > 0;) {
-			const char *o = cu->inls[j].origin;
+			const char *const *o = &cu->inls[j].origin;
 			struct hashmap_entry *e;
 
-			if (!*o)
+			if (!**o)
 				continue;
-			e = pgd_hashmap_upsert(&im->inl_by_origin, o, strlen(o), NULL);
+			/* the key is the origin field itself: the units' arrays no longer move */
+			e = pgd_hashmap_upsert(&im->inl_by_origin, o, sizeof(*o), NULL);
 			if (!e)
 				return pgd_err_nomem(err, b->path);
 			im->inl_refs[k].cu = (uint32_t)i;
@@ -1544,7 +1559,7 @@ static int code_at_line(struct pgd_binary *b, const struct bfunc_priv *f, int64_
 		if ((ret = scan_instance(b, f, &ins, line, &c, &inl, &ninl, &inl_cap, err)))
 			goto out;
 	}
-	e = pgd_hashmap_find(&im->inl_by_origin, f->key, strlen(f->key));
+	e = origin_find(im, f->key);
 	for (int64_t k = e ? (int64_t)e->val.u64 - 1 : -1; k >= 0; k = im->inl_refs[k].next) {
 		const struct pgd_dw_inl *in = &im->dw->cus[im->inl_refs[k].cu].inls[im->inl_refs[k].inl];
 		struct instance ins = { im->inl_refs[k].cu, (long)in->sub, (long)im->inl_refs[k].inl,
@@ -1788,7 +1803,7 @@ int pgd_binary_has_inlined_copy(struct pgd_binary *b, const char *name, struct p
 	if ((ret = load_all(b, err)))
 		return ret;
 	key = pgd_dwarf_name_lookup(b->impl->dw, name, strlen(name));
-	return key && pgd_hashmap_find(&b->impl->inl_by_origin, key, strlen(key)) != NULL;
+	return key && origin_find(b->impl, key) != NULL;
 }
 
 size_t pgd_binary_package_of(const char *name, char *buf, size_t size)
@@ -1841,10 +1856,29 @@ static int pkg_list(const struct pgd_dwarf *dw, struct arena *a, struct pgd_pkg_
 	return 0;
 }
 
+/*
+ * The package index of an inlined copy's origin, parsed once per origin
+ * (interned: keyed by address, the key being the copy's origin field);
+ * -1 none, -2 out of memory.
+ */
+static long origin_pkg(struct hashmap *pkgs, const struct pgd_pkg_graph *g, const char *const *origin)
+{
+	struct hashmap_entry *e;
+	char pkg[1024];
+	int ins;
+
+	if (!(e = pgd_hashmap_upsert(pkgs, origin, sizeof(*origin), &ins)))
+		return -2;
+	if (ins)
+		e->val.i64 = package_of(*origin, pkg, sizeof(pkg)) ? pkg_index(g, pkg) : -1;
+	return (long)e->val.i64;
+}
+
 int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_graph *out,
 			 struct pgd_err *err)
 {
 	const struct pgd_dwarf *dw;
+	struct hashmap pkgs = HASHMAP_INIT; /* origin -> package index */
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -1860,18 +1894,21 @@ int pgd_binary_pkg_graph(struct pgd_binary *b, struct arena *a, struct pgd_pkg_g
 	for (size_t i = 0; i < dw->ncus; i++) {
 		const struct pgd_dw_cu *cu = &dw->cus[i];
 		long from = cu->name ? pkg_index(out, cu->name) : -1;
-		char pkg[1024];
 
 		for (size_t j = 0; from >= 0 && j < cu->ninls; j++) {
 			long to;
 
-			if (!*cu->inls[j].origin || !package_of(cu->inls[j].origin, pkg, sizeof(pkg)))
+			if (!*cu->inls[j].origin)
 				continue;
-			to = pkg_index(out, pkg);
+			if ((to = origin_pkg(&pkgs, out, &cu->inls[j].origin)) < -1) {
+				pgd_hashmap_free(&pkgs);
+				return pgd_err_nomem(err, b->path);
+			}
 			if (to >= 0 && to != from)
 				out->reach[(size_t)from * out->words + (size_t)to / 64] |= 1ull << (to % 64);
 		}
 	}
+	pgd_hashmap_free(&pkgs);
 	out->loads = pgd_arena_alloc(a, (out->npkgs * out->words + 1) * sizeof(*out->loads));
 	if (!out->loads)
 		return pgd_err_nomem(err, b->path);
@@ -2183,34 +2220,92 @@ size_t pgd_binary_compile_package(struct pgd_binary *b, const char *name, char *
 	return n;
 }
 
-struct direct_scan {
-	const struct pgd_binary *b;
-	const struct pgd_symbol *target;
-	int found;
+/* A function's direct call targets, decoded once (sites ask per callee). */
+struct direct_calls {
+	size_t n, cap;
+	uint64_t *targets;            /* malloc'd, sorted after the scan */
+	int oom;
 };
 
 static void on_direct(void *ctx, const struct pgd_insn_info *in)
 {
-	struct direct_scan *d = ctx;
+	struct direct_calls *d = ctx;
 
-	if (in->kind == PGD_INSN_CALL_DIRECT && in->target == d->target->addr)
-		d->found = 1;
+	if (in->kind != PGD_INSN_CALL_DIRECT || d->oom)
+		return;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		void *q = realloc(d->targets, cap * sizeof(*d->targets));
+
+		if (!q) {
+			d->oom = 1;
+			return;
+		}
+		d->targets = q;
+		d->cap = cap;
+	}
+	d->targets[d->n++] = in->target;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* f's direct call targets, sorted; NULL when they cannot be read (out of memory). */
+static const struct direct_calls *direct_calls_of(struct pgd_binary *b, const struct pgd_symbol *f)
+{
+	struct pgd_binary_impl *im = b->impl;
+	struct hashmap_entry *e = pgd_hashmap_find(&im->direct, &f, sizeof(f));
+	struct direct_calls *d;
+	const struct pgd_symbol **key;
+	const uint8_t *code;
+
+	if (e)
+		return e->val.ptr;
+	if (!(d = pgd_arena_calloc(&b->arena, 1, sizeof(*d))) || !(key = pgd_arena_alloc(&b->arena, sizeof(*key))))
+		return NULL;
+	code = pgd_elf_vaddr(&im->elf, f->addr, f->size);
+	if (code)
+		pgd_disasm_scan(im->dis, code, f->size, f->addr, on_direct, d);
+	if (d->oom) {
+		free(d->targets);
+		return NULL;
+	}
+	if (d->n > 1)
+		qsort(d->targets, d->n, sizeof(*d->targets), u64_cmp);
+	*key = f;
+	if (!(e = pgd_hashmap_upsert(&im->direct, key, sizeof(*key), NULL))) {
+		free(d->targets);
+		return NULL;
+	}
+	e->val.ptr = d;
+	return d;
+}
+
+static void direct_free(struct pgd_binary_impl *im)
+{
+	struct hashmap_entry *e;
+
+	for (size_t i = 0; pgd_hashmap_next(&im->direct, &i, &e);)
+		free(((struct direct_calls *)e->val.ptr)->targets);
+	pgd_hashmap_free(&im->direct);
 }
 
 int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *target)
 {
-	const struct pgd_symbol *f = sym_by_name(b, fn);
-	struct direct_scan d = { b, sym_by_name(b, target), 0 };
-	const uint8_t *code;
+	const struct pgd_symbol *f = sym_by_name(b, fn), *t = sym_by_name(b, target);
+	const struct direct_calls *d;
 
-	if (!f || !d.target || !f->is_func || !d.target->is_func || !f->size)
+	if (!f || !t || !f->is_func || !t->is_func || !f->size)
 		return 0;
 	if (!b->impl->dis && pgd_disasm_open(b->impl->elf.machine, &b->impl->dis))
 		return 0;
-	code = pgd_elf_vaddr(&b->impl->elf, f->addr, f->size);
-	if (code)
-		pgd_disasm_scan(b->impl->dis, code, f->size, f->addr, on_direct, &d);
-	return d.found;
+	if (!(d = direct_calls_of(b, f)))
+		return 0;
+	return bsearch(&t->addr, d->targets, d->n, sizeof(*d->targets), u64_cmp) != NULL;
 }
 
 const char *pgd_binary_gnu_build_id(struct pgd_binary *b)

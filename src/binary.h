@@ -159,6 +159,7 @@ struct pgd_inline_count {
 	const char *callee;           /* abstract origin's name */
 	uint32_t copies;
 };
+/* Sorted by container, then callee (strcmp): one container's copies are one run. */
 int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count **out,
 			     size_t *n, struct pgd_err *err);
 

@@ -159,6 +159,17 @@ const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len)
 	return intern(d->impl, name, len);
 }
 
+const char *pgd_dwarf_name_ref(struct pgd_dwarf *d, const char *name, size_t len)
+{
+	struct hashmap_entry *e = pgd_hashmap_upsert(&d->impl->names, name, len, NULL);
+
+	if (!e)
+		return NULL;
+	if (!e->val.ptr)
+		e->val.ptr = (void *)name;
+	return e->val.ptr;
+}
+
 const char *pgd_dwarf_name_lookup(const struct pgd_dwarf *d, const char *name, size_t len)
 {
 	struct hashmap_entry *e = pgd_hashmap_find(&d->impl->names, name, len);

@@ -151,6 +151,11 @@ int pgd_dwarf_load_lines_for(struct pgd_dwarf *d, size_t cu, uint64_t lo, uint64
  * the plain package path. NULL on out of memory.
  */
 const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len);
+/*
+ * The same, without a copy: name[len] is its NUL and it outlives d (a name
+ * inside the mapped image, as .gopclntab's funcnametab).
+ */
+const char *pgd_dwarf_name_ref(struct pgd_dwarf *d, const char *name, size_t len);
 /* The interned string if it was ever interned, else NULL (no allocation). */
 const char *pgd_dwarf_name_lookup(const struct pgd_dwarf *d, const char *name, size_t len);
 

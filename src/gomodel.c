@@ -63,6 +63,7 @@ struct model {
 	struct pgd_dwarf *d;
 	struct unit_aux *aux;         /* parallel to d->cus */
 	struct hashmap units;         /* package path -> unit index + 1 */
+	long last_unit;               /* unit_for's last answer, -1 none */
 	struct hashmap subs;          /* interned function name -> die_off */
 	struct hashmap origins;       /* inline-tree name address -> struct origin * */
 	int32_t origin_line;          /* the startLine an abstract sub gets (origin_of) */
@@ -133,10 +134,13 @@ static long unit_for(struct model *m, const char *fname)
 	struct pgd_dw_cu *cu;
 	int inserted;
 
+	if (m->last_unit >= 0 && strlen(d->cus[m->last_unit].name) == len &&
+	    !memcmp(d->cus[m->last_unit].name, buf, len))
+		return m->last_unit;
 	if (!(e = pgd_hashmap_upsert(&m->units, buf, len, &inserted)))
 		return -1;
 	if (!inserted)
-		return (long)e->val.u64 - 1;
+		return m->last_unit = (long)e->val.u64 - 1;
 	d->cus = pgd_arena_grow_for_append(m->a, d->cus, d->ncus, sizeof(*d->cus));
 	m->aux = pgd_arena_grow_for_append(m->a, m->aux, d->ncus, sizeof(*m->aux));
 	if (!d->cus || !m->aux)
@@ -153,7 +157,7 @@ static long unit_for(struct model *m, const char *fname)
 	cu->die_off = die_off(d->ncus, (size_t)-1);
 	cu->loaded = 1;
 	e->val.u64 = ++d->ncus;
-	return (long)d->ncus - 1;
+	return m->last_unit = (long)d->ncus - 1;
 }
 
 static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_line, uint32_t fidx)
@@ -707,8 +711,17 @@ static int unit_ranges(struct model *m, struct pgd_dw_cu *cu)
 	return 0;
 }
 
+/*
+ * A sub per function. Names are interned in place (funcnametab outlives
+ * the model); functions of one package come together, so the last unit
+ * is tried before the units' map.
+ */
 static int add_functions(struct model *m)
 {
+	struct pgd_pc_range *ranges = pgd_arena_calloc(m->a, (size_t)m->p->nfunc + 1, sizeof(*ranges));
+
+	if (!ranges)
+		return -1;
 	for (uint32_t i = 0; i < m->p->nfunc; i++) {
 		struct pgd_pcln_func f;
 		struct pgd_dw_sub *s;
@@ -717,12 +730,11 @@ static int add_functions(struct model *m)
 
 		if (pgd_pcln_func(m->p, i, &f) || f.end <= f.entry)
 			continue;
-		if (!(name = pgd_dwarf_name(m->d, f.name, strlen(f.name))) || (cu = unit_for(m, name)) < 0 ||
+		if (!(name = pgd_dwarf_name_ref(m->d, f.name, strlen(f.name))) || (cu = unit_for(m, name)) < 0 ||
 		    (sub = add_sub(m, (size_t)cu, name, f.start_line, i)) < 0)
 			return -1;
 		s = &m->d->cus[cu].subs[sub];
-		if (!(s->ranges = pgd_arena_alloc(m->a, sizeof(*s->ranges))))
-			return -1;
+		s->ranges = &ranges[i];
 		s->ranges->lo = f.entry;
 		s->ranges->hi = f.end;
 		s->nranges = 1;
@@ -742,6 +754,7 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 	m->p = p;
 	m->a = a;
 	m->path = path;
+	m->last_unit = -1;
 	if ((ret = pgd_dwarf_new_synthetic(a, path, &m->d, err)))
 		return ret;
 	m->d->lines_fn = unit_lines;

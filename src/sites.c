@@ -211,14 +211,26 @@ static int deferred_here(struct pgd_binary *b, struct arena *a, const char *call
 		if (pgd_binary_calls_directly(b, name, callee))
 			return 1;
 	}
-	/* ... or inlined into one */
+	/* ... or inlined into one: the counts are sorted by container, so the
+	 * caller's wrappers are one run, found by binary search */
 	if (pgd_binary_inline_counts(b, &ic, &nic, &e))
 		return 0;
-	len = strlen(caller);
-	for (size_t i = 0; i < nic; i++)
-		if (!strncmp(ic[i].container, caller, len) &&
-		    !strncmp(ic[i].container + len, ".deferwrap", 10) && !strcmp(ic[i].callee, callee))
-			return 1;
+	len = (size_t)snprintf(name, sizeof(name), "%s.deferwrap", caller);
+	{
+		size_t lo = 0, hi = nic;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (strcmp(ic[mid].container, name) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < nic && !strncmp(ic[i].container, name, len); i++)
+			if (!strcmp(ic[i].callee, callee))
+				return 1;
+	}
 	return 0;
 }
 
