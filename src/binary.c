@@ -1418,6 +1418,24 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 	return 0;
 }
 
+/*
+ * Whether decoding the window [lo, hi) can report anything: only
+ * instructions that start in the line's ranges count (on_insn), and an
+ * instruction spans at most 15 bytes (disasm.h).
+ */
+static int window_may_report(const struct pgd_binary_impl *im, const uint8_t *code, uint64_t lo, uint64_t hi,
+			     const struct pgd_pc_range *sel, size_t nsel)
+{
+	for (size_t i = 0; i < nsel; i++) {
+		uint64_t a = sel[i].lo > lo ? sel[i].lo : lo;
+		uint64_t b = sel[i].hi + 14 < hi && sel[i].hi + 14 > sel[i].hi ? sel[i].hi + 14 : hi;
+
+		if (a < b && pgd_disasm_may_report(im->elf.machine, code + (a - lo), b - a))
+			return 1;
+	}
+	return 0;
+}
+
 /* Calls, guards and inlined callees at `line` of one instance. */
 static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const struct instance *ins,
 			 int64_t line, struct collect *c, const char ***inl, size_t *ninl, size_t *inl_cap,
@@ -1507,7 +1525,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 			for (i++; i < nsel && win[i].lo <= hi; i++)
 				hi = win[i].hi > hi ? win[i].hi : hi;
 			code = pgd_elf_vaddr(&im->elf, lo, hi - lo);
-			if (code)
+			if (code && window_may_report(im, code, lo, hi, sel, nsel))
 				pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
 		}
 		if (c->oom || (ret = dataflow_guards(b, cu, ins, c, ncalls0, err))) {

@@ -284,6 +284,18 @@ void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint
 	}
 }
 
+int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len)
+{
+	if (machine != PGD_EM_X86_64)
+		return 1;
+	/* call rel32 (E8), call r/m (FF /2), lea (8D): scan_x86's only reports */
+	for (size_t i = 0; i < len; i++) {
+		if (code[i] == 0xE8 || code[i] == 0xFF || code[i] == 0x8D)
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- guards by data flow ----------------------------------------------------- */
 
 enum dop {

@@ -48,6 +48,15 @@ void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint
 		     pgd_insn_fn fn, void *ctx);
 
 /*
+ * 0 when no instruction that pgd_disasm_scan reports can start in
+ * code[0, len): on amd64 a call has an E8 or FF opcode byte and a lea an
+ * 8D one, within the 15 bytes an instruction may span, so when none of
+ * those bytes is in code[0, len + 14) (the caller passes what it has of
+ * them) the decoding can be skipped. 1 otherwise, and always on arm64.
+ */
+int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len);
+
+/*
  * Guards by data flow. A PGO devirtualization (cmd/compile/internal/
  * devirtualize/pgo.go rewriteCondCall) compiles to
  *     if tmp, ok := x.(Concrete); ok { tmp.M() } else { x.M() }
