@@ -91,6 +91,10 @@ struct pgd_binary_impl {
 	void *map;
 	size_t map_len;
 	struct pgd_elf elf;
+	int fd;                       /* the file, kept open for code_bytes; -1 none */
+	uint8_t *code;                /* code_bytes' copy of the file [code_off, code_off + code_len) */
+	uint64_t code_off, code_len;
+	size_t code_cap;
 	struct pgd_dwarf *dw;
 	struct pgd_disasm *dis;
 	uint64_t max_decoded;
@@ -336,7 +340,8 @@ size_t pgd_binary_itab_ifaces(const struct pgd_binary *b, const char *concrete,
 
 /* ---- open / close ------------------------------------------------------------ */
 
-static int map_file(const char *path, uint64_t max, void **map, size_t *len, struct pgd_err *err)
+/* keep_fd: where to keep the descriptor open (NULL: closed once mapped). */
+static int map_file(const char *path, uint64_t max, void **map, size_t *len, int *keep_fd, struct pgd_err *err)
 {
 	struct stat st;
 	int fd, ret;
@@ -370,6 +375,10 @@ static int map_file(const char *path, uint64_t max, void **map, size_t *len, str
 		goto out;
 	}
 	*len = (size_t)st.st_size;
+	if (keep_fd) {
+		*keep_fd = fd;
+		return 0;
+	}
 out:
 	close(fd);
 	return ret;
@@ -482,7 +491,7 @@ static int try_debug_file(struct pgd_binary *b, const struct pgd_debug_candidate
 
 	if (!explicit && access(c->path, R_OK))
 		return 1;
-	if ((ret = map_file(c->path, im->max_file, &im->dbg_map, &im->dbg_len, explicit ? err : &e2)))
+	if ((ret = map_file(c->path, im->max_file, &im->dbg_map, &im->dbg_len, NULL, explicit ? err : &e2)))
 		return explicit ? ret : 1;
 	if ((ret = pgd_elf_parse(im->dbg_map, im->dbg_len, &b->arena, c->path, &im->dbg_elf, explicit ? err : &e2)))
 		goto reject;
@@ -636,9 +645,10 @@ static int open_binary(const char *path, const struct pgd_limits *limits, unsign
 		goto out;
 	}
 	b->impl = im;
+	im->fd = -1;
 	im->max_decoded = max_decoded;
 	im->max_file = max_file;
-	if ((ret = map_file(path, max_file, &im->map, &im->map_len, err)))
+	if ((ret = map_file(path, max_file, &im->map, &im->map_len, &im->fd, err)))
 		goto out;
 	if ((ret = pgd_elf_parse(im->map, im->map_len, &b->arena, path, &im->elf, err)))
 		goto out;
@@ -694,6 +704,9 @@ void pgd_binary__close(struct pgd_binary *b)
 		free(im->inl_refs);
 		if (im->map)
 			munmap(im->map, im->map_len);
+		if (im->fd >= 0)
+			close(im->fd);
+		free(im->code);
 		if (im->dbg_map)
 			munmap(im->dbg_map, im->dbg_len);
 	}
@@ -1344,6 +1357,50 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+#define CODE_BLOCK 4096
+
+/*
+ * Machine code at [addr, addr + len), read from the file instead of the
+ * mapping: instances of a function are spread over all of .text, and
+ * every page touched through the mapping (with the kernel's fault-around,
+ * 64 KB at a time) stayed resident, most of .text for cmd/compile. Reads
+ * whole aligned blocks, so neighbouring windows share one read. NULL when
+ * the range is not in the image; the mapping when a read fails.
+ */
+static const uint8_t *code_bytes(struct pgd_binary_impl *im, uint64_t addr, uint64_t len)
+{
+	const uint8_t *p = pgd_elf_vaddr(&im->elf, addr, len);
+	uint64_t off, lo, hi, got = 0;
+
+	if (!p || im->fd < 0 || !len)
+		return p;
+	off = (uint64_t)(p - (const uint8_t *)im->map);
+	if (im->code && off >= im->code_off && off + len <= im->code_off + im->code_len)
+		return im->code + (off - im->code_off);
+	lo = off & ~(uint64_t)(CODE_BLOCK - 1);
+	hi = off + len + CODE_BLOCK - 1 < off + len ? off + len : (off + len + CODE_BLOCK - 1) & ~(uint64_t)(CODE_BLOCK - 1);
+	hi = hi > im->map_len ? im->map_len : hi;
+	if (hi - lo > im->code_cap) {
+		void *q = realloc(im->code, hi - lo);
+
+		if (!q)
+			return p;
+		im->code = q;
+		im->code_cap = hi - lo;
+	}
+	im->code_len = 0;
+	while (got < hi - lo) {
+		ssize_t n = pread(im->fd, im->code + got, hi - lo - got, (off_t)(lo + got));
+
+		if (n <= 0)
+			return p;
+		got += (uint64_t)n;
+	}
+	im->code_off = lo;
+	im->code_len = hi - lo;
+	return im->code + (off - lo);
+}
+
 /* Line-table rows decoded before the line itself; Go loads the itab word and method right before the call. */
 #define WINDOW_ROWS 8
 
@@ -1396,7 +1453,7 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 		if (k == nr)
 			continue;
 		if (!im->dcode || im->dcode_lo != r[k].lo || im->dcode_hi != r[k].hi) {
-			const uint8_t *code = pgd_elf_vaddr(&im->elf, r[k].lo, r[k].hi - r[k].lo);
+			const uint8_t *code = code_bytes(im, r[k].lo, r[k].hi - r[k].lo);
 
 			pgd_dcode_free(im->dcode);
 			im->dcode = NULL;
@@ -1524,7 +1581,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 			/* merge overlapping windows so nothing is reported twice */
 			for (i++; i < nsel && win[i].lo <= hi; i++)
 				hi = win[i].hi > hi ? win[i].hi : hi;
-			code = pgd_elf_vaddr(&im->elf, lo, hi - lo);
+			code = code_bytes(im, lo, hi - lo);
 			if (code && window_may_report(im, code, lo, hi, sel, nsel))
 				pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
 		}
@@ -2285,7 +2342,7 @@ static const struct direct_calls *direct_calls_of(struct pgd_binary *b, const st
 		return e->val.ptr;
 	if (!(d = pgd_arena_calloc(&b->arena, 1, sizeof(*d))) || !(key = pgd_arena_alloc(&b->arena, sizeof(*key))))
 		return NULL;
-	code = pgd_elf_vaddr(&im->elf, f->addr, f->size);
+	code = code_bytes(im, f->addr, f->size);
 	if (code)
 		pgd_disasm_scan(im->dis, code, f->size, f->addr, on_direct, d);
 	if (d->oom) {

@@ -742,6 +742,27 @@ static int add_functions(struct model *m)
 	return 0;
 }
 
+/* The unit's arrays, done growing, shrunk to their size (half of them was room). */
+static void fit_unit(struct pgd_dw_cu *cu, struct unit_aux *x)
+{
+	void *q;
+
+	if (cu->nsubs && cu->nsubs < x->subs_cap) {
+		if ((q = realloc(cu->subs, cu->nsubs * sizeof(*cu->subs))))
+			cu->subs = q;
+		if ((q = realloc(x->fidx, cu->nsubs * sizeof(*x->fidx))))
+			x->fidx = q;
+		x->subs_cap = cu->nsubs;
+	}
+	if (cu->ninls && cu->ninls < x->inls_cap) {
+		if ((q = realloc(cu->inls, cu->ninls * sizeof(*cu->inls))))
+			cu->inls = q;
+		if ((q = realloc(x->inl, cu->ninls * sizeof(*x->inl))))
+			x->inl = q;
+		x->inls_cap = cu->ninls;
+	}
+}
+
 int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *path, struct pgd_dwarf **out,
 		      struct pgd_err *err)
 {
@@ -776,6 +797,8 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 	for (size_t c = 0; !ret && c < m->d->ncus; c++) {
 		ret = unit_ranges(m, &m->d->cus[c]);
 		m->d->subs_seen += m->d->cus[c].nsubs;
+		if (!ret)
+			fit_unit(&m->d->cus[c], &m->aux[c]);
 	}
 	m->d->cus_loaded = m->d->ncus;
 	if (!ret && !(m->fn_done = pgd_arena_calloc(a, p->nfunc / 8 + 1, 1)))
