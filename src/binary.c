@@ -1755,14 +1755,35 @@ static int count_cmp(const void *a, const void *b)
 	return r ? r : strcmp(x->callee, y->callee);
 }
 
+struct name_pair {
+	const char *container, *callee;
+};
+
+/* By address: interned names are equal exactly when their pointers are. */
+static int pair_addr_cmp(const void *a, const void *b)
+{
+	const struct name_pair *x = a, *y = b;
+	uintptr_t p = (uintptr_t)x->container, q = (uintptr_t)y->container;
+
+	if (p == q) {
+		p = (uintptr_t)x->callee;
+		q = (uintptr_t)y->callee;
+	}
+	return p < q ? -1 : p > q;
+}
+
+/*
+ * Every copy's (container, callee) pair, grouped by sorting the pairs by
+ * address (interned names), each run one count; then sorted by name.
+ */
 int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count **out,
 			     size_t *n, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
 	struct pgd_dwarf *dw = im->dw;
-	struct hashmap m = HASHMAP_INIT;
-	size_t total = 0;
-	int ret = 0;
+	struct name_pair *pairs;
+	size_t total = 0, np = 0, nu = 0;
+	int ret;
 
 	if (im->counts_done)
 		goto done;
@@ -1770,43 +1791,36 @@ int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count
 		return ret;
 	for (size_t i = 0; i < dw->ncus; i++)
 		total += dw->cus[i].ninls;
-	im->counts = pgd_arena_calloc(&b->arena, total ? total : 1, sizeof(*im->counts));
-	if (!im->counts || pgd_hashmap_reserve(&m, total / 2))
+	if (!(pairs = malloc((total ? total : 1) * sizeof(*pairs))))
 		return pgd_err_nomem(err, b->path);
-	for (size_t i = 0; i < dw->ncus && !ret; i++) {
+	for (size_t i = 0; i < dw->ncus; i++) {
 		const struct pgd_dw_cu *cu = &dw->cus[i];
 
 		for (size_t j = 0; j < cu->ninls; j++) {
 			const struct pgd_dw_inl *in = &cu->inls[j];
 			const char *container = cu->subs[in->sub].name;
-			struct hashmap_entry *e;
-			struct pgd_inline_count *ic;
-			int inserted;
 
 			if (!*in->origin || !*container)
 				continue;
-			ic = &im->counts[im->ncounts];
-			ic->container = container;
-			ic->callee = in->origin;
-			/*
-			 * Interned names: the pair of pointers is the key, and it lives in
-			 * the counts array (adjacent fields); a slot is kept only when new.
-			 */
-			e = pgd_hashmap_upsert(&m, &ic->container, 2 * sizeof(const char *), &inserted);
-			if (!e) {
-				ret = pgd_err_nomem(err, b->path);
-				break;
-			}
-			if (inserted) {
-				e->val.ptr = ic;
-				im->ncounts++;
-			}
-			((struct pgd_inline_count *)e->val.ptr)->copies++;
+			pairs[np].container = container;
+			pairs[np++].callee = in->origin;
 		}
 	}
-	pgd_hashmap_free(&m);
-	if (ret)
-		return ret;
+	qsort(pairs, np, sizeof(*pairs), pair_addr_cmp);
+	for (size_t i = 0; i < np; i++)
+		nu += !i || pair_addr_cmp(&pairs[i - 1], &pairs[i]);
+	if (!(im->counts = pgd_arena_calloc(&b->arena, nu ? nu : 1, sizeof(*im->counts)))) {
+		free(pairs);
+		return pgd_err_nomem(err, b->path);
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (!i || pair_addr_cmp(&pairs[i - 1], &pairs[i])) {
+			im->counts[im->ncounts].container = pairs[i].container;
+			im->counts[im->ncounts++].callee = pairs[i].callee;
+		}
+		im->counts[im->ncounts - 1].copies++;
+	}
+	free(pairs);
 	qsort(im->counts, im->ncounts, sizeof(*im->counts), count_cmp);
 	im->counts_done = 1;
 done:
