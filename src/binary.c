@@ -21,9 +21,12 @@
  *              and the devirtualization guards before them: an itab or
  *              function address compared on the same line, or tied to the
  *              call by data flow when its lea/cmp carry another line
- *              (dataflow_guards). Line tables are decoded per unit on
- *              demand (dwarf.c), so a profile naming 1 336 of cmd/compile's
- *              15 805 functions decodes 107 of its 190 units.
+ *              (dataflow_guards). Line tables are decoded on demand: a
+ *              DWARF unit at a time (dwarf.c), a function at a time from
+ *              Go's runtime tables (gomodel.c). Answers are cached by
+ *              (function, line): sites and doctor's offset-drift ask the
+ *              same; code is read from the file (code_bytes), not the
+ *              mapping, so scattered copies do not leave .text resident.
  *   counts     pgd_binary_inline_counts and load_all walk every unit once,
  *              for doctor's code-bloat and for functions that exist only
  *              inlined.

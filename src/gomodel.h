@@ -19,7 +19,8 @@
  *    symtabinl.go inlineUnwinder), nested as the runtime unwinds;
  *  - an abstract subprogram for each inlined function with no body of its
  *    own, in its package's unit, decl_line from inlinedCall.startLine;
- *  - line rows per unit on demand, from each function's pcfile and pcln.
+ *  - line rows on demand, a function at a time (the pcs asked about,
+ *    pgd_dwarf_load_lines_for), from its pcfile and pcln.
  */
 
 #include "arena.h"
