@@ -1496,6 +1496,73 @@ static int window_may_report(const struct pgd_binary_impl *im, const uint8_t *co
 	return 0;
 }
 
+/* Reports of a partial scan, held until the scan is known to stand. */
+struct held {
+	struct pgd_insn_info *v;
+	size_t n, cap;
+	int oom;
+};
+
+static void hold_insn(void *ctx, const struct pgd_insn_info *in)
+{
+	struct held *h = ctx;
+
+	if (h->oom)
+		return;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		void *q = realloc(h->v, cap * sizeof(*h->v));
+
+		if (!q) {
+			h->oom = 1;
+			return;
+		}
+		h->v = q;
+		h->cap = cap;
+	}
+	h->v[h->n++] = *in;
+}
+
+static int range_lo_cmp(const void *a, const void *b)
+{
+	const struct pgd_pc_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * The window [lo, hi): its rows before the line are decoded only so that
+ * register tracking sees the load a call through a register uses. The
+ * line's own ranges are decoded first, in pc order (reports are what a
+ * scan of the window reports there, pgd_disasm_scan_part); the whole
+ * window only when a report depends on the registers before them.
+ */
+static void scan_window(struct pgd_binary_impl *im, struct collect *c, const uint8_t *code, uint64_t lo,
+			uint64_t hi, const struct pgd_pc_range *sel, size_t nsel)
+{
+	struct pgd_pc_range *part = malloc((nsel ? nsel : 1) * sizeof(*part));
+	struct held h = { 0 };
+	size_t np = 0;
+	int whole = !part;
+
+	for (size_t i = 0; part && i < nsel; i++) {
+		if (sel[i].lo >= lo && sel[i].lo < hi)
+			part[np++] = sel[i];
+	}
+	if (np > 1)
+		qsort(part, np, sizeof(*part), range_lo_cmp);
+	for (size_t i = 0; !whole && i < np; i++)
+		whole = pgd_disasm_scan_part(im->dis, code + (part[i].lo - lo), hi - part[i].lo, part[i].lo,
+					     part[i].hi, hold_insn, &h) || h.oom;
+	if (whole)
+		pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
+	else
+		for (size_t i = 0; i < h.n; i++)
+			on_insn(c, &h.v[i]);
+	free(h.v);
+	free(part);
+}
+
 /* Calls, guards and inlined callees at `line` of one instance. */
 static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const struct instance *ins,
 			 int64_t line, struct collect *c, const char ***inl, size_t *ninl, size_t *inl_cap,
@@ -1586,7 +1653,7 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 				hi = win[i].hi > hi ? win[i].hi : hi;
 			code = code_bytes(im, lo, hi - lo);
 			if (code && window_may_report(im, code, lo, hi, sel, nsel))
-				pgd_disasm_scan(im->dis, code, hi - lo, lo, on_insn, c);
+				scan_window(im, c, code, lo, hi, sel, nsel);
 		}
 		if (c->oom || (ret = dataflow_guards(b, cu, ins, c, ncalls0, err))) {
 			ret = ret ? ret : pgd_err_nomem(err, b->path);

@@ -20,6 +20,7 @@ struct reg_state {
 	int64_t disp[NREGS];          /* loaded from disp(base); -1 unknown */
 	uint64_t page[NREGS];         /* arm64: adrp result */
 	uint8_t has_page[NREGS];
+	uint64_t unknown;             /* slots holding what they held before the scan began */
 };
 
 /* x86 general registers by width; a write to any alias clobbers the row. */
@@ -122,6 +123,7 @@ static void clobber_written(struct pgd_disasm *d, const cs_insn *in, struct reg_
 		if (s >= 0) {
 			st->disp[s] = -1;
 			st->has_page[s] = 0;
+			st->unknown &= ~(1ull << s);
 		}
 	}
 }
@@ -160,6 +162,7 @@ static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *
 
 			out->kind = PGD_INSN_CALL_INDIRECT;
 			out->load_disp = s >= 0 ? st->disp[s] : -1;
+			out->depends = s >= 0 && (st->unknown >> s & 1);
 		} else if (op[0].type == X86_OP_MEM) {
 			out->kind = PGD_INSN_CALL_INDIRECT;
 			if (!x86_frame_or_fixed(op[0].mem.base) && op[0].mem.index == X86_REG_INVALID)
@@ -292,6 +295,44 @@ int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		if (code[i] == 0xE8 || code[i] == 0xFF || code[i] == 0x8D)
 			return 1;
+	}
+	return 0;
+}
+
+/*
+ * pgd_disasm_scan from addr up to the first instruction at or past stop,
+ * with code holding the bytes up to the end a scan from further back
+ * would decode. 1 (nothing more reported) when a report depends on what
+ * the registers held before addr, or an instruction does not decode; 0
+ * when the reports are exactly those the longer scan gives at these pcs.
+ */
+int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, uint64_t stop,
+			 pgd_insn_fn fn, void *ctx)
+{
+	struct reg_state st;
+	const uint8_t *p = code;
+	size_t left = len;
+	uint64_t pc = addr;
+
+	if (d->machine != PGD_EM_X86_64)
+		return 1;     /* arm64: an add completes an adrp from anywhere before */
+	memset(&st, 0, sizeof(st));
+	for (int i = 0; i < NREGS; i++)
+		st.disp[i] = -1;
+	st.unknown = ~0ull;
+	while (left && pc < stop) {
+		struct pgd_insn_info info = { 0 };
+
+		if (!cs_disasm_iter(d->cs, &p, &left, &pc, d->insn))
+			return 1;
+		info.pc = d->insn->address;
+		info.len = d->insn->size;
+		info.load_disp = -1;
+		scan_x86(d, d->insn, &st, &info);
+		if (info.depends)
+			return 1;
+		if (info.kind)
+			fn(ctx, &info);
 	}
 	return 0;
 }

@@ -30,6 +30,7 @@ struct pgd_insn_info {
 	 * `ldr x1, [x0, #24]; blr x1`; -1 when unknown.
 	 */
 	int64_t load_disp;
+	int depends;                  /* load_disp came from before the scan's start (pgd_disasm_scan_part) */
 };
 
 struct pgd_disasm;
@@ -46,6 +47,20 @@ typedef void (*pgd_insn_fn)(void *ctx, const struct pgd_insn_info *insn);
  */
 void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
 		     pgd_insn_fn fn, void *ctx);
+
+/*
+ * pgd_disasm_scan of [addr, stop) only, code holding the bytes up to the
+ * end of a scan that starts further back (an instruction near stop decodes
+ * as it would there). Register tracking starts there instead: returns 1,
+ * with some reports possibly made, when a report depends on the registers
+ * before addr (amd64: a call through a register not written since; arm64:
+ * always, without scanning) or an instruction does not decode, so the
+ * caller scans from further back instead; 0 when the reports are exactly
+ * the longer scan's at those pcs (addr must be an instruction boundary of
+ * it: line-table rows are).
+ */
+int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, uint64_t stop,
+			 pgd_insn_fn fn, void *ctx);
 
 /*
  * 0 when no instruction that pgd_disasm_scan reports can start in
