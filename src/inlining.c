@@ -215,6 +215,7 @@ const struct pgd_inl_site *pgd_inl_profile_find(const struct pgd_inl_profile *p,
 #define EV_COLD_COPY 1u
 #define EV_COLD_CALL 2u
 #define EV_HOT_COPY 4u
+#define EV_HOT_CALL 8u
 #define NEEDED_MIN_BYTES 150u
 /*
  * inl.go inlineBigFunctionNodes: a caller of more than 5000 IR nodes only
@@ -264,9 +265,9 @@ int pgd_inl_evidence_build(const struct pgd_inl_index *x, const struct pgd_inl_p
 		const struct pgd_inl_call *c = &x->calls[i];
 		const struct pgd_inl_func *f = &x->funcs[c->func];
 
-		if (!c->target || f->own_bytes > BIG_FUNC_BYTES || pgd_inl_key_hot(out, f, c->line))
+		if (!c->target || f->own_bytes > BIG_FUNC_BYTES)
 			continue;
-		if (ev_add(out, c->target, EV_COLD_CALL))
+		if (ev_add(out, c->target, pgd_inl_key_hot(out, f, c->line) ? EV_HOT_CALL : EV_COLD_CALL))
 			goto nomem;
 	}
 	return 0;
@@ -293,6 +294,50 @@ int pgd_inl_needed_hot_budget(const struct pgd_inl_evidence *ev, const char *cal
 	if (f & EV_COLD_CALL)
 		return 1;
 	return bytes >= NEEDED_MIN_BYTES;
+}
+
+/*
+ * A missed-hot site is a call today; would a build from the fresh
+ * profile, where the site is hot and the callee a hot callee (budget 2000
+ * in CanInline), inline it? Only through the hot budget, and only when
+ * the callee costs at most 2000 and the caller is not big:
+ *  - a big caller: no ("hot-big check disallows") (0);
+ *  - a copy of the callee at a key that is not hot: it costs <= 80, so
+ *    something else keeps this call out of line (0);
+ *  - copies at hot keys only: inlinable above 80, below 2000 (1);
+ *  - never inlined, and called out of line at a hot key of a function
+ *    that is not big: refused with the hot budget in hand, so it costs
+ *    more than 2000 or cannot be inlined at all (0); a body in assembly
+ *    (a .s file) has no IR to inline (0);
+ *  - else by the size of its body, a cost of 2000 being some 3 KB of code
+ *    (the hot-budget copies of gofmt and cmd/link run about 1-2 bytes per
+ *    unit of cost) (1 below REFRESH_MAX_BODY, else -1).
+ * Checked against the build from the fresh profile (notes of issue #17).
+ */
+#define REFRESH_MAX_BODY 3000u
+
+static int is_assembly(const struct pgd_inl_func *f)
+{
+	size_t n = f && f->file ? strlen(f->file) : 0;
+
+	return n > 2 && !strcmp(f->file + n - 2, ".s");
+}
+
+int pgd_inl_refresh_would_inline(const struct pgd_inl_evidence *ev, const char *callee,
+				 const struct pgd_inl_func *body, const struct pgd_inl_func *caller)
+{
+	const struct hashmap_entry *he = callee ? pgd_hashmap_find_str(&ev->by_callee, callee) : NULL;
+	uint64_t f = he ? he->val.u64 : 0, size = body ? body->end - body->entry : 0;
+
+	if (!callee || !caller)
+		return -1;
+	if (caller->own_bytes > BIG_FUNC_BYTES || (f & EV_COLD_COPY))
+		return 0;
+	if (f & EV_HOT_COPY)
+		return 1;
+	if ((f & EV_HOT_CALL) || is_assembly(body))
+		return 0;
+	return size > 0 && size <= REFRESH_MAX_BODY ? 1 : -1;
 }
 
 /* ---- the report's block ---------------------------------------------------------- */
@@ -344,7 +389,7 @@ static int fill_entry(const struct run *u, struct rpt_inl_site *o, const struct 
 
 		o->bytes = callee ? callee->end - callee->entry : 0;
 		if (at.inlined == 0)
-			o->needed_hot_budget = pgd_inl_needed_hot_budget(u->ev, s->callee, o->bytes);
+			o->needed_hot_budget = pgd_inl_refresh_would_inline(u->ev, s->callee, callee, f);
 	}
 	return 0;
 }
@@ -422,11 +467,12 @@ static int fill(struct run *u, struct rpt_inlining *in, uint64_t warn_bytes)
 {
 	if (collect(u, 1, &in->stale_hot, &in->nstale_hot) || collect(u, 0, &in->missed_hot, &in->nmissed_hot))
 		return -1;
+	/* copies a refresh keeps (needed_hot_budget 0) and calls it keeps are no drift */
 	for (size_t i = 0; i < in->nstale_hot; i++)
-		if (in->stale_hot[i].inlined == 1)
+		if (in->stale_hot[i].inlined == 1 && in->stale_hot[i].needed_hot_budget != 0)
 			in->stale_hot_bytes += in->stale_hot[i].bytes;
 	for (size_t i = 0; i < in->nmissed_hot; i++)
-		if (in->missed_hot[i].inlined == 0)
+		if (in->missed_hot[i].inlined == 0 && in->missed_hot[i].needed_hot_budget != 0)
 			in->missed_hot_fresh_share += in->missed_hot[i].fresh_share;
 	in->severity = warn_bytes > 0 && in->stale_hot_bytes > warn_bytes ? PGD_SEV_WARN : PGD_SEV_INFO;
 	return 0;

@@ -137,6 +137,12 @@ int pgd_inl_evidence_build(const struct pgd_inl_index *x, const struct pgd_inl_p
 void pgd_inl_evidence_free(struct pgd_inl_evidence *ev);
 /* 1 the callee needs the hot budget (cost > 80), 0 it does not, -1 cannot tell. */
 int pgd_inl_needed_hot_budget(const struct pgd_inl_evidence *ev, const char *callee, uint64_t bytes);
+/*
+ * Missed-hot: 1 a build from the fresh profile would inline the call only
+ * through the hot budget, 0 it would not inline it, -1 cannot tell.
+ */
+int pgd_inl_refresh_would_inline(const struct pgd_inl_evidence *ev, const char *callee,
+				 const struct pgd_inl_func *body, const struct pgd_inl_func *caller);
 /* Whether (container, line) is a hot key for the compile of container's code. */
 int pgd_inl_key_hot(const struct pgd_inl_evidence *ev, const struct pgd_inl_func *f, int64_t line);
 
