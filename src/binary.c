@@ -2490,3 +2490,28 @@ const char *pgd_binary_gnu_build_id(struct pgd_binary *b)
 	hex[2 * descsz] = '\0';
 	return hex;
 }
+
+/* ==== inlining drift (issue #17): the runtime tables and code, for src/inl_binary.c ====
+ * Appended in one block; inl_binary.c reads the tables itself. */
+
+const struct pgd_pcln *pgd_binary_pcln(const struct pgd_binary *b)
+{
+	const struct pgd_binary_impl *im = b->impl;
+
+	/* Inline trees need moduledata.gofunc; Go 1.18-1.19 tables (no PGO) are not read. */
+	if (!im->have_mod || !im->pcln.gofunc || im->pcln.magic != PGD_PCLN_MAGIC_120)
+		return NULL;
+	return &im->pcln;
+}
+
+const uint8_t *pgd_binary_code(const struct pgd_binary *b, uint64_t addr, uint64_t len)
+{
+	return pgd_elf_vaddr(&b->impl->elf, addr, len);
+}
+
+struct pgd_disasm *pgd_binary_disasm(struct pgd_binary *b)
+{
+	if (!b->impl->dis && pgd_disasm_open(b->impl->elf.machine, &b->impl->dis))
+		return NULL;
+	return b->impl->dis;
+}

@@ -278,4 +278,14 @@ int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *
 /* The GNU build ID (.note.gnu.build-id, Go 1.24+ linkers) in hex, or NULL. */
 const char *pgd_binary_gnu_build_id(struct pgd_binary *b);
 
+/* ==== inlining drift (issue #17): what src/inl_binary.c reads itself ============ */
+struct pgd_pcln;
+struct pgd_disasm;
+/* Go's runtime function table with inline trees (Go >= 1.20 layout, moduledata found), else NULL. */
+const struct pgd_pcln *pgd_binary_pcln(const struct pgd_binary *b);
+/* len bytes of the image at vaddr addr, NULL when not all in the file. */
+const uint8_t *pgd_binary_code(const struct pgd_binary *b, uint64_t addr, uint64_t len);
+/* The binary's decoder (opened on first use), NULL on failure. */
+struct pgd_disasm *pgd_binary_disasm(struct pgd_binary *b);
+
 #endif

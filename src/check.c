@@ -13,6 +13,7 @@
 #include "doctor.h"
 #include "drift.h"
 #include "edges.h"
+#include "inlining.h"
 #include "check_facts.h"
 #include "err.h"
 #include "goname.h"
@@ -398,6 +399,30 @@ static int add_advice(struct pgd_report *r, const struct tally *t, int pgo_build
 	return ret ? PGD_ENOMEM : 0;
 }
 
+/*
+ * Inlining drift (inlining.c), always from the compiler's view of both
+ * profiles: hotNodesFromCDF reads the compiler's edges whatever
+ * --attribution says.
+ */
+static int check_inlining(struct pgd_report *r, struct pgd_job *j, const struct pgd_check_opts *o,
+			  size_t nfresh, struct pgd_err *err)
+{
+	struct pgd_edges *fresh = NULL;
+	int stack = o->attribution == PGD_ATTR_STACK, ret;
+
+	if (o->no_inlining) {
+		r->inlining.skipped_why = "--no-inlining";
+		return 0;
+	}
+	if (stack && (ret = pgd_edges__build(j->profiles + 1, nfresh, PGD_ATTR_COMPILER, &fresh, err)))
+		return ret;
+	pgd_job_progress(o, "inlining drift", 0, 0);
+	ret = pgd_inlining_run(r, j->edges[stack ? 2 : 0], stack ? fresh : j->edges[1], j->binary,
+			       o->inlining_warn_bytes, err);
+	pgd_edges__free(fresh);
+	return ret;
+}
+
 int pgd_check__run(const char *binary_path, const char *base_path,
 		   const char *const *fresh_paths, size_t nfresh,
 		   const struct pgd_check_opts *opts, struct pgd_report **out,
@@ -479,6 +504,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		if (ret)
 			goto out;
 	}
+	if ((ret = check_inlining(r, &j, &o, nfresh, err)))
+		goto out;
 	if (inconclusive_reasons(r, &j, paths, &o, &t, pgo_build))
 		goto nomem;
 	r->outcome = r->nreasons ? PGD_OUTCOME_INCONCLUSIVE :

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Inlining drift, the binary's side: every function's inline tree and
+ * calls, read from Go's runtime tables (every Go binary has them, stripped
+ * or not) and the machine code.
+ *
+ * An inline-tree node (runtime/symtabinl.go inlinedCall) names the inlined
+ * function and parentPc, an instruction of the enclosing code at the call;
+ * the node's parent is the PCDATA_InlTreeIndex value at parentPc (-1: the
+ * function's own body) and the call's source line is the pcln value there
+ * (runtime/symtabinl.go inlineUnwinder.next, srcFunc). A copy's code is
+ * every pc whose PCDATA_InlTreeIndex chain holds the node: the same ranges
+ * cmd/internal/obj/dwarf.go turns into DW_TAG_inlined_subroutine. The
+ * linker keeps only nodes that own code (cmd/internal/obj/pcln.go
+ * pcinlineState.addBranch), so a copy optimised away is not seen; DWARF
+ * has no more. Go >= 1.20 layout only: PGO needs Go 1.20 or later.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "binary.h"
+#include "disasm.h"
+#include "err.h"
+#include "gopclntab.h"
+#include "inlining.h"
+
+#define MAX_INL_NODES (1u << 16) /* per function, as gomodel.c */
+#define MAX_INL_DEPTH 256
+
+struct step {
+	uint64_t lo, hi;
+	int32_t v;
+};
+
+struct table {
+	struct step *s;
+	size_t n, cap;
+};
+
+struct raw_call {
+	uint64_t pc, target;
+	int direct;
+};
+
+/* Scratch reused from function to function. */
+struct scan {
+	const struct pgd_pcln *p;
+	struct pgd_inl_index *x;
+	struct table inl, ln;
+	struct raw_call *rc;
+	size_t nrc, caprc;
+	int32_t *map;                 /* local node -> global index, -1 none */
+	int32_t *parent;
+	uint64_t *bytes;
+	uint32_t cap_nodes;
+	uint32_t nn;                  /* nodes of the current function's tree */
+	size_t cap_nodes_g, cap_calls_g;
+	int oom;
+};
+
+static int read_table(const struct pgd_pcln *p, uint32_t off, uint64_t entry, struct table *t)
+{
+	struct pgd_pcv it;
+	uint64_t lo, hi;
+	int32_t v;
+	int r;
+
+	t->n = 0;
+	pgd_pcv_init(p, off, entry, &it);
+	while ((r = pgd_pcv_next(&it, &lo, &hi, &v)) == 1) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? 2 * t->cap : 64;
+			struct step *s = realloc(t->s, cap * sizeof(*s));
+
+			if (!s)
+				return -1;
+			t->s = s;
+			t->cap = cap;
+		}
+		t->s[t->n++] = (struct step){ lo, hi, v };
+	}
+	return 0;  /* a malformed tail only ends the table early */
+}
+
+/* The table's value at pc; -1 outside it (runtime/symtab.go pcvalue's default). */
+static int32_t value_at(const struct table *t, uint64_t pc)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->s[mid].hi <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n && t->s[lo].lo <= pc ? t->s[lo].v : -1;
+}
+
+static void on_insn(void *ctx, const struct pgd_insn_info *in)
+{
+	struct scan *s = ctx;
+
+	if (in->kind != PGD_INSN_CALL_DIRECT && in->kind != PGD_INSN_CALL_INDIRECT)
+		return;
+	if (s->nrc == s->caprc) {
+		size_t cap = s->caprc ? 2 * s->caprc : 64;
+		struct raw_call *rc = realloc(s->rc, cap * sizeof(*rc));
+
+		if (!rc) {
+			s->oom = 1;
+			return;
+		}
+		s->rc = rc;
+		s->caprc = cap;
+	}
+	s->rc[s->nrc++] = (struct raw_call){ in->pc, in->target, in->kind == PGD_INSN_CALL_DIRECT };
+}
+
+static int grow_scratch(struct scan *s, uint32_t n)
+{
+	if (n <= s->cap_nodes)
+		return 0;
+	free(s->map);
+	free(s->parent);
+	free(s->bytes);
+	s->map = malloc(n * sizeof(*s->map));
+	s->parent = malloc(n * sizeof(*s->parent));
+	s->bytes = malloc(n * sizeof(*s->bytes));
+	s->cap_nodes = s->map && s->parent && s->bytes ? n : 0;
+	return s->cap_nodes ? 0 : -1;
+}
+
+static void *grow(void *arr, size_t n, size_t *cap, size_t elem)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return arr;
+	c = *cap ? 2 * *cap : 1024;
+	if (!(p = realloc(arr, c * elem)))
+		return NULL;
+	*cap = c;
+	return p;
+}
+
+/* The nodes of f that own code, with their parents, lines and bytes. */
+static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
+{
+	struct pgd_inl_index *x = s->x;
+	uint32_t nn = 0;
+
+	for (size_t k = 0; k < s->inl.n; k++)
+		if (s->inl.s[k].v >= 0 && (uint32_t)s->inl.s[k].v + 1 > nn)
+			nn = (uint32_t)s->inl.s[k].v + 1;
+	if (nn > MAX_INL_NODES)
+		nn = MAX_INL_NODES;
+	if (!nn)
+		return 0;
+	if (grow_scratch(s, nn))
+		return -1;
+	s->nn = nn;
+	for (uint32_t k = 0; k < nn; k++) {
+		struct pgd_pcln_inl in;
+
+		s->map[k] = -1;
+		s->parent[k] = -1;
+		s->bytes[k] = 0;
+		if (pgd_pcln_inl(s->p, f, k, &in) || in.parent_pc < 0)
+			continue;
+		s->parent[k] = value_at(&s->inl, f->entry + (uint64_t)in.parent_pc);
+		if (s->parent[k] >= (int32_t)nn || s->parent[k] == (int32_t)k)
+			s->parent[k] = -1;
+	}
+	for (size_t k = 0; k < s->inl.n; k++) {
+		int32_t v = s->inl.s[k].v;
+
+		for (int depth = 0; v >= 0 && (uint32_t)v < nn && depth < MAX_INL_DEPTH; depth++) {
+			s->bytes[v] += s->inl.s[k].hi - s->inl.s[k].lo;
+			v = s->parent[v];
+		}
+	}
+	for (uint32_t k = 0; k < nn; k++) {
+		struct pgd_pcln_inl in;
+		struct pgd_inl_node *n;
+
+		if (!s->bytes[k] || pgd_pcln_inl(s->p, f, k, &in))
+			continue;
+		if (!(x->nodes = grow(x->nodes, x->nnodes, &s->cap_nodes_g, sizeof(*x->nodes))))
+			return -1;
+		s->map[k] = (int32_t)x->nnodes;
+		n = &x->nodes[x->nnodes++];
+		n->callee = in.name;
+		n->func = fi;
+		n->line = value_at(&s->ln, f->entry + (uint64_t)in.parent_pc);
+		n->parent = s->parent[k];     /* local for now */
+		n->bytes = s->bytes[k];
+		x->funcs[fi].nnodes++;
+		if (s->parent[k] < 0 && x->funcs[fi].own_bytes >= n->bytes)
+			x->funcs[fi].own_bytes -= n->bytes;
+	}
+	/* parents to global indexes (a parent owns code whenever a child does) */
+	for (uint32_t i = x->funcs[fi].first_node; i < x->nnodes; i++) {
+		int32_t pl = x->nodes[i].parent;
+
+		x->nodes[i].parent = pl >= 0 ? s->map[pl] : -1;
+	}
+	return 0;
+}
+
+static int scan_calls(struct scan *s, struct pgd_binary *b, const struct pgd_pcln_func *f, uint32_t fi)
+{
+	struct pgd_inl_index *x = s->x;
+	struct pgd_disasm *d = pgd_binary_disasm(b);
+	const uint8_t *code = f->end > f->entry ? pgd_binary_code(b, f->entry, f->end - f->entry) : NULL;
+
+	if (!d || !code)
+		return 0;
+	s->nrc = 0;
+	pgd_disasm_scan(d, code, f->end - f->entry, f->entry, on_insn, s);
+	if (s->oom)
+		return -1;
+	for (size_t k = 0; k < s->nrc; k++) {
+		struct pgd_inl_call *c;
+		int32_t v = value_at(&s->inl, s->rc[k].pc);
+		long t;
+
+		if (!(x->calls = grow(x->calls, x->ncalls, &s->cap_calls_g, sizeof(*x->calls))))
+			return -1;
+		c = &x->calls[x->ncalls++];
+		c->func = fi;
+		c->line = value_at(&s->ln, s->rc[k].pc);
+		c->node = v >= 0 && (uint32_t)v < s->nn ? s->map[v] : -1;
+		c->target = NULL;
+		if (s->rc[k].direct && (t = pgd_pcln_find(s->p, s->rc[k].target)) >= 0) {
+			struct pgd_pcln_func tf;
+
+			if (!pgd_pcln_func(s->p, (uint32_t)t, &tf) && tf.entry == s->rc[k].target)
+				c->target = tf.name;
+		}
+		x->funcs[fi].ncalls++;
+	}
+	return 0;
+}
+
+static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
+{
+	struct pgd_inl_index *x = s->x;
+	struct pgd_pcln_func f;
+	struct pgd_inl_func *out = &x->funcs[i];
+
+	memset(out, 0, sizeof(*out));
+	out->first_node = (uint32_t)x->nnodes;
+	out->first_call = (uint32_t)x->ncalls;
+	if (pgd_pcln_func(s->p, i, &f) || f.end <= f.entry)
+		return 0;
+	out->name = f.name;
+	out->start_line = f.start_line;
+	out->entry = f.entry;
+	out->end = f.end;
+	out->own_bytes = f.end - f.entry;
+	if (f.pcfile)
+		out->file = pgd_pcln_file(s->p, f.cu_offset, pgd_pcv_value(s->p, f.pcfile, f.entry, f.entry));
+	s->inl.n = s->ln.n = 0;
+	s->nn = 0;
+	if ((f.pc_inl && read_table(s->p, f.pc_inl, f.entry, &s->inl)) ||
+	    (f.pcln && read_table(s->p, f.pcln, f.entry, &s->ln)))
+		return -1;
+	if (f.inltree && scan_tree(s, &f, i))
+		return -1;
+	return scan_calls(s, b, &f, i);
+}
+
+/*
+ * A generic instantiation as runtime/pprof spells it, with the shape
+ * types' method parentheses dropped ("interface { End go/token.Pos }"
+ * where the binary has "End() go/token.Pos"): names compare equal up to
+ * "()" (binary.c same_but_parens does the same against DWARF). Writes the
+ * name without any "()" into buf; 0 when it does not fit or is no generic.
+ */
+static size_t generic_key(const char *name, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	if (!strchr(name, '['))
+		return 0;
+	for (const char *q = name; *q; q++) {
+		if (q[0] == '(' && q[1] == ')') {
+			q++;
+			continue;
+		}
+		if (o + 1 >= size)
+			return 0;
+		buf[o++] = *q;
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+static int name_eq(const char *a, const char *b)
+{
+	char ka[1024], kb[1024];
+
+	if (!strcmp(a, b))
+		return 1;
+	return generic_key(a, ka, sizeof(ka)) && generic_key(b, kb, sizeof(kb)) && !strcmp(ka, kb);
+}
+
+static int is_wrapper(const struct pgd_inl_func *f)
+{
+	return f->file && !strcmp(f->file, "<autogenerated>");
+}
+
+/* A generic function also under its key without "()" (generic_key). */
+static int index_generic(struct pgd_inl_index *x, size_t i)
+{
+	char key[1024];
+	size_t n = generic_key(x->funcs[i].name, key, sizeof(key));
+	struct hashmap_entry *he;
+	char *k;
+	int ins;
+
+	if (!n || !strcmp(key, x->funcs[i].name))
+		return 0;
+	if (!(k = pgd_arena_strndup(&x->arena, key, n)) || !(he = pgd_hashmap_upsert_str(&x->by_name, k, &ins)))
+		return -1;
+	if (ins)
+		he->val.u64 = i + 1;
+	return 0;
+}
+
+static int index_names(struct pgd_inl_index *x)
+{
+	for (size_t i = 0; i < x->nfuncs; i++) {
+		struct hashmap_entry *he;
+		int ins;
+
+		if (!x->funcs[i].name)
+			continue;
+		if (!(he = pgd_hashmap_upsert_str(&x->by_name, x->funcs[i].name, &ins)))
+			return -1;
+		/* ABI wrappers share the name: the body the compiler wrote wins */
+		if (ins || is_wrapper(&x->funcs[he->val.u64 - 1]))
+			he->val.u64 = i + 1;
+		if (index_generic(x, i))
+			return -1;
+	}
+	return 0;
+}
+
+int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_index **out, struct pgd_err *err)
+{
+	const struct pgd_pcln *p = pgd_binary_pcln(b);
+	struct pgd_inl_index *x;
+	struct scan s;
+	int ret = 0;
+
+	*out = NULL;
+	if (!p)
+		return pgd_err_set(err, PGD_EINPUT, pgd_binary__path(b),
+				   "no Go 1.20+ runtime function table with inline trees");
+	if (!(x = calloc(1, sizeof(*x))))
+		return pgd_err_nomem(err, NULL);
+	memset(&s, 0, sizeof(s));
+	s.p = p;
+	s.x = x;
+	pgd_arena_init(&x->arena, 0);
+	x->nfuncs = p->nfunc;
+	if (!(x->funcs = calloc(x->nfuncs ? x->nfuncs : 1, sizeof(*x->funcs))))
+		goto nomem;
+	for (uint32_t i = 0; i < p->nfunc; i++)
+		if (scan_func(&s, b, i))
+			goto nomem;
+	if (index_names(x))
+		goto nomem;
+	*out = x;
+	x = NULL;
+	goto out;
+nomem:
+	ret = pgd_err_nomem(err, NULL);
+out:
+	free(s.inl.s);
+	free(s.ln.s);
+	free(s.rc);
+	free(s.map);
+	free(s.parent);
+	free(s.bytes);
+	pgd_inl_index_free(x);
+	return ret;
+}
+
+void pgd_inl_index_free(struct pgd_inl_index *x)
+{
+	if (!x)
+		return;
+	free(x->funcs);
+	free(x->nodes);
+	free(x->calls);
+	pgd_hashmap_free(&x->by_name);
+	pgd_arena_release(&x->arena);
+	free(x);
+}
+
+const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, struct pgd_binary *b,
+					      const char *name)
+{
+	const struct hashmap_entry *he = pgd_hashmap_find_str(&x->by_name, name);
+	const char *alias;
+	char key[1024];
+
+	if (!he && generic_key(name, key, sizeof(key)))
+		he = pgd_hashmap_find_str(&x->by_name, key);
+	if (!he && b && pgd_goname_is_closure(name) && (alias = pgd_binary_closure_alias(b, name)))
+		he = pgd_hashmap_find_str(&x->by_name, alias);
+	return he ? &x->funcs[he->val.u64 - 1] : NULL;
+}
+
+void pgd_inl_index_at_line(const struct pgd_inl_index *x, const struct pgd_inl_func *f, int64_t line,
+			   const char *callee, struct pgd_inl_at_line *out)
+{
+	int called = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->inlined = -1;
+	if (!f)
+		return;
+	for (uint32_t i = f->first_node; i < f->first_node + f->nnodes; i++) {
+		const struct pgd_inl_node *n = &x->nodes[i];
+
+		if (n->parent < 0 && n->line == line && name_eq(n->callee, callee)) {
+			out->ncopies++;
+			out->bytes += n->bytes;
+		}
+	}
+	for (uint32_t i = f->first_call; i < f->first_call + f->ncalls && !called; i++) {
+		const struct pgd_inl_call *c = &x->calls[i];
+
+		/* an indirect call is the site's call when the callee is reached dynamically */
+		called = c->node < 0 && c->line == line && (!c->target || name_eq(c->target, callee));
+	}
+	out->inlined = out->ncopies ? 1 : called ? 0 : -1;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PGD_INLINING_H
+#define PGD_INLINING_H
+
+/*
+ * Inlining drift (issue #17), beside drift in the pipeline: which call
+ * sites each profile makes hot for cmd/compile's inliner, and what the
+ * binary shows at the sites whose hotness changed.
+ *
+ *  - inlining.c: the hot call-site sets, mirrored from
+ *    cmd/compile/internal/inline/inl.go (hotNodesFromCDF,
+ *    PGOInlinePrologue), the needed-hot-budget inference and the report's
+ *    inlining block;
+ *  - inl_binary.c: an index of every function's inline tree
+ *    (FUNCDATA_InlTree + PCDATA_InlTreeIndex) and calls, from the runtime
+ *    tables and the machine code.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "edges.h"
+#include "hashmap.h"
+#include "report.h"
+
+struct pgd_binary;
+
+/* ---- hot call sites (inlining.c) ---------------------------------------------- */
+
+#define PGD_INL_CDF_PERCENT 99.0  /* inl.go inlineCDFHotCallSiteThresholdPercent */
+
+/* A call site as the compiler keys it (pgoir.CallSiteInfo: caller, line offset). */
+struct pgd_inl_site {
+	const char *caller;
+	int64_t offset;
+	const char *callee;           /* the heaviest edge at the site (first in ByWeight order) */
+	int64_t weight;               /* sum of the site's edges */
+	int hot;                      /* one of its edges is in hotNodesFromCDF's list */
+};
+
+struct pgd_inl_profile {
+	double threshold;             /* percent: hot-callsite-thres-from-CDF */
+	int64_t total;                /* TotalWeight */
+	size_t nhot_edges;            /* len(hotCallsites) */
+	size_t nhot;                  /* sites with hot == 1 */
+	size_t nsites;
+	struct pgd_inl_site *sites;   /* every site, by caller (strcmp) then offset */
+	size_t nhot_callees;
+	const char **hot_callees;     /* callees of hot edges (candHotCalleeMap), sorted, unique */
+};
+
+/*
+ * The sites of e (sorted in compiler order, as pgd_edges__build leaves it)
+ * and which are hot under a CDF threshold of cdf_percent (99 by default).
+ * Memory from a.
+ */
+int pgd_inl_profile_build(const struct pgd_edges *e, double cdf_percent, struct arena *a,
+			  struct pgd_inl_profile *out, struct pgd_err *err);
+/* Whether name is the callee of a hot edge (candHotCalleeMap: budget 2000 in CanInline). */
+int pgd_inl_profile_hot_callee(const struct pgd_inl_profile *p, const char *name);
+/* The site, or NULL. */
+const struct pgd_inl_site *pgd_inl_profile_find(const struct pgd_inl_profile *p, const char *caller,
+						int64_t offset);
+
+/* ---- the binary's inline trees and calls (inl_binary.c) ------------------------- */
+
+struct pgd_inl_func {             /* one .gopclntab function */
+	const char *name;
+	int32_t start_line;
+	const char *file;             /* the file at its entry, NULL when unknown */
+	uint64_t entry, end;
+	uint64_t own_bytes;           /* end - entry less the root-level inlined copies */
+	uint32_t first_node, nnodes;  /* its nodes are nodes[first_node, first_node + nnodes) */
+	uint32_t first_call, ncalls;
+};
+
+struct pgd_inl_node {             /* one inline-tree node that owns code */
+	const char *callee;
+	uint32_t func;                /* the function whose code holds the copy */
+	int32_t line;                 /* innermost source line of the call (the line at parentPc) */
+	int32_t parent;               /* index into nodes[] of the enclosing copy, -1: the function's own body */
+	uint64_t bytes;               /* code of the copy: pcs whose PCDATA_InlTreeIndex chain holds it */
+};
+
+struct pgd_inl_call {             /* one call instruction */
+	const char *target;           /* direct: the function symbol called; NULL: indirect */
+	uint32_t func;
+	int32_t line;                 /* innermost source line */
+	int32_t node;                 /* the inlined copy it sits in (nodes[]), -1: the own body */
+};
+
+struct pgd_inl_index {
+	struct arena arena;
+	size_t nfuncs;
+	struct pgd_inl_func *funcs;
+	size_t nnodes;
+	struct pgd_inl_node *nodes;
+	size_t ncalls;
+	struct pgd_inl_call *calls;
+	struct hashmap by_name;       /* function name -> index + 1 */
+};
+
+/*
+ * Walks every function of the runtime table once: inline trees and, by
+ * decoding the code, every call. PGD_EINPUT when the binary has no
+ * Go >= 1.20 runtime table (no PGO build has none).
+ */
+int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_index **out, struct pgd_err *err);
+void pgd_inl_index_free(struct pgd_inl_index *x);
+/* The function of that linker name (closure and generic spellings tried), or NULL. */
+const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, struct pgd_binary *b,
+					      const char *name);
+
+/* What a function's own body shows at one line for one callee. */
+struct pgd_inl_at_line {
+	int inlined;                  /* 1 a root-level copy of callee, 0 a call, -1 neither */
+	uint64_t bytes;               /* code of those copies */
+	size_t ncopies;
+};
+void pgd_inl_index_at_line(const struct pgd_inl_index *x, const struct pgd_inl_func *f, int64_t line,
+			   const char *callee, struct pgd_inl_at_line *out);
+
+/* ---- needed_hot_budget (inlining.c) --------------------------------------------- */
+
+/*
+ * Per callee: evidence of its inlining cost from the binary, under the
+ * hot set of the profile the binary was built from. See inlining.c.
+ */
+struct pgd_inl_evidence {
+	struct hashmap by_callee;     /* callee name -> flags (EV_*) */
+	const struct pgd_inl_index *x;
+	const struct pgd_inl_profile *built_from;
+};
+int pgd_inl_evidence_build(const struct pgd_inl_index *x, const struct pgd_inl_profile *built_from,
+			   struct pgd_inl_evidence *out, struct pgd_err *err);
+void pgd_inl_evidence_free(struct pgd_inl_evidence *ev);
+/* 1 the callee needs the hot budget (cost > 80), 0 it does not, -1 cannot tell. */
+int pgd_inl_needed_hot_budget(const struct pgd_inl_evidence *ev, const char *callee, uint64_t bytes);
+/*
+ * Missed-hot: 1 a build from the fresh profile would inline the call only
+ * through the hot budget, 0 it would not inline it, -1 cannot tell.
+ */
+int pgd_inl_refresh_would_inline(const struct pgd_inl_evidence *ev, const char *callee,
+				 const struct pgd_inl_func *body, const struct pgd_inl_func *caller);
+/* Whether (container, line) is a hot key for the compile of container's code. */
+int pgd_inl_key_hot(const struct pgd_inl_evidence *ev, const struct pgd_inl_func *f, int64_t line);
+
+/* ---- check ------------------------------------------------------------------- */
+
+/*
+ * Fills r->inlining: hot sets of base and fresh (compiler attribution),
+ * stale-hot and missed-hot sites through the binary (assumed built from
+ * base), ranked, and the severity (warning when warn_bytes > 0 and the
+ * stale-hot bytes exceed it). Memory from r's arena.
+ */
+int pgd_inlining_run(struct pgd_report *r, const struct pgd_edges *base, const struct pgd_edges *fresh,
+		     struct pgd_binary *b, uint64_t warn_bytes, struct pgd_err *err);
+
+#endif
