@@ -508,10 +508,12 @@ static void inlining_section(struct md *m, const struct pgd_report *r)
 		in->severity >= PGD_SEV_WARN ? " open" : "", in->nstale_hot, in->nmissed_hot,
 		in->nstale_hot + in->nmissed_hot == 1 ? "" : "s", in->nhot_base, in->threshold_base, in->nhot_fresh,
 		in->threshold_fresh);
-	inl_list(m, "**Stale-hot**: hot in the base, no longer hot; code inlined for nothing "
-		 "(by bytes).", "Inlined bytes", in->stale_hot, in->nstale_hot);
-	inl_list(m, "**Missed-hot**: hot now, not in the base; calls a refresh could inline "
-		 "(by fresh weight).", "Callee bytes", in->missed_hot, in->nmissed_hot);
+	inl_list(m, "**Stale-hot**: hot in the base, no longer hot; a copy inlined only for the hot "
+		 "budget is code spent for nothing (by bytes).", "Inlined bytes", in->stale_hot,
+		 in->nstale_hot);
+	inl_list(m, "**Missed-hot**: hot now, not in the base; where it is still a call, a refreshed "
+		 "profile may inline it (by fresh weight).", "Callee bytes", in->missed_hot,
+		 in->nmissed_hot);
 	md_add(m, "\n</details>\n");
 }
 

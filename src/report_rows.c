@@ -144,11 +144,12 @@ static int inlining_summary_row(struct rpt_rows *rows, struct srcpath *sp, const
 	return 0;
 }
 
-static int inlining_site_row(struct rpt_rows *rows, struct srcpath *sp, const struct rpt_inl_site *s,
-			     int stale, struct pgd_err *err)
+static int inlining_site_row(struct rpt_rows *rows, struct srcpath *sp, const struct pgd_report *r,
+			     const struct rpt_inl_site *s, int stale, struct pgd_err *err)
 {
 	struct rpt_row *row = add_row(rows);
 	const char *rule = stale ? "stale-hot" : "missed-hot";
+	const struct rpt_finding none = { .id = rule };
 	struct strbuf msg = STRBUF_INIT;
 	int ret;
 
@@ -163,6 +164,16 @@ static int inlining_site_row(struct rpt_rows *rows, struct srcpath *sp, const st
 	ret = pgd_rpt_inl_site_text(&msg, s, stale);
 	if (!ret && !row->path && row->raw_path)
 		ret = pgd_strbuf_addf(&msg, " [at %s:%lld]", row->raw_path, (long long)row->line);
+	/*
+	 * The binary does not say where the caller is (no function of that
+	 * name in its tables): the row is the base profile's, which names the
+	 * site, as a finding without a source line is (every consumer needs a path).
+	 */
+	if (!ret && !row->raw_path && (row->raw_path = pgd_rpt_finding_input(r, &none))) {
+		row->path = pgd_srcpath_input(sp, row->raw_path);
+		ret = pgd_strbuf_addf(&msg, " [at %s+%lld in the profile]", s->caller ? s->caller : "?",
+				  (long long)s->offset);
+	}
 	row->message = ret ? NULL : pgd_arena_strdup(&rows->arena, msg.buf);
 	pgd_strbuf_release(&msg);
 	row->title = pgd_arena_printf(&rows->arena, "pgodrift: %s inlining in %s", rule,
@@ -187,9 +198,9 @@ static int inlining_rows(struct rpt_rows *rows, struct srcpath *sp, const struct
 	if ((ret = inlining_summary_row(rows, sp, r, err)))
 		return ret;
 	for (size_t i = 0; !ret && i < in->nstale_hot && i < RPT_INL_TOP; i++)
-		ret = inlining_site_row(rows, sp, &in->stale_hot[i], 1, err);
+		ret = inlining_site_row(rows, sp, r, &in->stale_hot[i], 1, err);
 	for (size_t i = 0; !ret && i < in->nmissed_hot && i < RPT_INL_TOP; i++)
-		ret = inlining_site_row(rows, sp, &in->missed_hot[i], 0, err);
+		ret = inlining_site_row(rows, sp, r, &in->missed_hot[i], 0, err);
 	return ret;
 }
 

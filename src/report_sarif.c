@@ -406,9 +406,10 @@ static void add_tristate(cJSON *o, const char *key, int v)
 static int inl_site_result(struct sarif_ctx *c, const struct rpt_inl_site *s, int stale)
 {
 	const char *rule = stale ? "stale-hot" : "missed-hot";
+	const struct rpt_finding none = { .id = rule };
 	int idx = rule_index(c, rule, PGD_SEV_INFO, NULL);
 	struct strbuf msg = STRBUF_INIT, fp = STRBUF_INIT;
-	const char *rel = NULL;
+	const char *rel = NULL, *input = NULL;
 	cJSON *res, *loc, *props;
 	int ret = -1;
 
@@ -422,13 +423,17 @@ static int inl_site_result(struct sarif_ctx *c, const struct rpt_inl_site *s, in
 	res = add_result(c, rule, idx, PGD_SEV_INFO, msg.buf);
 	loc = cJSON_CreateObject();
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(res, "locations"), loc);
-	if (s->file && *s->file) {
+	/* No source file known: the base profile, which names the site (as the rows do). */
+	if (!(s->file && *s->file))
+		input = pgd_rpt_finding_input(c->r, &none);
+	if (input || (s->file && *s->file)) {
 		cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 
-		if (artifact_location(cJSON_AddObjectToObject(phys, "artifactLocation"), rel, s->file))
+		if (artifact_location(cJSON_AddObjectToObject(phys, "artifactLocation"),
+				      input ? pgd_srcpath_input(&c->sp, input) : rel, input ? input : s->file))
 			goto out;
 		cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine",
-					(double)(s->line > 0 ? s->line : 1));
+					(double)(!input && s->line > 0 ? s->line : 1));
 	}
 	if (s->caller) {
 		cJSON *l = cJSON_CreateObject();

@@ -42,12 +42,12 @@ static const struct cli_usage check_usage = {
 		"decides which call sites are hot, and cmd/compile gives a hot site an\n"
 		"inlining budget of 2000 instead of 80 (the heaviest edges up to 99% of the\n"
 		"weight, inl.go hotNodesFromCDF). check lists stale-hot sites (hot in the\n"
-		"base, not in the fresh capture, inlined in the binary: code spent for\n"
-		"nothing, ranked by bytes) and missed-hot sites (hot now, not in the base,\n"
-		"still a call: ranked by fresh weight), with one summary line. It is info and\n"
-		"never fails a run, unless the stale-hot code exceeds --inlining-warn-bytes:\n"
-		"then it is a warning, which --fail-on warn fails on. It never makes a run\n"
-		"inconclusive.",
+		"base, not in the fresh capture; a copy inlined only for the hot budget is\n"
+		"code spent for nothing; ranked by bytes) and missed-hot sites (hot now, not\n"
+		"in the base; a call there is what a refresh could inline; ranked by fresh\n"
+		"weight), with one summary line. It is info and never fails a run, unless\n"
+		"the stale-hot code exceeds --inlining-warn-bytes: then it is a warning,\n"
+		"which --fail-on warn fails on. It never makes a run inconclusive.",
 	.positional = NULL,
 	.epilogue =
 		HELP_OUTPUT_EPILOGUE

@@ -280,6 +280,15 @@ for mode in on off; do
 done
 expect "inlining info: same exit status and findings with and without --no-inlining" \
 	"$(cat "$tmp/inl-on.rc") $(cmp -s "$tmp/inl-on.norm" "$tmp/inl-off.norm" && echo same)" "1 same"
+# A run that cannot judge stays inconclusive (3) whatever inlining drift says, even
+# when --inlining-warn-bytes makes it a warning and --fail-on warn would fail on it.
+"$PGD" $CHECK --fresh $P/fresh-renamed.pprof --inlining-warn-bytes 1 --fail-on warn --format json \
+	>"$tmp/inl-warn.json" 2>/dev/null
+expect "inlining warn: exit 3 still means inconclusive" "$?" 3
+# --inlining-warn-bytes reaches the analysis: warn exactly when the stale-hot bytes exceed it.
+expect "inlining warn: severity follows --inlining-warn-bytes" \
+	"$(jq -r 'if .inlining.ran then (.inlining.severity == (if .inlining.summary.stale_hot_bytes > 1 then "warn"
+		else "info" end)) else "no analysis" end' "$tmp/inl-warn.json" | sed 's/^no analysis$/true/')" true
 expect "--no-inlining: the report says it was skipped, or (before the analysis) has no inlining member" \
 	"$(jq -r 'if has("inlining") then "\(.inlining.ran) \(.inlining.skipped_why)" else "absent" end' "$tmp/inl-off.json" |
 	   sed 's/^false --no-inlining$/absent/')" absent

@@ -33,6 +33,13 @@ check_cmd() {
 	"$PGD" check --binary "$BIN/cachesvc.pgo" --base "$here/$PROF/base.pprof" --source-root "$here" "$@"
 }
 
+# Inlining drift's rows (issue #17: one inlining-drift row at the base profile, then
+# stale-hot and missed-hot entries) are checked on their own; the per-finding counts
+# below are the verdicts' and the warnings'.
+NOT_INL='def not_inl: . as $r | ["inlining-drift", "stale-hot", "missed-hot"] | any(. == $r) | not; '
+INL_TITLE='title=pgodrift%3A \(inlining drift\|stale-hot inlining\|missed-hot inlining\)'
+INL_RULE=' \[(inlining-drift|stale-hot|missed-hot)\]$'
+
 [ -x "$PGD" ] && [ -f "$BIN/cachesvc.pgo" ] || {
 	echo "not ok - $PGD and fixtures are built (make all fixtures)"
 	echo "0 passed, 1 failed"
@@ -129,14 +136,15 @@ if [ -n "$PYJS" ]; then
 fi
 # Severity mapped as documented; every finding once, at its line.
 jq -r '.sites[] | select(.severity != "none") | "\(.severity) \(.line)"' "$tmp/multi.json" | sort >"$tmp/want"
-jq -r '(if .severity == "ERROR" then "risk" elif .severity == "WARNING" then "warn" else "info" end)
+jq -r "$NOT_INL"'select(.code.value | not_inl) | (if .severity == "ERROR" then "risk" elif .severity == "WARNING" then "warn" else "info" end)
 	+ " \(.location.range.start.line)"' "$tmp/multi.rdjsonl" | sort >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got"
 expect "rdjsonl: one diagnostic per finding; risk ERROR, warn WARNING, info INFO"
-jq -r '.[] | (if .severity == "critical" then "risk" elif .severity == "minor" then "warn" else "info" end)
+jq -r "$NOT_INL"'.[] | select(.check_name | not_inl) | (if .severity == "critical" then "risk" elif .severity == "minor" then "warn" else "info" end)
 	+ " \(.location.lines.begin)"' "$tmp/multi.codeclimate" | sort >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got" &&
-	jq -e 'all(.[]; .location.path | startswith("testdata/src/cachesvc/"))' "$tmp/multi.codeclimate" >/dev/null &&
+	jq -e "$NOT_INL"'all(.[] | select(.check_name | not_inl); .location.path | startswith("testdata/src/cachesvc/"))' \
+		"$tmp/multi.codeclimate" >/dev/null &&
 	jq -e '. == []' "$tmp/empty.cc" >/dev/null
 expect "codeclimate: one issue per finding at its repository path; risk critical, warn minor, info info; [] when clean"
 # Fingerprints follow the site (caller, offset, method), not the run, the checkout or the verdict.
@@ -150,19 +158,29 @@ expect "codeclimate: fingerprints stable across runs, working directories and ve
 
 # ---- GitHub annotations and the line format -------------------------------------
 n=$(jq '[.sites[] | select(.severity != "none")] | length' "$tmp/multi.json")
-grep -Ev '^::(error|warning|notice) file=[^,:]+,line=[0-9]+,title=[^:]+::[^%]*(%[0-9A-F]{2}[^%]*)*$' \
-	"$tmp/multi.github" >"$tmp/badlines"
-[ ! -s "$tmp/badlines" ] && [ "$(wc -l <"$tmp/multi.github")" -eq "$n" ] &&
+grep -v "$INL_TITLE" "$tmp/multi.github" |
+	grep -Ev '^::(error|warning|notice) file=[^,:]+,line=[0-9]+,title=[^:]+::[^%]*(%[0-9A-F]{2}[^%]*)*$' >"$tmp/badlines"
+[ ! -s "$tmp/badlines" ] && [ "$(grep -cv "$INL_TITLE" "$tmp/multi.github")" -eq "$n" ] &&
 	grep -q '^::error file=testdata/src/cachesvc/serve.go,line=16,title=pgodrift%3A stale in main.serve::' "$tmp/multi.github" &&
 	grep -q 'share 96%25 -> 47%25' "$tmp/multi.github" &&
 	check_cmd --fresh "$PROF/fresh-newpath.pprof" --format github 2>/dev/null |
 	grep -q '^::notice file=testdata/src/cachesvc/main.go,line=202,title=pgodrift%3A new-hot-site'
 expect "github: one workflow command per finding (error/warning/notice), file, line, title; % : , escaped"
 grep -Ev '^[^: ]+:[0-9]+:1: (error|warning|note): .+ \[[a-z-]+\]$' "$tmp/multi.line" >"$tmp/badlines"
-[ ! -s "$tmp/badlines" ] && [ "$(wc -l <"$tmp/multi.line")" -eq "$n" ] &&
+[ ! -s "$tmp/badlines" ] && [ "$(grep -Evc "$INL_RULE" "$tmp/multi.line")" -eq "$n" ] &&
 	grep -q '^testdata/src/cachesvc/serve.go:16:1: error: .* \[stale\]$' "$tmp/multi.line" &&
 	grep -q '^testdata/repo:1:1: warning: .*\[layout\]$' "$tmp/dm.line"
 expect "line: file:line:col: severity: message [verdict], one per finding"
+# Inlining drift: one inlining-drift row at the base profile when the block lists
+# anything, then at most 10 of each list; none when it lists nothing.
+nstale=$(jq '.inlining.stale_hot // [] | length' "$tmp/multi.json")
+nmissed=$(jq '.inlining.missed_hot // [] | length' "$tmp/multi.json")
+cap() { [ "$1" -gt 10 ] && echo 10 || echo "$1"; }
+want_rows=$(( (nstale + nmissed > 0) + $(cap "$nstale") + $(cap "$nmissed") ))
+[ "$(grep -Ec "$INL_RULE" "$tmp/multi.line")" -eq "$want_rows" ] &&
+	[ "$(grep -c "$INL_TITLE" "$tmp/multi.github")" -le "$want_rows" ] &&
+	{ [ "$want_rows" -eq 0 ] || grep -Eq '^testdata/profiles/base\.pprof:1:1: (note|warning): inlining' "$tmp/multi.line"; }
+expect "inlining rows: one summary at the base profile and the first 10 of each list ($nstale stale-hot, $nmissed missed-hot)"
 
 # ---- repository-relative paths --------------------------------------------------
 mkdir -p "$tmp/notarepo"
@@ -331,7 +349,7 @@ else
 	gl_items 2 4 5 -- FRESH_PROFILE_URL="file://$here/$PROF/fresh-even.pprof" >"$tmp/gl2.log" 2>&1
 	rc=$?
 	[ "$rc" -eq 1 ] && grep -q 'GITLAB_TOKEN is not set' "$tmp/gl2.log" &&
-		jq -e 'length > 0 and all(.[]; .location.path | startswith("cachesvc/"))' \
+		jq -e "$NOT_INL"'length > 0 and all(.[] | select(.check_name | not_inl); .location.path | startswith("cachesvc/"))' \
 			"$ws/pgodrift-report/gl-code-quality-report.json" >/dev/null &&
 		{ [ -z "$PYJS" ] || "$PYJS" tests/cli/validate_json.py --unique fingerprint \
 			doc/schema/gitlab-codequality.schema.json "$ws/pgodrift-report/gl-code-quality-report.json"; }

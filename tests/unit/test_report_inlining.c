@@ -127,6 +127,9 @@ static void fill_inlining(struct fixture *fx, enum pgd_severity sev)
 		if (e->inlined == 0)
 			in->missed_hot_fresh_share += e->fresh_share;
 	}
+	/* A caller the binary's tables do not name: no file, no line (the analysis says so with NULL, 0). */
+	in->missed_hot[5].file = NULL;
+	in->missed_hot[5].line = 0;
 	in->nmissed_hot = NMISSED;
 }
 
@@ -378,6 +381,10 @@ static void sarif_summary_result_and_top_entries(void **state)
 							    "pgodriftInline/v1"));
 		}
 	}
+	/* Every result has a place (GitHub: GH1003), the base profile when the source file is unknown. */
+	cJSON_ArrayForEach(r, res)
+		assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(
+			cJSON_GetObjectItem(r, "locations"), 0), "physicalLocation"), "region"));
 	assert_int_equal(nsummary, 1);
 	assert_int_equal(nstale, RPT_INL_TOP);
 	assert_int_equal(nmissed, RPT_INL_TOP);
@@ -409,6 +416,17 @@ static void one_line_formats_summary_row_then_capped_entries(void **state)
 	assert_int_equal(count(line, "[inlining-drift]\n"), 1);
 	assert_int_equal(count(line, "[stale-hot]\n"), RPT_INL_TOP);
 	assert_int_equal(count(line, "[missed-hot]\n"), RPT_INL_TOP);
+	/* An entry without a source file is the base profile's row, and says which site it is. */
+	{
+		char want[512];
+
+		snprintf(want, sizeof(want), "testdata/profiles/base.pprof:1:1: note: %s is ",
+			 fx->chk->inlining.missed_hot[5].callee);
+		assert_non_null(strstr(line, want));
+		snprintf(want, sizeof(want), " [at %s+%lld in the profile] [missed-hot]\n",
+			 fx->chk->inlining.missed_hot[5].caller, (long long)fx->chk->inlining.missed_hot[5].offset);
+		assert_non_null(strstr(line, want));
+	}
 	/* The summary row is at the base profile and says how many are not listed. */
 	assert_non_null(strstr(line, "base.pprof:1:1: note: inlining: 13 stale-hot sites"));
 	assert_non_null(strstr(line, "(5 more sites than listed here: see the JSON report) [inlining-drift]"));
