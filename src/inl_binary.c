@@ -52,6 +52,7 @@ struct scan {
 	int32_t *map;                 /* local node -> global index, -1 none */
 	int32_t *parent;
 	uint64_t *bytes;
+	uint64_t *first_pc;
 	uint32_t cap_nodes;
 	uint32_t nn;                  /* nodes of the current function's tree */
 	size_t cap_nodes_g, cap_calls_g;
@@ -125,10 +126,12 @@ static int grow_scratch(struct scan *s, uint32_t n)
 	free(s->map);
 	free(s->parent);
 	free(s->bytes);
+	free(s->first_pc);
 	s->map = malloc(n * sizeof(*s->map));
 	s->parent = malloc(n * sizeof(*s->parent));
 	s->bytes = malloc(n * sizeof(*s->bytes));
-	s->cap_nodes = s->map && s->parent && s->bytes ? n : 0;
+	s->first_pc = malloc(n * sizeof(*s->first_pc));
+	s->cap_nodes = s->map && s->parent && s->bytes && s->first_pc ? n : 0;
 	return s->cap_nodes ? 0 : -1;
 }
 
@@ -168,15 +171,18 @@ static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
 		s->map[k] = -1;
 		s->parent[k] = -1;
 		s->bytes[k] = 0;
+		s->first_pc[k] = 0;
 		if (pgd_pcln_inl(s->p, f, k, &in) || in.parent_pc < 0)
 			continue;
 		s->parent[k] = value_at(&s->inl, f->entry + (uint64_t)in.parent_pc);
 		if (s->parent[k] >= (int32_t)nn || s->parent[k] == (int32_t)k)
 			s->parent[k] = -1;
 	}
-	for (size_t k = 0; k < s->inl.n; k++) {
+	for (size_t k = s->inl.n; k-- > 0;) {   /* backwards: first_pc ends at the first own pc */
 		int32_t v = s->inl.s[k].v;
 
+		if (v >= 0 && (uint32_t)v < nn)
+			s->first_pc[v] = s->inl.s[k].lo;
 		for (int depth = 0; v >= 0 && (uint32_t)v < nn && depth < MAX_INL_DEPTH; depth++) {
 			s->bytes[v] += s->inl.s[k].hi - s->inl.s[k].lo;
 			v = s->parent[v];
@@ -197,6 +203,8 @@ static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
 		n->line = value_at(&s->ln, f->entry + (uint64_t)in.parent_pc);
 		n->parent = s->parent[k];     /* local for now */
 		n->bytes = s->bytes[k];
+		n->pc = s->first_pc[k];
+		n->start_line = in.start_line;
 		x->funcs[fi].nnodes++;
 		if (s->parent[k] < 0 && x->funcs[fi].own_bytes >= n->bytes)
 			x->funcs[fi].own_bytes -= n->bytes;
@@ -261,6 +269,8 @@ static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
 	out->entry = f.entry;
 	out->end = f.end;
 	out->own_bytes = f.end - f.entry;
+	out->pcfile = f.pcfile;
+	out->cu_offset = f.cu_offset;
 	if (f.pcfile)
 		out->file = pgd_pcln_file(s->p, f.cu_offset, pgd_pcv_value(s->p, f.pcfile, f.entry, f.entry));
 	s->inl.n = s->ln.n = 0;
@@ -347,6 +357,15 @@ static int index_names(struct pgd_inl_index *x)
 		if (index_generic(x, i))
 			return -1;
 	}
+	for (size_t i = 0; i < x->nnodes; i++) {
+		struct hashmap_entry *he;
+		int ins;
+
+		if (!(he = pgd_hashmap_upsert_str(&x->copy_by_name, x->nodes[i].callee, &ins)))
+			return -1;
+		if (ins)
+			he->val.u64 = i + 1;
+	}
 	return 0;
 }
 
@@ -366,6 +385,7 @@ int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_index **out, struct
 	memset(&s, 0, sizeof(s));
 	s.p = p;
 	s.x = x;
+	x->p = p;
 	pgd_arena_init(&x->arena, 0);
 	x->nfuncs = p->nfunc;
 	if (!(x->funcs = calloc(x->nfuncs ? x->nfuncs : 1, sizeof(*x->funcs))))
@@ -387,6 +407,7 @@ out:
 	free(s.map);
 	free(s.parent);
 	free(s.bytes);
+	free(s.first_pc);
 	pgd_inl_index_free(x);
 	return ret;
 }
@@ -399,6 +420,7 @@ void pgd_inl_index_free(struct pgd_inl_index *x)
 	free(x->nodes);
 	free(x->calls);
 	pgd_hashmap_free(&x->by_name);
+	pgd_hashmap_free(&x->copy_by_name);
 	pgd_arena_release(&x->arena);
 	free(x);
 }
@@ -415,6 +437,24 @@ const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, str
 	if (!he && b && pgd_goname_is_closure(name) && (alias = pgd_binary_closure_alias(b, name)))
 		he = pgd_hashmap_find_str(&x->by_name, alias);
 	return he ? &x->funcs[he->val.u64 - 1] : NULL;
+}
+
+int pgd_inl_index_decl(const struct pgd_inl_index *x, const char *name, const char **file, int32_t *start_line)
+{
+	const struct hashmap_entry *he = pgd_hashmap_find_str(&x->copy_by_name, name);
+	const struct pgd_inl_node *n;
+	const struct pgd_inl_func *f;
+	char key[1024];
+
+	if (!he && generic_key(name, key, sizeof(key)))
+		he = pgd_hashmap_find_str(&x->copy_by_name, key);
+	if (!he)
+		return -1;
+	n = &x->nodes[he->val.u64 - 1];
+	f = &x->funcs[n->func];
+	*start_line = n->start_line;
+	*file = f->pcfile ? pgd_pcln_file(x->p, f->cu_offset, pgd_pcv_value(x->p, f->pcfile, f->entry, n->pc)) : NULL;
+	return *start_line > 0 ? 0 : -1;
 }
 
 void pgd_inl_index_at_line(const struct pgd_inl_index *x, const struct pgd_inl_func *f, int64_t line,

@@ -373,6 +373,16 @@ static int fill_entry(const struct run *u, struct rpt_inl_site *o, const struct 
 		if (f->file && !(o->file = pgd_arena_strdup(&u->r->arena, f->file)))
 			return -1;
 		pgd_inl_index_at_line(u->x, f, o->line, s->callee, &at);
+	} else if (u->x && !f) {
+		/* no body of its own (inlined everywhere): where its copies say it is; inlined unknown */
+		const char *file = NULL;
+		int32_t start = 0;
+
+		if (!pgd_inl_index_decl(u->x, s->caller, &file, &start)) {
+			o->line = start + s->offset;
+			if (file && !(o->file = pgd_arena_strdup(&u->r->arena, file)))
+				return -1;
+		}
 	}
 	o->base_weight = bs ? bs->weight : 0;
 	o->fresh_weight = fs ? fs->weight : 0;
@@ -426,7 +436,11 @@ static int cmp_missed(const void *a, const void *b)
 /*
  * Hot in one profile, not in the other. A site whose only edges are
  * signal preemptions (runtime.asyncPreempt) is hot for the compiler too,
- * but there is no call to inline there: not listed.
+ * but there is no call to inline there: not listed. Listed then only when
+ * the binary shows the drift: a stale-hot site's callee inlined at the
+ * site (its copy costs bytes), a missed-hot site's callee still called
+ * there; a site whose caller has no body of its own in the binary
+ * (inlined everywhere: the site's code is not there) is neither.
  */
 static int listed(const struct pgd_inl_site *s, const struct pgd_inl_site *other)
 {
@@ -456,8 +470,10 @@ static int collect(const struct run *u, int stale, struct rpt_inl_site **out, si
 
 		if (!listed(s, t))
 			continue;
-		if (fill_entry(u, &(*out)[(*n)++], s, stale ? s : t, stale ? t : s, stale))
+		if (fill_entry(u, &(*out)[*n], s, stale ? s : t, stale ? t : s, stale))
 			return -1;
+		/* issue #17: stale-hot = inlined in the binary, missed-hot = still a call there */
+		*n += (*out)[*n].inlined == (stale ? 1 : 0);
 	}
 	qsort(*out, *n, sizeof(**out), stale ? cmp_stale : cmp_missed);
 	return 0;

@@ -25,6 +25,7 @@
 #include "report.h"
 
 struct pgd_binary;
+struct pgd_pcln;
 
 /* ---- hot call sites (inlining.c) ---------------------------------------------- */
 
@@ -73,6 +74,7 @@ struct pgd_inl_func {             /* one .gopclntab function */
 	uint64_t own_bytes;           /* end - entry less the root-level inlined copies */
 	uint32_t first_node, nnodes;  /* its nodes are nodes[first_node, first_node + nnodes) */
 	uint32_t first_call, ncalls;
+	uint32_t pcfile, cu_offset;   /* its file table (.gopclntab), for copies' files */
 };
 
 struct pgd_inl_node {             /* one inline-tree node that owns code */
@@ -81,6 +83,8 @@ struct pgd_inl_node {             /* one inline-tree node that owns code */
 	int32_t line;                 /* innermost source line of the call (the line at parentPc) */
 	int32_t parent;               /* index into nodes[] of the enclosing copy, -1: the function's own body */
 	uint64_t bytes;               /* code of the copy: pcs whose PCDATA_InlTreeIndex chain holds it */
+	uint64_t pc;                  /* an instruction of the copy's own code (its callee's file there) */
+	int32_t start_line;           /* the callee's start line (inlinedCall.startLine) */
 };
 
 struct pgd_inl_call {             /* one call instruction */
@@ -92,6 +96,7 @@ struct pgd_inl_call {             /* one call instruction */
 
 struct pgd_inl_index {
 	struct arena arena;
+	const struct pgd_pcln *p;     /* the binary's table (lives as long as the binary) */
 	size_t nfuncs;
 	struct pgd_inl_func *funcs;
 	size_t nnodes;
@@ -99,6 +104,7 @@ struct pgd_inl_index {
 	size_t ncalls;
 	struct pgd_inl_call *calls;
 	struct hashmap by_name;       /* function name -> index + 1 */
+	struct hashmap copy_by_name;  /* inlined function name -> index + 1 of its first copy in nodes[] */
 };
 
 /*
@@ -111,6 +117,12 @@ void pgd_inl_index_free(struct pgd_inl_index *x);
 /* The function of that linker name (closure and generic spellings tried), or NULL. */
 const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, struct pgd_binary *b,
 					      const char *name);
+
+/*
+ * Where a function that has no body of its own (inlined everywhere) is
+ * declared: the file and start line its copies record. 0 when found.
+ */
+int pgd_inl_index_decl(const struct pgd_inl_index *x, const char *name, const char **file, int32_t *start_line);
 
 /* What a function's own body shows at one line for one callee. */
 struct pgd_inl_at_line {

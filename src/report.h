@@ -162,9 +162,9 @@ struct rpt_inlining {
 	double threshold_base, threshold_fresh;  /* percent, as -d=pgodebug=1's hot-callsite-thres-from-CDF */
 	size_t nhot_base, nhot_fresh;            /* hot call sites (caller, offset) */
 	size_t nstale_hot;
-	struct rpt_inl_site *stale_hot;   /* by bytes desc, then caller, offset, callee */
+	struct rpt_inl_site *stale_hot;   /* inlined == 1 only; by bytes desc, then caller, offset, callee */
 	size_t nmissed_hot;
-	struct rpt_inl_site *missed_hot;  /* by fresh weight desc, then caller, offset, callee */
+	struct rpt_inl_site *missed_hot;  /* inlined == 0 only; by fresh weight desc, then caller, offset, callee */
 	/*
 	 * Sum of stale_hot[].bytes with inlined == 1 and needed_hot_budget != 0:
 	 * copies with needed_hot_budget == 0 cost <= 80 and stay in a build from

@@ -571,7 +571,8 @@ static void test_report_block(void **state)
 		const struct rpt_inl_site *s = &in->stale_hot[i];
 
 		assert_true(s->base_weight > 0 && s->base_share > 0);
-		assert_true(s->inlined == 1 || s->bytes == 0);
+		assert_int_equal(s->inlined, 1);   /* listed only when the binary inlines it */
+		assert_true(s->bytes > 0 && s->line > 0 && s->file);
 		if (i)
 			assert_true(in->stale_hot[i - 1].bytes >= s->bytes);
 		if (s->inlined == 1 && s->needed_hot_budget != 0)
@@ -584,6 +585,7 @@ static void test_report_block(void **state)
 		const struct rpt_inl_site *s = &in->missed_hot[i];
 
 		assert_true(s->fresh_weight > 0 && s->fresh_share > 0);
+		assert_int_equal(s->inlined, 0);   /* listed only while still a call */
 		if (i)
 			assert_true(in->missed_hot[i - 1].fresh_weight >= s->fresh_weight);
 		if (s->inlined == 0 && s->needed_hot_budget != 0)
