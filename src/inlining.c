@@ -31,7 +31,11 @@
  * `go tool preprofile` writes it sorted, so it is the same order; a
  * hand-written file in another order is sorted here. Go 1.26 adds
  * simdCreditMultiplier and closure budgets to inlineCostOK, not to the hot
- * set. Edges of weight 0 (absent from pgodrift's sets) come last and add
+ * set. Go 1.21's hairyVisitor also prints "hot-callsite identified" lines
+ * (its offset taken against the callee's start line: a debug print only,
+ * no decision). The key (pgo[ir].NodeLineOffset: innermost line) and the
+ * printed position (base.FmtPos: outermost) are the same in 1.21-1.26.
+ * Edges of weight 0 (absent from pgodrift's sets) come last and add
  * nothing, so they can only be hot when every edge is.
  *
  * The hot budget (inl.go inlineCostOK): a call whose callee costs more
