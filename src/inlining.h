@@ -87,8 +87,8 @@ struct pgd_inl_node {             /* one inline-tree node that owns code */
 	int32_t start_line;           /* the callee's start line (inlinedCall.startLine) */
 };
 
-struct pgd_inl_call {             /* one call instruction */
-	const char *target;           /* direct: the function symbol called; NULL: indirect */
+struct pgd_inl_call {             /* one direct call, found by its encoding (inl_binary.c fast_calls) */
+	const char *target;           /* the function called */
 	uint32_t func;
 	int32_t line;                 /* innermost source line */
 	int32_t node;                 /* the inlined copy it sits in (nodes[]), -1: the own body */
@@ -97,6 +97,7 @@ struct pgd_inl_call {             /* one call instruction */
 struct pgd_inl_index {
 	struct arena arena;
 	const struct pgd_pcln *p;     /* the binary's table (lives as long as the binary) */
+	struct pgd_binary *b;         /* the binary (outlives the index) */
 	size_t nfuncs;
 	struct pgd_inl_func *funcs;
 	size_t nnodes;
