@@ -135,6 +135,34 @@ int pgd_doc_build_settings(struct doc_ctx *c, const struct doc_check *chk, struc
 int pgd_doc_toolchain_skew(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
 int pgd_doc_race_build(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
 int pgd_doc_code_bloat(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
+
+/*
+ * code-bloat's hot call sites (doctor_inlining.c, issue #17): the base's
+ * hot sites whose callee the PGO binary inlines and the build without PGO
+ * does not, by inlined bytes; with --fresh, which are no longer hot.
+ */
+#define DOC_HB_TOP 10
+struct doc_hb_site {
+	const char *caller, *callee;
+	int64_t line, offset;
+	uint64_t bytes;             /* the PGO binary's inlined copy at the site */
+	int nopgo_call;             /* the build without PGO calls it there (0: neither a copy nor a call seen) */
+	double base_share;          /* the site's share of the base's edge weight */
+	int hot_in_fresh;           /* 1, 0, -1 without --fresh */
+};
+struct doc_hot_budget {
+	int ran;                    /* 0: no --base, or a binary without Go >= 1.20 runtime tables */
+	int has_fresh;
+	size_t nsites;
+	struct doc_hb_site *sites;  /* memory from c->scratch */
+	uint64_t bytes;
+	size_t nstale;
+	uint64_t stale_bytes;
+};
+int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_err *err);
+/* Figures and the first DOC_HB_TOP sites as items of f (growth_bytes: .text growth); 0 or -1. */
+int pgd_doc_hot_budget_report(struct doc_ctx *c, struct rpt_finding *f, const struct doc_hot_budget *hb,
+			      int64_t growth_bytes);
 int pgd_doc_layout(struct doc_ctx *c, const struct doc_check *chk, struct pgd_err *err);
 
 /* Sorts r->findings: severity desc, id, input (absent first), message. */

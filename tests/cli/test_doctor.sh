@@ -230,6 +230,23 @@ if run bloat 0 --fail-on never --binary $BIN/bloatsvc.pgo --compare-binary $BIN/
 	else
 		notok "bloatsvc: over-inlined callees listed"
 	fi
+	# The hot call sites whose inlining the hot budget (2000, not 80) bought (issue #17):
+	# the base's hot set, inlined in the PGO build and called in the one without.
+	expect_num "bloatsvc: hot-budget sites' inlined copies explain most of the growth" \
+		"$(fig "$W/bloat.json" code-bloat hot_budget_growth_share)" ">" 0.5
+	hb=$(jq -r '.findings[] | select(.id == "code-bloat") | .items[] | select(.kind == "hot-budget-site")
+		| "\(.name) \(.line) \(.callee) \(.call_without_pgo)"' "$W/bloat.json" 2>/dev/null)
+	# Each listed line of the source calls the listed callee (the Go source is the truth for lines).
+	bad=$(echo "$hb" | while read -r caller line callee nopgo; do
+		sed -n "${line}p" testdata/src/bloatsvc/helpers.go | grep -q "${callee#main.}(" &&
+			[ "$caller" = main.dispatch ] && [ "$nopgo" = true ] || echo "$caller:$line:$callee"
+	done)
+	if [ "$(echo "$hb" | grep -c .) ${bad:-none}" = "10 none" ]; then
+		ok "bloatsvc: 10 hot-budget sites listed, each line calls its callee, a call without PGO"
+	else
+		notok "bloatsvc: 10 hot-budget sites listed, each line calls its callee, a call without PGO" \
+			"$(echo "$hb" | grep -c .) listed, wrong: ${bad:-none}"
+	fi
 fi
 run no-bloat 0 --fail-on warn --binary $BIN/cachesvc.pgo --compare-binary $BIN/cachesvc.nopgo --base $P/base.pprof &&
 	expect_no_finding "cachesvc pgo vs nopgo: no code-bloat" "$W/no-bloat.json" code-bloat
