@@ -2464,7 +2464,7 @@ int pgd_binary_calls_directly(struct pgd_binary *b, const char *fn, const char *
 		return 0;
 	if (!(d = direct_calls_of(b, f)))
 		return 0;
-	return bsearch(&t->addr, d->targets, d->n, sizeof(*d->targets), u64_cmp) != NULL;
+	return d->n && bsearch(&t->addr, d->targets, d->n, sizeof(*d->targets), u64_cmp) != NULL;
 }
 
 const char *pgd_binary_gnu_build_id(struct pgd_binary *b)
