@@ -528,6 +528,28 @@ static void on_line_insn(void *ctx, const struct pgd_insn_info *in)
 	ls->called = in->kind == PGD_INSN_CALL_INDIRECT || (target && name_eq(target, ls->callee));
 }
 
+/*
+ * Decodes only the pc ranges whose line is ls->line: line-table rows start
+ * at instruction boundaries, and a call's kind and target do not depend on
+ * what came before, so pgd_disasm_scan_part's "depends" answer does not
+ * matter here. Decoding the whole function per missed-hot site was half of
+ * check's time on cmd/compile.
+ */
+static void scan_line_rows(struct pgd_disasm *d, const uint8_t *code, const struct pgd_inl_func *f,
+			   struct line_scan *ls)
+{
+	uint64_t len = f->end - f->entry;
+
+	for (size_t k = 0; k < ls->ln.n && !ls->called; k++) {
+		const struct step *st = &ls->ln.s[k];
+
+		if (st->v != ls->line || st->lo < f->entry || st->hi > f->end || st->hi <= st->lo)
+			continue;
+		(void)pgd_disasm_scan_part(d, code + (st->lo - f->entry), len - (st->lo - f->entry), st->lo,
+					   st->hi, on_line_insn, ls);
+	}
+}
+
 /* Whether f's own body calls callee (or calls indirectly) at line: its code decoded exactly. */
 static int called_at(const struct pgd_inl_index *x, const struct pgd_inl_func *f, int64_t line, const char *callee)
 {
@@ -540,7 +562,7 @@ static int called_at(const struct pgd_inl_index *x, const struct pgd_inl_func *f
 		return 0;
 	if ((!pf.pc_inl || !read_table(x->p, pf.pc_inl, pf.entry, &ls.inl)) &&
 	    (pf.pcln && !read_table(x->p, pf.pcln, pf.entry, &ls.ln)))
-		pgd_disasm_scan(d, code, f->end - f->entry, f->entry, on_line_insn, &ls);
+		scan_line_rows(d, code, f, &ls);
 	free(ls.inl.s);
 	free(ls.ln.s);
 	return ls.called;
