@@ -219,7 +219,7 @@ static int scan_calls(struct scan *s, struct pgd_binary *b, const struct pgd_pcl
 	if (!d || !code)
 		return 0;
 	s->nrc = 0;
-	pgd_disasm_scan(d, code, f->end - f->entry, f->entry, on_insn, s);
+	pgd_disasm_calls(d, code, f->end - f->entry, f->entry, on_insn, s);
 	if (s->oom)
 		return -1;
 	for (size_t k = 0; k < s->nrc; k++) {
