@@ -95,6 +95,7 @@ struct pgd_binary_impl {
 	size_t map_len;
 	struct pgd_elf elf;
 	int fd;                       /* the file, kept open for code_bytes; -1 none */
+	uint64_t swept, sweep_lo, sweep_hi; /* pgd_binary_code: bytes handed out since the last drop */
 	uint8_t *code;                /* code_bytes' copy of the file [code_off, code_off + code_len) */
 	uint64_t code_off, code_len;
 	size_t code_cap;
@@ -2504,9 +2505,41 @@ const struct pgd_pcln *pgd_binary_pcln(const struct pgd_binary *b)
 	return &im->pcln;
 }
 
+#define SWEEP_RESIDENT (2u << 20)  /* .text a sweep keeps mapped in between drops */
+
+/*
+ * For sweeps over every function (inl_binary.c): through the mapping,
+ * but the pages swept so far are dropped every SWEEP_RESIDENT bytes
+ * (MADV_DONTNEED on a private, never written file mapping: a later touch
+ * reads the same bytes again), or all of .text would stay resident.
+ */
 const uint8_t *pgd_binary_code(const struct pgd_binary *b, uint64_t addr, uint64_t len)
 {
-	return pgd_elf_vaddr(&b->impl->elf, addr, len);
+	struct pgd_binary_impl *im = b->impl;
+	const uint8_t *p = pgd_elf_vaddr(&im->elf, addr, len);
+	uint64_t off;
+
+	if (!p || !len)
+		return p;
+	off = (uint64_t)(p - (const uint8_t *)im->map);
+	if (im->swept && im->swept + len > SWEEP_RESIDENT) {
+		uint64_t lo = im->sweep_lo & ~(uint64_t)4095, hi = (im->sweep_hi + 4095) & ~(uint64_t)4095;
+
+		if (hi > im->map_len)
+			hi = im->map_len;
+		/* only pages wholly before this range: it is about to be read */
+		if (hi > (off & ~(uint64_t)4095) && lo < off + len)
+			hi = off & ~(uint64_t)4095;
+		if (hi > lo)
+			madvise((uint8_t *)im->map + lo, hi - lo, MADV_DONTNEED);
+		im->swept = 0;
+	}
+	if (!im->swept || off < im->sweep_lo)
+		im->sweep_lo = off;
+	if (!im->swept || off + len > im->sweep_hi)
+		im->sweep_hi = off + len;
+	im->swept += len;
+	return p;
 }
 
 struct pgd_disasm *pgd_binary_disasm(struct pgd_binary *b)

@@ -299,6 +299,45 @@ int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len)
 	return 0;
 }
 
+void pgd_disasm_calls(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, pgd_insn_fn fn,
+		      void *ctx)
+{
+	const uint8_t *p = code;
+	size_t left = len;
+	uint64_t pc = addr;
+
+	if (d->machine != PGD_EM_X86_64) {
+		pgd_disasm_scan(d, code, len, addr, fn, ctx);
+		return;
+	}
+	while (left) {
+		struct pgd_insn_info info = { 0 };
+		const cs_x86 *x;
+
+		if (!cs_disasm_iter(d->cs, &p, &left, &pc, d->insn)) {
+			p++;
+			left--;
+			pc++;
+			continue;
+		}
+		if (d->insn->id != X86_INS_CALL || (x = &d->insn->detail->x86)->op_count != 1)
+			continue;
+		/* scan_x86's calls, without the register tracking only load_disp needs */
+		info.pc = d->insn->address;
+		info.len = d->insn->size;
+		info.load_disp = -1;
+		if (x->operands[0].type == X86_OP_IMM) {
+			info.kind = PGD_INSN_CALL_DIRECT;
+			info.target = (uint64_t)x->operands[0].imm;
+		} else if (x->operands[0].type == X86_OP_REG || x->operands[0].type == X86_OP_MEM) {
+			info.kind = PGD_INSN_CALL_INDIRECT;
+		} else {
+			continue;
+		}
+		fn(ctx, &info);
+	}
+}
+
 /*
  * pgd_disasm_scan from addr up to the first instruction at or past stop,
  * with code holding the bytes up to the end a scan from further back

@@ -49,6 +49,14 @@ void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint
 		     pgd_insn_fn fn, void *ctx);
 
 /*
+ * pgd_disasm_scan's calls only (direct with their target, indirect), for
+ * a sweep over whole functions: amd64 skips the register tracking, so
+ * load_disp is -1; arm64 is pgd_disasm_scan.
+ */
+void pgd_disasm_calls(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, pgd_insn_fn fn,
+		      void *ctx);
+
+/*
  * pgd_disasm_scan of [addr, stop) only, code holding the bytes up to the
  * end of a scan that starts further back (an instruction near stop decodes
  * as it would there). Register tracking starts there instead: returns 1,

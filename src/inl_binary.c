@@ -529,24 +529,21 @@ static void on_line_insn(void *ctx, const struct pgd_insn_info *in)
 }
 
 /*
- * Decodes only the pc ranges whose line is ls->line: line-table rows start
- * at instruction boundaries, and a call's kind and target do not depend on
- * what came before, so pgd_disasm_scan_part's "depends" answer does not
- * matter here. Decoding the whole function per missed-hot site was half of
+ * Decodes only the pc ranges whose line is ls->line, calls only
+ * (pgd_disasm_calls): line-table rows start and end at instruction
+ * boundaries, and a call's kind and target do not depend on what came
+ * before. Decoding the whole function per missed-hot site was half of
  * check's time on cmd/compile.
  */
 static void scan_line_rows(struct pgd_disasm *d, const uint8_t *code, const struct pgd_inl_func *f,
 			   struct line_scan *ls)
 {
-	uint64_t len = f->end - f->entry;
-
 	for (size_t k = 0; k < ls->ln.n && !ls->called; k++) {
 		const struct step *st = &ls->ln.s[k];
 
 		if (st->v != ls->line || st->lo < f->entry || st->hi > f->end || st->hi <= st->lo)
 			continue;
-		(void)pgd_disasm_scan_part(d, code + (st->lo - f->entry), len - (st->lo - f->entry), st->lo,
-					   st->hi, on_line_insn, ls);
+		pgd_disasm_calls(d, code + (st->lo - f->entry), st->hi - st->lo, st->lo, on_line_insn, ls);
 	}
 }
 
