@@ -166,28 +166,30 @@ ratio_row "  the same, through DWARF (--debug-file)" "$PGODRIFT" check --binary 
 # `go tool preprofile` on the same two profiles; the label gives the binary's
 # size, the samples of both profiles and the distinct functions they name.
 # The cost should follow the samples and functions, not the megabytes.
-gen_row() { # dir
-	d=$1
+gen_row() { # dir fresh-profile [label suffix]
+	d=$1; fresh=$2; sfx=${3:-}
 	cat >"$d/preprofile2.sh" <<EOS
 #!/bin/sh
 "$GO" tool preprofile -i "$d/A.pprof" -o /dev/null &&
-"$GO" tool preprofile -i "$d/B.pprof" -o /dev/null
+"$GO" tool preprofile -i "$fresh" -o /dev/null
 EOS
 	chmod +x "$d/preprofile2.sh"
 	mb=$(($(wc -c <"$d/svc.pgoA") / 1000000))
-	st=$("$BUILD/bench-stats" --profiles "$d/A.pprof" "$d/B.pprof")
+	st=$("$BUILD/bench-stats" --profiles "$d/A.pprof" "$fresh")
 	smp=${st#samples=}; smp=${smp%% *}; fn=${st##*functions=}
-	p=$(measure "$PGODRIFT" check --binary "$d/svc.pgoA" --base "$d/A.pprof" --fresh "$d/B.pprof" \
-		--fail-on never)
+	p=$(measure "$PGODRIFT" check --binary "$d/svc.pgoA" --base "$d/A.pprof" --fresh "$fresh" --fail-on never)
 	g=$(measure "$d/preprofile2.sh")
 	set -- $p $g
 	printf '%-44s %10s %10s   %10s %10s   x%.2f time, x%.2f RSS\n' \
-		"check ${mb} MB svc: $smp samples, $fn funcs" "$1" "$2" "$3" "$4" \
+		"check ${mb} MB svc: $smp smp, $fn funcs$sfx" "$1" "$2" "$3" "$4" \
 		"$(awk -v a="$1" -v b="$3" 'BEGIN { print a / b }')" "$(awk -v a="$2" -v b="$4" 'BEGIN { print a / b }')"
 }
 for size in 20 60 150; do
-	if [ -f "$OUT/gen-$size/done" ]; then gen_row "$OUT/gen-$size"; fi
+	if [ -f "$OUT/gen-$size/done" ]; then gen_row "$OUT/gen-$size" "$OUT/gen-$size/B.pprof"; fi
 done
+# One input at a time on the largest: 4x the functions named, 4x the samples.
+if [ -s "$OUT/gen-150/B-wide.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-wide.pprof" " (B-wide)"; fi
+if [ -s "$OUT/gen-150/B-long.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-long.pprof" " (B-long)"; fi
 [ -f "$OUT/gen-20/done" ] || echo "(no generated services: make bench-gen builds them for the scaling rows)"
 
 echo
