@@ -181,15 +181,15 @@ EOS
 	g=$(measure "$d/preprofile2.sh")
 	set -- $p $g
 	printf '%-44s %10s %10s   %10s %10s   x%.2f time, x%.2f RSS\n' \
-		"check ${mb} MB svc: $smp smp, $fn funcs$sfx" "$1" "$2" "$3" "$4" \
+		"check ${mb} MB svc: $smp smp, $fn fn$sfx" "$1" "$2" "$3" "$4" \
 		"$(awk -v a="$1" -v b="$3" 'BEGIN { print a / b }')" "$(awk -v a="$2" -v b="$4" 'BEGIN { print a / b }')"
 }
 for size in 20 60 150; do
 	if [ -f "$OUT/gen-$size/done" ]; then gen_row "$OUT/gen-$size" "$OUT/gen-$size/B.pprof"; fi
 done
 # One input at a time on the largest: 4x the functions named, 4x the samples.
-if [ -s "$OUT/gen-150/B-wide.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-wide.pprof" " (B-wide)"; fi
-if [ -s "$OUT/gen-150/B-long.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-long.pprof" " (B-long)"; fi
+if [ -s "$OUT/gen-150/B-wide.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-wide.pprof" ", B-wide"; fi
+if [ -s "$OUT/gen-150/B-long.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-long.pprof" ", B-long"; fi
 [ -f "$OUT/gen-20/done" ] || echo "(no generated services: make bench-gen builds them for the scaling rows)"
 
 echo
