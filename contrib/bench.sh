@@ -166,8 +166,8 @@ ratio_row "  the same, through DWARF (--debug-file)" "$PGODRIFT" check --binary 
 # `go tool preprofile` on the same two profiles; the label gives the binary's
 # size, the samples of both profiles and the distinct functions they name.
 # The cost should follow the samples and functions, not the megabytes.
-gen_row() { # dir fresh-profile [label suffix]
-	d=$1; fresh=$2; sfx=${3:-}
+gen_row() { # dir fresh-profile [label suffix [check option]]
+	d=$1; fresh=$2; sfx=${3:-}; opt=${4:---fail-on=never}
 	cat >"$d/preprofile2.sh" <<EOS
 #!/bin/sh
 "$GO" tool preprofile -i "$d/A.pprof" -o /dev/null &&
@@ -177,7 +177,7 @@ EOS
 	mb=$(($(wc -c <"$d/svc.pgoA") / 1000000))
 	st=$("$BUILD/bench-stats" --profiles "$d/A.pprof" "$fresh")
 	smp=${st#samples=}; smp=${smp%% *}; fn=${st##*functions=}
-	p=$(measure "$PGODRIFT" check --binary "$d/svc.pgoA" --base "$d/A.pprof" --fresh "$fresh" --fail-on never)
+	p=$(measure "$PGODRIFT" check --binary "$d/svc.pgoA" --base "$d/A.pprof" --fresh "$fresh" --fail-on never "$opt")
 	g=$(measure "$d/preprofile2.sh")
 	set -- $p $g
 	printf '%-44s %10s %10s   %10s %10s   x%.2f time, x%.2f RSS\n' \
@@ -190,6 +190,10 @@ done
 # One input at a time on the largest: 4x the functions named, 4x the samples.
 if [ -s "$OUT/gen-150/B-wide.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-wide.pprof" ", B-wide"; fi
 if [ -s "$OUT/gen-150/B-long.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-long.pprof" ", B-long"; fi
+# Without the inlining drift (issue #17), whose index disassembles every function.
+if [ -f "$OUT/gen-150/done" ]; then
+	gen_row "$OUT/gen-150" "$OUT/gen-150/B.pprof" ", no inl" --no-inlining
+fi
 [ -f "$OUT/gen-20/done" ] || echo "(no generated services: make bench-gen builds them for the scaling rows)"
 
 echo
