@@ -190,7 +190,7 @@ done
 # One input at a time on the largest: 4x the functions named, 4x the samples.
 if [ -s "$OUT/gen-150/B-wide.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-wide.pprof" ", B-wide"; fi
 if [ -s "$OUT/gen-150/B-long.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-long.pprof" ", B-long"; fi
-# Without the inlining drift (issue #17), whose index disassembles every function.
+# Without the inlining drift (issue #17).
 if [ -f "$OUT/gen-150/done" ]; then
 	gen_row "$OUT/gen-150" "$OUT/gen-150/B.pprof" ", no inl" --no-inlining
 fi
