@@ -4,6 +4,7 @@
 #   make check        build and run every test (installs packages)
 #   make check-asan   the same suite under ASan + UBSan
 #   make bench        speed and memory against go tool preprofile
+#   make bench-gen    the generated 20/60/150 MB services for bench's scaling rows (slow, once)
 #   make install PREFIX=/usr/local
 #
 # Include paths come from pkg-config when it knows libdwarf and cJSON, else
@@ -53,7 +54,7 @@ CLI       := $(BUILD)/pgodrift
 FIXTURE_XZ    := $(sort $(wildcard testdata/bin/*.tar.xz testdata/field/*.tar.xz))
 FIXTURE_STAMP := $(BUILD)/testdata/bin/.unpacked
 
-.PHONY: all deps demo check check-asan test test-asan unit cli-tests bench install uninstall clean fixtures
+.PHONY: all deps demo check check-asan test test-asan unit cli-tests bench bench-gen install uninstall clean fixtures
 .DELETE_ON_ERROR:
 # Keep intermediate objects: no "rm" lines after the test summary, faster reruns.
 .SECONDARY:
@@ -140,6 +141,10 @@ $(BUILD)/bench-stats: $(BUILD)/tests/bench/stats.o $(LIBA)
 bench: deps
 	@$(MAKE) --no-print-directory all fixtures $(BUILD)/bench-stats
 	@BUILD=$(BUILD) sh contrib/bench.sh $(CLI)
+
+# Go toolchain needed; ~40 minutes on 2 cores; see contrib/gen-big-program.sh.
+bench-gen:
+	@BUILD=$(BUILD) sh contrib/gen-big-program.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/pgodrift \

@@ -10,7 +10,9 @@
 # ../shared/tools/go-toolchain.sh unpacked), the same jobs on a big real
 # binary: Go's own cmd/compile (a PGO build) with a std-wide profile, both
 # built once into build/bench/; the compiler rows also give the ratio to
-# `go tool preprofile` on the same two profiles (issue #15). Each figure is the median of RUNS runs
+# `go tool preprofile` on the same two profiles (issue #15); and the scaling
+# rows on generated services of 20 to 150 MB when `make bench-gen` has built
+# them (contrib/gen-big-program.sh). Each figure is the median of RUNS runs
 # (default 5): wall seconds and peak RSS in MiB from /usr/bin/time.
 set -eu
 PGODRIFT=${1:-build/pgodrift}
@@ -157,9 +159,53 @@ ratio_row "  the same, -s -w build" "$PGODRIFT" check --binary "$OUT/compile.sw"
 ratio_row "  the same, through DWARF (--debug-file)" "$PGODRIFT" check --binary "$OUT/compile" \
 	--debug-file "$OUT/compile" --base "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" \
 	--fail-on never
+# Scaling (issue #15): the generated services of contrib/gen-big-program.sh
+# (make bench-gen builds them once into build/bench/gen-SIZE/; these rows run
+# only when they are there). check on the PGO build with workload A's
+# profile as base and B's (captured from that build) as fresh, against
+# `go tool preprofile` on the same two profiles; the label gives the binary's
+# size, the samples of both profiles and the distinct functions they name.
+# The cost should follow the samples and functions, not the megabytes.
+gen_row() { # dir fresh-profile [label suffix [check option]]
+	d=$1; fresh=$2; sfx=${3:-}; opt=${4:---fail-on=never}
+	cat >"$d/preprofile2.sh" <<EOS
+#!/bin/sh
+"$GO" tool preprofile -i "$d/A.pprof" -o /dev/null &&
+"$GO" tool preprofile -i "$fresh" -o /dev/null
+EOS
+	chmod +x "$d/preprofile2.sh"
+	mb=$(($(wc -c <"$d/svc.pgoA") / 1000000))
+	st=$("$BUILD/bench-stats" --profiles "$d/A.pprof" "$fresh")
+	smp=${st#samples=}; smp=${smp%% *}; fn=${st##*functions=}
+	p=$(measure "$PGODRIFT" check --binary "$d/svc.pgoA" --base "$d/A.pprof" --fresh "$fresh" --fail-on never "$opt")
+	g=$(measure "$d/preprofile2.sh")
+	set -- $p $g
+	printf '%-44s %10s %10s   %10s %10s   x%.2f time, x%.2f RSS\n' \
+		"check ${mb} MB svc: $smp smp, $fn fn$sfx" "$1" "$2" "$3" "$4" \
+		"$(awk -v a="$1" -v b="$3" 'BEGIN { print a / b }')" "$(awk -v a="$2" -v b="$4" 'BEGIN { print a / b }')"
+}
+for size in 20 60 150; do
+	if [ -f "$OUT/gen-$size/done" ]; then gen_row "$OUT/gen-$size" "$OUT/gen-$size/B.pprof"; fi
+done
+# One input at a time on the largest: 4x the functions named, 4x the samples.
+if [ -s "$OUT/gen-150/B-wide.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-wide.pprof" ", B-wide"; fi
+if [ -s "$OUT/gen-150/B-long.pprof" ]; then gen_row "$OUT/gen-150" "$OUT/gen-150/B-long.pprof" ", B-long"; fi
+# Without the inlining drift (issue #17).
+if [ -f "$OUT/gen-150/done" ]; then
+	gen_row "$OUT/gen-150" "$OUT/gen-150/B.pprof" ", no inl" --no-inlining
+fi
+[ -f "$OUT/gen-20/done" ] || echo "(no generated services: make bench-gen builds them for the scaling rows)"
+
 echo
 echo "what the sites stage loaded (bench-stats):"
 printf '  %-36s %s\n' "cachesvc.pgo base.pprof" "$("$BUILD/bench-stats" "$BIN/cachesvc.pgo" testdata/profiles/base.pprof)"
 [ -f "$BIN/stdwide.nopgo" ] && printf '  %-36s %s\n' "stdwide std-wide.pprof" \
 	"$("$BUILD/bench-stats" "$BIN/stdwide.nopgo" testdata/profiles/std-wide.pprof)"
 printf '  %-36s %s\n' "cmd/compile default.pgo" "$("$BUILD/bench-stats" "$OUT/compile" "$CP")"
+for size in 20 60 150; do
+	d=$OUT/gen-$size
+	if [ -f "$d/done" ]; then
+		printf '  %-36s %s\n' "gen-$size svc.pgoA A+B" \
+			"$("$BUILD/bench-stats" "$d/svc.pgoA" "$d/A.pprof" "$d/B.pprof")"
+	fi
+done

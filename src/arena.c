@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ARENA_BLOCK_MIN (64 * 1024)
 #define ARENA_ALIGN 16
@@ -16,6 +17,41 @@ struct arena_block {
 	size_t off;
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
+
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+void pgd_mem_advise_huge(void *p, size_t len)
+{
+	uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)p + len) & ~(HUGE_PAGE - 1);
+
+#ifdef MADV_HUGEPAGE
+	if (len >= PGD_MEM_HUGE_MIN && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only: 4 KiB pages still work */
+#else
+	(void)lo;
+	(void)hi;
+#endif
+}
+
+void *pgd_mem_zalloc(size_t n, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (size && n > (SIZE_MAX - HUGE_PAGE) / size)
+		return NULL;
+	bytes = n * size;
+	if (bytes < PGD_MEM_HUGE_MIN)
+		return calloc(n, size);
+	/* whole huge pages: a calloc'd block's unaligned ends would stay in 4 KiB ones */
+	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if (!(p = aligned_alloc(HUGE_PAGE, bytes)))
+		return NULL;
+	pgd_mem_advise_huge(p, bytes);
+	memset(p, 0, bytes);
+	return p;
+}
 
 void pgd_arena_init(struct arena *a, size_t cap_bytes)
 {
@@ -44,6 +80,7 @@ void *pgd_arena_alloc(struct arena *a, size_t size)
 		b = malloc(sizeof(*b) + bsize);
 		if (!b)
 			return NULL;
+		pgd_mem_advise_huge(b, sizeof(*b) + bsize);
 		b->size = bsize;
 		b->off = 0;
 		b->next = a->head;

@@ -35,7 +35,7 @@ struct pgd_dwarf_impl {
 	size_t nsections;
 	struct dw_section *sections;  /* [0] is the null section */
 	struct pgd_err load_err;      /* why load_section failed, for the caller */
-	struct hashmap names;         /* interned strings */
+	struct hashmap names;         /* interned strings (the key); val: the owner's word (dwarf.h) */
 	size_t nspans;
 	struct cu_span *spans;        /* CU ranges sorted by lo */
 };
@@ -140,18 +140,34 @@ static int section_size(const struct pgd_elf *e, const struct pgd_elf_section *s
 
 /* ---- strings ------------------------------------------------------------- */
 
-static const char *intern(struct pgd_dwarf_impl *im, const char *s, size_t len)
+/*
+ * One hash and one probe per name (the runtime-tables model interns every
+ * function of the binary: a find then an upsert probed twice); the copy
+ * only when the caller's string does not outlive us (copy_it). The key is
+ * the interned string, the value the owner's word.
+ */
+static struct hashmap_entry *intern_as(struct pgd_dwarf_impl *im, const char *s, size_t len, int copy_it)
 {
-	struct hashmap_entry *e = pgd_hashmap_find(&im->names, s, len);
+	int inserted;
+	struct hashmap_entry *e = pgd_hashmap_upsert(&im->names, s, len, &inserted);
 	char *copy;
 
-	if (e)
-		return e->val.ptr;
-	copy = pgd_arena_strndup(im->arena, s, len);
-	if (!copy || !(e = pgd_hashmap_upsert(&im->names, copy, len, NULL)))
+	if (!e || !inserted || !copy_it)
+		return e;
+	/* the key must outlive the caller's string: point it at the copy */
+	if (!(copy = pgd_arena_strndup(im->arena, s, len))) {
+		pgd_hashmap_remove(&im->names, e);
 		return NULL;
-	e->val.ptr = copy;
-	return copy;
+	}
+	e->key = copy;
+	return e;
+}
+
+static const char *intern(struct pgd_dwarf_impl *im, const char *s, size_t len)
+{
+	struct hashmap_entry *e = intern_as(im, s, len, 1);
+
+	return e ? e->key : NULL;
 }
 
 const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len)
@@ -159,22 +175,24 @@ const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len)
 	return intern(d->impl, name, len);
 }
 
-const char *pgd_dwarf_name_ref(struct pgd_dwarf *d, const char *name, size_t len)
+const char *pgd_dwarf_name_word(struct pgd_dwarf *d, const char *name, size_t len, uint64_t **word)
 {
-	struct hashmap_entry *e = pgd_hashmap_upsert(&d->impl->names, name, len, NULL);
+	struct hashmap_entry *e = intern_as(d->impl, name, len, name[len] != '\0');
 
-	if (!e)
-		return NULL;
-	if (!e->val.ptr)
-		e->val.ptr = (void *)name;
-	return e->val.ptr;
+	*word = e ? &e->val.u64 : NULL;
+	return e ? e->key : NULL;
+}
+
+int pgd_dwarf_reserve_names(struct pgd_dwarf *d, size_t n)
+{
+	return pgd_hashmap_reserve(&d->impl->names, d->impl->names.count + n);
 }
 
 const char *pgd_dwarf_name_lookup(const struct pgd_dwarf *d, const char *name, size_t len)
 {
 	struct hashmap_entry *e = pgd_hashmap_find(&d->impl->names, name, len);
 
-	return e ? e->val.ptr : NULL;
+	return e ? e->key : NULL;
 }
 
 /* ---- DIE attribute accessors (pahole's attr_numeric in spirit) ------------ */

@@ -152,10 +152,14 @@ int pgd_dwarf_load_lines_for(struct pgd_dwarf *d, size_t cu, uint64_t lo, uint64
  */
 const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len);
 /*
- * The same, without a copy: name[len] is its NUL and it outlives d (a name
- * inside the mapped image, as .gopclntab's funcnametab).
+ * The same, without a copy when name[len] is its NUL and it outlives d (a
+ * name inside the mapped image, as .gopclntab's funcnametab), and *word: one 64-bit word per interned name (0 at first) for the model
+ * that built the units (gomodel.c keeps a function's die_off there instead
+ * of a second map of every name), valid until the next name is interned.
  */
-const char *pgd_dwarf_name_ref(struct pgd_dwarf *d, const char *name, size_t len);
+const char *pgd_dwarf_name_word(struct pgd_dwarf *d, const char *name, size_t len, uint64_t **word);
+/* Room for n more names without rehashing (gomodel.c interns every function); 0 or -1. */
+int pgd_dwarf_reserve_names(struct pgd_dwarf *d, size_t n);
 /* The interned string if it was ever interned, else NULL (no allocation). */
 const char *pgd_dwarf_name_lookup(const struct pgd_dwarf *d, const char *name, size_t len);
 

@@ -64,7 +64,6 @@ struct model {
 	struct unit_aux *aux;         /* parallel to d->cus */
 	struct hashmap units;         /* package path -> unit index + 1 */
 	long last_unit;               /* unit_for's last answer, -1 none */
-	struct hashmap subs;          /* interned function name -> die_off */
 	struct hashmap origins;       /* inline-tree name address -> struct origin * */
 	int32_t origin_line;          /* the startLine an abstract sub gets (origin_of) */
 	struct tree tree;             /* the function being read (add_inlines) */
@@ -160,12 +159,13 @@ static long unit_for(struct model *m, const char *fname)
 	return m->last_unit = (long)d->ncus - 1;
 }
 
-static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_line, uint32_t fidx)
+/* word: name's word (pgd_dwarf_name_word), its sub's die_off, a function's over an abstract one */
+static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_line, uint32_t fidx,
+		    uint64_t *word)
 {
 	struct pgd_dw_cu *c = &m->d->cus[cu];
 	struct unit_aux *x = &m->aux[cu];
 	struct pgd_dw_sub *s;
-	struct hashmap_entry *e;
 
 	{
 		size_t cap = x->subs_cap;
@@ -181,10 +181,8 @@ static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_l
 	s->decl_line = decl_line;
 	s->abstract = fidx == UINT32_MAX;
 	x->fidx[c->nsubs] = fidx;
-	if (!(e = pgd_hashmap_upsert(&m->subs, name, strlen(name), NULL)))
-		return -1;
-	if (!e->val.u64 || !s->abstract)
-		e->val.u64 = s->die_off;
+	if (!*word || !s->abstract)
+		*word = s->die_off;
 	return (long)c->nsubs++;
 }
 
@@ -347,23 +345,25 @@ static const struct origin *origin_of(struct model *m, const char *ptr)
 	struct hashmap_entry *e = pgd_hashmap_find(&m->origins, &ptr, sizeof(ptr));
 	struct origin *o;
 	const char *name;
+	uint64_t *word;
 
 	if (e)
 		return e->val.ptr;
-	if (!(name = pgd_dwarf_name(m->d, ptr, strlen(ptr))))
+	if (!(name = pgd_dwarf_name_word(m->d, ptr, strlen(ptr), &word)))
 		return NULL;
-	if (!(e = pgd_hashmap_find(&m->subs, name, strlen(name)))) {
+	if (!*word) {
+		/* no sub of that name yet: an abstract one (unit_for may intern: ask for the word again) */
 		long oc = unit_for(m, name);
 
-		if (oc < 0 || add_sub(m, (size_t)oc, name, m->origin_line, UINT32_MAX) < 0)
+		if (oc < 0 || !pgd_dwarf_name_word(m->d, ptr, strlen(ptr), &word) ||
+		    add_sub(m, (size_t)oc, name, m->origin_line, UINT32_MAX, word) < 0)
 			return NULL;
-		e = pgd_hashmap_find(&m->subs, name, strlen(name));
 	}
-	if (!e || !(o = pgd_arena_alloc(m->a, sizeof(*o))))
+	if (!(o = pgd_arena_alloc(m->a, sizeof(*o))))
 		return NULL;
 	o->ptr = ptr;
 	o->name = name;
-	o->die_off = e->val.u64;
+	o->die_off = *word;
 	if (!(e = pgd_hashmap_upsert(&m->origins, &o->ptr, sizeof(o->ptr), NULL)))
 		return NULL;
 	e->val.ptr = o;
@@ -726,12 +726,15 @@ static int add_functions(struct model *m)
 		struct pgd_pcln_func f;
 		struct pgd_dw_sub *s;
 		const char *name;
+		uint64_t *word;
 		long cu, sub;
 
 		if (pgd_pcln_func(m->p, i, &f) || f.end <= f.entry)
 			continue;
-		if (!(name = pgd_dwarf_name_ref(m->d, f.name, strlen(f.name))) || (cu = unit_for(m, name)) < 0 ||
-		    (sub = add_sub(m, (size_t)cu, name, f.start_line, i)) < 0)
+		/* the unit first: interning its name would move the function name's word */
+		if ((cu = unit_for(m, f.name)) < 0 ||
+		    !(name = pgd_dwarf_name_word(m->d, f.name, strlen(f.name), &word)) ||
+		    (sub = add_sub(m, (size_t)cu, name, f.start_line, i, word)) < 0)
 			return -1;
 		s = &m->d->cus[cu].subs[sub];
 		s->ranges = &ranges[i];
@@ -781,7 +784,8 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 	m->d->lines_fn = unit_lines;
 	m->d->close_fn = model_close;
 	m->d->lines_ctx = m;
-	ret = pgd_hashmap_reserve(&m->subs, p->nfunc) || add_functions(m) ? -1 : 0;
+	/* every function's name is interned (its word the die_off): size the map once */
+	ret = pgd_dwarf_reserve_names(m->d, p->nfunc) || add_functions(m) ? -1 : 0;
 	for (size_t c = 0; !ret && c < m->d->ncus; c++)
 		m->aux[c].nfunc_subs = m->d->cus[c].nsubs;
 	/* units and their function subs are all there; abstract subs get appended as found */
@@ -804,7 +808,6 @@ int pgd_gomodel_build(const struct pgd_pcln *p, struct arena *a, const char *pat
 	if (!ret && !(m->fn_done = pgd_arena_calloc(a, p->nfunc / 8 + 1, 1)))
 		ret = -1;
 	pgd_hashmap_free(&m->units);
-	pgd_hashmap_free(&m->subs);
 	pgd_hashmap_free(&m->origins);
 	free(m->tree.steps);
 	free(m->tree.nodes);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+
 uint64_t pgd_hashmap_hash(const void *key, size_t len)
 {
 	/* FNV-1a with a final avalanche: enough for names and small keys. */
@@ -55,7 +57,7 @@ static int rehash(struct hashmap *m, size_t ncap)
 	struct hashmap_entry *old = m->slots;
 	size_t ocap = m->cap;
 
-	m->slots = calloc(ncap, sizeof(*m->slots));
+	m->slots = pgd_mem_zalloc(ncap, sizeof(*m->slots)); /* every function's name: see arena.h */
 	if (!m->slots) {
 		m->slots = old;
 		return -1;
@@ -109,6 +111,24 @@ struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, siz
 struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted)
 {
 	return pgd_hashmap_upsert(m, key, strlen(key), inserted);
+}
+
+void pgd_hashmap_remove(struct hashmap *m, struct hashmap_entry *e)
+{
+	size_t mask = m->cap - 1, i = (size_t)(e - m->slots);
+
+	/* backward-shift deletion: no tombstones for linear probing */
+	for (size_t j = (i + 1) & mask; m->slots[j].key; j = (j + 1) & mask) {
+		size_t home = (size_t)m->slots[j].hash & mask;
+
+		/* slot j may move to the hole at i unless its home lies in (i, j] */
+		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+			m->slots[i] = m->slots[j];
+			i = j;
+		}
+	}
+	memset(&m->slots[i], 0, sizeof(m->slots[i]));
+	m->count--;
 }
 
 int pgd_hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry **e)

@@ -43,6 +43,8 @@ struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, siz
 struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted);
 /* Room for n entries without growing (big maps of a known size rehash once). 0, or -1 out of memory. */
 int pgd_hashmap_reserve(struct hashmap *m, size_t n);
+/* Removes an entry found or upserted in m (the other entries may move). */
+void pgd_hashmap_remove(struct hashmap *m, struct hashmap_entry *e);
 void pgd_hashmap_free(struct hashmap *m);
 
 /* Iterates over used slots: for (i = 0; pgd_hashmap_next(m, &i, &e);) */

@@ -20,6 +20,7 @@
 #include "buildinfo.h"
 #include "elf.h"
 #include "err.h"
+#include "hashmap.h"
 #include "profile.h"
 #include "testutil.h"
 
@@ -689,6 +690,50 @@ static void test_errors(void **state)
 	remove(cut);
 }
 
+/*
+ * pgd_hashmap_remove (the interner's out-of-memory path) on the fixture's
+ * symbol names: after removing every other one, the rest are all found,
+ * the removed ones are not, and the count follows (backward-shift deletion
+ * keeps every probe chain unbroken).
+ */
+static void test_hashmap_remove(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.pgo");
+	struct hashmap m = HASHMAP_INIT;
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < b->nsymbols; i++) {
+		int ins;
+
+		assert_non_null(pgd_hashmap_upsert_str(&m, b->symbols[i].name, &ins));
+		n += (size_t)ins;
+	}
+	assert_true(n > 1000);
+	for (size_t i = 0; i < b->nsymbols; i += 2) {
+		struct hashmap_entry *e = pgd_hashmap_find_str(&m, b->symbols[i].name);
+
+		if (e) {
+			pgd_hashmap_remove(&m, e);
+			n--;
+		}
+	}
+	assert_int_equal(m.count, n);
+	for (size_t i = 0; i < b->nsymbols; i++) {
+		int removed = 0;
+
+		/* a name listed twice is removed if either copy had an even index */
+		for (size_t j = 0; j < b->nsymbols && !removed; j += 2)
+			removed = !strcmp(b->symbols[j].name, b->symbols[i].name);
+		if (removed)
+			assert_null(pgd_hashmap_find_str(&m, b->symbols[i].name));
+		else
+			assert_non_null(pgd_hashmap_find_str(&m, b->symbols[i].name));
+	}
+	pgd_hashmap_free(&m);
+	pgd_binary__close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_renamed_function_absent),
 		cmocka_unit_test(test_inline_counts),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hashmap_remove),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
