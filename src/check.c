@@ -175,10 +175,23 @@ static int add_summary(struct pgd_report *r, const struct tally *t)
 	if (!(f = pgd_rpt_add_summary(r, "findings")))
 		return PGD_ENOMEM;
 	pgd_rpt_fig_int(f, t->findings);
+	/* the value is set by finish_summary, once warnings and inlining are in */
 	if (!(f = pgd_rpt_add_summary(r, "worst_severity")))
 		return PGD_ENOMEM;
-	pgd_rpt_fig_str(f, pgd_rpt_severity_name(pgd_report__worst_severity(r)));
+	pgd_rpt_fig_str(f, pgd_rpt_severity_name(PGD_SEV_NONE));
 	return pgd_staleness_summarize(&t->st, r);
+}
+
+/*
+ * worst_severity over everything the report holds: the sites, the
+ * warnings pgd_doctor_check_checks adds and the inlining block, the same
+ * answer pgd_report__worst_severity (and so --fail-on) gives.
+ */
+static void finish_summary(struct pgd_report *r)
+{
+	for (size_t i = 0; i < r->nsummary; i++)
+		if (!strcmp(r->summary[i].key, "worst_severity"))
+			pgd_rpt_fig_str(&r->summary[i], pgd_rpt_severity_name(pgd_report__worst_severity(r)));
 }
 
 /* ---- which build a capture came from ---------------------------------------- */
@@ -506,6 +519,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 	}
 	if ((ret = check_inlining(r, &j, &o, nfresh, err)))
 		goto out;
+	finish_summary(r);
 	if (inconclusive_reasons(r, &j, paths, &o, &t, pgo_build))
 		goto nomem;
 	r->outcome = r->nreasons ? PGD_OUTCOME_INCONCLUSIVE :
