@@ -32,11 +32,6 @@ struct unit_aux {
 	int any_rows;
 };
 
-struct step {
-	uint64_t lo, hi;
-	int32_t v;
-};
-
 struct node {
 	int32_t parent;               /* -1 none */
 	int used;
@@ -48,7 +43,7 @@ struct node {
 
 /* One function's tree; the model keeps one and reuses its buffers. */
 struct tree {
-	struct step *steps;
+	struct pgd_pcv_step *steps;   /* PCDATA_InlTreeIndex, node steps only */
 	size_t nsteps, steps_cap;
 	struct node *nodes;
 	uint32_t nnodes;
@@ -190,17 +185,7 @@ static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_l
 
 static int32_t value_at(const struct tree *t, uint64_t pc)
 {
-	size_t lo = 0, hi = t->nsteps;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->steps[mid].lo <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo && pc < t->steps[lo - 1].hi ? t->steps[lo - 1].v : -1;
+	return pgd_pcv_steps_value(t->steps, t->nsteps, pc);
 }
 
 static int read_steps(const struct pgd_pcln *p, const struct pgd_pcln_func *f, struct tree *t)

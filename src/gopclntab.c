@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "gopclntab.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -249,6 +250,50 @@ int32_t pgd_pcv_value(const struct pgd_pcln *p, uint32_t off, uint64_t entry, ui
 			break;
 	}
 	return -1;
+}
+
+int pgd_pcv_table_read(const struct pgd_pcln *p, uint32_t off, uint64_t entry, struct pgd_pcv_table *t)
+{
+	struct pgd_pcv it;
+	uint64_t lo, hi;
+	int32_t v;
+
+	t->n = 0;
+	pgd_pcv_init(p, off, entry, &it);
+	while (pgd_pcv_next(&it, &lo, &hi, &v) == 1) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? 2 * t->cap : 64;
+			struct pgd_pcv_step *s = realloc(t->s, cap * sizeof(*s));
+
+			if (!s)
+				return -1;
+			t->s = s;
+			t->cap = cap;
+		}
+		t->s[t->n++] = (struct pgd_pcv_step){ lo, hi, v };
+	}
+	return 0;  /* a malformed tail only ends the table early */
+}
+
+void pgd_pcv_table_release(struct pgd_pcv_table *t)
+{
+	free(t->s);
+	memset(t, 0, sizeof(*t));
+}
+
+int32_t pgd_pcv_steps_value(const struct pgd_pcv_step *s, size_t n, uint64_t pc)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {   /* the first step that ends after pc */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].hi <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && s[lo].lo <= pc ? s[lo].v : -1;
 }
 
 /* ---- inline trees --------------------------------------------------------- */

@@ -94,6 +94,24 @@ int pgd_pcv_next(struct pgd_pcv *it, uint64_t *pc, uint64_t *pc_end, int32_t *va
 /* The table's value at pc; -1 when pc is outside it (the runtime's default). */
 int32_t pgd_pcv_value(const struct pgd_pcln *p, uint32_t off, uint64_t entry, uint64_t pc);
 
+/*
+ * A pc-value table decoded once for many lookups (inline trees, lines of
+ * one function): its steps in pc order, never overlapping.
+ */
+struct pgd_pcv_step {
+	uint64_t lo, hi;
+	int32_t v;
+};
+struct pgd_pcv_table {
+	struct pgd_pcv_step *s;
+	size_t n, cap;
+};
+/* Decodes the table at off into t, reusing its buffer: 0, or -1 when out of memory. */
+int pgd_pcv_table_read(const struct pgd_pcln *p, uint32_t off, uint64_t entry, struct pgd_pcv_table *t);
+void pgd_pcv_table_release(struct pgd_pcv_table *t);
+/* The value at pc over n sorted steps; -1 outside them (runtime/symtab.go pcvalue's default). */
+int32_t pgd_pcv_steps_value(const struct pgd_pcv_step *s, size_t n, uint64_t pc);
+
 /* Node idx of f's inline tree; -1 when it lies outside the image. */
 int pgd_pcln_inl(const struct pgd_pcln *p, const struct pgd_pcln_func *f, uint32_t idx,
 		 struct pgd_pcln_inl *out);

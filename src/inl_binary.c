@@ -27,16 +27,6 @@
 #define MAX_INL_NODES (1u << 16) /* per function, as gomodel.c */
 #define MAX_INL_DEPTH 256
 
-struct step {
-	uint64_t lo, hi;
-	int32_t v;
-};
-
-struct table {
-	struct step *s;
-	size_t n, cap;
-};
-
 struct raw_call {
 	uint64_t pc, target;
 	int direct;
@@ -46,7 +36,7 @@ struct raw_call {
 struct scan {
 	const struct pgd_pcln *p;
 	struct pgd_inl_index *x;
-	struct table inl, ln;
+	struct pgd_pcv_table inl, ln;
 	struct raw_call *rc;
 	size_t nrc, caprc;
 	int32_t *map;                 /* local node -> global index, -1 none */
@@ -59,44 +49,9 @@ struct scan {
 	int oom;
 };
 
-static int read_table(const struct pgd_pcln *p, uint32_t off, uint64_t entry, struct table *t)
+static int32_t value_at(const struct pgd_pcv_table *t, uint64_t pc)
 {
-	struct pgd_pcv it;
-	uint64_t lo, hi;
-	int32_t v;
-	int r;
-
-	t->n = 0;
-	pgd_pcv_init(p, off, entry, &it);
-	while ((r = pgd_pcv_next(&it, &lo, &hi, &v)) == 1) {
-		if (t->n == t->cap) {
-			size_t cap = t->cap ? 2 * t->cap : 64;
-			struct step *s = realloc(t->s, cap * sizeof(*s));
-
-			if (!s)
-				return -1;
-			t->s = s;
-			t->cap = cap;
-		}
-		t->s[t->n++] = (struct step){ lo, hi, v };
-	}
-	return 0;  /* a malformed tail only ends the table early */
-}
-
-/* The table's value at pc; -1 outside it (runtime/symtab.go pcvalue's default). */
-static int32_t value_at(const struct table *t, uint64_t pc)
-{
-	size_t lo = 0, hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->s[mid].hi <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < t->n && t->s[lo].lo <= pc ? t->s[lo].v : -1;
+	return pgd_pcv_steps_value(t->s, t->n, pc);
 }
 
 static void on_insn(void *ctx, const struct pgd_insn_info *in)
@@ -320,8 +275,8 @@ static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
 		out->file = pgd_pcln_file(s->p, f.cu_offset, pgd_pcv_value(s->p, f.pcfile, f.entry, f.entry));
 	s->inl.n = s->ln.n = 0;
 	s->nn = 0;
-	if ((f.pc_inl && read_table(s->p, f.pc_inl, f.entry, &s->inl)) ||
-	    (f.pcln && read_table(s->p, f.pcln, f.entry, &s->ln)))
+	if ((f.pc_inl && pgd_pcv_table_read(s->p, f.pc_inl, f.entry, &s->inl)) ||
+	    (f.pcln && pgd_pcv_table_read(s->p, f.pcln, f.entry, &s->ln)))
 		return -1;
 	if (f.inltree && scan_tree(s, &f, i))
 		return -1;
@@ -447,8 +402,8 @@ int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_index **out, struct
 nomem:
 	ret = pgd_err_nomem(err, NULL);
 out:
-	free(s.inl.s);
-	free(s.ln.s);
+	pgd_pcv_table_release(&s.inl);
+	pgd_pcv_table_release(&s.ln);
 	free(s.rc);
 	free(s.map);
 	free(s.parent);
@@ -504,7 +459,7 @@ int pgd_inl_index_decl(const struct pgd_inl_index *x, const char *name, const ch
 }
 
 struct line_scan {
-	struct table inl, ln;
+	struct pgd_pcv_table inl, ln;
 	const struct pgd_pcln *p;
 	int64_t line;
 	const char *callee;
@@ -539,7 +494,7 @@ static void scan_line_rows(struct pgd_disasm *d, const uint8_t *code, const stru
 			   struct line_scan *ls)
 {
 	for (size_t k = 0; k < ls->ln.n && !ls->called; k++) {
-		const struct step *st = &ls->ln.s[k];
+		const struct pgd_pcv_step *st = &ls->ln.s[k];
 
 		if (st->v != ls->line || st->lo < f->entry || st->hi > f->end || st->hi <= st->lo)
 			continue;
@@ -557,11 +512,11 @@ static int called_at(const struct pgd_inl_index *x, const struct pgd_inl_func *f
 
 	if (!d || !code || pgd_pcln_func(x->p, (uint32_t)(f - x->funcs), &pf))
 		return 0;
-	if ((!pf.pc_inl || !read_table(x->p, pf.pc_inl, pf.entry, &ls.inl)) &&
-	    (pf.pcln && !read_table(x->p, pf.pcln, pf.entry, &ls.ln)))
+	if ((!pf.pc_inl || !pgd_pcv_table_read(x->p, pf.pc_inl, pf.entry, &ls.inl)) &&
+	    (pf.pcln && !pgd_pcv_table_read(x->p, pf.pcln, pf.entry, &ls.ln)))
 		scan_line_rows(d, code, f, &ls);
-	free(ls.inl.s);
-	free(ls.ln.s);
+	pgd_pcv_table_release(&ls.inl);
+	pgd_pcv_table_release(&ls.ln);
 	return ls.called;
 }
 
