@@ -17,8 +17,6 @@
 #include "err.h"
 #include "inlining.h"
 
-#define ASYNC_PREEMPT "runtime.asyncPreempt"   /* a signal, not a call: never inlined */
-
 static int cmp_hb_site(const void *pa, const void *pb)
 {
 	const struct doc_hb_site *a = pa, *b = pb;
@@ -33,22 +31,6 @@ static int cmp_hb_site(const void *pa, const void *pb)
 	return strcmp(a->callee, b->callee);
 }
 
-/* What one binary does at the site: its root-level inlined copies of callee there. */
-static void at_site(const struct pgd_inl_index *x, struct pgd_binary *b, const struct pgd_inl_site *s,
-		    int64_t *line, struct pgd_inl_at_line *at)
-{
-	const struct pgd_inl_func *f = x ? pgd_inl_index_func(x, b, s->caller) : NULL;
-
-	at->inlined = -1;
-	at->bytes = 0;
-	at->ncopies = 0;
-	*line = 0;
-	if (!f || f->start_line <= 0)
-		return;
-	*line = f->start_line + s->offset;
-	pgd_inl_index_at_line(x, f, *line, s->callee, at);
-}
-
 /* One base-hot site: kept when the PGO build inlines it and the build without PGO does not. */
 static int consider(struct doc_ctx *c, struct doc_hot_budget *hb, const struct pgd_inl_site *s,
 		    const struct pgd_inl_index *xp, const struct pgd_inl_index *xn,
@@ -58,12 +40,12 @@ static int consider(struct doc_ctx *c, struct doc_hot_budget *hb, const struct p
 	struct doc_hb_site *v;
 	int64_t line, line_n;
 
-	if (!s->hot || !strcmp(s->callee, ASYNC_PREEMPT))
+	if (!s->hot || !strcmp(s->callee, PGD_INL_ASYNC_PREEMPT))
 		return 0;
-	at_site(xp, c->bin, s, &line, &ap);
+	pgd_inl_index_site(xp, c->bin, s->caller, s->offset, s->callee, &line, &ap);
 	if (ap.inlined != 1)
 		return 0;
-	at_site(xn, c->cmp, s, &line_n, &an);
+	pgd_inl_index_site(xn, c->cmp, s->caller, s->offset, s->callee, &line_n, &an);
 	if (an.inlined == 1)
 		return 0;   /* inlined without PGO too: the normal budget did it */
 	if (!(v = pgd_arena_grow_for_append(&c->scratch, hb->sites, hb->nsites, sizeof(*v))))

@@ -540,3 +540,19 @@ void pgd_inl_index_at_line(const struct pgd_inl_index *x, const struct pgd_inl_f
 	called = !out->ncopies && called_at(x, f, line, callee);
 	out->inlined = out->ncopies ? 1 : called ? 0 : -1;
 }
+
+const struct pgd_inl_func *pgd_inl_index_site(const struct pgd_inl_index *x, struct pgd_binary *b,
+					      const char *caller, int64_t offset, const char *callee,
+					      int64_t *line, struct pgd_inl_at_line *at)
+{
+	const struct pgd_inl_func *f = x ? pgd_inl_index_func(x, b, caller) : NULL;
+
+	memset(at, 0, sizeof(*at));
+	at->inlined = -1;
+	*line = 0;
+	if (!f || f->start_line <= 0)
+		return f;
+	*line = f->start_line + offset;
+	pgd_inl_index_at_line(x, f, *line, callee, at);
+	return f;
+}

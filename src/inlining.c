@@ -57,8 +57,6 @@
 #include "err.h"
 #include "inlining.h"
 
-#define ASYNC_PREEMPT "runtime.asyncPreempt"
-
 /* ---- hot call sites ------------------------------------------------------------ */
 
 /* inl.go / cmd/internal/pgo/pgo.go WeightInPercentage, the same float64 operations. */
@@ -161,7 +159,7 @@ int pgd_inl_profile_build(const struct pgd_edges *e, double cdf, struct arena *a
 		s = &out->sites[he->val.u64];
 		s->weight += x->weight;
 		/* a preemption is no call: name the heaviest real callee when there is one */
-		if (!strcmp(s->callee, ASYNC_PREEMPT) && strcmp(x->callee, ASYNC_PREEMPT))
+		if (!strcmp(s->callee, PGD_INL_ASYNC_PREEMPT) && strcmp(x->callee, PGD_INL_ASYNC_PREEMPT))
 			s->callee = x->callee;
 		if (i < cut && !s->hot) {
 			s->hot = 1;
@@ -363,20 +361,19 @@ static double share(int64_t w, int64_t total)
 static int fill_entry(const struct run *u, struct rpt_inl_site *o, const struct pgd_inl_site *s,
 		      const struct pgd_inl_site *bs, const struct pgd_inl_site *fs, int stale)
 {
-	const struct pgd_inl_func *f = u->x ? pgd_inl_index_func(u->x, u->b, s->caller) : NULL;
-	struct pgd_inl_at_line at = { -1, 0, 0 };
+	struct pgd_inl_at_line at;
+	const struct pgd_inl_func *f;
 
 	memset(o, 0, sizeof(*o));
+	f = pgd_inl_index_site(u->x, u->b, s->caller, s->offset, s->callee, &o->line, &at);
 	o->caller = pgd_arena_strdup(&u->r->arena, s->caller);
 	o->callee = pgd_arena_strdup(&u->r->arena, s->callee);
 	if (!o->caller || !o->callee)
 		return -1;
 	o->offset = s->offset;
 	if (f && f->start_line > 0) {
-		o->line = f->start_line + s->offset;
 		if (f->file && !(o->file = pgd_arena_strdup(&u->r->arena, f->file)))
 			return -1;
-		pgd_inl_index_at_line(u->x, f, o->line, s->callee, &at);
 	} else if (u->x && !f) {
 		/* no body of its own (inlined everywhere): where its copies say it is; inlined unknown */
 		const char *file = NULL;
@@ -448,7 +445,7 @@ static int cmp_missed(const void *a, const void *b)
  */
 static int listed(const struct pgd_inl_site *s, const struct pgd_inl_site *other)
 {
-	return s->hot && !(other && other->hot) && strcmp(s->callee, ASYNC_PREEMPT);
+	return s->hot && !(other && other->hot) && strcmp(s->callee, PGD_INL_ASYNC_PREEMPT);
 }
 
 /* Sites hot in `from` and not in `other`, as entries. */

@@ -29,6 +29,9 @@ struct pgd_pcln;
 
 /* ---- hot call sites (inlining.c) ---------------------------------------------- */
 
+/* A preemption signal, no call: named as a callee only when nothing else is at a site. */
+#define PGD_INL_ASYNC_PREEMPT "runtime.asyncPreempt"
+
 #define PGD_INL_CDF_PERCENT 99.0  /* inl.go inlineCDFHotCallSiteThresholdPercent */
 
 /* A call site as the compiler keys it (pgoir.CallSiteInfo: caller, line offset). */
@@ -133,6 +136,15 @@ struct pgd_inl_at_line {
 };
 void pgd_inl_index_at_line(const struct pgd_inl_index *x, const struct pgd_inl_func *f, int64_t line,
 			   const char *callee, struct pgd_inl_at_line *out);
+/*
+ * A profile's site (caller, offset) in the binary: the caller's function
+ * (NULL when it has no body of its own), the absolute line in *line (0 when
+ * unknown) and what that body shows there for callee (inlined -1 when
+ * nothing is known). check's entries and doctor's code-bloat both ask this.
+ */
+const struct pgd_inl_func *pgd_inl_index_site(const struct pgd_inl_index *x, struct pgd_binary *b,
+					      const char *caller, int64_t offset, const char *callee,
+					      int64_t *line, struct pgd_inl_at_line *at);
 
 /* ---- needed_hot_budget (inlining.c) --------------------------------------------- */
 
