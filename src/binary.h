@@ -159,6 +159,12 @@ struct pgd_inline_count {
 	const char *callee;           /* abstract origin's name */
 	uint32_t copies;
 };
+/*
+ * Whether an inlined copy of callee sits in a function whose name starts
+ * with prefix (sites.c: copies inside a caller's deferwrap functions);
+ * one walk of callee's copies, not of every copy in the binary.
+ */
+int pgd_binary_inlined_in(struct pgd_binary *b, const char *callee, const char *prefix);
 /* Sorted by container, then callee (strcmp): one container's copies are one run. */
 int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count **out,
 			     size_t *n, struct pgd_err *err);

@@ -33,19 +33,22 @@ static int cmp_hb_site(const void *pa, const void *pb)
 
 /* One base-hot site: kept when the PGO build inlines it and the build without PGO does not. */
 static int consider(struct doc_ctx *c, struct doc_hot_budget *hb, const struct pgd_inl_site *s,
-		    const struct pgd_inl_index *xp, const struct pgd_inl_index *xn,
+		    struct pgd_inl_index *xp, struct pgd_inl_index *xn,
 		    const struct pgd_inl_profile *base, const struct pgd_inl_profile *fresh)
 {
+	const struct pgd_inl_func *fp, *fn;
 	struct pgd_inl_at_line ap, an;
 	struct doc_hb_site *v;
 	int64_t line, line_n;
 
 	if (!s->hot || !strcmp(s->callee, PGD_INL_ASYNC_PREEMPT))
 		return 0;
-	pgd_inl_index_site(xp, c->bin, s->caller, s->offset, s->callee, &line, &ap);
+	if (pgd_inl_index_site(xp, c->bin, s->caller, s->offset, s->callee, &fp, &line, &ap))
+		return -1;
 	if (ap.inlined != 1)
 		return 0;
-	pgd_inl_index_site(xn, c->cmp, s->caller, s->offset, s->callee, &line_n, &an);
+	if (pgd_inl_index_site(xn, c->cmp, s->caller, s->offset, s->callee, &fn, &line_n, &an))
+		return -1;
 	if (an.inlined == 1)
 		return 0;   /* inlined without PGO too: the normal budget did it */
 	if (!(v = pgd_arena_grow_for_append(&c->scratch, hb->sites, hb->nsites, sizeof(*v))))
@@ -93,6 +96,7 @@ int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_
 	struct pgd_inl_profile base, fresh;
 	struct pgd_edges *eb = NULL, *ef = NULL;
 	struct pgd_inl_index *xp = NULL, *xn = NULL;
+	struct hashmap none = HASHMAP_INIT;
 	struct pgd_err xerr = { 0 };
 	int ret;
 
@@ -102,9 +106,13 @@ int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_
 	if ((ret = group_profile(c, c->base, &eb, &base, err)) ||
 	    (c->fresh && (ret = group_profile(c, c->fresh, &ef, &fresh, err))))
 		goto out;
-	/* No runtime table (a Go < 1.20 binary): nothing to say, not an error. */
-	if ((ret = pgd_inl_index_build(c->bin, &xp, &xerr)) == PGD_EINPUT ||
-	    (!ret && (ret = pgd_inl_index_build(c->cmp, &xn, &xerr)) == PGD_EINPUT)) {
+	/*
+	 * No runtime table (a Go < 1.20 binary): nothing to say, not an error.
+	 * Nothing wanted: the sites' callers are read when asked
+	 * (pgd_inl_index_site); no evidence is built here.
+	 */
+	if ((ret = pgd_inl_index_build(c->bin, &none, &xp, &xerr)) == PGD_EINPUT ||
+	    (!ret && (ret = pgd_inl_index_build(c->cmp, &none, &xn, &xerr)) == PGD_EINPUT)) {
 		ret = 0;
 		goto out;
 	}

@@ -27,6 +27,23 @@
 #define MAX_INL_NODES (1u << 16) /* per function, as gomodel.c */
 #define MAX_INL_DEPTH 256
 
+/*
+ * Open-addressing sets of 64-bit keys (0 is never a key: no name sits at
+ * address 0 and no function enters there). The inline trees name
+ * functions by funcnametab offset, so one pointer per distinct name: a
+ * node's name is hashed as a string once, not once per copy.
+ */
+struct name_memo {
+	uint64_t *key;
+	uint8_t *wanted;
+	size_t cap, n;
+};
+
+struct entry_set {
+	uint64_t *key;
+	size_t cap, n;
+};
+
 struct raw_call {
 	uint64_t pc, target;
 	int direct;
@@ -45,9 +62,113 @@ struct scan {
 	uint64_t *first_pc;
 	uint32_t cap_nodes;
 	uint32_t nn;                  /* nodes of the current function's tree */
-	size_t cap_nodes_g, cap_calls_g;
 	int oom;
+	/* with a wanted set (pgd_inl_index_build): */
+	const struct hashmap *wanted;
+	struct name_memo memo;        /* funcnametab pointer -> wanted or not */
+	struct entry_set callees;     /* entries of the wanted callees' functions */
 };
+
+static size_t mix(uint64_t k, size_t cap)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (size_t)k & (cap - 1);
+}
+
+/* The slot of key in a table of cap (a power of two, never full). */
+static size_t slot_of(const uint64_t *keys, size_t cap, uint64_t key)
+{
+	size_t i = mix(key, cap);
+
+	while (keys[i] && keys[i] != key)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static int entry_set_add(struct entry_set *e, uint64_t key)
+{
+	size_t i;
+
+	if (!key)
+		return 0;
+	if (2 * (e->n + 1) > e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 64;
+		uint64_t *k = calloc(cap, sizeof(*k));
+
+		if (!k)
+			return -1;
+		for (size_t j = 0; j < e->cap; j++)
+			if (e->key[j])
+				k[slot_of(k, cap, e->key[j])] = e->key[j];
+		free(e->key);
+		e->key = k;
+		e->cap = cap;
+	}
+	i = slot_of(e->key, e->cap, key);
+	e->n += !e->key[i];
+	e->key[i] = key;
+	return 0;
+}
+
+static int entry_set_has(const struct entry_set *e, uint64_t key)
+{
+	return e->cap && key && e->key[slot_of(e->key, e->cap, key)] == key;
+}
+
+static int memo_grow(struct name_memo *m)
+{
+	size_t cap = m->cap ? 2 * m->cap : 1024;
+	uint64_t *k = calloc(cap, sizeof(*k));
+	uint8_t *w = calloc(cap, 1);
+
+	if (!k || !w) {
+		free(k);
+		free(w);
+		return -1;
+	}
+	for (size_t j = 0; j < m->cap; j++)
+		if (m->key[j]) {
+			size_t i = slot_of(k, cap, m->key[j]);
+
+			k[i] = m->key[j];
+			w[i] = m->wanted[j];
+		}
+	free(m->key);
+	free(m->wanted);
+	m->key = k;
+	m->wanted = w;
+	m->cap = cap;
+	return 0;
+}
+
+static void memo_free(struct name_memo *m)
+{
+	free(m->key);
+	free(m->wanted);
+}
+
+/* Whether name is wanted: 1 yes, 0 no, -1 out of memory. */
+static int name_wanted(struct scan *s, const char *name)
+{
+	uint64_t key = (uint64_t)(uintptr_t)name;
+	size_t i;
+
+	if (!s->wanted)
+		return 1;
+	if (!name)
+		return 0;
+	if (2 * (s->memo.n + 1) > s->memo.cap && memo_grow(&s->memo))
+		return -1;
+	i = slot_of(s->memo.key, s->memo.cap, key);
+	if (!s->memo.key[i]) {
+		s->memo.key[i] = key;
+		s->memo.wanted[i] = pgd_hashmap_find_str(s->wanted, name) != NULL;   /* any flag */
+		s->memo.n++;
+	}
+	return s->memo.wanted[i];
+}
 
 static int32_t value_at(const struct pgd_pcv_table *t, uint64_t pc)
 {
@@ -149,7 +270,7 @@ static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
 
 		if (!s->bytes[k] || pgd_pcln_inl(s->p, f, k, &in))
 			continue;
-		if (!(x->nodes = grow(x->nodes, x->nnodes, &s->cap_nodes_g, sizeof(*x->nodes))))
+		if (!(x->nodes = grow(x->nodes, x->nnodes, &s->x->nodes_cap, sizeof(*x->nodes))))
 			return -1;
 		s->map[k] = (int32_t)x->nnodes;
 		n = &x->nodes[x->nnodes++];
@@ -203,39 +324,51 @@ static void fast_calls(struct scan *s, const uint8_t *code, uint64_t len, uint64
 		for (uint64_t o = 0; o + 4 <= len; o += 4) {
 			uint32_t w = rd32le(code + o);
 
-			if ((w & 0xFC000000u) == 0x94000000u)   /* BL imm26 */
-				add_direct(s, addr + o, addr + o + (uint64_t)((int64_t)((int32_t)(w << 6) >> 6) * 4));
+			if ((w & 0xFC000000u) == 0x94000000u) {   /* BL imm26 */
+				uint64_t target = addr + o + (uint64_t)((int64_t)((int32_t)(w << 6) >> 6) * 4);
+
+				if (!s->wanted || entry_set_has(&s->callees, target))
+					add_direct(s, addr + o, target);
+			}
 		}
 		return;
 	}
 	for (uint64_t o = 0; o + 5 <= len; o++) {
+		const uint8_t *e8 = memchr(code + o, 0xE8, len - 4 - o);
 		uint64_t target;
 
-		if (code[o] != 0xE8)
-			continue;
+		if (!e8)
+			break;
+		o = (uint64_t)(e8 - code);
 		target = addr + o + 5 + (uint64_t)(int64_t)(int32_t)rd32le(code + o + 1);
-		if ((t = pgd_pcln_find(s->p, target)) >= 0 && !pgd_pcln_func(s->p, (uint32_t)t, &tf) && tf.entry == target)
+		if (s->wanted ? entry_set_has(&s->callees, target) :
+		    (t = pgd_pcln_find(s->p, target)) >= 0 && !pgd_pcln_func(s->p, (uint32_t)t, &tf) && tf.entry == target)
 			add_direct(s, addr + o, target);
 	}
 }
 
-static int scan_calls(struct scan *s, struct pgd_binary *b, const struct pgd_pcln_func *f, uint32_t fi)
+/* The direct calls of f into s->rc (only to wanted callees when there is a wanted set). */
+static int find_calls(struct scan *s, struct pgd_binary *b, const struct pgd_pcln_func *f)
 {
-	struct pgd_inl_index *x = s->x;
 	const uint8_t *code = f->end > f->entry ? pgd_binary_code(b, f->entry, f->end - f->entry) : NULL;
 
-	if (!code)
-		return 0;
 	s->nrc = 0;
+	if (!code || (s->wanted && !s->callees.n))
+		return 0;
 	fast_calls(s, code, f->end - f->entry, f->entry, b->arch && !strcmp(b->arch, "arm64"));
-	if (s->oom)
-		return -1;
+	return s->oom ? -1 : 0;
+}
+
+static int record_calls(struct scan *s, uint32_t fi)
+{
+	struct pgd_inl_index *x = s->x;
+
 	for (size_t k = 0; k < s->nrc; k++) {
 		struct pgd_inl_call *c;
 		int32_t v = value_at(&s->inl, s->rc[k].pc);
 		long t;
 
-		if (!(x->calls = grow(x->calls, x->ncalls, &s->cap_calls_g, sizeof(*x->calls))))
+		if (!(x->calls = grow(x->calls, x->ncalls, &s->x->calls_cap, sizeof(*x->calls))))
 			return -1;
 		c = &x->calls[x->ncalls++];
 		c->func = fi;
@@ -253,34 +386,88 @@ static int scan_calls(struct scan *s, struct pgd_binary *b, const struct pgd_pcl
 	return 0;
 }
 
+static void func_basics(struct scan *s, const struct pgd_pcln_func *f, struct pgd_inl_func *out)
+{
+	out->name = f->name;
+	out->start_line = f->start_line;
+	out->entry = f->entry;
+	out->end = f->end;
+	out->own_bytes = f->end - f->entry;
+	out->pcfile = f->pcfile;
+	out->cu_offset = f->cu_offset;
+	if (f->pcfile)
+		out->file = pgd_pcln_file(s->p, f->cu_offset, pgd_pcv_value(s->p, f->pcfile, f->entry, f->entry));
+}
+
+/* Whether a node of f's tree (s->inl read) inlines a wanted name: 1, 0, -1 out of memory. */
+static int tree_wanted(struct scan *s, const struct pgd_pcln_func *f)
+{
+	uint32_t nn = 0;
+
+	for (size_t k = 0; k < s->inl.n; k++)
+		if (s->inl.s[k].v >= 0 && (uint32_t)s->inl.s[k].v + 1 > nn)
+			nn = (uint32_t)s->inl.s[k].v + 1;
+	if (nn > MAX_INL_NODES)
+		nn = MAX_INL_NODES;
+	for (uint32_t k = 0; k < nn; k++) {
+		struct pgd_pcln_inl in;
+		int w;
+
+		if (pgd_pcln_inl(s->p, f, k, &in))
+			continue;
+		if ((w = name_wanted(s, in.name)))
+			return w;
+	}
+	return 0;
+}
+
+/* f's nodes into the index (s->inl and s->ln read), with its calls in s->rc. */
+static int load_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
+{
+	struct pgd_inl_func *out = &s->x->funcs[fi];
+
+	out->first_node = (uint32_t)s->x->nnodes;
+	out->nnodes = 0;
+	out->own_bytes = f->end - f->entry;
+	out->loaded = 1;
+	s->nn = 0;
+	return f->inltree ? scan_tree(s, f, fi) : 0;
+}
+
+/*
+ * One function: its basics always; its tree when nothing is wanted, when
+ * the function's own name is wanted or when it inlines a wanted name;
+ * its direct calls (to wanted callees) always, its tree then too (a
+ * call's line and the caller's own size).
+ */
 static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
 {
 	struct pgd_inl_index *x = s->x;
 	struct pgd_pcln_func f;
 	struct pgd_inl_func *out = &x->funcs[i];
+	int want;
 
 	memset(out, 0, sizeof(*out));
 	out->first_node = (uint32_t)x->nnodes;
 	out->first_call = (uint32_t)x->ncalls;
 	if (pgd_pcln_func(s->p, i, &f) || f.end <= f.entry)
 		return 0;
-	out->name = f.name;
-	out->start_line = f.start_line;
-	out->entry = f.entry;
-	out->end = f.end;
-	out->own_bytes = f.end - f.entry;
-	out->pcfile = f.pcfile;
-	out->cu_offset = f.cu_offset;
-	if (f.pcfile)
-		out->file = pgd_pcln_file(s->p, f.cu_offset, pgd_pcv_value(s->p, f.pcfile, f.entry, f.entry));
+	func_basics(s, &f, out);
 	s->inl.n = s->ln.n = 0;
 	s->nn = 0;
-	if ((f.pc_inl && pgd_pcv_table_read(s->p, f.pc_inl, f.entry, &s->inl)) ||
-	    (f.pcln && pgd_pcv_table_read(s->p, f.pcln, f.entry, &s->ln)))
+	if (f.pc_inl && pgd_pcv_table_read(s->p, f.pc_inl, f.entry, &s->inl))
 		return -1;
-	if (f.inltree && scan_tree(s, &f, i))
+	if ((want = name_wanted(s, f.name)) == 0 && f.inltree)
+		want = tree_wanted(s, &f);
+	if (want < 0 || find_calls(s, b, &f))
 		return -1;
-	return scan_calls(s, b, &f, i);
+	if (!want && !s->nrc)
+		return 0;
+	if (f.pcln && pgd_pcv_table_read(s->p, f.pcln, f.entry, &s->ln))
+		return -1;
+	if (load_tree(s, &f, i))
+		return -1;
+	return record_calls(s, i);
 }
 
 /*
@@ -369,7 +556,44 @@ static int index_names(struct pgd_inl_index *x)
 	return 0;
 }
 
-int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_index **out, struct pgd_err *err)
+/* The entries of every function a wanted callee names exactly (its direct calls are evidence). */
+static int wanted_entries(struct scan *s)
+{
+	for (uint32_t i = 0; i < s->p->nfunc; i++) {
+		struct pgd_pcln_func f;
+		const struct hashmap_entry *he;
+
+		if (pgd_pcln_func(s->p, i, &f) || !f.name)
+			continue;
+		he = pgd_hashmap_find_str(s->wanted, f.name);
+		if (he && (he->val.u64 & PGD_INL_WANT_CALLEE) == PGD_INL_WANT_CALLEE &&
+		    entry_set_add(&s->callees, f.entry))
+			return -1;
+	}
+	return 0;
+}
+
+int pgd_inl_wanted_add(struct hashmap *w, struct arena *a, const char *name, unsigned flags)
+{
+	char key[1024];
+	size_t n = generic_key(name, key, sizeof(key));
+	struct hashmap_entry *he;
+	const char *k;
+	int ins;
+
+	if (!(k = pgd_arena_strdup(a, name)) || !(he = pgd_hashmap_upsert_str(w, k, &ins)))
+		return -1;
+	he->val.u64 |= flags;
+	if (!n || !strcmp(key, name))
+		return 0;
+	if (!(k = pgd_arena_strndup(a, key, n)) || !(he = pgd_hashmap_upsert_str(w, k, &ins)))
+		return -1;
+	he->val.u64 |= flags;
+	return 0;
+}
+
+int pgd_inl_index_build(struct pgd_binary *b, const struct hashmap *wanted, struct pgd_inl_index **out,
+			struct pgd_err *err)
 {
 	const struct pgd_pcln *p = pgd_binary_pcln(b);
 	struct pgd_inl_index *x;
@@ -388,8 +612,11 @@ int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_index **out, struct
 	x->p = p;
 	x->b = b;
 	pgd_arena_init(&x->arena, 0);
+	s.wanted = wanted;
 	x->nfuncs = p->nfunc;
 	if (!(x->funcs = calloc(x->nfuncs ? x->nfuncs : 1, sizeof(*x->funcs))))
+		goto nomem;
+	if (wanted && wanted_entries(&s))
 		goto nomem;
 	for (uint32_t i = 0; i < p->nfunc; i++)
 		if (scan_func(&s, b, i))
@@ -409,7 +636,33 @@ out:
 	free(s.parent);
 	free(s.bytes);
 	free(s.first_pc);
+	memo_free(&s.memo);
+	free(s.callees.key);
 	pgd_inl_index_free(x);
+	return ret;
+}
+
+int pgd_inl_index_load(struct pgd_inl_index *x, struct pgd_inl_func *f)
+{
+	struct pgd_pcln_func pf;
+	struct scan s;
+	int ret = 0;
+
+	if (f->loaded || !f->name || pgd_pcln_func(x->p, (uint32_t)(f - x->funcs), &pf))
+		return 0;
+	memset(&s, 0, sizeof(s));
+	s.p = x->p;
+	s.x = x;
+	if ((pf.pc_inl && pgd_pcv_table_read(s.p, pf.pc_inl, pf.entry, &s.inl)) ||
+	    (pf.pcln && pgd_pcv_table_read(s.p, pf.pcln, pf.entry, &s.ln)) ||
+	    load_tree(&s, &pf, (uint32_t)(f - x->funcs)))
+		ret = -1;
+	pgd_pcv_table_release(&s.inl);
+	pgd_pcv_table_release(&s.ln);
+	free(s.map);
+	free(s.parent);
+	free(s.bytes);
+	free(s.first_pc);
 	return ret;
 }
 
@@ -541,18 +794,20 @@ void pgd_inl_index_at_line(const struct pgd_inl_index *x, const struct pgd_inl_f
 	out->inlined = out->ncopies ? 1 : called ? 0 : -1;
 }
 
-const struct pgd_inl_func *pgd_inl_index_site(const struct pgd_inl_index *x, struct pgd_binary *b,
-					      const char *caller, int64_t offset, const char *callee,
-					      int64_t *line, struct pgd_inl_at_line *at)
+int pgd_inl_index_site(struct pgd_inl_index *x, struct pgd_binary *b, const char *caller, int64_t offset,
+		       const char *callee, const struct pgd_inl_func **fp, int64_t *line, struct pgd_inl_at_line *at)
 {
 	const struct pgd_inl_func *f = x ? pgd_inl_index_func(x, b, caller) : NULL;
 
 	memset(at, 0, sizeof(*at));
 	at->inlined = -1;
 	*line = 0;
+	*fp = f;
 	if (!f || f->start_line <= 0)
-		return f;
+		return 0;
+	if (pgd_inl_index_load(x, &x->funcs[f - x->funcs]))
+		return -1;
 	*line = f->start_line + offset;
 	pgd_inl_index_at_line(x, f, *line, callee, at);
-	return f;
+	return 0;
 }

@@ -347,7 +347,7 @@ int pgd_inl_refresh_would_inline(const struct pgd_inl_evidence *ev, const char *
 struct run {
 	struct pgd_report *r;
 	struct pgd_binary *b;
-	const struct pgd_inl_index *x;          /* NULL: no runtime tables */
+	struct pgd_inl_index *x;                /* NULL: no runtime tables */
 	const struct pgd_inl_evidence *ev;
 	const struct pgd_inl_profile *base, *fresh;
 };
@@ -365,7 +365,8 @@ static int fill_entry(const struct run *u, struct rpt_inl_site *o, const struct 
 	const struct pgd_inl_func *f;
 
 	memset(o, 0, sizeof(*o));
-	f = pgd_inl_index_site(u->x, u->b, s->caller, s->offset, s->callee, &o->line, &at);
+	if (pgd_inl_index_site(u->x, u->b, s->caller, s->offset, s->callee, &f, &o->line, &at))
+		return -1;
 	o->caller = pgd_arena_strdup(&u->r->arena, s->caller);
 	o->callee = pgd_arena_strdup(&u->r->arena, s->callee);
 	if (!o->caller || !o->callee)
@@ -480,6 +481,27 @@ static int collect(const struct run *u, int stale, struct rpt_inl_site **out, si
 	return 0;
 }
 
+/*
+ * What the entries will ask the binary about (the sites collect lists
+ * before the binary has its say): their callees (copies and direct calls,
+ * for the evidence) and callers (the copies of a caller with no body of
+ * its own say where it is declared).
+ */
+static int want_sites(const struct pgd_inl_profile *from, const struct pgd_inl_profile *other,
+		      struct hashmap *w, struct arena *a)
+{
+	for (size_t i = 0; i < from->nsites; i++) {
+		const struct pgd_inl_site *s = &from->sites[i];
+
+		if (!listed(s, pgd_inl_profile_find(other, s->caller, s->offset)))
+			continue;
+		if (pgd_inl_wanted_add(w, a, s->callee, PGD_INL_WANT_CALLEE) ||
+		    pgd_inl_wanted_add(w, a, s->caller, PGD_INL_WANT_NAME))
+			return -1;
+	}
+	return 0;
+}
+
 static int fill(struct run *u, struct rpt_inlining *in, uint64_t warn_bytes)
 {
 	if (collect(u, 1, &in->stale_hot, &in->nstale_hot) || collect(u, 0, &in->missed_hot, &in->nmissed_hot))
@@ -505,6 +527,7 @@ int pgd_inlining_run(struct pgd_report *r, const struct pgd_edges *base, const s
 	struct arena a;
 	struct pgd_err xerr = { 0 };
 	struct run u = { r, b, NULL, &ev, &pb, &pf };
+	struct hashmap wanted = HASHMAP_INIT;
 	int ret;
 
 	memset(&ev, 0, sizeof(ev));
@@ -512,8 +535,12 @@ int pgd_inlining_run(struct pgd_report *r, const struct pgd_edges *base, const s
 	if ((ret = pgd_inl_profile_build(base, PGD_INL_CDF_PERCENT, &a, &pb, err)) ||
 	    (ret = pgd_inl_profile_build(fresh, PGD_INL_CDF_PERCENT, &a, &pf, err)))
 		goto out;
+	if (want_sites(&pb, &pf, &wanted, &a) || want_sites(&pf, &pb, &wanted, &a)) {
+		ret = pgd_err_nomem(err, NULL);
+		goto out;
+	}
 	/* no runtime tables (not a Go >= 1.20 binary): the hot sets alone, inlined unknown */
-	ret = pgd_inl_index_build(b, &x, &xerr);
+	ret = pgd_inl_index_build(b, &wanted, &x, &xerr);
 	if (ret && ret != PGD_EINPUT) {
 		*err = xerr;
 		goto out;
@@ -531,6 +558,7 @@ int pgd_inlining_run(struct pgd_report *r, const struct pgd_edges *base, const s
 out:
 	pgd_inl_evidence_free(&ev);
 	pgd_inl_index_free(x);
+	pgd_hashmap_free(&wanted);
 	pgd_arena_release(&a);
 	return ret;
 }

@@ -71,6 +71,7 @@ const struct pgd_inl_site *pgd_inl_profile_find(const struct pgd_inl_profile *p,
 
 struct pgd_inl_func {             /* one .gopclntab function */
 	const char *name;
+	int loaded;                   /* its nodes are in the index (pgd_inl_index_load) */
 	int32_t start_line;
 	const char *file;             /* the file at its entry, NULL when unknown */
 	uint64_t entry, end;
@@ -103,20 +104,38 @@ struct pgd_inl_index {
 	struct pgd_binary *b;         /* the binary (outlives the index) */
 	size_t nfuncs;
 	struct pgd_inl_func *funcs;
-	size_t nnodes;
+	size_t nnodes, nodes_cap;
 	struct pgd_inl_node *nodes;
-	size_t ncalls;
+	size_t ncalls, calls_cap;
 	struct pgd_inl_call *calls;
 	struct hashmap by_name;       /* function name -> index + 1 */
 	struct hashmap copy_by_name;  /* inlined function name -> index + 1 of its first copy in nodes[] */
 };
 
 /*
- * Walks every function of the runtime table once: inline trees and, by
- * decoding the code, every call. PGD_EINPUT when the binary has no
- * Go >= 1.20 runtime table (no PGO build has none).
+ * The names a question is about (pgd_inl_wanted_add): the index then
+ * holds only what answers it. A function's nodes are kept when one of
+ * them inlines a wanted name (copy_by_name and the evidence of those
+ * names are whole) and loaded on demand for a caller
+ * (pgd_inl_index_site); direct calls are kept only to a wanted callee.
+ * check's cost then follows the functions its profiles name, not the
+ * binary's size (issue #15).
  */
-int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_index **out, struct pgd_err *err);
+#define PGD_INL_WANT_NAME   1u        /* inlined copies of it (a caller, for its declaration) */
+#define PGD_INL_WANT_CALLEE 3u        /* and direct calls to it (evidence) */
+/* Adds name (and its spelling without "()" when generic) to w; memory from a. 0, or -1 out of memory. */
+int pgd_inl_wanted_add(struct hashmap *w, struct arena *a, const char *name, unsigned flags);
+
+/*
+ * Walks every function of the runtime table once: inline trees and, by
+ * their encoding, direct calls; with wanted (NULL: everything) only what
+ * those names need. PGD_EINPUT when the binary has no Go >= 1.20 runtime
+ * table (no PGO build has none).
+ */
+int pgd_inl_index_build(struct pgd_binary *b, const struct hashmap *wanted, struct pgd_inl_index **out,
+			struct pgd_err *err);
+/* Reads f's nodes into x when the build left them out. 0, or -1 out of memory. */
+int pgd_inl_index_load(struct pgd_inl_index *x, struct pgd_inl_func *f);
 void pgd_inl_index_free(struct pgd_inl_index *x);
 /* The function of that linker name (closure and generic spellings tried), or NULL. */
 const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, struct pgd_binary *b,
@@ -138,13 +157,13 @@ void pgd_inl_index_at_line(const struct pgd_inl_index *x, const struct pgd_inl_f
 			   const char *callee, struct pgd_inl_at_line *out);
 /*
  * A profile's site (caller, offset) in the binary: the caller's function
- * (NULL when it has no body of its own), the absolute line in *line (0 when
- * unknown) and what that body shows there for callee (inlined -1 when
- * nothing is known). check's entries and doctor's code-bloat both ask this.
+ * in *f (NULL when it has no body of its own), the absolute line in *line
+ * (0 when unknown) and what that body shows there for callee (inlined -1
+ * when nothing is known). check's entries and doctor's code-bloat both
+ * ask this. 0, or -1 out of memory (the caller's nodes are read here).
  */
-const struct pgd_inl_func *pgd_inl_index_site(const struct pgd_inl_index *x, struct pgd_binary *b,
-					      const char *caller, int64_t offset, const char *callee,
-					      int64_t *line, struct pgd_inl_at_line *at);
+int pgd_inl_index_site(struct pgd_inl_index *x, struct pgd_binary *b, const char *caller, int64_t offset,
+		       const char *callee, const struct pgd_inl_func **f, int64_t *line, struct pgd_inl_at_line *at);
 
 /* ---- needed_hot_budget (inlining.c) --------------------------------------------- */
 

@@ -193,9 +193,6 @@ static int find_caller(struct pgd_binary *b, const char *name, const struct pgd_
 static int deferred_here(struct pgd_binary *b, struct arena *a, const char *caller, int64_t line,
 			 const char *callee)
 {
-	const struct pgd_inline_count *ic = NULL;
-	struct pgd_err e = { 0 };
-	size_t nic = 0, len;
 	char name[1024];
 
 	(void)a;
@@ -211,27 +208,9 @@ static int deferred_here(struct pgd_binary *b, struct arena *a, const char *call
 		if (pgd_binary_calls_directly(b, name, callee))
 			return 1;
 	}
-	/* ... or inlined into one: the counts are sorted by container, so the
-	 * caller's wrappers are one run, found by binary search */
-	if (pgd_binary_inline_counts(b, &ic, &nic, &e))
-		return 0;
-	len = (size_t)snprintf(name, sizeof(name), "%s.deferwrap", caller);
-	{
-		size_t lo = 0, hi = nic;
-
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (strcmp(ic[mid].container, name) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t i = lo; i < nic && !strncmp(ic[i].container, name, len); i++)
-			if (!strcmp(ic[i].callee, callee))
-				return 1;
-	}
-	return 0;
+	/* ... or inlined into one */
+	snprintf(name, sizeof(name), "%s.deferwrap", caller);
+	return pgd_binary_inlined_in(b, callee, name);
 }
 
 /*

@@ -225,7 +225,7 @@ static void build_open_paths(struct gofmt_build *g, const char *bin, const char 
 		fail_msg("%s", pgd_err_format(&err, msg, sizeof(msg)));
 	g->e = edges_of(prof);
 	assert_int_equal(pgd_inl_profile_build(g->e, PGD_INL_CDF_PERCENT, &g->a, &g->p, &err), 0);
-	if (pgd_inl_index_build(g->bin, &g->x, &err) || pgd_inl_evidence_build(g->x, &g->p, &g->ev, &err))
+	if (pgd_inl_index_build(g->bin, NULL, &g->x, &err) || pgd_inl_evidence_build(g->x, &g->p, &g->ev, &err))
 		fail_msg("%s", pgd_err_format(&err, msg, sizeof(msg)));
 }
 
