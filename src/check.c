@@ -513,7 +513,8 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		pgd_doctor_opts__init(&dopts);
 		dopts.check = &o;
 		dopts.now_unix = o.now_unix;
-		ret = pgd_doctor_check_checks(r, j.profiles, j.nprofiles, j.binary, base_path, &dopts, err);
+		ret = pgd_doctor_check_checks(r, j.profiles, j.nprofiles, j.binary, base_path,
+					      (const struct pgd_edges *const *)j.edges, &dopts, err);
 		if (ret)
 			goto out;
 	}

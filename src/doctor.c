@@ -183,6 +183,10 @@ int pgd_doc_base_edges(struct doc_ctx *c, const struct pgd_edges **out, struct p
 {
 	int ret;
 
+	if (c->base->edges) {
+		*out = c->base->edges;
+		return 0;
+	}
 	if (!c->base_edges) {
 		ret = pgd_edges__build(c->base->profiles, c->base->n, c->o.check->attribution,
 				       &c->base_edges, err);
@@ -711,6 +715,7 @@ static int run_check_subset(struct doc_ctx *c, const struct pgd_doctor_opts *giv
 
 int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
 			    struct pgd_binary *bin, const char *base_path,
+			    const struct pgd_edges *const *edges,
 			    const struct pgd_doctor_opts *o, struct pgd_err *err)
 {
 	struct doc_ctx c;
@@ -736,6 +741,8 @@ int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *pro
 		ret = pgd_err_nomem(err, "");
 		goto out;
 	}
+	for (size_t i = 0; edges && i < c.ngroups; i++)
+		c.groups[i].edges = edges[i];
 	find_roles(&c);
 	if ((ret = run_check_subset(&c, &given, bin != NULL, err)))
 		goto out;
@@ -751,5 +758,5 @@ out:
 int pgd_doctor_profile_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
 			      const struct pgd_doctor_opts *o, struct pgd_err *err)
 {
-	return pgd_doctor_check_checks(r, profiles, n, NULL, NULL, o, err);
+	return pgd_doctor_check_checks(r, profiles, n, NULL, NULL, NULL, o, err);
 }

@@ -40,9 +40,13 @@ int pgd_doctor_profile_checks(struct pgd_report *r, struct pgd_profile *const *p
  * advice (build-settings, race-build, toolchain-skew, stale-names for the
  * base), on check's own open binary (borrowed, not closed). base_path is
  * the --base file, compared with the profile the build info names.
+ * edges, when not NULL, are check's edge sets of the base and of the fresh
+ * captures merged, built with o->check's attribution (borrowed: the
+ * checks do not build them again).
  */
 int pgd_doctor_check_checks(struct pgd_report *r, struct pgd_profile *const *profiles, size_t n,
 			    struct pgd_binary *bin, const char *base_path,
+			    const struct pgd_edges *const *edges,
 			    const struct pgd_doctor_opts *o, struct pgd_err *err);
 
 /* ---- shared between doctor*.c ------------------------------------------ */
@@ -54,6 +58,7 @@ struct doc_group {
 	struct pgd_profile *const *profiles;
 	size_t n;
 	int has_samples;            /* some member is a pprof with stacks */
+	const struct pgd_edges *edges; /* check's edge set of the group (borrowed), NULL: built here */
 };
 
 /* A profile that could not be used, kept for the unusable-profile check. */

@@ -72,7 +72,25 @@ static int is_init_func(const char *name)
  * runs the inits and only then calls main.main. Returns the frame to blame
  * (the init function when there is one), NULL when not start-up.
  */
-static const char *startup_frame(const struct pgd_profile *p, const struct pgd_sample *s)
+enum frame_role { ROLE_UNKNOWN, ROLE_OTHER, ROLE_MAIN_MAIN, ROLE_RUNTIME_MAIN, ROLE_MARKER, ROLE_INIT };
+
+static enum frame_role role_of(const char *n)
+{
+	if (!strcmp(n, "main.main"))
+		return ROLE_MAIN_MAIN;
+	if (!strcmp(n, "runtime.main"))
+		return ROLE_RUNTIME_MAIN;
+	if (!strcmp(n, "runtime.doInit") || !strcmp(n, "runtime.doInit1") || !strcmp(n, "runtime.schedinit"))
+		return ROLE_MARKER;
+	return is_init_func(n) ? ROLE_INIT : ROLE_OTHER;
+}
+
+/*
+ * roles: one per function of p (the last for frames without one), filled
+ * as met: a profile's samples share a few thousand functions, so each name
+ * is compared once, not once per frame of every sample.
+ */
+static const char *startup_frame(const struct pgd_profile *p, const struct pgd_sample *s, uint8_t *roles)
 {
 	const char *init = NULL, *marker = NULL;
 	int has_runtime_main = 0, has_main_main = 0;
@@ -81,17 +99,27 @@ static const char *startup_frame(const struct pgd_profile *p, const struct pgd_s
 		const struct pgd_location *l = &p->locations[s->locations[i]];
 
 		for (uint32_t j = 0; j < l->nlines; j++) {
+			uint32_t fi = l->lines[j].function < p->nfunctions ? l->lines[j].function : p->nfunctions;
 			const char *n = frame_name(p, &l->lines[j]);
 
-			if (!strcmp(n, "main.main"))
+			if (roles[fi] == ROLE_UNKNOWN)
+				roles[fi] = (uint8_t)role_of(n);
+			switch (roles[fi]) {
+			case ROLE_MAIN_MAIN:
 				has_main_main = 1;
-			else if (!strcmp(n, "runtime.main"))
+				break;
+			case ROLE_RUNTIME_MAIN:
 				has_runtime_main = 1;
-			else if (!strcmp(n, "runtime.doInit") || !strcmp(n, "runtime.doInit1") ||
-				 !strcmp(n, "runtime.schedinit"))
+				break;
+			case ROLE_MARKER:
 				marker = marker ? marker : n;
-			else if (!init && is_init_func(n))
-				init = n;   /* leaf first: the innermost init function */
+				break;
+			case ROLE_INIT:
+				init = init ? init : n;   /* leaf first: the innermost init function */
+				break;
+			default:
+				break;
+			}
 		}
 	}
 	if (init)
@@ -209,6 +237,10 @@ static int group_edges(struct doc_ctx *c, const struct doc_group *g, struct pgd_
 	*own = NULL;
 	if (g == c->base)
 		return pgd_doc_base_edges(c, out, err);
+	if (g->edges) {
+		*out = g->edges;
+		return 0;
+	}
 	{
 		int ret = pgd_edges__build(g->profiles, g->n, c->o.check->attribution, own, err);
 
@@ -333,13 +365,18 @@ static int startup_one(struct doc_ctx *c, const struct doc_check *chk, const str
 
 	for (size_t k = 0; k < g->n; k++) {
 		const struct pgd_profile *p = g->profiles[k];
+		uint8_t *roles = pgd_arena_calloc(&c->scratch, (size_t)p->nfunctions + 1, 1);
 
+		if (!roles) {
+			ret = pgd_err_nomem(err, g->label);
+			goto out;
+		}
 		for (uint32_t i = 0; i < p->nsamples; i++) {
 			const struct pgd_sample *s = &p->samples[i];
 			const char *blame;
 
 			total += s->value;
-			if (!s->value || !(blame = startup_frame(p, s)))
+			if (!s->value || !(blame = startup_frame(p, s, roles)))
 				continue;
 			startup += s->value;
 			if (tally_add(&t, blame, 0, s->value)) {
