@@ -96,11 +96,12 @@ int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_
 	struct pgd_inl_profile base, fresh;
 	struct pgd_edges *eb = NULL, *ef = NULL;
 	struct pgd_inl_index *xp = NULL, *xn = NULL;
-	struct hashmap none = HASHMAP_INIT;
+	struct pgd_inl_want none;
 	struct pgd_err xerr = { 0 };
 	int ret;
 
 	memset(hb, 0, sizeof(*hb));
+	pgd_inl_want_init(&none, &c->scratch, NULL);
 	if (!c->base)
 		return 0;   /* no hot set without the profile the PGO build used */
 	if ((ret = group_profile(c, c->base, &eb, &base, err)) ||
@@ -132,6 +133,7 @@ int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_
 out:
 	pgd_inl_index_free(xp);
 	pgd_inl_index_free(xn);
+	pgd_inl_want_release(&none);
 	pgd_edges__free(eb);
 	pgd_edges__free(ef);
 	return ret;

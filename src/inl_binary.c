@@ -28,19 +28,15 @@
 #define MAX_INL_DEPTH 256
 
 /*
- * Open-addressing sets of 64-bit keys (0 is never a key: no name sits at
- * address 0 and no function enters there). The inline trees name
- * functions by funcnametab offset, so one pointer per distinct name: a
- * node's name is hashed as a string once, not once per copy.
+ * An open-addressing map of 64-bit keys to want indexes (0 is never a
+ * key: no name sits at address 0 and no function enters there). The
+ * inline trees name functions by funcnametab offset, one pointer per
+ * distinct name: a node's name is hashed as a string once (name_want), not
+ * once per copy; direct calls are matched by their target's entry.
  */
-struct name_memo {
+struct u64map {
 	uint64_t *key;
-	uint8_t *wanted;
-	size_t cap, n;
-};
-
-struct entry_set {
-	uint64_t *key;
+	uint32_t *val;                /* index + 1 into want->v, 0: not wanted */
 	size_t cap, n;
 };
 
@@ -63,10 +59,13 @@ struct scan {
 	uint32_t cap_nodes;
 	uint32_t nn;                  /* nodes of the current function's tree */
 	int oom;
-	/* with a wanted set (pgd_inl_index_build): */
-	const struct hashmap *wanted;
-	struct name_memo memo;        /* funcnametab pointer -> wanted or not */
-	struct entry_set callees;     /* entries of the wanted callees' functions */
+	/* with a want (pgd_inl_index_build): */
+	struct pgd_inl_want *want;
+	struct u64map names;          /* funcnametab pointer -> want */
+	struct u64map entries;        /* entry of a wanted callee's function -> want */
+	size_t calls_open;            /* callees a direct call can still teach something */
+	size_t cold_open;             /* callees no cold call has been seen to yet */
+	int f_hot;                    /* the function being read has a hot key in the build's profile */
 };
 
 static size_t mix(uint64_t k, size_t cap)
@@ -77,97 +76,128 @@ static size_t mix(uint64_t k, size_t cap)
 	return (size_t)k & (cap - 1);
 }
 
-/* The slot of key in a table of cap (a power of two, never full). */
-static size_t slot_of(const uint64_t *keys, size_t cap, uint64_t key)
+/* The slot of key in m (never full: at most half used). */
+static size_t slot_of(const struct u64map *m, uint64_t key)
 {
-	size_t i = mix(key, cap);
+	size_t i = mix(key, m->cap);
 
-	while (keys[i] && keys[i] != key)
-		i = (i + 1) & (cap - 1);
+	while (m->key[i] && m->key[i] != key)
+		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
-static int entry_set_add(struct entry_set *e, uint64_t key)
+/* Room for one more key. 0, or -1 out of memory. */
+static int u64map_room(struct u64map *m)
 {
-	size_t i;
+	struct u64map g = { 0 };
 
-	if (!key)
+	if (2 * (m->n + 1) <= m->cap)
 		return 0;
-	if (2 * (e->n + 1) > e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 64;
-		uint64_t *k = calloc(cap, sizeof(*k));
-
-		if (!k)
-			return -1;
-		for (size_t j = 0; j < e->cap; j++)
-			if (e->key[j])
-				k[slot_of(k, cap, e->key[j])] = e->key[j];
-		free(e->key);
-		e->key = k;
-		e->cap = cap;
-	}
-	i = slot_of(e->key, e->cap, key);
-	e->n += !e->key[i];
-	e->key[i] = key;
-	return 0;
-}
-
-static int entry_set_has(const struct entry_set *e, uint64_t key)
-{
-	return e->cap && key && e->key[slot_of(e->key, e->cap, key)] == key;
-}
-
-static int memo_grow(struct name_memo *m)
-{
-	size_t cap = m->cap ? 2 * m->cap : 1024;
-	uint64_t *k = calloc(cap, sizeof(*k));
-	uint8_t *w = calloc(cap, 1);
-
-	if (!k || !w) {
-		free(k);
-		free(w);
+	g.cap = m->cap ? 2 * m->cap : 1024;
+	g.key = calloc(g.cap, sizeof(*g.key));
+	g.val = calloc(g.cap, sizeof(*g.val));
+	if (!g.key || !g.val) {
+		free(g.key);
+		free(g.val);
 		return -1;
 	}
 	for (size_t j = 0; j < m->cap; j++)
 		if (m->key[j]) {
-			size_t i = slot_of(k, cap, m->key[j]);
+			size_t i = slot_of(&g, m->key[j]);
 
-			k[i] = m->key[j];
-			w[i] = m->wanted[j];
+			g.key[i] = m->key[j];
+			g.val[i] = m->val[j];
 		}
+	g.n = m->n;
 	free(m->key);
-	free(m->wanted);
-	m->key = k;
-	m->wanted = w;
-	m->cap = cap;
+	free(m->val);
+	*m = g;
 	return 0;
 }
 
-static void memo_free(struct name_memo *m)
+static int u64map_put(struct u64map *m, uint64_t key, uint32_t val)
 {
-	free(m->key);
-	free(m->wanted);
-}
-
-/* Whether name is wanted: 1 yes, 0 no, -1 out of memory. */
-static int name_wanted(struct scan *s, const char *name)
-{
-	uint64_t key = (uint64_t)(uintptr_t)name;
 	size_t i;
 
-	if (!s->wanted)
-		return 1;
+	if (!key || u64map_room(m))
+		return -1;
+	i = slot_of(m, key);
+	m->n += !m->key[i];
+	m->key[i] = key;
+	m->val[i] = val;
+	return 0;
+}
+
+/* The value at key, 0 when absent. */
+static uint32_t u64map_get(const struct u64map *m, uint64_t key)
+{
+	size_t i;
+
+	if (!m->cap || !key)
+		return 0;
+	i = slot_of(m, key);
+	return m->key[i] == key ? m->val[i] : 0;
+}
+
+static void u64map_free(struct u64map *m)
+{
+	free(m->key);
+	free(m->val);
+}
+
+/* The want of a name from the binary (index + 1, 0 none), or -1 out of memory. */
+static long name_want(struct scan *s, const char *name)
+{
+	uint64_t key = (uint64_t)(uintptr_t)name;
+	const struct hashmap_entry *he;
+	size_t i;
+
 	if (!name)
 		return 0;
-	if (2 * (s->memo.n + 1) > s->memo.cap && memo_grow(&s->memo))
+	if (u64map_room(&s->names))
 		return -1;
-	i = slot_of(s->memo.key, s->memo.cap, key);
-	if (!s->memo.key[i]) {
-		s->memo.key[i] = key;
-		s->memo.wanted[i] = pgd_hashmap_find_str(s->wanted, name) != NULL;   /* any flag */
-		s->memo.n++;
+	i = slot_of(&s->names, key);
+	if (!s->names.key[i]) {
+		he = pgd_hashmap_find_str(&s->want->by_name, name);
+		s->names.key[i] = key;
+		s->names.val[i] = he ? (uint32_t)he->val.u64 : 0;
+		s->names.n++;
 	}
-	return s->memo.wanted[i];
+	return s->names.val[i];
+}
+
+/* Whether w can still learn something from the binary. */
+static int want_live(const struct pgd_inl_want_name *w)
+{
+	return ((w->flags & PGD_INL_WANT_NAME) && !w->copy_seen) ||
+	       ((w->flags & PGD_INL_WANT_CALLEE) && !(w->ev & PGD_INL_EV_COLD_COPY));
+}
+
+/*
+ * What a direct call can still teach about w (inlining.c's answers read a
+ * cold copy first, then a cold call, a hot copy, a hot call): nothing once
+ * a cold copy is seen; else a first cold call; else, from a function with
+ * a hot key, a first hot call.
+ */
+static int calls_open(const struct pgd_inl_want_name *w)
+{
+	unsigned both = PGD_INL_EV_COLD_CALL | PGD_INL_EV_HOT_CALL;
+
+	return (w->flags & PGD_INL_WANT_CALLEE) && !(w->ev & PGD_INL_EV_COLD_COPY) && (w->ev & both) != both;
+}
+
+static int cold_open(const struct pgd_inl_want_name *w)
+{
+	return calls_open(w) && !(w->ev & PGD_INL_EV_COLD_CALL);
+}
+
+/* Whether a direct call to target, from the function being read, can teach something. */
+static int call_teaches(const struct scan *s, uint64_t target)
+{
+	uint32_t k = u64map_get(&s->entries, target);
+	const struct pgd_inl_want_name *w = k ? &s->want->v[k - 1] : NULL;
+
+	return w && calls_open(w) && (cold_open(w) || (s->f_hot && !(w->ev & PGD_INL_EV_HOT_CALL)));
 }
 
 static int32_t value_at(const struct pgd_pcv_table *t, uint64_t pc)
@@ -327,7 +357,7 @@ static void fast_calls(struct scan *s, const uint8_t *code, uint64_t len, uint64
 			if ((w & 0xFC000000u) == 0x94000000u) {   /* BL imm26 */
 				uint64_t target = addr + o + (uint64_t)((int64_t)((int32_t)(w << 6) >> 6) * 4);
 
-				if (!s->wanted || entry_set_has(&s->callees, target))
+				if (!s->want || call_teaches(s, target))
 					add_direct(s, addr + o, target);
 			}
 		}
@@ -341,19 +371,19 @@ static void fast_calls(struct scan *s, const uint8_t *code, uint64_t len, uint64
 			break;
 		o = (uint64_t)(e8 - code);
 		target = addr + o + 5 + (uint64_t)(int64_t)(int32_t)rd32le(code + o + 1);
-		if (s->wanted ? entry_set_has(&s->callees, target) :
+		if (s->want ? call_teaches(s, target) :
 		    (t = pgd_pcln_find(s->p, target)) >= 0 && !pgd_pcln_func(s->p, (uint32_t)t, &tf) && tf.entry == target)
 			add_direct(s, addr + o, target);
 	}
 }
 
-/* The direct calls of f into s->rc (only to wanted callees when there is a wanted set). */
+/* The direct calls of f into s->rc (with a want, only to callees still looked for). */
 static int find_calls(struct scan *s, struct pgd_binary *b, const struct pgd_pcln_func *f)
 {
 	const uint8_t *code = f->end > f->entry ? pgd_binary_code(b, f->entry, f->end - f->entry) : NULL;
 
 	s->nrc = 0;
-	if (!code || (s->wanted && !s->callees.n))
+	if (!code || (s->want && !s->cold_open && !(s->f_hot && s->calls_open)))
 		return 0;
 	fast_calls(s, code, f->end - f->entry, f->entry, b->arch && !strcmp(b->arch, "arm64"));
 	return s->oom ? -1 : 0;
@@ -399,7 +429,7 @@ static void func_basics(struct scan *s, const struct pgd_pcln_func *f, struct pg
 		out->file = pgd_pcln_file(s->p, f->cu_offset, pgd_pcv_value(s->p, f->pcfile, f->entry, f->entry));
 }
 
-/* Whether a node of f's tree (s->inl read) inlines a wanted name: 1, 0, -1 out of memory. */
+/* Whether a node of f's tree (s->inl read) inlines a name still looked for: 1, 0, -1 out of memory. */
 static int tree_wanted(struct scan *s, const struct pgd_pcln_func *f)
 {
 	uint32_t nn = 0;
@@ -411,12 +441,14 @@ static int tree_wanted(struct scan *s, const struct pgd_pcln_func *f)
 		nn = MAX_INL_NODES;
 	for (uint32_t k = 0; k < nn; k++) {
 		struct pgd_pcln_inl in;
-		int w;
+		long w;
 
 		if (pgd_pcln_inl(s->p, f, k, &in))
 			continue;
-		if ((w = name_wanted(s, in.name)))
-			return w;
+		if ((w = name_want(s, in.name)) < 0)
+			return -1;
+		if (w > 0 && want_live(&s->want->v[w - 1]))
+			return 1;
 	}
 	return 0;
 }
@@ -434,18 +466,65 @@ static int load_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
 	return f->inltree ? scan_tree(s, f, fi) : 0;
 }
 
+static void learn(struct scan *s, struct pgd_inl_want_name *w, unsigned ev)
+{
+	int calls = calls_open(w), cold = cold_open(w);
+
+	w->ev |= ev;
+	s->calls_open -= calls && !calls_open(w);
+	s->cold_open -= cold && !cold_open(w);
+}
+
 /*
- * One function: its basics always; its tree when nothing is wanted, when
- * the function's own name is wanted or when it inlines a wanted name;
- * its direct calls (to wanted callees) always, its tree then too (a
- * call's line and the caller's own size).
+ * What function fi's copies and calls (just read) teach the want: the
+ * evidence inlining.c's pgd_inl_evidence_build reads off a whole index,
+ * here learnt as found (the same flags: copies and calls at keys hot or
+ * not in the build's profile, calls only from callers not too big).
+ */
+static int learn_func(struct scan *s, uint32_t fi)
+{
+	struct pgd_inl_index *x = s->x;
+	const struct pgd_inl_func *f = &x->funcs[fi];
+	const struct pgd_inl_profile *bf = s->want->built_from;
+
+	for (uint32_t i = f->first_node; i < f->first_node + f->nnodes; i++) {
+		long k = name_want(s, x->nodes[i].callee);
+		struct pgd_inl_want_name *w;
+
+		if (k < 0)
+			return -1;
+		if (!k)
+			continue;
+		w = &s->want->v[k - 1];
+		w->copy_seen = 1;
+		if ((w->flags & PGD_INL_WANT_CALLEE) && bf)
+			learn(s, w, pgd_inl_profile_key_hot(bf, f, x->nodes[i].line) ? PGD_INL_EV_HOT_COPY :
+				    PGD_INL_EV_COLD_COPY);
+	}
+	for (uint32_t i = f->first_call; bf && i < f->first_call + f->ncalls; i++) {
+		const struct pgd_inl_call *c = &x->calls[i];
+		uint32_t k = c->target ? u64map_get(&s->entries, s->rc[i - f->first_call].target) : 0;
+
+		if (!k || f->own_bytes > PGD_INL_BIG_FUNC_BYTES)
+			continue;
+		learn(s, &s->want->v[k - 1], pgd_inl_profile_key_hot(bf, f, c->line) ? PGD_INL_EV_HOT_CALL :
+			     PGD_INL_EV_COLD_CALL);
+	}
+	return 0;
+}
+
+/*
+ * One function: its basics always. Without a want, its tree and calls;
+ * with one, its tree when a node inlines a name still looked for or when
+ * it calls a callee still looked for (the call's line and the caller's
+ * own size need it), and what they teach.
  */
 static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
 {
 	struct pgd_inl_index *x = s->x;
 	struct pgd_pcln_func f;
 	struct pgd_inl_func *out = &x->funcs[i];
-	int want;
+	int want = 1;
 
 	memset(out, 0, sizeof(*out));
 	out->first_node = (uint32_t)x->nnodes;
@@ -457,17 +536,18 @@ static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
 	s->nn = 0;
 	if (f.pc_inl && pgd_pcv_table_read(s->p, f.pc_inl, f.entry, &s->inl))
 		return -1;
-	if ((want = name_wanted(s, f.name)) == 0 && f.inltree)
-		want = tree_wanted(s, &f);
+	if (s->want) {
+		want = f.inltree ? tree_wanted(s, &f) : 0;
+		s->f_hot = s->want->built_from && pgd_inl_profile_caller_hot(s->want->built_from, f.name);
+	}
 	if (want < 0 || find_calls(s, b, &f))
 		return -1;
 	if (!want && !s->nrc)
 		return 0;
-	if (f.pcln && pgd_pcv_table_read(s->p, f.pcln, f.entry, &s->ln))
+	if ((f.pcln && pgd_pcv_table_read(s->p, f.pcln, f.entry, &s->ln)) || load_tree(s, &f, i) ||
+	    record_calls(s, i))
 		return -1;
-	if (load_tree(s, &f, i))
-		return -1;
-	return record_calls(s, i);
+	return s->want ? learn_func(s, i) : 0;
 }
 
 /*
@@ -557,7 +637,7 @@ static int index_names(struct pgd_inl_index *x)
 }
 
 /* The entries of every function a wanted callee names exactly (its direct calls are evidence). */
-static int wanted_entries(struct scan *s)
+static int want_entries(struct scan *s)
 {
 	for (uint32_t i = 0; i < s->p->nfunc; i++) {
 		struct pgd_pcln_func f;
@@ -565,34 +645,62 @@ static int wanted_entries(struct scan *s)
 
 		if (pgd_pcln_func(s->p, i, &f) || !f.name)
 			continue;
-		he = pgd_hashmap_find_str(s->wanted, f.name);
-		if (he && (he->val.u64 & PGD_INL_WANT_CALLEE) == PGD_INL_WANT_CALLEE &&
-		    entry_set_add(&s->callees, f.entry))
+		he = pgd_hashmap_find_str(&s->want->by_name, f.name);
+		if (he && (s->want->v[he->val.u64 - 1].flags & PGD_INL_WANT_CALLEE) &&
+		    u64map_put(&s->entries, f.entry, (uint32_t)he->val.u64))
 			return -1;
+	}
+	for (size_t k = 0; k < s->want->n; k++) {
+		s->calls_open += calls_open(&s->want->v[k]);
+		s->cold_open += cold_open(&s->want->v[k]);
 	}
 	return 0;
 }
 
-int pgd_inl_wanted_add(struct hashmap *w, struct arena *a, const char *name, unsigned flags)
+void pgd_inl_want_init(struct pgd_inl_want *w, struct arena *a, const struct pgd_inl_profile *built_from)
 {
-	char key[1024];
-	size_t n = generic_key(name, key, sizeof(key));
+	memset(w, 0, sizeof(*w));
+	w->a = a;
+	w->built_from = built_from;
+}
+
+static int want_one(struct pgd_inl_want *w, const char *name, size_t len, unsigned flags)
+{
 	struct hashmap_entry *he;
+	struct pgd_inl_want_name *v;
 	const char *k;
 	int ins;
 
-	if (!(k = pgd_arena_strdup(a, name)) || !(he = pgd_hashmap_upsert_str(w, k, &ins)))
+	if (!(k = pgd_arena_strndup(w->a, name, len)) || !(he = pgd_hashmap_upsert_str(&w->by_name, k, &ins)))
 		return -1;
-	he->val.u64 |= flags;
-	if (!n || !strcmp(key, name))
-		return 0;
-	if (!(k = pgd_arena_strndup(a, key, n)) || !(he = pgd_hashmap_upsert_str(w, k, &ins)))
-		return -1;
-	he->val.u64 |= flags;
+	if (ins) {
+		if (!(v = pgd_arena_grow_for_append(w->a, w->v, w->n, sizeof(*v))))
+			return -1;
+		w->v = v;
+		memset(&w->v[w->n], 0, sizeof(*v));
+		w->v[w->n].name = k;
+		he->val.u64 = ++w->n;
+	}
+	w->v[he->val.u64 - 1].flags |= flags;
 	return 0;
 }
 
-int pgd_inl_index_build(struct pgd_binary *b, const struct hashmap *wanted, struct pgd_inl_index **out,
+int pgd_inl_want_add(struct pgd_inl_want *w, const char *name, unsigned flags)
+{
+	char key[1024];
+	size_t n = generic_key(name, key, sizeof(key));
+
+	if (want_one(w, name, strlen(name), flags))
+		return -1;
+	return n && strcmp(key, name) ? want_one(w, key, n, flags) : 0;
+}
+
+void pgd_inl_want_release(struct pgd_inl_want *w)
+{
+	pgd_hashmap_free(&w->by_name);   /* the names and the array are in w->a */
+}
+
+int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_want *want, struct pgd_inl_index **out,
 			struct pgd_err *err)
 {
 	const struct pgd_pcln *p = pgd_binary_pcln(b);
@@ -612,11 +720,12 @@ int pgd_inl_index_build(struct pgd_binary *b, const struct hashmap *wanted, stru
 	x->p = p;
 	x->b = b;
 	pgd_arena_init(&x->arena, 0);
-	s.wanted = wanted;
+	s.want = want;
+	x->want = want;
 	x->nfuncs = p->nfunc;
 	if (!(x->funcs = calloc(x->nfuncs ? x->nfuncs : 1, sizeof(*x->funcs))))
 		goto nomem;
-	if (wanted && wanted_entries(&s))
+	if (want && want_entries(&s))
 		goto nomem;
 	for (uint32_t i = 0; i < p->nfunc; i++)
 		if (scan_func(&s, b, i))
@@ -636,8 +745,8 @@ out:
 	free(s.parent);
 	free(s.bytes);
 	free(s.first_pc);
-	memo_free(&s.memo);
-	free(s.callees.key);
+	u64map_free(&s.names);
+	u64map_free(&s.entries);
 	pgd_inl_index_free(x);
 	return ret;
 }

@@ -188,6 +188,26 @@ const struct pgd_inl_site *pgd_inl_profile_find(const struct pgd_inl_profile *p,
 	return bsearch(&key, p->sites, p->nsites, sizeof(key), site_cmp);
 }
 
+int pgd_inl_profile_caller_hot(const struct pgd_inl_profile *p, const char *caller)
+{
+	size_t lo = 0, hi = p->nsites;
+
+	if (!caller)
+		return 0;
+	while (lo < hi) {   /* the first site of caller (sites are by caller, then offset) */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(p->sites[mid].caller, caller) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->nsites && !strcmp(p->sites[lo].caller, caller); lo++)
+		if (p->sites[lo].hot)
+			return 1;
+	return 0;
+}
+
 /* ---- needed_hot_budget ----------------------------------------------------------- */
 
 /*
@@ -214,27 +234,26 @@ const struct pgd_inl_site *pgd_inl_profile_find(const struct pgd_inl_profile *p,
  * FILE:LINE") names the outermost position of the call (base.FmtPos): for
  * a copy inside another copy, the line of the root copy's call.
  */
-#define EV_COLD_COPY 1u
-#define EV_COLD_CALL 2u
-#define EV_HOT_COPY 4u
-#define EV_HOT_CALL 8u
+#define EV_COLD_COPY PGD_INL_EV_COLD_COPY
+#define EV_COLD_CALL PGD_INL_EV_COLD_CALL
+#define EV_HOT_COPY PGD_INL_EV_HOT_COPY
+#define EV_HOT_CALL PGD_INL_EV_HOT_CALL
 #define NEEDED_MIN_BYTES 150u
-/*
- * inl.go inlineBigFunctionNodes: a caller of more than 5000 IR nodes only
- * inlines callees of cost <= 20, hot or not, so its calls prove nothing.
- * The binary has no node count: a function whose own code (inlined copies
- * left out) is this large is taken as big.
- */
-#define BIG_FUNC_BYTES 30000u
+#define BIG_FUNC_BYTES PGD_INL_BIG_FUNC_BYTES   /* inlining.h */
 
-int pgd_inl_key_hot(const struct pgd_inl_evidence *ev, const struct pgd_inl_func *f, int64_t line)
+int pgd_inl_profile_key_hot(const struct pgd_inl_profile *p, const struct pgd_inl_func *f, int64_t line)
 {
 	const struct pgd_inl_site *s;
 
 	if (!f->name || line <= 0)
 		return 0;
-	s = pgd_inl_profile_find(ev->built_from, f->name, line - f->start_line);
+	s = pgd_inl_profile_find(p, f->name, line - f->start_line);
 	return s && s->hot;
+}
+
+int pgd_inl_key_hot(const struct pgd_inl_evidence *ev, const struct pgd_inl_func *f, int64_t line)
+{
+	return pgd_inl_profile_key_hot(ev->built_from, f, line);
 }
 
 static int ev_add(struct pgd_inl_evidence *ev, const char *callee, unsigned flag)
@@ -250,12 +269,25 @@ static int ev_add(struct pgd_inl_evidence *ev, const char *callee, unsigned flag
 	return 0;
 }
 
+static int evidence_of_want(const struct pgd_inl_want *w, struct pgd_inl_evidence *out)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (!(w->v[i].flags & PGD_INL_WANT_CALLEE) || !w->v[i].ev)
+			continue;
+		if (ev_add(out, w->v[i].name, w->v[i].ev))
+			return -1;
+	}
+	return 0;
+}
+
 int pgd_inl_evidence_build(const struct pgd_inl_index *x, const struct pgd_inl_profile *built_from,
 			   struct pgd_inl_evidence *out, struct pgd_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	out->x = x;
 	out->built_from = built_from;
+	if (x->want)   /* learnt while the index was built (inl_binary.c learn_func) */
+		return evidence_of_want(x->want, out) ? pgd_err_nomem(err, NULL) : 0;
 	for (size_t i = 0; i < x->nnodes; i++) {
 		const struct pgd_inl_node *n = &x->nodes[i];
 		int hot = pgd_inl_key_hot(out, &x->funcs[n->func], n->line);
@@ -488,15 +520,15 @@ static int collect(const struct run *u, int stale, struct rpt_inl_site **out, si
  * its own say where it is declared).
  */
 static int want_sites(const struct pgd_inl_profile *from, const struct pgd_inl_profile *other,
-		      struct hashmap *w, struct arena *a)
+		      struct pgd_inl_want *w)
 {
 	for (size_t i = 0; i < from->nsites; i++) {
 		const struct pgd_inl_site *s = &from->sites[i];
 
 		if (!listed(s, pgd_inl_profile_find(other, s->caller, s->offset)))
 			continue;
-		if (pgd_inl_wanted_add(w, a, s->callee, PGD_INL_WANT_CALLEE) ||
-		    pgd_inl_wanted_add(w, a, s->caller, PGD_INL_WANT_NAME))
+		if (pgd_inl_want_add(w, s->callee, PGD_INL_WANT_CALLEE) ||
+		    pgd_inl_want_add(w, s->caller, PGD_INL_WANT_NAME))
 			return -1;
 	}
 	return 0;
@@ -527,20 +559,21 @@ int pgd_inlining_run(struct pgd_report *r, const struct pgd_edges *base, const s
 	struct arena a;
 	struct pgd_err xerr = { 0 };
 	struct run u = { r, b, NULL, &ev, &pb, &pf };
-	struct hashmap wanted = HASHMAP_INIT;
+	struct pgd_inl_want want;
 	int ret;
 
 	memset(&ev, 0, sizeof(ev));
 	pgd_arena_init(&a, 0);
+	pgd_inl_want_init(&want, &a, &pb);
 	if ((ret = pgd_inl_profile_build(base, PGD_INL_CDF_PERCENT, &a, &pb, err)) ||
 	    (ret = pgd_inl_profile_build(fresh, PGD_INL_CDF_PERCENT, &a, &pf, err)))
 		goto out;
-	if (want_sites(&pb, &pf, &wanted, &a) || want_sites(&pf, &pb, &wanted, &a)) {
+	if (want_sites(&pb, &pf, &want) || want_sites(&pf, &pb, &want)) {
 		ret = pgd_err_nomem(err, NULL);
 		goto out;
 	}
 	/* no runtime tables (not a Go >= 1.20 binary): the hot sets alone, inlined unknown */
-	ret = pgd_inl_index_build(b, &wanted, &x, &xerr);
+	ret = pgd_inl_index_build(b, &want, &x, &xerr);
 	if (ret && ret != PGD_EINPUT) {
 		*err = xerr;
 		goto out;
@@ -558,7 +591,7 @@ int pgd_inlining_run(struct pgd_report *r, const struct pgd_edges *base, const s
 out:
 	pgd_inl_evidence_free(&ev);
 	pgd_inl_index_free(x);
-	pgd_hashmap_free(&wanted);
+	pgd_inl_want_release(&want);
 	pgd_arena_release(&a);
 	return ret;
 }

@@ -63,6 +63,8 @@ int pgd_inl_profile_build(const struct pgd_edges *e, double cdf_percent, struct 
 			  struct pgd_inl_profile *out, struct pgd_err *err);
 /* Whether name is the callee of a hot edge (candHotCalleeMap: budget 2000 in CanInline). */
 int pgd_inl_profile_hot_callee(const struct pgd_inl_profile *p, const char *name);
+/* Whether caller has a hot site in p. */
+int pgd_inl_profile_caller_hot(const struct pgd_inl_profile *p, const char *caller);
 /* The site, or NULL. */
 const struct pgd_inl_site *pgd_inl_profile_find(const struct pgd_inl_profile *p, const char *caller,
 						int64_t offset);
@@ -110,29 +112,69 @@ struct pgd_inl_index {
 	struct pgd_inl_call *calls;
 	struct hashmap by_name;       /* function name -> index + 1 */
 	struct hashmap copy_by_name;  /* inlined function name -> index + 1 of its first copy in nodes[] */
+	struct pgd_inl_want *want;    /* NULL: every function's nodes and calls are here */
 };
 
 /*
- * The names a question is about (pgd_inl_wanted_add): the index then
- * holds only what answers it. A function's nodes are kept when one of
- * them inlines a wanted name (copy_by_name and the evidence of those
- * names are whole) and loaded on demand for a caller
- * (pgd_inl_index_site); direct calls are kept only to a wanted callee.
- * check's cost then follows the functions its profiles name, not the
- * binary's size (issue #15).
+ * What the binary is asked about (check's listed sites), so the index
+ * holds only what answers it and check's cost follows the functions its
+ * profiles name, not the binary's size (issue #15):
+ *  - PGD_INL_WANT_NAME: where a caller with no body of its own is
+ *    declared (its first inlined copy, copy_by_name);
+ *  - PGD_INL_WANT_CALLEE: the evidence of a callee (inlining.c
+ *    pgd_inl_needed_hot_budget, pgd_inl_refresh_would_inline), learnt
+ *    from its copies and direct calls while the index is built. A copy at
+ *    a key that is not hot decides every answer, so a callee stops being
+ *    looked for once one is found.
+ * A function's nodes are read when one of them inlines a name still
+ * looked for, or when it calls a callee still looked for; a caller's
+ * nodes when asked (pgd_inl_index_site).
  */
-#define PGD_INL_WANT_NAME   1u        /* inlined copies of it (a caller, for its declaration) */
-#define PGD_INL_WANT_CALLEE 3u        /* and direct calls to it (evidence) */
-/* Adds name (and its spelling without "()" when generic) to w; memory from a. 0, or -1 out of memory. */
-int pgd_inl_wanted_add(struct hashmap *w, struct arena *a, const char *name, unsigned flags);
+#define PGD_INL_WANT_NAME   1u
+#define PGD_INL_WANT_CALLEE 2u
+
+#define PGD_INL_EV_COLD_COPY 1u       /* a copy at a key the build's profile does not make hot */
+#define PGD_INL_EV_COLD_CALL 2u       /* a direct call at such a key, in a caller not too big */
+#define PGD_INL_EV_HOT_COPY  4u
+#define PGD_INL_EV_HOT_CALL  8u
+/*
+ * inl.go inlineBigFunctionNodes: a caller of more than 5000 IR nodes only
+ * inlines callees of cost <= 20, hot or not, so its calls prove nothing.
+ * The binary has no node count: a function whose own code (inlined copies
+ * left out) is this large is taken as big.
+ */
+#define PGD_INL_BIG_FUNC_BYTES 30000u
+
+struct pgd_inl_want_name {
+	const char *name;
+	unsigned flags;               /* PGD_INL_WANT_* */
+	unsigned ev;                  /* PGD_INL_EV_* seen so far */
+	int copy_seen;                /* a copy of it is in the index */
+};
+
+struct pgd_inl_want {
+	struct arena *a;              /* names and the array */
+	struct hashmap by_name;       /* name -> index + 1 into v */
+	struct pgd_inl_want_name *v;
+	size_t n;
+	const struct pgd_inl_profile *built_from;   /* hot keys of the build (NULL: no evidence) */
+};
+
+void pgd_inl_want_init(struct pgd_inl_want *w, struct arena *a, const struct pgd_inl_profile *built_from);
+/* Adds name (and its spelling without "()" when generic). 0, or -1 out of memory. */
+int pgd_inl_want_add(struct pgd_inl_want *w, const char *name, unsigned flags);
+void pgd_inl_want_release(struct pgd_inl_want *w);
+/* The key (f, line) is hot in p (pgoir.CallSiteInfo{f, line - f's start line}). */
+int pgd_inl_profile_key_hot(const struct pgd_inl_profile *p, const struct pgd_inl_func *f, int64_t line);
 
 /*
  * Walks every function of the runtime table once: inline trees and, by
- * their encoding, direct calls; with wanted (NULL: everything) only what
- * those names need. PGD_EINPUT when the binary has no Go >= 1.20 runtime
- * table (no PGO build has none).
+ * their encoding, direct calls; with want (NULL: everything) only what it
+ * asks, its evidence filled in as found. want outlives the index.
+ * PGD_EINPUT when the binary has no Go >= 1.20 runtime table (no PGO
+ * build has none).
  */
-int pgd_inl_index_build(struct pgd_binary *b, const struct hashmap *wanted, struct pgd_inl_index **out,
+int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_want *want, struct pgd_inl_index **out,
 			struct pgd_err *err);
 /* Reads f's nodes into x when the build left them out. 0, or -1 out of memory. */
 int pgd_inl_index_load(struct pgd_inl_index *x, struct pgd_inl_func *f);
