@@ -378,6 +378,77 @@ static void test_needed_hot_budget_fresh(void **state)
 }
 
 /*
+ * The index check builds (a want: only what the sites ask, the evidence
+ * learnt as it walks, callers read on demand) answers every site as the
+ * whole index does: its copies and call at the site, the caller's
+ * declaration, needed_hot_budget and refresh_would_inline. Every site of
+ * the profile the binary was built from is asked, hot or not.
+ */
+static void want_agrees(const char *bin_name, const char *profile)
+{
+	char bin[512], prof[256], msg[1024];
+	struct gofmt_build g;
+	struct pgd_inl_want w;
+	struct pgd_inl_index *x = NULL;
+	struct pgd_inl_evidence ev;
+	struct pgd_err err = { 0 };
+	size_t asked = 0;
+
+	snprintf(prof, sizeof(prof), "%s", profile);
+	build_open_paths(&g, test_bin_path(bin_name, bin, sizeof(bin)), prof);
+	pgd_inl_want_init(&w, &g.a, &g.p);
+	for (size_t i = 0; i < g.p.nsites; i++)
+		assert_int_equal(pgd_inl_want_add(&w, g.p.sites[i].callee, PGD_INL_WANT_CALLEE) ||
+				 pgd_inl_want_add(&w, g.p.sites[i].caller, PGD_INL_WANT_NAME), 0);
+	if (pgd_inl_index_build(g.bin, &w, &x, &err) || pgd_inl_evidence_build(x, &g.p, &ev, &err))
+		fail_msg("%s", pgd_err_format(&err, msg, sizeof(msg)));
+	for (size_t i = 0; i < g.p.nsites; i++) {
+		const struct pgd_inl_site *s = &g.p.sites[i];
+		const struct pgd_inl_func *fa, *fb, *ba, *bb;
+		struct pgd_inl_at_line aa, ab;
+		int64_t la, lb;
+		const char *da = NULL, *db = NULL;
+		int32_t sa = 0, sb = 0;
+
+		assert_int_equal(pgd_inl_index_site(g.x, g.bin, s->caller, s->offset, s->callee, &fa, &la, &aa), 0);
+		assert_int_equal(pgd_inl_index_site(x, g.bin, s->caller, s->offset, s->callee, &fb, &lb, &ab), 0);
+		if (la != lb || aa.inlined != ab.inlined || aa.bytes != ab.bytes || aa.ncopies != ab.ncopies)
+			fail_msg("%s: %s+%lld -> %s: line %lld/%lld inlined %d/%d bytes %llu/%llu", bin_name,
+				 s->caller, (long long)s->offset, s->callee, (long long)la, (long long)lb,
+				 aa.inlined, ab.inlined, (unsigned long long)aa.bytes, (unsigned long long)ab.bytes);
+		assert_int_equal(pgd_inl_index_decl(g.x, s->caller, &da, &sa), pgd_inl_index_decl(x, s->caller, &db, &sb));
+		assert_int_equal(sa, sb);
+		assert_true(da == db);
+		assert_int_equal(pgd_inl_needed_hot_budget(&g.ev, s->callee, aa.bytes),
+				 pgd_inl_needed_hot_budget(&ev, s->callee, ab.bytes));
+		ba = pgd_inl_index_func(g.x, g.bin, s->callee);
+		bb = pgd_inl_index_func(x, g.bin, s->callee);
+		assert_true((ba == NULL) == (bb == NULL));
+		if (fa && fb)
+			assert_int_equal(pgd_inl_refresh_would_inline(&g.ev, s->callee, ba, fa),
+					 pgd_inl_refresh_would_inline(&ev, s->callee, bb, fb));
+		asked++;
+	}
+	assert_true(asked > 100);
+	pgd_inl_evidence_free(&ev);
+	pgd_inl_index_free(x);
+	pgd_inl_want_release(&w);
+	build_close(&g);
+}
+
+static void test_want_agrees(void **state)
+{
+	char prof[256];
+
+	(void)state;
+	snprintf(prof, sizeof(prof), FIELD "/gofmt/A.pprof");
+	want_agrees("field-gofmt-go1.26.11.pgoA", prof);
+	snprintf(prof, sizeof(prof), FIELD "/gofmt/B.pprof");
+	want_agrees("field-gofmt-go1.26.11.pgoB", prof);
+	want_agrees("bloatsvc.pgo", "testdata/profiles/bloat.pprof");
+}
+
+/*
  * The fixture programs (contrib/inlining-fixtures.sh): bloatsvc (Go
  * 1.23.5, built to bloat: 257 decisions) must agree as the field programs
  * do; cachesvc (1.23.5 and 1.26.11) has one decision, main.lookup at
@@ -614,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_needed_hot_budget_base),
 		cmocka_unit_test(test_needed_hot_budget_fresh),
 		cmocka_unit_test(test_fixture_programs),
+		cmocka_unit_test(test_want_agrees),
 		cmocka_unit_test(test_objdump_base),
 		cmocka_unit_test(test_objdump_fresh),
 		cmocka_unit_test(test_report_block),
