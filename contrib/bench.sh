@@ -126,6 +126,22 @@ for pkg in ssa types2; do
 		"cmd/compile/internal/$pkg") || true
 	rm -rf "$tmp"
 done
+# Bigger captures, as Go's own cmd/compile/profile.sh makes default.pgo: the
+# compiler compiling every package of std, then of cmd, one -cpuprofile per
+# package, merged by go tool pprof (issue #15's case was two such
+# compiler-build profiles; on a fast machine each holds a few thousand
+# samples).
+for set in std cmd; do
+	[ -s "$OUT/compile-$set-all.pprof" ] && continue
+	tmp=$(mktemp -d)
+	for p in $(cd "$GOROOT/src" && GOTOOLCHAIN=local "$GO" list "$set"); do
+		h=$(echo "$p" | md5sum | cut -c1-12)
+		(cd "$GOROOT/src" && GOTOOLCHAIN=local GOCACHE=$tmp/cache GOFLAGS=-pgo=off "$GO" build -o /dev/null \
+			-gcflags="-cpuprofile=$tmp/prof.$h" "$p") >/dev/null 2>&1 || true
+	done
+	"$GO" tool pprof -proto "$tmp"/prof.* >"$OUT/compile-$set-all.pprof" 2>/dev/null
+	rm -rf "$tmp"
+done
 CP=$GOROOT/src/cmd/compile/default.pgo
 row "edges cmd/compile default.pgo" "$PGODRIFT" edges "$CP" -- "$GO" tool preprofile -i "$CP"
 row "sites cmd/compile default.pgo" "$PGODRIFT" sites --binary "$OUT/compile" --format json "$CP"
@@ -144,10 +160,10 @@ cat >"$OUT/preprofile2.sh" <<EOS
 "$GO" tool preprofile -i "$OUT/compile-types2.pprof" -o /dev/null
 EOS
 chmod +x "$OUT/preprofile2.sh"
-ratio_row() { # name pgodrift-cmd... (against preprofile2.sh)
+ratio_row() { # name pgodrift-cmd... (against ${PRE:-preprofile2.sh})
 	name=$1; shift
 	p=$(measure "$@")
-	g=$(measure "$OUT/preprofile2.sh")
+	g=$(measure "$OUT/${PRE:-preprofile2.sh}")
 	set -- $p $g
 	printf '%-44s %10s %10s   %10s %10s   x%.2f time, x%.2f RSS\n' "$name" "$1" "$2" "$3" "$4" \
 		"$(awk -v a="$1" -v b="$3" 'BEGIN { print a / b }')" "$(awk -v a="$2" -v b="$4" 'BEGIN { print a / b }')"
@@ -158,6 +174,15 @@ ratio_row "  the same, -s -w build" "$PGODRIFT" check --binary "$OUT/compile.sw"
 	--base "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" --fail-on never
 ratio_row "  the same, through DWARF (--debug-file)" "$PGODRIFT" check --binary "$OUT/compile" \
 	--debug-file "$OUT/compile" --base "$OUT/compile-ssa.pprof" --fresh "$OUT/compile-types2.pprof" \
+	--fail-on never
+cat >"$OUT/preprofile-all.sh" <<EOS
+#!/bin/sh
+"$GO" tool preprofile -i "$OUT/compile-std-all.pprof" -o /dev/null &&
+"$GO" tool preprofile -i "$OUT/compile-cmd-all.pprof" -o /dev/null
+EOS
+chmod +x "$OUT/preprofile-all.sh"
+PRE=preprofile-all.sh ratio_row "check compiler: std vs cmd builds (merged)" "$PGODRIFT" check \
+	--binary "$OUT/compile" --base "$OUT/compile-std-all.pprof" --fresh "$OUT/compile-cmd-all.pprof" \
 	--fail-on never
 # Scaling (issue #15): the generated services of contrib/gen-big-program.sh
 # (make bench-gen builds them once into build/bench/gen-SIZE/; these rows run

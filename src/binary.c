@@ -1843,22 +1843,24 @@ static int pair_addr_cmp(const void *a, const void *b)
 	return p < q ? -1 : p > q;
 }
 
-int pgd_binary_inlined_in(struct pgd_binary *b, const char *callee, const char *prefix)
+int pgd_binary_inlined_in(struct pgd_binary *b, const char *callee, const char *prefix, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
 	const char *key;
 	struct hashmap_entry *e;
-	struct pgd_err err = { 0 };
 	size_t len = strlen(prefix);
+	int ret;
 
-	if (load_all(b, &err) || !(key = pgd_dwarf_name_lookup(im->dw, callee, strlen(callee))) ||
-	    !(e = origin_find(im, key)))
+	if ((ret = load_all(b, err)))
+		return ret;
+	if (!(key = pgd_dwarf_name_lookup(im->dw, callee, strlen(callee))) || !(e = origin_find(im, key)))
 		return 0;
 	for (int64_t k = (int64_t)e->val.u64 - 1; k >= 0; k = im->inl_refs[k].next) {
 		const struct pgd_dw_cu *cu = &im->dw->cus[im->inl_refs[k].cu];
 		const char *container = cu->subs[cu->inls[im->inl_refs[k].inl].sub].name;
 
-		if (!strncmp(container, prefix, len))
+		/* a copy in a function with a name, as pgd_binary_inline_counts counts them */
+		if (*container && !strncmp(container, prefix, len))
 			return 1;
 	}
 	return 0;

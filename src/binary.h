@@ -161,10 +161,12 @@ struct pgd_inline_count {
 };
 /*
  * Whether an inlined copy of callee sits in a function whose name starts
- * with prefix (sites.c: copies inside a caller's deferwrap functions);
- * one walk of callee's copies, not of every copy in the binary.
+ * with prefix ("" any): 1, 0, or an error code. sites.c asks about copies
+ * inside a caller's deferwrap functions, doctor's stale-names whether a
+ * function exists only inlined; one walk of callee's copies, not of
+ * every copy in the binary (pgd_binary_inline_counts).
  */
-int pgd_binary_inlined_in(struct pgd_binary *b, const char *callee, const char *prefix);
+int pgd_binary_inlined_in(struct pgd_binary *b, const char *callee, const char *prefix, struct pgd_err *err);
 /* Sorted by container, then callee (strcmp): one container's copies are one run. */
 int pgd_binary_inline_counts(struct pgd_binary *b, const struct pgd_inline_count **out,
 			     size_t *n, struct pgd_err *err);

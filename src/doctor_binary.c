@@ -70,8 +70,6 @@ static char *fold_generics(struct arena *a, const char *name)
 
 struct name_index {
 	struct hashmap folded;      /* folded symbol names */
-	struct hashmap inlined;     /* names with inlined copies, built on first miss */
-	int inlined_built;
 };
 
 static int name_index_build(struct doc_ctx *c, struct pgd_binary *b, struct name_index *ni)
@@ -117,22 +115,7 @@ static int binary_has(struct doc_ctx *c, struct name_index *ni, const char *name
 	 * subprogram of its own that the lazy index resolves; its inlined
 	 * copies still name it.
 	 */
-	if (!ni->inlined_built) {
-		const struct pgd_inline_count *ic;
-		size_t n;
-		int ret = pgd_binary_inline_counts(c->bin, &ic, &n, err);
-
-		if (ret)
-			return ret;
-		for (size_t i = 0; i < n; i++) {
-			int ins;
-
-			if (!pgd_hashmap_upsert_str(&ni->inlined, ic[i].callee, &ins))
-				return pgd_err_nomem(err, pgd_binary__path(c->bin));
-		}
-		ni->inlined_built = 1;
-	}
-	return pgd_hashmap_find_str(&ni->inlined, name) != NULL;
+	return pgd_binary_inlined_in(c->bin, name, "", err);
 }
 
 static int is_ignored_callee(const char *name)
@@ -181,7 +164,7 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 {
 	const struct pgd_edges *e;
 	struct doc_edge_map *m;
-	struct name_index ni = { HASHMAP_INIT, HASHMAP_INIT, 0 };
+	struct name_index ni = { HASHMAP_INIT };
 	struct hashmap exists = HASHMAP_INIT;   /* name -> 1 present, 2 absent */
 	struct hashmap lines = HASHMAP_INIT;    /* (caller, offset) -> status + 1 */
 	struct arena calls = ARENA_INIT;        /* code_at_line results, dropped at the end */
@@ -271,7 +254,6 @@ static int build_edge_map(struct doc_ctx *c, struct pgd_err *err)
 	ret = 0;
 out:
 	pgd_hashmap_free(&ni.folded);
-	pgd_hashmap_free(&ni.inlined);
 	pgd_hashmap_free(&exists);
 	pgd_hashmap_free(&lines);
 	pgd_arena_release(&calls);

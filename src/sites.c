@@ -210,7 +210,11 @@ static int deferred_here(struct pgd_binary *b, struct arena *a, const char *call
 	}
 	/* ... or inlined into one */
 	snprintf(name, sizeof(name), "%s.deferwrap", caller);
-	return pgd_binary_inlined_in(b, callee, name);
+	{
+		struct pgd_err e = { 0 };
+
+		return pgd_binary_inlined_in(b, callee, name, &e) == 1;
+	}
 }
 
 /*
@@ -219,6 +223,11 @@ static int deferred_here(struct pgd_binary *b, struct arena *a, const char *call
  * (ir.StaticValue) resolves the variable and records a direct call, though
  * the machine code calls through the func value. (Closures are never
  * devirtualization targets either way: maybeDevirtualizeFunctionCall.)
+ * The names compared are the profile's: a binary built with PGO renames
+ * the closures of a function it inlined ("ld.(*Link).pclntab.(*pclntab).
+ * generateFuncdata.func3" for the profile's "ld.(*pclntab).
+ * generateFuncdata.func3", cmd/link in Go 1.26), while the callee keeps
+ * the profile's spelling.
  */
 static int local_closure(const char *caller, const char *callee)
 {
@@ -455,6 +464,7 @@ static void classify_plain_site(struct key_ctx *k, struct pgd_site *s)
 	s->kind = s->nindirect ? PGD_SITE_FUNC_VALUE : PGD_SITE_NONE;
 	if (s->ncallees == 1 &&
 	    (deferred_here(k->b, k->a, key_caller(k), k->line, s->callees[0].name) ||
+	     local_closure(k->e[0].caller, s->callees[0].name) ||
 	     local_closure(key_caller(k), s->callees[0].name)))
 		s->kind = PGD_SITE_DIRECT;
 	for (size_t i = 0; i < s->ncallees && !s->binary_guard; i++) {
