@@ -1447,6 +1447,7 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 	for (size_t i = from; i < c->ncalls; i++) {
 		const struct pgd_call_insn *ci = &c->calls[i];
 		const struct pgd_symbol *sym;
+		const uint8_t *code;
 		uint64_t addr, apc;
 		size_t k;
 
@@ -1456,18 +1457,23 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 			;
 		if (k == nr)
 			continue;
+		if (!(code = code_bytes(im, r[k].lo, r[k].hi - r[k].lo)))
+			continue;
 		if (!im->dcode || im->dcode_lo != r[k].lo || im->dcode_hi != r[k].hi) {
-			const uint8_t *code = code_bytes(im, r[k].lo, r[k].hi - r[k].lo);
-
 			pgd_dcode_free(im->dcode);
 			im->dcode = NULL;
-			if (!code)
-				continue;
-			if (pgd_disasm_decode(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
+			/*
+			 * Sparse: ranges run to hundreds of KB, and capstone's full
+			 * detail costs thousands of host instructions per machine
+			 * instruction; the guard walk reads a few hundred near the call.
+			 */
+			if (pgd_disasm_index(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
 				return pgd_err_nomem(err, b->path);
 			im->dcode_lo = r[k].lo;
 			im->dcode_hi = r[k].hi;
 		}
+		if (pgd_dcode_prepare(im->dis, im->dcode, code, ci->pc) < 0)
+			return pgd_err_nomem(err, b->path);
 		if (!pgd_dcode_call_guard(im->dcode, ci->pc, &addr, &apc))
 			continue;
 		sym = pgd_binary_symbol_at(b, addr);

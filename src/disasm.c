@@ -403,7 +403,18 @@ struct dinsn {
 	uint8_t cond;                 /* OP_JCC: COND_EQ (je, b.eq), COND_NE (jne, b.ne), else 0 */
 	uint8_t mem;                  /* OP_CMP / OP_CALLI: which operand is memory */
 	int8_t a, b;                  /* register slots, -1 none */
+	uint8_t page;                 /* arm64 adrp: sets register a's page to target (op stays OP_OTHER) */
+	uint8_t len;                  /* bytes */
+	uint8_t have;                 /* HAVE_*: how much of this entry is decoded */
 };
+
+/*
+ * A sparse decode (pgd_disasm_index) lists every instruction with its pc
+ * and length and, until capstone is asked, only what the scanner read:
+ * target holds the branch target (0: not a branch). An arm64 add stays at
+ * HAVE_REGS (wmask, page) until its source's adrp page is looked up.
+ */
+enum { HAVE_SCAN = 0, HAVE_REGS = 1, HAVE_ALL = 2 };
 
 struct branch_ref {
 	uint64_t target;
@@ -416,6 +427,9 @@ struct pgd_dcode {
 	struct dinsn *v;              /* by pc */
 	size_t nbr;
 	struct branch_ref *br;        /* branches by target */
+	uint64_t addr;                /* the range decoded, for the lazy decodes of a sparse one */
+	size_t len;
+	int sparse;                   /* entries may be below HAVE_ALL */
 };
 
 enum { COND_EQ = 1, COND_NE = 2 };
@@ -632,6 +646,9 @@ static void decode_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_sta
 	if (in->id == ARM64_INS_ADRP && s0 >= 0 && x->op_count == 2 && op[1].type == ARM64_OP_IMM) {
 		st->page[s0] = (uint64_t)op[1].imm;
 		st->has_page[s0] = 1;
+		o->page = 1;
+		o->a = (int8_t)s0;
+		o->target = (uint64_t)op[1].imm;
 	}
 }
 
@@ -653,19 +670,95 @@ void pgd_dcode_free(struct pgd_dcode *c)
 	free(c);
 }
 
-int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
-		      struct pgd_dcode **out)
+/* A cleared entry at the end of c->v, NULL when out of memory. */
+static struct dinsn *dc_push(struct pgd_dcode *c, size_t *cap)
 {
-	struct pgd_dcode *c = calloc(1, sizeof(*c));
+	struct dinsn *o;
+
+	if (c->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct dinsn *nv = realloc(c->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		c->v = nv;
+		*cap = ncap;
+	}
+	o = &c->v[c->n++];
+	memset(o, 0, sizeof(*o));
+	o->a = o->b = -1;
+	return o;
+}
+
+/*
+ * o from capstone's d->insn. st: the adrp pages before it (arm64); NULL
+ * when unknown, and then an arm64 add, whose meaning depends on them, is
+ * left at HAVE_REGS (every other decode_arm64 result ignores them).
+ */
+static void dc_set(struct pgd_disasm *d, struct reg_state *st, struct dinsn *o)
+{
+	struct reg_state none;
+
+	memset(o, 0, sizeof(*o));
+	o->a = o->b = -1;
+	o->pc = d->insn->address;
+	o->len = (uint8_t)d->insn->size;
+	o->wmask = written_mask(d, d->insn);
+	o->have = HAVE_ALL;
+	if (d->machine != PGD_EM_AARCH64) {
+		decode_x86(d, d->insn, o);
+		return;
+	}
+	if (!st && d->insn->id == ARM64_INS_ADD) {
+		o->have = HAVE_REGS;
+		return;
+	}
+	if (!st) {
+		memset(&none, 0, sizeof(none));
+		st = &none;
+	}
+	decode_arm64(d, d->insn, st, o);
+}
+
+/* A branch with a target, the kind the br index lists; below HAVE_ALL the scanner's word (target 0: not one). */
+static int dc_is_branch(const struct dinsn *o)
+{
+	if (o->have != HAVE_ALL)
+		return o->target != 0;
+	return (o->op == OP_JCC || o->op == OP_JMP) && o->target;
+}
+
+static int build_br(struct pgd_dcode *c)
+{
+	free(c->br);
+	c->nbr = 0;
+	for (size_t i = 0; i < c->n; i++)
+		c->nbr += (size_t)dc_is_branch(&c->v[i]);
+	c->br = calloc(c->nbr ? c->nbr : 1, sizeof(*c->br));
+	if (!c->br)
+		return PGD_ENOMEM;
+	c->nbr = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (dc_is_branch(&c->v[i])) {
+			c->br[c->nbr].target = c->v[i].target;
+			c->br[c->nbr++].idx = i;
+		}
+	}
+	qsort(c->br, c->nbr, sizeof(*c->br), branch_cmp);
+	return 0;
+}
+
+/* Every instruction of c's range decoded with capstone, in order (undecodable bytes skipped). */
+static int decode_all(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code)
+{
 	struct reg_state st;
 	const uint8_t *p = code;
-	size_t left = len, cap = 0, skip = d->machine == PGD_EM_AARCH64 ? 4 : 1;
-	uint64_t pc = addr;
+	size_t left = c->len, cap = 0, skip = d->machine == PGD_EM_AARCH64 ? 4 : 1;
+	uint64_t pc = c->addr;
 
-	*out = NULL;
-	if (!c)
-		return PGD_ENOMEM;
-	c->machine = d->machine;
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
 	memset(&st, 0, sizeof(st));
 	while (left) {
 		struct dinsn *o;
@@ -678,43 +771,230 @@ int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uin
 			pc += n;
 			continue;
 		}
-		if (c->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct dinsn *nv = realloc(c->v, ncap * sizeof(*nv));
+		if (!(o = dc_push(c, &cap)))
+			return PGD_ENOMEM;
+		dc_set(d, &st, o);
+	}
+	if (build_br(c))
+		return PGD_ENOMEM;
+	c->sparse = 0;
+	return 0;
+}
 
-			if (!nv)
-				goto oom;
-			c->v = nv;
-			cap = ncap;
-		}
-		o = &c->v[c->n++];
-		memset(o, 0, sizeof(*o));
-		o->pc = d->insn->address;
-		o->a = o->b = -1;
-		o->wmask = written_mask(d, d->insn);
-		if (d->machine == PGD_EM_AARCH64)
-			decode_arm64(d, d->insn, &st, o);
-		else
-			decode_x86(d, d->insn, o);
-		if ((o->op == OP_JCC || o->op == OP_JMP) && o->target)
-			c->nbr++;
+static struct pgd_dcode *dc_new(struct pgd_disasm *d, size_t len, uint64_t addr)
+{
+	struct pgd_dcode *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->machine = d->machine;
+		c->addr = addr;
+		c->len = len;
 	}
-	c->br = calloc(c->nbr ? c->nbr : 1, sizeof(*c->br));
-	if (!c->br)
+	return c;
+}
+
+int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		      struct pgd_dcode **out)
+{
+	struct pgd_dcode *c = dc_new(d, len, addr);
+
+	*out = NULL;
+	if (!c)
+		return PGD_ENOMEM;
+	if (decode_all(d, c, code)) {
+		pgd_dcode_free(c);
+		return PGD_ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * The instruction at code[off]: from the scanner when it knows it (to be
+ * decoded later, if ever), else from capstone now. Returns the bytes to
+ * step (capstone's skip over what does not decode), 0 when out of memory.
+ */
+static size_t index_one(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t off,
+			size_t *cap)
+{
+	struct pgd_scan_insn s;
+	const uint8_t *p = code + off;
+	size_t left = c->len - off, skip = d->machine == PGD_EM_AARCH64 ? 4 : 1;
+	uint64_t pc = c->addr + off;
+	struct dinsn *o;
+
+	if (pgd_insn_scan(d->machine, p, left, pc, &s)) {
+		if (!(o = dc_push(c, cap)))
+			return 0;
+		o->pc = pc;
+		o->len = (uint8_t)s.len;
+		o->target = s.target;
+		return s.len;
+	}
+	if (!cs_disasm_iter(d->cs, &p, &left, &pc, d->insn))
+		return c->len - off < skip ? c->len - off : skip;
+	if (!(o = dc_push(c, cap)))
+		return 0;
+	dc_set(d, NULL, o);
+	return o->len;
+}
+
+int pgd_disasm_index(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		     struct pgd_dcode **out)
+{
+	struct pgd_dcode *c = dc_new(d, len, addr);
+	size_t off = 0, cap = 0;
+
+	*out = NULL;
+	if (!c)
+		return PGD_ENOMEM;
+	c->sparse = 1;
+	while (off < len) {
+		size_t n = index_one(d, c, code, off, &cap);
+
+		if (!n)
+			goto oom;
+		off += n;
+	}
+	if (build_br(c))
 		goto oom;
-	c->nbr = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		if ((c->v[i].op == OP_JCC || c->v[i].op == OP_JMP) && c->v[i].target) {
-			c->br[c->nbr].target = c->v[i].target;
-			c->br[c->nbr++].idx = i;
-		}
-	}
-	qsort(c->br, c->nbr, sizeof(*c->br), branch_cmp);
 	*out = c;
 	return 0;
 oom:
 	pgd_dcode_free(c);
 	return PGD_ENOMEM;
+}
+
+static int dc_need(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int want);
+
+/*
+ * The adrp page register s1 holds before v[i], as decode_all's running
+ * state has it: set by the last adrp into s1, cleared by any other write.
+ * Returns 1 when capstone disagrees with the scanner on the way back.
+ */
+static int page_before(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int s1,
+		       struct reg_state *st)
+{
+	/* adrp's Rd 31 is xzr, never sp (Arm ARM C6.2.11): the sp slot holds no page */
+	if (s1 < 0 || s1 == SLOT_SP_ARM64)
+		return 0;
+	for (size_t j = i; j-- > 0;) {
+		if (dc_need(d, c, code, j, HAVE_REGS))
+			return 1;
+		if (c->v[j].page && c->v[j].a == s1) {
+			st->has_page[s1] = 1;
+			st->page[s1] = c->v[j].target;
+			return 0;
+		}
+		if (c->v[j].wmask & (1ull << s1))
+			return 0;
+	}
+	return 0;
+}
+
+/* The source register of an arm64 add, whose adrp page decode_arm64 reads; -1 none. */
+static int add_source(struct pgd_disasm *d)
+{
+	const cs_arm64 *x = &d->insn->detail->arm64;
+
+	if (d->machine != PGD_EM_AARCH64 || d->insn->id != ARM64_INS_ADD || x->op_count < 2 ||
+	    x->operands[1].type != ARM64_OP_REG)
+		return -1;
+	return dslot(d, x->operands[1].reg);
+}
+
+/* capstone's decode of v[i] into d->insn; 0 when it disagrees with the scanner's length. */
+static int dc_capstone(struct pgd_disasm *d, const struct pgd_dcode *c, const uint8_t *code, size_t i)
+{
+	uint64_t off = c->v[i].pc - c->addr, pc = c->v[i].pc;
+	const uint8_t *p = code + off;
+	size_t left = c->len - off;
+
+	return cs_disasm_iter(d->cs, &p, &left, &pc, d->insn) && d->insn->size == c->v[i].len;
+}
+
+/*
+ * Decodes v[i] up to want (HAVE_REGS, HAVE_ALL). Returns 1 when capstone
+ * disagrees with the scanner (length, or branch target), 0 otherwise.
+ */
+static int dc_need(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int want)
+{
+	struct dinsn *o = &c->v[i];
+	uint64_t target = o->target;
+	int scanned = o->have == HAVE_SCAN, s1;
+	struct reg_state st;
+
+	if (o->have >= want)
+		return 0;
+	if (!dc_capstone(d, c, code, i))
+		return 1;
+	if (want == HAVE_ALL && (s1 = add_source(d)) >= 0) {
+		memset(&st, 0, sizeof(st));
+		if (page_before(d, c, code, i, s1, &st) || !dc_capstone(d, c, code, i))
+			return 1;
+		dc_set(d, &st, o);
+	} else {
+		dc_set(d, NULL, o);
+	}
+	return scanned && (dc_is_branch(o) ? o->target : 0) != target;
+}
+
+/* Decodes v[i - back .. i]. 1: capstone disagrees with the scanner. */
+static int dc_need_span(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, size_t back)
+{
+	for (size_t k = i > back ? i - back : 0; k <= i; k++) {
+		if (dc_need(d, c, code, k, HAVE_ALL))
+			return 1;
+	}
+	return 0;
+}
+
+/* Decodes what branch_guard reads for each branch to pc: the branch and 2 * TRACE_CMP before it (formed_addr's walk starts up to TRACE_CMP back). */
+static int dc_need_into(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, uint64_t pc)
+{
+	size_t lo = 0, hi = c->nbr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->br[mid].target < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < c->nbr && c->br[lo].target == pc; lo++) {
+		if (dc_need_span(d, c, code, c->br[lo].idx, 2 * TRACE_CMP))
+			return 1;
+	}
+	return 0;
+}
+
+static size_t insn_at(const struct pgd_dcode *c, uint64_t pc);
+
+/*
+ * Everything pgd_dcode_call_guard reads for call_pc: the call, the
+ * TRACE_BLOCK instructions its walk steps back over and 2 * TRACE_CMP more
+ * (branch_guard at the last of them, then formed_addr), and each branch
+ * into the instructions the walk passes (guard_into) with its own span.
+ */
+int pgd_dcode_prepare(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, uint64_t call_pc)
+{
+	size_t ci;
+
+	if (!c->sparse)
+		return 0;
+	ci = insn_at(c, call_pc);
+	if (ci >= c->n || c->v[ci].pc != call_pc)
+		return 0;
+	if (dc_need_span(d, c, code, ci, TRACE_BLOCK + 2 * TRACE_CMP))
+		goto full;
+	for (size_t t = ci; t > 0 && t + TRACE_BLOCK > ci; t--) {
+		if (dc_need_into(d, c, code, c->v[t].pc))
+			goto full;
+	}
+	return 0;
+full:
+	return decode_all(d, c, code) ? PGD_ENOMEM : 1;
 }
 
 /* A value's home while walking backwards: a register, or a stack slot [sp + disp]. */

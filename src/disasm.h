@@ -80,6 +80,21 @@ int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, 
 int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len);
 
 /*
+ * One instruction's length and, for a direct jmp/jcc (amd64) or b, b.cond,
+ * cbz/cbnz, tbz/tbnz (arm64), its target (0 otherwise: calls, indirect
+ * branches, everything else), read from the encoding alone (insnscan.c).
+ * Returns 1 when capstone 4 is known to decode code[0, left) at pc to an
+ * instruction of that length, and the guard decode (pgd_disasm_decode) to
+ * a branch with that target exactly when target is not 0; 0 when the
+ * scanner does not know for certain: ask capstone.
+ */
+struct pgd_scan_insn {
+	uint32_t len;
+	uint64_t target;
+};
+int pgd_insn_scan(uint16_t machine, const uint8_t *code, size_t left, uint64_t pc, struct pgd_scan_insn *out);
+
+/*
  * Guards by data flow. A PGO devirtualization (cmd/compile/internal/
  * devirtualize/pgo.go rewriteCondCall) compiles to
  *     if tmp, ok := x.(Concrete); ok { tmp.M() } else { x.M() }
@@ -96,9 +111,26 @@ struct pgd_dcode;
 /* Decodes code (loaded at addr) once, for any number of guard questions. */
 int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
 		      struct pgd_dcode **out);
+/*
+ * The same, sparse: instruction boundaries and branches from
+ * pgd_insn_scan (capstone only where the scanner does not know), the
+ * detail only where pgd_dcode_prepare asks for it. Guard questions give
+ * pgd_disasm_decode's answers.
+ */
+int pgd_disasm_index(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		     struct pgd_dcode **out);
+/*
+ * Decodes what pgd_dcode_call_guard reads for call_pc (code: the range's
+ * bytes again; the caller's buffer may have moved). Returns 0; 1 when
+ * capstone disagreed with the scanner there and the whole range was
+ * decoded instead (the answers are pgd_disasm_decode's either way);
+ * PGD_ENOMEM. A no-op on a full decode.
+ */
+int pgd_dcode_prepare(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, uint64_t call_pc);
 void pgd_dcode_free(struct pgd_dcode *c);
 /*
- * The guard of the indirect call at call_pc: the address (itab or
+ * The guard of the indirect call at call_pc (on a sparse decode, after
+ * pgd_dcode_prepare for it): the address (itab or
  * function symbol) its target's source was compared with on a path into
  * the call's block, and the pc of the instruction that formed it. Returns
  * 1 when found, 0 when not (no guard, or the flow is not one this reads).
