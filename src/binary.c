@@ -1450,6 +1450,7 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 		const uint8_t *code;
 		uint64_t addr, apc;
 		size_t k;
+		int found;
 
 		if (ci->kind != PGD_CALL_INDIRECT)
 			continue;
@@ -1465,16 +1466,16 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 			/*
 			 * Sparse: ranges run to hundreds of KB, and capstone's full
 			 * detail costs thousands of host instructions per machine
-			 * instruction; the guard walk reads a few hundred near the call.
+			 * instruction; the guard walk reads a few dozen near the call.
 			 */
 			if (pgd_disasm_index(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
 				return pgd_err_nomem(err, b->path);
 			im->dcode_lo = r[k].lo;
 			im->dcode_hi = r[k].hi;
 		}
-		if (pgd_dcode_prepare(im->dis, im->dcode, code, ci->pc) < 0)
+		if ((found = pgd_dcode_guard(im->dis, im->dcode, code, ci->pc, &addr, &apc)) < 0)
 			return pgd_err_nomem(err, b->path);
-		if (!pgd_dcode_call_guard(im->dcode, ci->pc, &addr, &apc))
+		if (!found)
 			continue;
 		sym = pgd_binary_symbol_at(b, addr);
 		if (sym && sym->addr == addr)

@@ -289,6 +289,33 @@ static int x86_prefix_ok1(uint8_t op, int f, const struct x86_pfx *x)
 	return 1;
 }
 
+static uint64_t rel32(const uint8_t *p)
+{
+	return (uint64_t)(int64_t)(int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+					    (uint32_t)p[3] << 24);
+}
+
+/*
+ * What pgd_disasm_scan reports for the one-byte-map instruction at op
+ * (end: its end address): call rel32 (E8), call r/m (FF /2), lea with
+ * ModRM mod 00 r/m 101, which is RIP + disp32 in 64-bit mode (SDM table
+ * 2-7); no lea has an immediate, so disp32 is its last four bytes.
+ */
+static void x86_kind(const uint8_t *op, int f, uint64_t end, struct pgd_scan_insn *out)
+{
+	out->kind = PGD_SCAN_OTHER;
+	out->ref = 0;
+	if (f == C4) {
+		out->kind = PGD_SCAN_CALL;
+		out->ref = end + rel32(op + 1);
+	} else if (op[0] == 0xFF && (op[1] >> 3 & 7) == 2) {
+		out->kind = PGD_SCAN_CALLI;
+	} else if (op[0] == 0x8D && (op[1] & 0xC7) == 0x05) {
+		out->kind = PGD_SCAN_ADDR;
+		out->ref = end + rel32(op + 2);
+	}
+}
+
 static int scan_x86(const uint8_t *code, size_t left, uint64_t pc, struct pgd_scan_insn *out)
 {
 	struct x86_pfx x;
@@ -322,13 +349,11 @@ static int scan_x86(const uint8_t *code, size_t left, uint64_t pc, struct pgd_sc
 		return 0;             /* capstone fails there and steps one byte */
 	out->len = len;
 	out->target = 0;
+	x86_kind(code + n, f, pc + len, out);
 	if (f == J8)
 		out->target = pc + len + (uint64_t)(int64_t)(int8_t)code[len - 1];
 	else if (f == J4)
-		out->target = pc + len + (uint64_t)(int64_t)(int32_t)((uint32_t)code[len - 4] |
-								      (uint32_t)code[len - 3] << 8 |
-								      (uint32_t)code[len - 2] << 16 |
-								      (uint32_t)code[len - 1] << 24);
+		out->target = pc + len + rel32(code + len - 4);
 	return 1;
 }
 
@@ -471,6 +496,8 @@ static int scan_arm64(const uint8_t *code, size_t left, uint64_t pc, struct pgd_
 		return 0;
 	w = (uint32_t)code[0] | (uint32_t)code[1] << 8 | (uint32_t)code[2] << 16 | (uint32_t)code[3] << 24;
 	out->len = 4;
+	out->kind = PGD_SCAN_OTHER;
+	out->ref = 0;
 	switch (w >> 25 & 0xF) {                                /* op0, C4.1 table C4-1 */
 	case 0x8: case 0x9:
 		known = a64_dp_imm(w);
