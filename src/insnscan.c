@@ -110,13 +110,15 @@ static const struct op2 x86_map2[256] = {
 struct x86_pfx {
 	unsigned n;                   /* prefix bytes, REX included */
 	int p66, rep;                 /* rep: 0, 0xF2 or 0xF3 */
+	int lock;
 	uint8_t rex;
 };
 
 /*
  * Legacy prefixes then at most one REX right before the opcode (SDM
  * 2.1.1, 2.2.1). Returns 0 when the sequence is one capstone might read
- * otherwise: lock, 67, ES/SS, both F2 and F3, REX before a legacy prefix.
+ * otherwise: 67, ES/SS, both F2 and F3, lock with either, REX before a
+ * legacy prefix.
  */
 static int x86_prefixes(const uint8_t *p, size_t left, struct x86_pfx *x)
 {
@@ -126,12 +128,14 @@ static int x86_prefixes(const uint8_t *p, size_t left, struct x86_pfx *x)
 
 		if (b == 0x66)
 			x->p66 = 1;
+		else if (b == 0xF0)
+			x->lock = 1;
 		else if (b == 0xF2 || b == 0xF3)
 			x->rep = x->rep && x->rep != b ? -1 : b;
 		else if (b != 0x2E && b != 0x3E && b != 0x64 && b != 0x65)
 			break;
 	}
-	if (x->rep < 0 || x->n >= left)
+	if (x->rep < 0 || (x->lock && x->rep) || x->n >= left)
 		return 0;
 	if ((p[x->n] & 0xF0) == 0x40) {
 		x->rex = p[x->n++];
@@ -219,6 +223,10 @@ static int x86_map3(int map, uint8_t op, const struct x86_pfx *x)
 
 	if (map == 0x38 && (op == 0xF0 || op == 0xF1))
 		return x->rep == 0xF2 && !x->p66 ? M_ : X_;   /* crc32; movbe left to capstone */
+	if (map == 0x38 && op == 0xF6)
+		return (x->p66 && !x->rep) || (x->rep == 0xF3 && !x->p66) ? M_ : X_;   /* adcx, adox */
+	if (!x->p66 && !x->rep && ((map == 0x38 && op >= 0xC8 && op <= 0xCD) || (map == 0x3A && op == 0xCC)))
+		return map == 0x38 ? M_ : MB;                 /* sha1*, sha256* */
 	if (!x->p66 || x->rep)
 		return X_;
 	if (memchr(t, op, n))
@@ -289,6 +297,158 @@ static int x86_prefix_ok1(uint8_t op, int f, const struct x86_pfx *x)
 	return 1;
 }
 
+/*
+ * VEX rows Go's compiler, runtime and crypto emit (SDM 2.3, the opcode
+ * tables of vol. 2D with the VEX.pp/L/W each is defined with): map
+ * (1: 0F, 2: 0F 38, 3: 0F 3A), opcode, pp set (bit pp: none 66 F3 F2),
+ * L set, W set, and what else the encoding must hold.
+ */
+enum { VF_IMM = 1, VF_NOMODRM = 2, VF_MEM = 4, VF_REG = 8, VF_NOV = 16, VF_G72 = 32, VF_G73 = 64 };
+
+struct vrow {
+	uint8_t map, op, pp, l, w, flags;
+};
+
+static const struct vrow x86_vex_rows[] = {
+	{ 1, 0x29, 1, 3, 1, VF_NOV },                   /* vmovaps store */
+	{ 1, 0x58, 8, 1, 1, 0 },                        /* vaddsd */
+	{ 1, 0x6F, 6, 3, 1, VF_NOV },                   /* vmovdqa, vmovdqu */
+	{ 1, 0x70, 2, 3, 1, VF_NOV | VF_IMM },          /* vpshufd */
+	{ 1, 0x72, 2, 3, 1, VF_IMM | VF_REG | VF_G72 }, /* vpsrld/vpsrad/vpslld imm */
+	{ 1, 0x73, 2, 3, 1, VF_IMM | VF_REG | VF_G73 }, /* vpsrlq/vpsrldq/vpsllq/vpslldq imm */
+	{ 1, 0x74, 2, 3, 1, 0 },                        /* vpcmpeqb */
+	{ 1, 0x77, 1, 3, 1, VF_NOMODRM | VF_NOV },      /* vzeroupper, vzeroall */
+	{ 1, 0x7F, 6, 3, 1, VF_NOV },                   /* vmovdqa, vmovdqu store */
+	{ 1, 0x92, 2, 1, 1, VF_REG | VF_NOV },          /* kmovb k, r32 */
+	{ 1, 0x93, 1, 1, 1, VF_REG | VF_NOV },          /* kmovw r32, k */
+	{ 1, 0xD4, 2, 3, 1, 0 },                        /* vpaddq */
+	{ 1, 0xD7, 2, 3, 1, VF_REG | VF_NOV },          /* vpmovmskb */
+	{ 1, 0xDB, 2, 3, 1, 0 },                        /* vpand */
+	{ 1, 0xE7, 2, 3, 1, VF_MEM | VF_NOV },          /* vmovntdq */
+	{ 1, 0xEB, 2, 3, 1, 0 },                        /* vpor */
+	{ 1, 0xEF, 2, 3, 1, 0 },                        /* vpxor */
+	{ 1, 0xFE, 2, 3, 1, 0 },                        /* vpaddd */
+	{ 2, 0x00, 2, 3, 1, 0 },                        /* vpshufb */
+	{ 2, 0x17, 2, 3, 1, VF_NOV },                   /* vptest */
+	{ 2, 0x78, 2, 3, 1, VF_NOV },                   /* vpbroadcastb */
+	{ 2, 0xA9, 2, 1, 3, 0 },                        /* vfmadd213ss/sd */
+	{ 2, 0xBD, 2, 1, 3, 0 },                        /* vfnmadd231ss/sd */
+	{ 2, 0xF6, 8, 1, 3, 0 },                        /* mulx */
+	{ 3, 0x02, 2, 3, 1, VF_IMM },                   /* vpblendd */
+	{ 3, 0x06, 2, 2, 1, VF_IMM },                   /* vperm2f128 */
+	{ 3, 0x0F, 2, 3, 1, VF_IMM },                   /* vpalignr */
+	{ 3, 0x46, 2, 2, 1, VF_IMM },                   /* vperm2i128 */
+	{ 3, 0xF0, 8, 1, 3, VF_IMM | VF_NOV },          /* rorx */
+};
+
+/* EVEX rows (SDM 2.6), as above; L'L 512 bits, no broadcast or zeroing (x86_vex_prefix). */
+static const struct vrow x86_evex_rows[] = {
+	{ 1, 0x6F, 2, 4, 2, VF_MEM | VF_NOV },          /* vmovdqa64 load */
+	{ 1, 0x6F, 4, 4, 2, VF_MEM | VF_NOV },          /* vmovdqu64 load */
+	{ 1, 0x7F, 4, 4, 2, VF_MEM | VF_NOV },          /* vmovdqu64 store */
+	{ 1, 0xDB, 2, 4, 2, VF_REG },                   /* vpandq */
+	{ 1, 0xEB, 2, 4, 2, VF_REG },                   /* vporq */
+	{ 1, 0xEF, 2, 4, 2, VF_REG },                   /* vpxorq */
+	{ 2, 0x8B, 2, 4, 2, VF_REG | VF_NOV },          /* vpcompressq to a register */
+	{ 3, 0x19, 2, 4, 1, VF_REG | VF_NOV | VF_IMM }, /* vextractf32x4 */
+	{ 3, 0x1E, 2, 4, 2, VF_REG | VF_IMM },          /* vpcmpuq */
+};
+
+/* The fields of a VEX or EVEX prefix this reads. */
+struct vex {
+	unsigned map, pp, l, w, nov, hdr;   /* nov: vvvv (and EVEX V') unused, as all-ones */
+};
+
+/* Decodes the VEX2 (C5), VEX3 (C4) or EVEX (62) prefix at p; 0 when truncated or a reserved field is set. */
+static int x86_vex_prefix(const uint8_t *p, size_t left, struct vex *v)
+{
+	if (p[0] == 0xC5) {
+		v->hdr = 2;
+		v->map = 1;
+		v->pp = p[1] & 3;
+		v->l = p[1] >> 2 & 1;
+		v->w = 0;
+		v->nov = (p[1] >> 3 & 15) == 15;
+	} else if (p[0] == 0xC4 && left > 2) {
+		v->hdr = 3;
+		v->map = p[1] & 31;
+		v->pp = p[2] & 3;
+		v->l = p[2] >> 2 & 1;
+		v->w = p[2] >> 7;
+		v->nov = (p[2] >> 3 & 15) == 15;
+	} else if (p[0] == 0x62 && left > 3) {
+		/* P0 bits 3:2 zero, P1 bit 2 one; no zeroing (z), no broadcast (b), L'L 512 bits */
+		if ((p[1] & 0x0C) || !(p[2] & 4) || (p[3] & 0xF0) != 0x40)
+			return 0;
+		v->hdr = 4;
+		v->map = p[1] & 3;
+		v->pp = p[2] & 3;
+		v->l = 2;
+		v->w = p[2] >> 7;
+		v->nov = (p[2] >> 3 & 15) == 15 && (p[3] & 8);
+	} else {
+		return 0;
+	}
+	return left > v->hdr;
+}
+
+/* Whether ModRM m meets row r's restrictions (register/memory forms, group members). */
+static int x86_vex_modrm(const struct vrow *r, uint8_t m)
+{
+	unsigned mod = m >> 6, reg = m >> 3 & 7;
+
+	if (((r->flags & VF_MEM) && mod == 3) || ((r->flags & VF_REG) && mod != 3))
+		return 0;
+	if ((r->flags & VF_G72) && reg != 2 && reg != 4 && reg != 6)
+		return 0;
+	if ((r->flags & VF_G73) && reg != 2 && reg != 3 && reg != 6 && reg != 7)
+		return 0;
+	return 1;
+}
+
+/* Format of the VEX/EVEX instruction at p (*nop: prefix and opcode bytes); X_ unless a row above. */
+static int x86_vex(const uint8_t *p, size_t left, unsigned *nop)
+{
+	struct vex v;
+	const struct vrow *t = p[0] == 0x62 ? x86_evex_rows : x86_vex_rows;
+	size_t n = p[0] == 0x62 ? sizeof(x86_evex_rows) / sizeof(*t) : sizeof(x86_vex_rows) / sizeof(*t);
+
+	if (!x86_vex_prefix(p, left, &v))
+		return X_;
+	for (size_t i = 0; i < n; i++) {
+		const struct vrow *r = &t[i];
+
+		if (r->map != v.map || r->op != p[v.hdr] || !(r->pp >> v.pp & 1) || !(r->l >> v.l & 1) ||
+		    !(r->w >> v.w & 1) || ((r->flags & VF_NOV) && !v.nov))
+			continue;
+		if (!(r->flags & VF_NOMODRM) && (left < v.hdr + 2 || !x86_vex_modrm(r, p[v.hdr + 1])))
+			return X_;
+		*nop = v.hdr + 1;
+		return r->flags & VF_IMM ? MB : r->flags & VF_NOMODRM ? N_ : M_;
+	}
+	return X_;
+}
+
+/*
+ * lock: the memory-destination forms the SDM's LOCK entry (vol. 2A)
+ * lists, at op (nop: opcode bytes): add/or/adc/sbb/and/sub/xor r/m, reg;
+ * group 1 but cmp; xchg; not/neg; inc/dec; bts/btr/btc, bt group /5-/7,
+ * cmpxchg, xadd.
+ */
+static int x86_lockable(const uint8_t *op, unsigned nop)
+{
+	unsigned o = op[nop - 1], mod = op[nop] >> 6, reg = op[nop] >> 3 & 7;
+
+	if (mod == 3)
+		return 0;
+	if (nop == 1)
+		return (o < 0x40 && (o & 7) <= 1 && (o >> 3) != 7) || ((o == 0x80 || o == 0x81 || o == 0x83) && reg != 7) ||
+		       o == 0x86 || o == 0x87 || ((o == 0xF6 || o == 0xF7) && (reg == 2 || reg == 3)) ||
+		       ((o == 0xFE || o == 0xFF) && reg <= 1);
+	return nop == 2 && (o == 0xAB || o == 0xB3 || o == 0xBB || o == 0xB0 || o == 0xB1 || o == 0xC0 ||
+			    o == 0xC1 || (o == 0xBA && reg >= 5));
+}
+
 static uint64_t rel32(const uint8_t *p)
 {
 	return (uint64_t)(int64_t)(int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -326,7 +486,10 @@ static int scan_x86(const uint8_t *code, size_t left, uint64_t pc, struct pgd_sc
 		return 0;
 	n = x.n;
 	f = x86_map1[code[n]];
-	if (f == S_) {
+	if (code[n] == 0xC4 || code[n] == 0xC5 || code[n] == 0x62) {
+		/* no legacy prefix or REX may precede VEX/EVEX (#UD, SDM 2.3.2) */
+		f = n ? X_ : x86_vex(code, left, &nop);
+	} else if (f == S_) {
 		f = x86_format2(code + n + 1, left - n - 1, &x, &nop);
 		nop++;
 		if (f == J4 && (x.p66 || x.rep))
@@ -338,6 +501,8 @@ static int scan_x86(const uint8_t *code, size_t left, uint64_t pc, struct pgd_sc
 			return 0;
 	}
 	if (f == X_ || f == G_ || f == S_)
+		return 0;
+	if (x.lock && (f == N_ || n + nop >= left || !x86_lockable(code + n, nop)))
 		return 0;
 	if (f == M_ || f == MB || f == MZ) {
 		mrm = x86_modrm_len(code + n + nop, left - n - nop);
