@@ -607,6 +607,11 @@ static int a64_dp_reg(uint32_t w)
 
 		return !(w >> 29 & 1) && (opc == 2 || opc == 3 || (opc >= 8 && opc <= 11));
 	}
+	if ((w & 0x7FFF0000) == 0x5AC00000) {                   /* data processing (1 source): rbit, rev*, clz, cls */
+		unsigned opc = w >> 10 & 0x3F;
+
+		return opc <= 5 && (opc != 3 || sf);
+	}
 	if ((w & 0x7F000000) == 0x1B000000) {                   /* data processing (3 source), op54 00 */
 		unsigned op31 = w >> 21 & 7;
 
@@ -649,7 +654,21 @@ static int a64_ldst(uint32_t w)
 	}
 	if ((w & 0x3B000000) == 0x18000000)                     /* literal */
 		return w >> 30 != 3;
+	if ((w & 0x3F200000) == 0x08000000 && (w >> 10 & 31) == 31) {
+		/* exclusive/ordered, o1 0, Rt2 31: ldxr/ldaxr, stxr/stlxr (o2 0); ldar, stlr (o2 1, o0 1) */
+		unsigned o2 = w >> 23 & 1, l = w >> 22 & 1, o0 = w >> 15 & 1, rs = w >> 16 & 31;
+
+		return o2 ? o0 && rs == 31 : !l || rs == 31;
+	}
 	return 0;
+}
+
+/* Exception generation (svc, brk) and the AES rounds (C4.1.66, C4.1.95's crypto AES). */
+static int a64_fixed(uint32_t w)
+{
+	return (w & 0xFFE0001F) == 0xD4000001 ||                /* svc #imm16 */
+	       (w & 0xFFE0001F) == 0xD4200000 ||                /* brk #imm16 */
+	       (w & 0xFFFFCC00) == 0x4E284800;                  /* aese, aesd, aesmc, aesimc (bits 13:12) */
 }
 
 static int scan_arm64(const uint8_t *code, size_t left, uint64_t pc, struct pgd_scan_insn *out)
@@ -669,7 +688,11 @@ static int scan_arm64(const uint8_t *code, size_t left, uint64_t pc, struct pgd_
 		out->target = 0;
 		break;
 	case 0xA: case 0xB:
-		known = a64_branch(w, pc, &out->target) > 0 || w == 0xD503201F;   /* nop */
+		known = a64_branch(w, pc, &out->target) > 0 || w == 0xD503201F || a64_fixed(w);   /* nop */
+		break;
+	case 0x7: case 0xF:
+		known = a64_fixed(w);
+		out->target = 0;
 		break;
 	case 0x4: case 0x6: case 0xC: case 0xE:
 		known = a64_ldst(w);
