@@ -300,7 +300,7 @@ static void reports_same(struct reports *a, struct reports *b, const char *name,
 
 /*
  * pgd_disasm_scan and pgd_disasm_calls over the function, and
- * pgd_disasm_scan_part over windows of 16 instructions every 16 (the
+ * pgd_disasm_scan_part over windows of 16 instructions every 48 (like the
  * line windows binary.c scans), with the scanner and capstone only.
  */
 static void compare_scans(struct pgd_disasm *sp, struct pgd_disasm *cs, const struct img *w, struct range r,
@@ -316,7 +316,7 @@ static void compare_scans(struct pgd_disasm *sp, struct pgd_disasm *cs, const st
 	pgd_disasm_calls(sp, code, len, r.lo, on_report, &x);
 	pgd_disasm_calls(cs, code, len, r.lo, on_report, &y);
 	reports_same(&x, &y, name, "calls", r.lo);
-	for (size_t i = 0; w->elf.machine == PGD_EM_X86_64 && i < b->n; i += 16) {
+	for (size_t i = 0; w->elf.machine == PGD_EM_X86_64 && i < b->n; i += 48) {
 		uint64_t lo = b->pc[i], stop = i + 16 < b->n ? b->pc[i + 16] : r.hi;
 		int r1 = pgd_disasm_scan_part(sp, code + (lo - r.lo), r.hi - lo, lo, stop, on_report, &x);
 		int r2 = pgd_disasm_scan_part(cs, code + (lo - r.lo), r.hi - lo, lo, stop, on_report, &y);
