@@ -1447,8 +1447,10 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 	for (size_t i = from; i < c->ncalls; i++) {
 		const struct pgd_call_insn *ci = &c->calls[i];
 		const struct pgd_symbol *sym;
+		const uint8_t *code;
 		uint64_t addr, apc;
 		size_t k;
+		int found;
 
 		if (ci->kind != PGD_CALL_INDIRECT)
 			continue;
@@ -1456,19 +1458,24 @@ static int dataflow_guards(struct pgd_binary *b, const struct pgd_dw_cu *cu, con
 			;
 		if (k == nr)
 			continue;
+		if (!(code = code_bytes(im, r[k].lo, r[k].hi - r[k].lo)))
+			continue;
 		if (!im->dcode || im->dcode_lo != r[k].lo || im->dcode_hi != r[k].hi) {
-			const uint8_t *code = code_bytes(im, r[k].lo, r[k].hi - r[k].lo);
-
 			pgd_dcode_free(im->dcode);
 			im->dcode = NULL;
-			if (!code)
-				continue;
-			if (pgd_disasm_decode(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
+			/*
+			 * Sparse: ranges run to hundreds of KB, and capstone's full
+			 * detail costs thousands of host instructions per machine
+			 * instruction; the guard walk reads a few dozen near the call.
+			 */
+			if (pgd_disasm_index(im->dis, code, r[k].hi - r[k].lo, r[k].lo, &im->dcode))
 				return pgd_err_nomem(err, b->path);
 			im->dcode_lo = r[k].lo;
 			im->dcode_hi = r[k].hi;
 		}
-		if (!pgd_dcode_call_guard(im->dcode, ci->pc, &addr, &apc))
+		if ((found = pgd_dcode_guard(im->dis, im->dcode, code, ci->pc, &addr, &apc)) < 0)
+			return pgd_err_nomem(err, b->path);
+		if (!found)
 			continue;
 		sym = pgd_binary_symbol_at(b, addr);
 		if (sym && sym->addr == addr)

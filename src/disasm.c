@@ -13,6 +13,7 @@ struct pgd_disasm {
 	csh cs;
 	uint16_t machine;
 	cs_insn *insn;
+	int capstone_only;            /* pgd_disasm_capstone_only: no pgd_insn_scan */
 };
 
 /* What the linear sweep knows about each general register. */
@@ -101,6 +102,11 @@ int pgd_disasm_open(uint16_t machine, struct pgd_disasm **out)
 	return 0;
 }
 
+void pgd_disasm_capstone_only(struct pgd_disasm *d, int on)
+{
+	d->capstone_only = on;
+}
+
 void pgd_disasm_close(struct pgd_disasm *d)
 {
 	if (!d)
@@ -144,11 +150,32 @@ static int x86_frame_or_fixed(x86_reg base)
 	       base == X86_REG_RBP;
 }
 
+/*
+ * The register tracking's load: `mov disp(base), reg`, 8 bytes, base a
+ * general register other than the frame's, no index. Returns reg's slot
+ * and sets *disp; -1 for any other instruction.
+ */
+static int x86_tracked_load(struct pgd_disasm *d, const cs_insn *in, int64_t *disp)
+{
+	const cs_x86 *x = &in->detail->x86;
+	const cs_x86_op *op = x->operands;
+
+	if (in->id == X86_INS_MOV && x->op_count == 2 && op[0].type == X86_OP_REG &&
+	    op[1].type == X86_OP_MEM && !x86_frame_or_fixed(op[1].mem.base) &&
+	    op[1].mem.index == X86_REG_INVALID && op[1].size == 8) {
+		*disp = op[1].mem.disp;
+		return reg_slot(d->machine, op[0].reg);
+	}
+	return -1;
+}
+
 static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *st,
 		     struct pgd_insn_info *out)
 {
 	const cs_x86 *x = &in->detail->x86;
 	const cs_x86_op *op = x->operands;
+	int64_t disp;
+	int ls;
 
 	switch (in->id) {
 	case X86_INS_CALL:
@@ -180,15 +207,8 @@ static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *
 		break;
 	}
 	clobber_written(d, in, st);
-	if (in->id == X86_INS_MOV && x->op_count == 2 && op[0].type == X86_OP_REG &&
-	    op[1].type == X86_OP_MEM && !x86_frame_or_fixed(op[1].mem.base) &&
-	    op[1].mem.index == X86_REG_INVALID &&
-	    op[1].size == 8) {
-		int s = reg_slot(d->machine, op[0].reg);
-
-		if (s >= 0)
-			st->disp[s] = op[1].mem.disp;
-	}
+	if ((ls = x86_tracked_load(d, in, &disp)) >= 0)
+		st->disp[ls] = disp;
 }
 
 static void scan_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_state *st,
@@ -251,8 +271,8 @@ static void scan_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_state
 		st->disp[s0] = new_disp;
 }
 
-void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
-		     pgd_insn_fn fn, void *ctx)
+static void scan_capstone(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+			  pgd_insn_fn fn, void *ctx)
 {
 	struct reg_state st;
 	const uint8_t *p = code;
@@ -299,42 +319,54 @@ int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len)
 	return 0;
 }
 
+/*
+ * pgd_disasm_calls' report for the instruction at code[0, left): from the
+ * scanner when it knows it, else capstone's. Returns the bytes to step
+ * (capstone's one over what does not decode).
+ */
+static size_t calls_one(struct pgd_disasm *d, const uint8_t *code, size_t left, uint64_t pc,
+			struct pgd_insn_info *info)
+{
+	struct pgd_scan_insn s;
+	const cs_x86 *x;
+
+	info->pc = pc;
+	info->load_disp = -1;
+	if (!d->capstone_only && pgd_insn_scan(d->machine, code, left, pc, &s)) {
+		info->len = s.len;
+		if (s.kind == PGD_SCAN_CALL || s.kind == PGD_SCAN_CALLI)
+			info->kind = s.kind == PGD_SCAN_CALL ? PGD_INSN_CALL_DIRECT : PGD_INSN_CALL_INDIRECT;
+		info->target = s.kind == PGD_SCAN_CALL ? s.ref : 0;
+		return s.len;
+	}
+	if (!cs_disasm_iter(d->cs, &code, &left, &pc, d->insn))
+		return 1;
+	info->len = d->insn->size;
+	if (d->insn->id != X86_INS_CALL || (x = &d->insn->detail->x86)->op_count != 1)
+		return info->len;
+	if (x->operands[0].type == X86_OP_IMM) {
+		info->kind = PGD_INSN_CALL_DIRECT;
+		info->target = (uint64_t)x->operands[0].imm;
+	} else if (x->operands[0].type == X86_OP_REG || x->operands[0].type == X86_OP_MEM) {
+		info->kind = PGD_INSN_CALL_INDIRECT;
+	}
+	return info->len;
+}
+
 void pgd_disasm_calls(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, pgd_insn_fn fn,
 		      void *ctx)
 {
-	const uint8_t *p = code;
-	size_t left = len;
-	uint64_t pc = addr;
-
 	if (d->machine != PGD_EM_X86_64) {
 		pgd_disasm_scan(d, code, len, addr, fn, ctx);
 		return;
 	}
-	while (left) {
+	/* scan_x86's calls, without the register tracking only load_disp needs */
+	for (size_t off = 0; off < len;) {
 		struct pgd_insn_info info = { 0 };
-		const cs_x86 *x;
 
-		if (!cs_disasm_iter(d->cs, &p, &left, &pc, d->insn)) {
-			p++;
-			left--;
-			pc++;
-			continue;
-		}
-		if (d->insn->id != X86_INS_CALL || (x = &d->insn->detail->x86)->op_count != 1)
-			continue;
-		/* scan_x86's calls, without the register tracking only load_disp needs */
-		info.pc = d->insn->address;
-		info.len = d->insn->size;
-		info.load_disp = -1;
-		if (x->operands[0].type == X86_OP_IMM) {
-			info.kind = PGD_INSN_CALL_DIRECT;
-			info.target = (uint64_t)x->operands[0].imm;
-		} else if (x->operands[0].type == X86_OP_REG || x->operands[0].type == X86_OP_MEM) {
-			info.kind = PGD_INSN_CALL_INDIRECT;
-		} else {
-			continue;
-		}
-		fn(ctx, &info);
+		off += calls_one(d, code + off, len - off, addr + off, &info);
+		if (info.kind)
+			fn(ctx, &info);
 	}
 }
 
@@ -345,16 +377,14 @@ void pgd_disasm_calls(struct pgd_disasm *d, const uint8_t *code, size_t len, uin
  * the registers held before addr, or an instruction does not decode; 0
  * when the reports are exactly those the longer scan gives at these pcs.
  */
-int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, uint64_t stop,
-			 pgd_insn_fn fn, void *ctx)
+static int scan_part_capstone(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+			      uint64_t stop, pgd_insn_fn fn, void *ctx)
 {
 	struct reg_state st;
 	const uint8_t *p = code;
 	size_t left = len;
 	uint64_t pc = addr;
 
-	if (d->machine != PGD_EM_X86_64)
-		return 1;     /* arm64: an add completes an adrp from anywhere before */
 	memset(&st, 0, sizeof(st));
 	for (int i = 0; i < NREGS; i++)
 		st.disp[i] = -1;
@@ -374,6 +404,212 @@ int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, 
 			fn(ctx, &info);
 	}
 	return 0;
+}
+
+/*
+ * Window scans, sparse (amd64). The reports need capstone only at calls
+ * and leas, and a call through a register needs the register tracking's
+ * state for that one register: the last instruction before the call that
+ * writes it (scan_x86's clobber, then its tracked load) says everything
+ * the linear sweep would hold. Boundaries come from pgd_insn_scan, and
+ * from capstone where it does not know.
+ */
+struct sinsn {
+	uint32_t off;
+	uint8_t len;
+	uint8_t kind;                 /* PGD_SCAN_*, or SCAN_ASK: capstone's call or lea, to be decoded again */
+	uint64_t ref;
+};
+
+#define SCAN_ASK 4
+
+struct slist {
+	struct sinsn *v;
+	size_t n, cap;
+};
+
+/* capstone's decode of list entry e into d->insn. */
+static int s_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, const struct sinsn *e)
+{
+	const uint8_t *p = code + e->off;
+	size_t left = len - e->off;
+	uint64_t pc = addr + e->off;
+
+	return cs_disasm_iter(d->cs, &p, &left, &pc, d->insn);
+}
+
+/*
+ * The instructions of code[0, len) starting before stop. Returns 0; 1 when
+ * one does not decode and part (pgd_disasm_scan_part gives up there; a
+ * whole scan steps a byte, as capstone's sweep); -1 out of memory.
+ */
+static int slist_build(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, uint64_t stop,
+		       int part, struct slist *l)
+{
+	for (size_t off = 0; off < len && addr + off < stop;) {
+		struct pgd_scan_insn s;
+		const uint8_t *p = code + off;
+		size_t left = len - off;
+		uint64_t pc = addr + off;
+		struct sinsn *e;
+
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? l->cap * 2 : 256;
+			struct sinsn *q = realloc(l->v, cap * sizeof(*q));
+
+			if (!q)
+				return -1;
+			l->v = q;
+			l->cap = cap;
+		}
+		e = &l->v[l->n];
+		if (pgd_insn_scan(d->machine, p, left, pc, &s)) {
+			e->len = (uint8_t)s.len;
+			e->kind = (uint8_t)s.kind;
+			e->ref = s.ref;
+		} else if (cs_disasm_iter(d->cs, &p, &left, &pc, d->insn)) {
+			e->len = (uint8_t)d->insn->size;
+			e->kind = d->insn->id == X86_INS_CALL || d->insn->id == X86_INS_LEA ? SCAN_ASK : PGD_SCAN_OTHER;
+			e->ref = 0;
+		} else if (part) {
+			return 1;
+		} else {
+			off++;
+			continue;
+		}
+		e->off = (uint32_t)off;
+		off += e->len;
+		l->n++;
+	}
+	return 0;
+}
+
+/* Whether in writes slot s, as clobber_written sees it (nothing when capstone cannot say). */
+static int x86_writes(struct pgd_disasm *d, const cs_insn *in, int s)
+{
+	cs_regs rd, wr;
+	uint8_t nrd = 0, nwr = 0;
+
+	if (cs_regs_access(d->cs, in, rd, &nrd, wr, &nwr) != CS_ERR_OK)
+		return 0;
+	for (int i = 0; i < nwr; i++) {
+		if (reg_slot(d->machine, wr[i]) == s)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * st's row s as the linear sweep holds it before entry k: disp from the
+ * last instruction that loads or clobbers s, the unknown bit cleared by
+ * the last that clobbers it (the same one, but for a load capstone lists
+ * no written registers for).
+ */
+static void reg_before(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		       const struct slist *l, size_t k, int s, struct reg_state *st)
+{
+	int have_disp = 0;
+
+	for (size_t j = k; j-- > 0;) {
+		int64_t disp;
+		int w;
+
+		if (!s_decode(d, code, len, addr, &l->v[j]))
+			continue;
+		w = x86_writes(d, d->insn, s);
+		if (!have_disp && x86_tracked_load(d, d->insn, &disp) == s) {
+			st->disp[s] = disp;
+			have_disp = 1;
+		} else if (!have_disp && w) {
+			st->disp[s] = -1;
+			have_disp = 1;
+		}
+		if (w) {
+			st->unknown &= ~(1ull << s);
+			return;
+		}
+	}
+}
+
+/* The slot of the register `call *%reg` calls through; -1 for any other instruction. */
+static int x86_call_reg(struct pgd_disasm *d, const cs_insn *in)
+{
+	const cs_x86 *x = &in->detail->x86;
+
+	if (in->id != X86_INS_CALL || x->op_count != 1 || x->operands[0].type != X86_OP_REG)
+		return -1;
+	return reg_slot(d->machine, x->operands[0].reg);
+}
+
+/* The report of entry k (info: pc and len set); 1 when it depends on registers before a partial scan. */
+static int slist_report_one(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+			    const struct slist *l, size_t k, int part, struct pgd_insn_info *info)
+{
+	const struct sinsn *e = &l->v[k];
+	struct reg_state st;
+	int s;
+
+	if (e->kind == PGD_SCAN_CALL || e->kind == PGD_SCAN_ADDR) {
+		info->kind = e->kind == PGD_SCAN_CALL ? PGD_INSN_CALL_DIRECT : PGD_INSN_ADDR;
+		info->target = e->ref;
+		return 0;
+	}
+	if (!s_decode(d, code, len, addr, e))
+		return 0;
+	memset(&st, 0, sizeof(st));
+	for (int i = 0; i < NREGS; i++)
+		st.disp[i] = -1;
+	st.unknown = part ? ~0ull : 0;
+	if ((s = x86_call_reg(d, d->insn)) >= 0) {
+		reg_before(d, code, len, addr, l, k, s, &st);
+		if (!s_decode(d, code, len, addr, e))
+			return 0;
+	}
+	scan_x86(d, d->insn, &st, info);
+	return part && info->depends;
+}
+
+/* pgd_disasm_scan (part 0, stop past the end) or pgd_disasm_scan_part, sparse; -1: take capstone's path (out of memory). */
+static int scan_sparse(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, uint64_t stop,
+		       int part, pgd_insn_fn fn, void *ctx)
+{
+	struct slist l = { 0 };
+	int ret = len > UINT32_MAX ? -1 : slist_build(d, code, len, addr, stop, part, &l);
+
+	for (size_t k = 0; !ret && k < l.n; k++) {
+		struct pgd_insn_info info = { 0 };
+
+		if (l.v[k].kind == PGD_SCAN_OTHER)
+			continue;
+		info.pc = addr + l.v[k].off;
+		info.len = l.v[k].len;
+		info.load_disp = -1;
+		ret = slist_report_one(d, code, len, addr, &l, k, part, &info);
+		if (!ret && info.kind)
+			fn(ctx, &info);
+	}
+	free(l.v);
+	return ret;
+}
+
+void pgd_disasm_scan(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		     pgd_insn_fn fn, void *ctx)
+{
+	if (d->machine == PGD_EM_X86_64 && !d->capstone_only &&
+	    scan_sparse(d, code, len, addr, UINT64_MAX, 0, fn, ctx) == 0)
+		return;
+	scan_capstone(d, code, len, addr, fn, ctx);
+}
+
+int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, uint64_t stop,
+			 pgd_insn_fn fn, void *ctx)
+{
+	int ret;
+
+	if (d->machine != PGD_EM_X86_64)
+		return 1;     /* arm64: an add completes an adrp from anywhere before */
+	ret = d->capstone_only ? -1 : scan_sparse(d, code, len, addr, stop, 1, fn, ctx);
+	return ret >= 0 ? ret : scan_part_capstone(d, code, len, addr, stop, fn, ctx);
 }
 
 /* ---- guards by data flow ----------------------------------------------------- */
@@ -403,7 +639,18 @@ struct dinsn {
 	uint8_t cond;                 /* OP_JCC: COND_EQ (je, b.eq), COND_NE (jne, b.ne), else 0 */
 	uint8_t mem;                  /* OP_CMP / OP_CALLI: which operand is memory */
 	int8_t a, b;                  /* register slots, -1 none */
+	uint8_t page;                 /* arm64 adrp: sets register a's page to target (op stays OP_OTHER) */
+	uint8_t len;                  /* bytes */
+	uint8_t have;                 /* HAVE_*: how much of this entry is decoded */
 };
+
+/*
+ * A sparse decode (pgd_disasm_index) lists every instruction with its pc
+ * and length and, until capstone is asked, only what the scanner read:
+ * target holds the branch target (0: not a branch). An arm64 add stays at
+ * HAVE_REGS (wmask, page) until its source's adrp page is looked up.
+ */
+enum { HAVE_SCAN = 0, HAVE_REGS = 1, HAVE_ALL = 2 };
 
 struct branch_ref {
 	uint64_t target;
@@ -416,6 +663,18 @@ struct pgd_dcode {
 	struct dinsn *v;              /* by pc */
 	size_t nbr;
 	struct branch_ref *br;        /* branches by target */
+	uint64_t addr;                /* the range decoded, for the lazy decodes of a sparse one */
+	size_t len;
+	int sparse;                   /* entries may be below HAVE_ALL */
+	struct lazy *lz;              /* during pgd_dcode_guard: how to decode an entry the walk reads */
+};
+
+/* What at() needs to decode an entry of a sparse decode on first read. */
+struct lazy {
+	struct pgd_disasm *d;
+	struct pgd_dcode *c;
+	const uint8_t *code;
+	int bad;                      /* capstone disagreed with the scanner: decode all, walk again */
 };
 
 enum { COND_EQ = 1, COND_NE = 2 };
@@ -632,6 +891,9 @@ static void decode_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_sta
 	if (in->id == ARM64_INS_ADRP && s0 >= 0 && x->op_count == 2 && op[1].type == ARM64_OP_IMM) {
 		st->page[s0] = (uint64_t)op[1].imm;
 		st->has_page[s0] = 1;
+		o->page = 1;
+		o->a = (int8_t)s0;
+		o->target = (uint64_t)op[1].imm;
 	}
 }
 
@@ -653,19 +915,95 @@ void pgd_dcode_free(struct pgd_dcode *c)
 	free(c);
 }
 
-int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
-		      struct pgd_dcode **out)
+/* A cleared entry at the end of c->v, NULL when out of memory. */
+static struct dinsn *dc_push(struct pgd_dcode *c, size_t *cap)
 {
-	struct pgd_dcode *c = calloc(1, sizeof(*c));
+	struct dinsn *o;
+
+	if (c->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct dinsn *nv = realloc(c->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		c->v = nv;
+		*cap = ncap;
+	}
+	o = &c->v[c->n++];
+	memset(o, 0, sizeof(*o));
+	o->a = o->b = -1;
+	return o;
+}
+
+/*
+ * o from capstone's d->insn. st: the adrp pages before it (arm64); NULL
+ * when unknown, and then an arm64 add, whose meaning depends on them, is
+ * left at HAVE_REGS (every other decode_arm64 result ignores them).
+ */
+static void dc_set(struct pgd_disasm *d, struct reg_state *st, struct dinsn *o)
+{
+	struct reg_state none;
+
+	memset(o, 0, sizeof(*o));
+	o->a = o->b = -1;
+	o->pc = d->insn->address;
+	o->len = (uint8_t)d->insn->size;
+	o->wmask = written_mask(d, d->insn);
+	o->have = HAVE_ALL;
+	if (d->machine != PGD_EM_AARCH64) {
+		decode_x86(d, d->insn, o);
+		return;
+	}
+	if (!st && d->insn->id == ARM64_INS_ADD) {
+		o->have = HAVE_REGS;
+		return;
+	}
+	if (!st) {
+		memset(&none, 0, sizeof(none));
+		st = &none;
+	}
+	decode_arm64(d, d->insn, st, o);
+}
+
+/* A branch with a target, the kind the br index lists; below HAVE_ALL the scanner's word (target 0: not one). */
+static int dc_is_branch(const struct dinsn *o)
+{
+	if (o->have != HAVE_ALL)
+		return o->target != 0;
+	return (o->op == OP_JCC || o->op == OP_JMP) && o->target;
+}
+
+static int build_br(struct pgd_dcode *c)
+{
+	free(c->br);
+	c->nbr = 0;
+	for (size_t i = 0; i < c->n; i++)
+		c->nbr += (size_t)dc_is_branch(&c->v[i]);
+	c->br = calloc(c->nbr ? c->nbr : 1, sizeof(*c->br));
+	if (!c->br)
+		return PGD_ENOMEM;
+	c->nbr = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (dc_is_branch(&c->v[i])) {
+			c->br[c->nbr].target = c->v[i].target;
+			c->br[c->nbr++].idx = i;
+		}
+	}
+	qsort(c->br, c->nbr, sizeof(*c->br), branch_cmp);
+	return 0;
+}
+
+/* Every instruction of c's range decoded with capstone, in order (undecodable bytes skipped). */
+static int decode_all(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code)
+{
 	struct reg_state st;
 	const uint8_t *p = code;
-	size_t left = len, cap = 0, skip = d->machine == PGD_EM_AARCH64 ? 4 : 1;
-	uint64_t pc = addr;
+	size_t left = c->len, cap = 0, skip = d->machine == PGD_EM_AARCH64 ? 4 : 1;
+	uint64_t pc = c->addr;
 
-	*out = NULL;
-	if (!c)
-		return PGD_ENOMEM;
-	c->machine = d->machine;
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
 	memset(&st, 0, sizeof(st));
 	while (left) {
 		struct dinsn *o;
@@ -678,43 +1016,186 @@ int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uin
 			pc += n;
 			continue;
 		}
-		if (c->n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct dinsn *nv = realloc(c->v, ncap * sizeof(*nv));
+		if (!(o = dc_push(c, &cap)))
+			return PGD_ENOMEM;
+		dc_set(d, &st, o);
+	}
+	if (build_br(c))
+		return PGD_ENOMEM;
+	c->sparse = 0;
+	return 0;
+}
 
-			if (!nv)
-				goto oom;
-			c->v = nv;
-			cap = ncap;
-		}
-		o = &c->v[c->n++];
-		memset(o, 0, sizeof(*o));
-		o->pc = d->insn->address;
-		o->a = o->b = -1;
-		o->wmask = written_mask(d, d->insn);
-		if (d->machine == PGD_EM_AARCH64)
-			decode_arm64(d, d->insn, &st, o);
-		else
-			decode_x86(d, d->insn, o);
-		if ((o->op == OP_JCC || o->op == OP_JMP) && o->target)
-			c->nbr++;
+static struct pgd_dcode *dc_new(struct pgd_disasm *d, size_t len, uint64_t addr)
+{
+	struct pgd_dcode *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->machine = d->machine;
+		c->addr = addr;
+		c->len = len;
 	}
-	c->br = calloc(c->nbr ? c->nbr : 1, sizeof(*c->br));
-	if (!c->br)
+	return c;
+}
+
+int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		      struct pgd_dcode **out)
+{
+	struct pgd_dcode *c = dc_new(d, len, addr);
+
+	*out = NULL;
+	if (!c)
+		return PGD_ENOMEM;
+	if (decode_all(d, c, code)) {
+		pgd_dcode_free(c);
+		return PGD_ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * The instruction at code[off]: from the scanner when it knows it (to be
+ * decoded later, if ever), else from capstone now. Returns the bytes to
+ * step (capstone's skip over what does not decode), 0 when out of memory.
+ */
+static size_t index_one(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t off,
+			size_t *cap)
+{
+	struct pgd_scan_insn s;
+	const uint8_t *p = code + off;
+	size_t left = c->len - off, skip = d->machine == PGD_EM_AARCH64 ? 4 : 1;
+	uint64_t pc = c->addr + off;
+	struct dinsn *o;
+
+	if (!d->capstone_only && pgd_insn_scan(d->machine, p, left, pc, &s)) {
+		if (!(o = dc_push(c, cap)))
+			return 0;
+		o->pc = pc;
+		o->len = (uint8_t)s.len;
+		o->target = s.target;
+		return s.len;
+	}
+	if (!cs_disasm_iter(d->cs, &p, &left, &pc, d->insn))
+		return c->len - off < skip ? c->len - off : skip;
+	if (!(o = dc_push(c, cap)))
+		return 0;
+	dc_set(d, NULL, o);
+	return o->len;
+}
+
+int pgd_disasm_index(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		     struct pgd_dcode **out)
+{
+	struct pgd_dcode *c = dc_new(d, len, addr);
+	size_t off = 0, cap = 0;
+
+	*out = NULL;
+	if (!c)
+		return PGD_ENOMEM;
+	c->sparse = 1;
+	while (off < len) {
+		size_t n = index_one(d, c, code, off, &cap);
+
+		if (!n)
+			goto oom;
+		off += n;
+	}
+	if (build_br(c))
 		goto oom;
-	c->nbr = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		if ((c->v[i].op == OP_JCC || c->v[i].op == OP_JMP) && c->v[i].target) {
-			c->br[c->nbr].target = c->v[i].target;
-			c->br[c->nbr++].idx = i;
-		}
-	}
-	qsort(c->br, c->nbr, sizeof(*c->br), branch_cmp);
 	*out = c;
 	return 0;
 oom:
 	pgd_dcode_free(c);
 	return PGD_ENOMEM;
+}
+
+static int dc_need(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int want);
+
+/*
+ * The adrp page register s1 holds before v[i], as decode_all's running
+ * state has it: set by the last adrp into s1, cleared by any other write.
+ * Returns 1 when capstone disagrees with the scanner on the way back.
+ */
+static int page_before(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int s1,
+		       struct reg_state *st)
+{
+	/* adrp's Rd 31 is xzr, never sp (Arm ARM C6.2.11): the sp slot holds no page */
+	if (s1 < 0 || s1 == SLOT_SP_ARM64)
+		return 0;
+	for (size_t j = i; j-- > 0;) {
+		if (dc_need(d, c, code, j, HAVE_REGS))
+			return 1;
+		if (c->v[j].page && c->v[j].a == s1) {
+			st->has_page[s1] = 1;
+			st->page[s1] = c->v[j].target;
+			return 0;
+		}
+		if (c->v[j].wmask & (1ull << s1))
+			return 0;
+	}
+	return 0;
+}
+
+/* The source register of an arm64 add, whose adrp page decode_arm64 reads; -1 none. */
+static int add_source(struct pgd_disasm *d)
+{
+	const cs_arm64 *x = &d->insn->detail->arm64;
+
+	if (d->machine != PGD_EM_AARCH64 || d->insn->id != ARM64_INS_ADD || x->op_count < 2 ||
+	    x->operands[1].type != ARM64_OP_REG)
+		return -1;
+	return dslot(d, x->operands[1].reg);
+}
+
+/* capstone's decode of v[i] into d->insn; 0 when it disagrees with the scanner's length. */
+static int dc_capstone(struct pgd_disasm *d, const struct pgd_dcode *c, const uint8_t *code, size_t i)
+{
+	uint64_t off = c->v[i].pc - c->addr, pc = c->v[i].pc;
+	const uint8_t *p = code + off;
+	size_t left = c->len - off;
+
+	return cs_disasm_iter(d->cs, &p, &left, &pc, d->insn) && d->insn->size == c->v[i].len;
+}
+
+/*
+ * Decodes v[i] up to want (HAVE_REGS, HAVE_ALL). Returns 1 when capstone
+ * disagrees with the scanner (length, or branch target), 0 otherwise.
+ */
+static int dc_need(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int want)
+{
+	struct dinsn *o = &c->v[i];
+	uint64_t target = o->target;
+	int scanned = o->have == HAVE_SCAN, s1;
+	struct reg_state st;
+
+	if (o->have >= want)
+		return 0;
+	if (!dc_capstone(d, c, code, i))
+		return 1;
+	if (want == HAVE_ALL && (s1 = add_source(d)) >= 0) {
+		memset(&st, 0, sizeof(st));
+		if (page_before(d, c, code, i, s1, &st) || !dc_capstone(d, c, code, i))
+			return 1;
+		dc_set(d, &st, o);
+	} else {
+		dc_set(d, NULL, o);
+	}
+	return scanned && (dc_is_branch(o) ? o->target : 0) != target;
+}
+
+/*
+ * v[k] as the full decode has it: the guard walk reads entries through
+ * this, so a sparse decode runs capstone on exactly the instructions the
+ * walk reads (and, for an arm64 add, back to its source's last write).
+ */
+static const struct dinsn *at(const struct pgd_dcode *c, size_t k)
+{
+	struct lazy *lz = c->lz;
+
+	if (c->v[k].have != HAVE_ALL && lz && !lz->bad)
+		lz->bad = dc_need(lz->d, lz->c, lz->code, k, HAVE_ALL);
+	return &c->v[k];
 }
 
 /* A value's home while walking backwards: a register, or a stack slot [sp + disp]. */
@@ -768,7 +1249,7 @@ static int loc_is(const struct dinsn *in, int which, const struct loc *l)
 static int formed_addr(const struct pgd_dcode *c, size_t j, int reg, uint64_t *addr, uint64_t *pc)
 {
 	for (size_t k = j, steps = 0; k-- > 0 && steps < TRACE_CMP; steps++) {
-		const struct dinsn *in = &c->v[k];
+		const struct dinsn *in = at(c, k);
 
 		if (in->op == OP_RET)
 			return 0;
@@ -792,10 +1273,10 @@ static int formed_addr(const struct pgd_dcode *c, size_t j, int reg, uint64_t *a
 static int branch_guard(const struct pgd_dcode *c, size_t bi, struct loc l, int sp, uint64_t *addr,
 			uint64_t *pc)
 {
-	if (c->v[bi].op == OP_JCC && !c->v[bi].flags)
+	if (at(c, bi)->op == OP_JCC && !at(c, bi)->flags)
 		return 0;
 	for (size_t k = bi, steps = 0; k-- > 0 && steps < TRACE_CMP; steps++) {
-		const struct dinsn *in = &c->v[k];
+		const struct dinsn *in = at(c, k);
 
 		if (in->op == OP_RET)
 			return 0;
@@ -848,7 +1329,7 @@ static int guard_into(const struct pgd_dcode *c, uint64_t pc, const struct loc *
 			hi = mid;
 	}
 	for (; lo < c->nbr && c->br[lo].target == pc; lo++) {
-		if (c->v[c->br[lo].idx].cond == COND_EQ)
+		if (at(c, c->br[lo].idx)->cond == COND_EQ)
 			continue; /* taken when the types match: not the fallback */
 		if (branch_guard(c, c->br[lo].idx, *l, sp, addr, apc))
 			return 1;
@@ -863,9 +1344,9 @@ int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *
 	struct loc l = { 0 };
 	int sp;
 
-	if (ci >= c->n || c->v[ci].pc != call_pc || c->v[ci].op != OP_CALLI)
+	if (ci >= c->n || c->v[ci].pc != call_pc || at(c, ci)->op != OP_CALLI)
 		return 0;
-	call = &c->v[ci];
+	call = at(c, ci);
 	sp = sp_slot(c->machine);
 	if (call->mem == 2) {
 		l.reg = call->b;      /* call *disp(itab) */
@@ -888,7 +1369,7 @@ int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *
 	 * follow that word, the value a guard compares.
 	 */
 	for (size_t k = ci, steps = 0; k > 0 && steps < TRACE_BLOCK; steps++) {
-		const struct dinsn *in = &c->v[--k];
+		const struct dinsn *in = at(c, --k);
 
 		if (guard_into(c, c->v[k + 1].pc, &l, sp, addr, addr_pc))
 			return 1;
@@ -905,4 +1386,27 @@ int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *
 			return 0;
 	}
 	return 0;
+}
+
+int pgd_dcode_guard(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, uint64_t call_pc,
+		    uint64_t *addr, uint64_t *addr_pc)
+{
+	struct lazy lz = { d, c, code, 0 };
+	int found;
+
+	if (!c->sparse)
+		return pgd_dcode_call_guard(c, call_pc, addr, addr_pc);
+	c->lz = &lz;
+	found = pgd_dcode_call_guard(c, call_pc, addr, addr_pc);
+	c->lz = NULL;
+	if (!lz.bad)
+		return found;
+	if (decode_all(d, c, code))
+		return PGD_ENOMEM;
+	return pgd_dcode_call_guard(c, call_pc, addr, addr_pc);
+}
+
+int pgd_dcode_sparse(const struct pgd_dcode *c)
+{
+	return c->sparse;
 }

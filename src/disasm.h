@@ -38,6 +38,11 @@ struct pgd_disasm;
 /* machine: PGD_EM_X86_64 or PGD_EM_AARCH64. Returns 0, PGD_EINPUT (other machines) or PGD_ENOMEM. */
 int pgd_disasm_open(uint16_t machine, struct pgd_disasm **out);
 void pgd_disasm_close(struct pgd_disasm *d);
+/*
+ * on: decode everything with capstone, as before pgd_insn_scan (the
+ * reports and guards are the same; tests compare the two).
+ */
+void pgd_disasm_capstone_only(struct pgd_disasm *d, int on);
 
 typedef void (*pgd_insn_fn)(void *ctx, const struct pgd_insn_info *insn);
 /*
@@ -80,6 +85,34 @@ int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, 
 int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len);
 
 /*
+ * One instruction's length and, for a direct jmp/jcc (amd64) or b, b.cond,
+ * cbz/cbnz, tbz/tbnz (arm64), its target (0 otherwise: calls, indirect
+ * branches, everything else), read from the encoding alone (insnscan.c).
+ * Returns 1 when capstone 4 is known to decode code[0, left) at pc to an
+ * instruction of that length, and the guard decode (pgd_disasm_decode) to
+ * a branch with that target exactly when target is not 0; 0 when the
+ * scanner does not know for certain: ask capstone.
+ */
+enum pgd_scan_kind {
+	PGD_SCAN_OTHER = 0,
+	PGD_SCAN_CALL = 1,            /* amd64 call rel32: ref is the target */
+	PGD_SCAN_CALLI = 2,           /* amd64 call r/m (FF /2) */
+	PGD_SCAN_ADDR = 3,            /* amd64 lea rip-relative: ref is the address */
+};
+
+/*
+ * kind and ref say what pgd_disasm_scan reports for it (amd64; arm64
+ * always PGD_SCAN_OTHER, nothing claimed).
+ */
+struct pgd_scan_insn {
+	uint32_t len;
+	uint64_t target;
+	enum pgd_scan_kind kind;
+	uint64_t ref;
+};
+int pgd_insn_scan(uint16_t machine, const uint8_t *code, size_t left, uint64_t pc, struct pgd_scan_insn *out);
+
+/*
  * Guards by data flow. A PGO devirtualization (cmd/compile/internal/
  * devirtualize/pgo.go rewriteCondCall) compiles to
  *     if tmp, ok := x.(Concrete); ok { tmp.M() } else { x.M() }
@@ -96,13 +129,34 @@ struct pgd_dcode;
 /* Decodes code (loaded at addr) once, for any number of guard questions. */
 int pgd_disasm_decode(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
 		      struct pgd_dcode **out);
+/*
+ * The same, sparse: instruction boundaries and branches from
+ * pgd_insn_scan (capstone only where the scanner does not know), the
+ * detail only where pgd_dcode_guard's walk reads. Guard questions give
+ * pgd_disasm_decode's answers.
+ */
+int pgd_disasm_index(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		     struct pgd_dcode **out);
 void pgd_dcode_free(struct pgd_dcode *c);
 /*
- * The guard of the indirect call at call_pc: the address (itab or
+ * The guard of the indirect call at call_pc (a full decode only; for any,
+ * pgd_dcode_guard): the address (itab or
  * function symbol) its target's source was compared with on a path into
  * the call's block, and the pc of the instruction that formed it. Returns
  * 1 when found, 0 when not (no guard, or the flow is not one this reads).
  */
 int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *addr, uint64_t *addr_pc);
+/*
+ * pgd_dcode_call_guard on a full or sparse decode, with code the range's
+ * bytes again (the caller's buffer may have moved): capstone decodes each
+ * entry the walk reads when it first reads it. Where capstone disagrees
+ * with the scanner, the whole range is decoded instead and the walk run
+ * again, so the answer is always pgd_disasm_decode's. 1 found, 0 not,
+ * PGD_ENOMEM.
+ */
+int pgd_dcode_guard(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, uint64_t call_pc,
+		    uint64_t *addr, uint64_t *addr_pc);
+/* 1 while c is sparse: 0 once a disagreement made pgd_dcode_guard decode it in full. */
+int pgd_dcode_sparse(const struct pgd_dcode *c);
 
 #endif
