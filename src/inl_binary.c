@@ -255,10 +255,9 @@ static void *grow(void *arr, size_t n, size_t *cap, size_t elem)
 	return p;
 }
 
-/* The nodes of f that own code, with their parents, lines and bytes. */
-static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
+/* How many nodes f's tree has (s->inl read): one past the largest PCDATA_InlTreeIndex value. */
+static uint32_t tree_size(const struct scan *s)
 {
-	struct pgd_inl_index *x = s->x;
 	uint32_t nn = 0;
 
 	for (size_t k = 0; k < s->inl.n; k++)
@@ -266,6 +265,15 @@ static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
 			nn = (uint32_t)s->inl.s[k].v + 1;
 	if (nn > MAX_INL_NODES)
 		nn = MAX_INL_NODES;
+	return nn;
+}
+
+/* The nodes of f that own code, with their parents, lines and bytes. */
+static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
+{
+	struct pgd_inl_index *x = s->x;
+	uint32_t nn = tree_size(s);
+
 	if (!nn)
 		return 0;
 	if (grow_scratch(s, nn))
@@ -432,13 +440,8 @@ static void func_basics(struct scan *s, const struct pgd_pcln_func *f, struct pg
 /* Whether a node of f's tree (s->inl read) inlines a name still looked for: 1, 0, -1 out of memory. */
 static int tree_wanted(struct scan *s, const struct pgd_pcln_func *f)
 {
-	uint32_t nn = 0;
+	uint32_t nn = tree_size(s);
 
-	for (size_t k = 0; k < s->inl.n; k++)
-		if (s->inl.s[k].v >= 0 && (uint32_t)s->inl.s[k].v + 1 > nn)
-			nn = (uint32_t)s->inl.s[k].v + 1;
-	if (nn > MAX_INL_NODES)
-		nn = MAX_INL_NODES;
 	for (uint32_t k = 0; k < nn; k++) {
 		struct pgd_pcln_inl in;
 		long w;

@@ -40,23 +40,12 @@ static void dw_open(struct dw *w, const char *name)
 {
 	char path[1024];
 	struct pgd_err err = { 0 };
-	FILE *f;
-	long n;
+	size_t n;
 
 	memset(w, 0, sizeof(*w));
 	pgd_arena_init(&w->a, 0);
-	test_bin_path(name, path, sizeof(path));
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("%s: cannot open (run make fixtures)", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	w->data = malloc((size_t)n);
-	assert_non_null(w->data);
-	assert_int_equal(fread(w->data, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	if (pgd_elf_parse(w->data, (size_t)n, &w->a, path, &w->elf, &err) ||
+	w->data = test_read_file(test_bin_path(name, path, sizeof(path)), &n);
+	if (pgd_elf_parse(w->data, n, &w->a, path, &w->elf, &err) ||
 	    pgd_dwarf_open(&w->elf, &w->a, path, 1u << 30, &w->d, &err))
 		fail_msg("%s: %s", path, err.msg);
 }

@@ -38,21 +38,12 @@ struct img {
 static int img_open(struct img *w, const char *path)
 {
 	struct pgd_err err = { 0 };
-	FILE *f;
-	long n;
+	size_t n;
 
 	memset(w, 0, sizeof(*w));
 	pgd_arena_init(&w->a, 0);
-	if (!(f = fopen(path, "rb")))
-		fail_msg("%s: cannot open (run make fixtures)", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	w->data = malloc((size_t)n);
-	assert_non_null(w->data);
-	assert_int_equal(fread(w->data, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	if (pgd_elf_parse(w->data, (size_t)n, &w->a, path, &w->elf, &err))
+	w->data = test_read_file(path, &n);
+	if (pgd_elf_parse(w->data, n, &w->a, path, &w->elf, &err))
 		fail_msg("%s: %s", path, err.msg);
 	w->text = pgd_elf_section(&w->elf, ".text");
 	return w->text && w->text->size && (w->elf.machine == PGD_EM_X86_64 || w->elf.machine == PGD_EM_AARCH64);

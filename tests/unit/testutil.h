@@ -27,6 +27,27 @@ static inline const char *test_bin_path(const char *name, char *buf, size_t size
 	return buf;
 }
 
+/* The whole file at path, malloc'd (the caller frees it), its size in *n; fails the test when unreadable. */
+static inline uint8_t *test_read_file(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *data;
+	long len;
+
+	if (!f)
+		fail_msg("%s: cannot open (run make fixtures)", path);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	assert_true(len >= 0);
+	data = malloc((size_t)len + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	*n = (size_t)len;
+	return data;
+}
+
 /* 1-based number of the first line of path containing needle (the Go sources are the truth). */
 static inline int64_t test_source_line(const char *path, const char *needle)
 {
