@@ -639,6 +639,20 @@ static int index_names(struct pgd_inl_index *x)
 	return 0;
 }
 
+/* The scratch a walk leaves behind (the index keeps none of it). */
+static void scan_release(struct scan *s)
+{
+	pgd_pcv_table_release(&s->inl);
+	pgd_pcv_table_release(&s->ln);
+	free(s->rc);
+	free(s->map);
+	free(s->parent);
+	free(s->bytes);
+	free(s->first_pc);
+	u64map_free(&s->names);
+	u64map_free(&s->entries);
+}
+
 /* The entries of every function a wanted callee names exactly (its direct calls are evidence). */
 static int want_entries(struct scan *s)
 {
@@ -741,15 +755,7 @@ int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_want *want, struct 
 nomem:
 	ret = pgd_err_nomem(err, NULL);
 out:
-	pgd_pcv_table_release(&s.inl);
-	pgd_pcv_table_release(&s.ln);
-	free(s.rc);
-	free(s.map);
-	free(s.parent);
-	free(s.bytes);
-	free(s.first_pc);
-	u64map_free(&s.names);
-	u64map_free(&s.entries);
+	scan_release(&s);
 	pgd_inl_index_free(x);
 	return ret;
 }
@@ -769,12 +775,7 @@ int pgd_inl_index_load(struct pgd_inl_index *x, struct pgd_inl_func *f)
 	    (pf.pcln && pgd_pcv_table_read(s.p, pf.pcln, pf.entry, &s.ln)) ||
 	    load_tree(&s, &pf, (uint32_t)(f - x->funcs)))
 		ret = -1;
-	pgd_pcv_table_release(&s.inl);
-	pgd_pcv_table_release(&s.ln);
-	free(s.map);
-	free(s.parent);
-	free(s.bytes);
-	free(s.first_pc);
+	scan_release(&s);
 	return ret;
 }
 
