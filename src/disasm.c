@@ -692,6 +692,7 @@ struct pgd_dcode {
 	size_t len;
 	int sparse;                   /* entries may be below HAVE_ALL */
 	struct lazy *lz;              /* during pgd_dcode_guard: how to decode an entry the walk reads */
+	size_t walked;                /* entries page_before stepped over, all walks */
 };
 
 /* What at() needs to decode an entry of a sparse decode on first read. */
@@ -1138,9 +1139,20 @@ oom:
 static int dc_need(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int want);
 
 /*
+ * Steps all page_before walks of one range may take before the full decode
+ * is the cheaper answer: a source is written a few instructions before its
+ * add in Go's code (the arm64 fixtures' 387 guard walks step 2,180 entries
+ * in all, at most 425 at once), but adds whose source nothing writes
+ * (hostile code) would make each walk run back to the range's start.
+ */
+#define PAGE_WALK_SLACK 4096u
+
+/*
  * The adrp page register s1 holds before v[i], as decode_all's running
  * state has it: set by the last adrp into s1, cleared by any other write.
- * Returns 1 when capstone disagrees with the scanner on the way back.
+ * Returns 1 when capstone disagrees with the scanner on the way back, or
+ * when the walks have stepped over more than the range's entries and
+ * PAGE_WALK_SLACK (then decode_all, linear, answers instead).
  */
 static int page_before(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int s1,
 		       struct reg_state *st)
@@ -1149,7 +1161,7 @@ static int page_before(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t 
 	if (s1 < 0 || s1 == SLOT_SP_ARM64)
 		return 0;
 	for (size_t j = i; j-- > 0;) {
-		if (dc_need(d, c, code, j, HAVE_REGS))
+		if (++c->walked > c->n + PAGE_WALK_SLACK || dc_need(d, c, code, j, HAVE_REGS))
 			return 1;
 		if (c->v[j].page && c->v[j].a == s1) {
 			st->has_page[s1] = 1;
