@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Inlining drift, the binary's side: every function's inline tree and
- * calls, read from Go's runtime tables (every Go binary has them, stripped
+ * Inlining drift, the binary's side: the inline trees and direct calls of
+ * the functions a check asks about (pgd_inl_want; every function's without
+ * one), read from Go's runtime tables (every Go binary has them, stripped
  * or not) and the machine code.
  *
  * An inline-tree node (runtime/symtabinl.go inlinedCall) names the inlined
