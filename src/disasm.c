@@ -500,17 +500,36 @@ static int x86_writes(struct pgd_disasm *d, const cs_insn *in, int s)
 }
 
 /*
+ * Each row as the linear sweep holds it before entry at[s] of the list:
+ * a call through s resumes the walk back there, so each entry is decoded
+ * at most once per register however many calls go through it (a walk back
+ * to the start from every `call *%rax` of a window was quadratic).
+ */
+struct reg_memo {
+	size_t at[NREGS];
+	struct reg_state st;
+};
+
+static void reg_memo_init(struct reg_memo *m, int part)
+{
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < NREGS; i++)
+		m->st.disp[i] = -1;
+	m->st.unknown = part ? ~0ull : 0;
+}
+
+/*
  * st's row s as the linear sweep holds it before entry k: disp from the
  * last instruction that loads or clobbers s, the unknown bit cleared by
  * the last that clobbers it (the same one, but for a load capstone lists
- * no written registers for).
+ * no written registers for); the memo's row where neither is after it.
  */
 static void reg_before(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
-		       const struct slist *l, size_t k, int s, struct reg_state *st)
+		       const struct slist *l, size_t k, int s, struct reg_memo *m, struct reg_state *st)
 {
 	int have_disp = 0;
 
-	for (size_t j = k; j-- > 0;) {
+	for (size_t j = k; j-- > m->at[s];) {
 		int64_t disp;
 		int w;
 
@@ -518,17 +537,20 @@ static void reg_before(struct pgd_disasm *d, const uint8_t *code, size_t len, ui
 			continue;
 		w = x86_writes(d, d->insn, s);
 		if (!have_disp && x86_tracked_load(d, d->insn, &disp) == s) {
-			st->disp[s] = disp;
+			m->st.disp[s] = disp;
 			have_disp = 1;
 		} else if (!have_disp && w) {
-			st->disp[s] = -1;
+			m->st.disp[s] = -1;
 			have_disp = 1;
 		}
 		if (w) {
-			st->unknown &= ~(1ull << s);
-			return;
+			m->st.unknown &= ~(1ull << s);
+			break;
 		}
 	}
+	m->at[s] = k;
+	st->disp[s] = m->st.disp[s];
+	st->unknown = (st->unknown & ~(1ull << s)) | (m->st.unknown & (1ull << s));
 }
 
 /* The slot of the register `call *%reg` calls through; -1 for any other instruction. */
@@ -543,7 +565,7 @@ static int x86_call_reg(struct pgd_disasm *d, const cs_insn *in)
 
 /* The report of entry k (info: pc and len set); 1 when it depends on registers before a partial scan. */
 static int slist_report_one(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
-			    const struct slist *l, size_t k, int part, struct pgd_insn_info *info)
+			    const struct slist *l, size_t k, int part, struct reg_memo *m, struct pgd_insn_info *info)
 {
 	const struct sinsn *e = &l->v[k];
 	struct reg_state st;
@@ -561,7 +583,7 @@ static int slist_report_one(struct pgd_disasm *d, const uint8_t *code, size_t le
 		st.disp[i] = -1;
 	st.unknown = part ? ~0ull : 0;
 	if ((s = x86_call_reg(d, d->insn)) >= 0) {
-		reg_before(d, code, len, addr, l, k, s, &st);
+		reg_before(d, code, len, addr, l, k, s, m, &st);
 		if (!s_decode(d, code, len, addr, e))
 			return 0;
 	}
@@ -574,7 +596,10 @@ static int scan_sparse(struct pgd_disasm *d, const uint8_t *code, size_t len, ui
 		       int part, pgd_insn_fn fn, void *ctx)
 {
 	struct slist l = { 0 };
+	struct reg_memo m;
 	int ret = len > UINT32_MAX ? -1 : slist_build(d, code, len, addr, stop, part, &l);
+
+	reg_memo_init(&m, part);
 
 	for (size_t k = 0; !ret && k < l.n; k++) {
 		struct pgd_insn_info info = { 0 };
@@ -584,7 +609,7 @@ static int scan_sparse(struct pgd_disasm *d, const uint8_t *code, size_t len, ui
 		info.pc = addr + l.v[k].off;
 		info.len = l.v[k].len;
 		info.load_disp = -1;
-		ret = slist_report_one(d, code, len, addr, &l, k, part, &info);
+		ret = slist_report_one(d, code, len, addr, &l, k, part, &m, &info);
 		if (!ret && info.kind)
 			fn(ctx, &info);
 	}
@@ -667,6 +692,7 @@ struct pgd_dcode {
 	size_t len;
 	int sparse;                   /* entries may be below HAVE_ALL */
 	struct lazy *lz;              /* during pgd_dcode_guard: how to decode an entry the walk reads */
+	size_t walked;                /* entries page_before stepped over, all walks */
 };
 
 /* What at() needs to decode an entry of a sparse decode on first read. */
@@ -1113,9 +1139,20 @@ oom:
 static int dc_need(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int want);
 
 /*
+ * Steps all page_before walks of one range may take before the full decode
+ * is the cheaper answer: a source is written a few instructions before its
+ * add in Go's code (the arm64 fixtures' 387 guard walks step 2,180 entries
+ * in all, at most 425 at once), but adds whose source nothing writes
+ * (hostile code) would make each walk run back to the range's start.
+ */
+#define PAGE_WALK_SLACK 4096u
+
+/*
  * The adrp page register s1 holds before v[i], as decode_all's running
  * state has it: set by the last adrp into s1, cleared by any other write.
- * Returns 1 when capstone disagrees with the scanner on the way back.
+ * Returns 1 when capstone disagrees with the scanner on the way back, or
+ * when the walks have stepped over more than the range's entries and
+ * PAGE_WALK_SLACK (then decode_all, linear, answers instead).
  */
 static int page_before(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, size_t i, int s1,
 		       struct reg_state *st)
@@ -1124,7 +1161,7 @@ static int page_before(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t 
 	if (s1 < 0 || s1 == SLOT_SP_ARM64)
 		return 0;
 	for (size_t j = i; j-- > 0;) {
-		if (dc_need(d, c, code, j, HAVE_REGS))
+		if (++c->walked > c->n + PAGE_WALK_SLACK || dc_need(d, c, code, j, HAVE_REGS))
 			return 1;
 		if (c->v[j].page && c->v[j].a == s1) {
 			st->has_page[s1] = 1;

@@ -84,15 +84,7 @@ int pgd_disasm_scan_part(struct pgd_disasm *d, const uint8_t *code, size_t len, 
  */
 int pgd_disasm_may_report(uint16_t machine, const uint8_t *code, size_t len);
 
-/*
- * One instruction's length and, for a direct jmp/jcc (amd64) or b, b.cond,
- * cbz/cbnz, tbz/tbnz (arm64), its target (0 otherwise: calls, indirect
- * branches, everything else), read from the encoding alone (insnscan.c).
- * Returns 1 when capstone 4 is known to decode code[0, left) at pc to an
- * instruction of that length, and the guard decode (pgd_disasm_decode) to
- * a branch with that target exactly when target is not 0; 0 when the
- * scanner does not know for certain: ask capstone.
- */
+/* What pgd_disasm_scan reports for an instruction, as pgd_insn_scan reads it. */
 enum pgd_scan_kind {
 	PGD_SCAN_OTHER = 0,
 	PGD_SCAN_CALL = 1,            /* amd64 call rel32: ref is the target */
@@ -100,16 +92,23 @@ enum pgd_scan_kind {
 	PGD_SCAN_ADDR = 3,            /* amd64 lea rip-relative: ref is the address */
 };
 
-/*
- * kind and ref say what pgd_disasm_scan reports for it (amd64; arm64
- * always PGD_SCAN_OTHER, nothing claimed).
- */
 struct pgd_scan_insn {
 	uint32_t len;
 	uint64_t target;
 	enum pgd_scan_kind kind;
 	uint64_t ref;
 };
+/*
+ * One instruction's length and, for a direct jmp/jcc (amd64) or b, b.cond,
+ * cbz/cbnz, tbz/tbnz (arm64), its target (0 otherwise: calls, indirect
+ * branches, everything else), read from the encoding alone (insnscan.c);
+ * kind and ref say what pgd_disasm_scan reports for it (amd64; arm64
+ * always PGD_SCAN_OTHER, nothing claimed). Reads nothing past left.
+ * Returns 1 when capstone 4 is known to decode code[0, left) at pc to an
+ * instruction of that length, and the guard decode (pgd_disasm_decode) to
+ * a branch with that target exactly when target is not 0; 0 when the
+ * scanner does not know for certain: ask capstone.
+ */
 int pgd_insn_scan(uint16_t machine, const uint8_t *code, size_t left, uint64_t pc, struct pgd_scan_insn *out);
 
 /*

@@ -65,13 +65,7 @@ static int is_init_func(const char *name)
 	return 0;
 }
 
-/*
- * A sample is start-up work when its stack is inside package initialisation
- * (runtime.doInit/doInit1 run every init function, runtime.schedinit sets up
- * the runtime) or when runtime.main is on it without main.main: runtime.main
- * runs the inits and only then calls main.main. Returns the frame to blame
- * (the init function when there is one), NULL when not start-up.
- */
+/* What a frame's function is to startup_frame; ROLE_UNKNOWN: not classified yet. */
 enum frame_role { ROLE_UNKNOWN, ROLE_OTHER, ROLE_MAIN_MAIN, ROLE_RUNTIME_MAIN, ROLE_MARKER, ROLE_INIT };
 
 static enum frame_role role_of(const char *n)
@@ -86,6 +80,11 @@ static enum frame_role role_of(const char *n)
 }
 
 /*
+ * A sample is start-up work when its stack is inside package initialisation
+ * (runtime.doInit/doInit1 run every init function, runtime.schedinit sets up
+ * the runtime) or when runtime.main is on it without main.main: runtime.main
+ * runs the inits and only then calls main.main. Returns the frame to blame
+ * (the init function when there is one), NULL when not start-up.
  * roles: one per function of p (the last for frames without one), filled
  * as met: a profile's samples share a few thousand functions, so each name
  * is compared once, not once per frame of every sample.

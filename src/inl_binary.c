@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Inlining drift, the binary's side: every function's inline tree and
- * calls, read from Go's runtime tables (every Go binary has them, stripped
+ * Inlining drift, the binary's side: the inline trees and direct calls of
+ * the functions a check asks about (pgd_inl_want; every function's without
+ * one), read from Go's runtime tables (every Go binary has them, stripped
  * or not) and the machine code.
  *
  * An inline-tree node (runtime/symtabinl.go inlinedCall) names the inlined
@@ -28,16 +29,18 @@
 #define MAX_INL_DEPTH 256
 
 /*
- * An open-addressing map of 64-bit keys to want indexes (0 is never a
- * key: no name sits at address 0 and no function enters there). The
- * inline trees name functions by funcnametab offset, one pointer per
- * distinct name: a node's name is hashed as a string once (name_want), not
- * once per copy; direct calls are matched by their target's entry.
+ * An open-addressing map of 64-bit keys to want indexes. A key of 0 marks
+ * an empty slot, so key 0 is held aside (zero): no name sits at address 0,
+ * but a hostile table can put a function's entry there. The inline trees
+ * name functions by funcnametab offset, one pointer per distinct name: a
+ * node's name is hashed as a string once (name_want), not once per copy;
+ * direct calls are matched by their target's entry.
  */
 struct u64map {
 	uint64_t *key;
 	uint32_t *val;                /* index + 1 into want->v, 0: not wanted */
 	size_t cap, n;
+	uint32_t zero;                /* the value at key 0 */
 };
 
 struct raw_call {
@@ -119,7 +122,11 @@ static int u64map_put(struct u64map *m, uint64_t key, uint32_t val)
 {
 	size_t i;
 
-	if (!key || u64map_room(m))
+	if (!key) {
+		m->zero = val;
+		return 0;
+	}
+	if (u64map_room(m))
 		return -1;
 	i = slot_of(m, key);
 	m->n += !m->key[i];
@@ -133,7 +140,9 @@ static uint32_t u64map_get(const struct u64map *m, uint64_t key)
 {
 	size_t i;
 
-	if (!m->cap || !key)
+	if (!key)
+		return m->zero;
+	if (!m->cap)
 		return 0;
 	i = slot_of(m, key);
 	return m->key[i] == key ? m->val[i] : 0;
@@ -653,7 +662,12 @@ static void scan_release(struct scan *s)
 	u64map_free(&s->entries);
 }
 
-/* The entries of every function a wanted callee names exactly (its direct calls are evidence). */
+/*
+ * The entries of every function a wanted callee names exactly (its direct
+ * calls are evidence), each only when it is the function record_calls
+ * finds at that entry (pgd_pcln_find: of functions sharing an entry, the
+ * last), so a call counts for the name it counts for in a whole index.
+ */
 static int want_entries(struct scan *s)
 {
 	for (uint32_t i = 0; i < s->p->nfunc; i++) {
@@ -663,8 +677,9 @@ static int want_entries(struct scan *s)
 		if (pgd_pcln_func(s->p, i, &f) || !f.name)
 			continue;
 		he = pgd_hashmap_find_str(&s->want->by_name, f.name);
-		if (he && (s->want->v[he->val.u64 - 1].flags & PGD_INL_WANT_CALLEE) &&
-		    u64map_put(&s->entries, f.entry, (uint32_t)he->val.u64))
+		if (!he || !(s->want->v[he->val.u64 - 1].flags & PGD_INL_WANT_CALLEE) || pgd_pcln_find(s->p, f.entry) != i)
+			continue;
+		if (u64map_put(&s->entries, f.entry, (uint32_t)he->val.u64))
 			return -1;
 	}
 	for (size_t k = 0; k < s->want->n; k++) {

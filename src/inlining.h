@@ -77,7 +77,7 @@ struct pgd_inl_func {             /* one .gopclntab function */
 	int32_t start_line;
 	const char *file;             /* the file at its entry, NULL when unknown */
 	uint64_t entry, end;
-	uint64_t own_bytes;           /* end - entry less the root-level inlined copies */
+	uint64_t own_bytes;           /* end - entry less the root-level inlined copies (once loaded) */
 	uint32_t first_node, nnodes;  /* its nodes are nodes[first_node, first_node + nnodes) */
 	uint32_t first_call, ncalls;
 	uint32_t pcfile, cu_offset;   /* its file table (.gopclntab), for copies' files */
@@ -218,6 +218,11 @@ struct pgd_inl_evidence {
 	const struct pgd_inl_index *x;
 	const struct pgd_inl_profile *built_from;
 };
+/*
+ * From the whole index; from an index built with a want, what it learnt
+ * then, for the wanted callees only, under the want's built_from (which
+ * built_from must be).
+ */
 int pgd_inl_evidence_build(const struct pgd_inl_index *x, const struct pgd_inl_profile *built_from,
 			   struct pgd_inl_evidence *out, struct pgd_err *err);
 void pgd_inl_evidence_free(struct pgd_inl_evidence *ev);

@@ -362,7 +362,7 @@ struct vex {
 /* Decodes the VEX2 (C5), VEX3 (C4) or EVEX (62) prefix at p; 0 when truncated or a reserved field is set. */
 static int x86_vex_prefix(const uint8_t *p, size_t left, struct vex *v)
 {
-	if (p[0] == 0xC5) {
+	if (p[0] == 0xC5 && left > 1) {
 		v->hdr = 2;
 		v->map = 1;
 		v->pp = p[1] & 3;

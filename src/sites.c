@@ -223,11 +223,11 @@ static int deferred_here(struct pgd_binary *b, struct arena *a, const char *call
  * (ir.StaticValue) resolves the variable and records a direct call, though
  * the machine code calls through the func value. (Closures are never
  * devirtualization targets either way: maybeDevirtualizeFunctionCall.)
- * The names compared are the profile's: a binary built with PGO renames
- * the closures of a function it inlined ("ld.(*Link).pclntab.(*pclntab).
- * generateFuncdata.func3" for the profile's "ld.(*pclntab).
- * generateFuncdata.func3", cmd/link in Go 1.26), while the callee keeps
- * the profile's spelling.
+ * The caller is compared under the profile's name as well as the
+ * binary's (key_caller): a binary built with PGO renames the closures of
+ * a function it inlined ("ld.(*Link).pclntab.(*pclntab).generateFuncdata.
+ * func3" for the profile's "ld.(*pclntab).generateFuncdata.func3", cmd/link
+ * in Go 1.26), while the callee keeps the profile's spelling.
  */
 static int local_closure(const char *caller, const char *callee)
 {
