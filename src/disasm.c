@@ -1374,7 +1374,7 @@ static int guard_into(const struct pgd_dcode *c, uint64_t pc, const struct loc *
 	return 0;
 }
 
-int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *addr, uint64_t *addr_pc)
+static int call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *addr, uint64_t *addr_pc)
 {
 	size_t ci = insn_at(c, call_pc);
 	const struct dinsn *call;
@@ -1425,6 +1425,12 @@ int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *
 	return 0;
 }
 
+int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *addr, uint64_t *addr_pc)
+{
+	/* a sparse decode's entries are read through pgd_dcode_guard's lazy decodes only */
+	return c->sparse ? -1 : call_guard(c, call_pc, addr, addr_pc);
+}
+
 int pgd_dcode_guard(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *code, uint64_t call_pc,
 		    uint64_t *addr, uint64_t *addr_pc)
 {
@@ -1432,15 +1438,15 @@ int pgd_dcode_guard(struct pgd_disasm *d, struct pgd_dcode *c, const uint8_t *co
 	int found;
 
 	if (!c->sparse)
-		return pgd_dcode_call_guard(c, call_pc, addr, addr_pc);
+		return call_guard(c, call_pc, addr, addr_pc);
 	c->lz = &lz;
-	found = pgd_dcode_call_guard(c, call_pc, addr, addr_pc);
+	found = call_guard(c, call_pc, addr, addr_pc);
 	c->lz = NULL;
 	if (!lz.bad)
 		return found;
 	if (decode_all(d, c, code))
 		return PGD_ENOMEM;
-	return pgd_dcode_call_guard(c, call_pc, addr, addr_pc);
+	return call_guard(c, call_pc, addr, addr_pc);
 }
 
 int pgd_dcode_sparse(const struct pgd_dcode *c)

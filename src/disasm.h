@@ -142,7 +142,8 @@ void pgd_dcode_free(struct pgd_dcode *c);
  * pgd_dcode_guard): the address (itab or
  * function symbol) its target's source was compared with on a path into
  * the call's block, and the pc of the instruction that formed it. Returns
- * 1 when found, 0 when not (no guard, or the flow is not one this reads).
+ * 1 when found, 0 when not (no guard, or the flow is not one this reads),
+ * -1 on a sparse decode (pgd_disasm_index: ask pgd_dcode_guard).
  */
 int pgd_dcode_call_guard(const struct pgd_dcode *c, uint64_t call_pc, uint64_t *addr, uint64_t *addr_pc);
 /*

@@ -96,12 +96,13 @@ int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_
 	struct pgd_inl_profile base, fresh;
 	struct pgd_edges *eb = NULL, *ef = NULL;
 	struct pgd_inl_index *xp = NULL, *xn = NULL;
-	struct pgd_inl_want none;
+	struct pgd_inl_want none_p, none_n;   /* one per build (inlining.h) */
 	struct pgd_err xerr = { 0 };
 	int ret;
 
 	memset(hb, 0, sizeof(*hb));
-	pgd_inl_want_init(&none, &c->scratch, NULL);
+	pgd_inl_want_init(&none_p, &c->scratch, NULL);
+	pgd_inl_want_init(&none_n, &c->scratch, NULL);
 	if (!c->base)
 		return 0;   /* no hot set without the profile the PGO build used */
 	if ((ret = group_profile(c, c->base, &eb, &base, err)) ||
@@ -112,8 +113,8 @@ int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_
 	 * Nothing wanted: the sites' callers are read when asked
 	 * (pgd_inl_index_site); no evidence is built here.
 	 */
-	if ((ret = pgd_inl_index_build(c->bin, &none, &xp, &xerr)) == PGD_EINPUT ||
-	    (!ret && (ret = pgd_inl_index_build(c->cmp, &none, &xn, &xerr)) == PGD_EINPUT)) {
+	if ((ret = pgd_inl_index_build(c->bin, &none_p, &xp, &xerr)) == PGD_EINPUT ||
+	    (!ret && (ret = pgd_inl_index_build(c->cmp, &none_n, &xn, &xerr)) == PGD_EINPUT)) {
 		ret = 0;
 		goto out;
 	}
@@ -133,7 +134,8 @@ int pgd_doc_hot_budget(struct doc_ctx *c, struct doc_hot_budget *hb, struct pgd_
 out:
 	pgd_inl_index_free(xp);
 	pgd_inl_index_free(xn);
-	pgd_inl_want_release(&none);
+	pgd_inl_want_release(&none_p);
+	pgd_inl_want_release(&none_n);
 	pgd_edges__free(eb);
 	pgd_edges__free(ef);
 	return ret;

@@ -703,6 +703,10 @@ static int want_one(struct pgd_inl_want *w, const char *name, size_t len, unsign
 	const char *k;
 	int ins;
 
+	if ((he = pgd_hashmap_find(&w->by_name, name, len))) {
+		w->v[he->val.u64 - 1].flags |= flags;
+		return 0;
+	}
 	if (!(k = pgd_arena_strndup(w->a, name, len)) || !(he = pgd_hashmap_upsert_str(&w->by_name, k, &ins)))
 		return -1;
 	if (ins) {

@@ -160,6 +160,7 @@ struct pgd_inl_want {
 	const struct pgd_inl_profile *built_from;   /* hot keys of the build (NULL: no evidence) */
 };
 
+/* A want serves one index build: the evidence it learns stays in it. */
 void pgd_inl_want_init(struct pgd_inl_want *w, struct arena *a, const struct pgd_inl_profile *built_from);
 /* Adds name (and its spelling without "()" when generic). 0, or -1 out of memory. */
 int pgd_inl_want_add(struct pgd_inl_want *w, const char *name, unsigned flags);
