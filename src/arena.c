@@ -34,6 +34,22 @@ void pgd_mem_advise_huge(void *p, size_t len)
 #endif
 }
 
+void *pgd_mem_grow(void *arr, size_t n, size_t *cap, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap <= n)
+		ncap = n + 1;
+	if (ncap < *cap || !elem || ncap > SIZE_MAX / elem || !(p = realloc(arr, ncap * elem)))
+		return NULL;
+	*cap = ncap;
+	return p;
+}
+
 void *pgd_mem_zalloc(size_t n, size_t size)
 {
 	size_t bytes;

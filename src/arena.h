@@ -53,6 +53,14 @@ void pgd_arena_release(struct arena *a);
  */
 #define PGD_MEM_HUGE_MIN ((size_t)4 << 20)
 void pgd_mem_advise_huge(void *p, size_t len);
+/*
+ * Room for an element at index n of a malloc'd array of *cap elements of
+ * elem bytes: the array, grown by doubling (from 16) when n == *cap, or
+ * NULL when out of memory or the size would overflow (arr is then left as
+ * it was, for the caller to free). The one append-growth rule of the
+ * library's malloc'd arrays.
+ */
+void *pgd_mem_grow(void *arr, size_t n, size_t *cap, size_t elem);
 /* calloc(n, size), on huge pages from PGD_MEM_HUGE_MIN bytes; free() it. */
 void *pgd_mem_zalloc(size_t n, size_t size);
 

@@ -1243,18 +1243,9 @@ struct collect {
 
 static void *grow(struct collect *c, void *arr, size_t n, size_t *cap, size_t elem)
 {
-	size_t ncap;
-	void *p;
+	void *p = pgd_mem_grow(arr, n, cap, elem);
 
-	if (n < *cap)
-		return arr;
-	ncap = *cap ? *cap * 2 : 8;
-	p = realloc(arr, ncap * elem);
-	if (!p) {
-		c->oom = 1;
-		return NULL;
-	}
-	*cap = ncap;
+	c->oom |= !p;
 	return p;
 }
 
@@ -1515,19 +1506,15 @@ static void hold_insn(void *ctx, const struct pgd_insn_info *in)
 {
 	struct held *h = ctx;
 
+	void *q;
+
 	if (h->oom)
 		return;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16;
-		void *q = realloc(h->v, cap * sizeof(*h->v));
-
-		if (!q) {
-			h->oom = 1;
-			return;
-		}
-		h->v = q;
-		h->cap = cap;
+	if (!(q = pgd_mem_grow(h->v, h->n, &h->cap, sizeof(*h->v)))) {
+		h->oom = 1;
+		return;
 	}
+	h->v = q;
 	h->v[h->n++] = *in;
 }
 
@@ -2421,19 +2408,15 @@ static void on_direct(void *ctx, const struct pgd_insn_info *in)
 {
 	struct direct_calls *d = ctx;
 
+	void *q;
+
 	if (in->kind != PGD_INSN_CALL_DIRECT || d->oom)
 		return;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		void *q = realloc(d->targets, cap * sizeof(*d->targets));
-
-		if (!q) {
-			d->oom = 1;
-			return;
-		}
-		d->targets = q;
-		d->cap = cap;
+	if (!(q = pgd_mem_grow(d->targets, d->n, &d->cap, sizeof(*d->targets)))) {
+		d->oom = 1;
+		return;
 	}
+	d->targets = q;
 	d->targets[d->n++] = in->target;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "pgodrift/pgodrift.h"
 
 #define NREGS 64 /* tracked general registers, indexed by reg_slot() */
@@ -453,14 +454,12 @@ static int slist_build(struct pgd_disasm *d, const uint8_t *code, size_t len, ui
 		uint64_t pc = addr + off;
 		struct sinsn *e;
 
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 256;
-			struct sinsn *q = realloc(l->v, cap * sizeof(*q));
+		{
+			struct sinsn *q = pgd_mem_grow(l->v, l->n, &l->cap, sizeof(*q));
 
 			if (!q)
 				return -1;
 			l->v = q;
-			l->cap = cap;
 		}
 		e = &l->v[l->n];
 		if (pgd_insn_scan(d->machine, p, left, pc, &s)) {
@@ -944,17 +943,11 @@ void pgd_dcode_free(struct pgd_dcode *c)
 /* A cleared entry at the end of c->v, NULL when out of memory. */
 static struct dinsn *dc_push(struct pgd_dcode *c, size_t *cap)
 {
-	struct dinsn *o;
+	struct dinsn *nv = pgd_mem_grow(c->v, c->n, cap, sizeof(*nv)), *o;
 
-	if (c->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		struct dinsn *nv = realloc(c->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		c->v = nv;
-		*cap = ncap;
-	}
+	if (!nv)
+		return NULL;
+	c->v = nv;
 	o = &c->v[c->n++];
 	memset(o, 0, sizeof(*o));
 	o->a = o->b = -1;

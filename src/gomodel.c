@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "err.h"
 #include "hashmap.h"
 
@@ -70,22 +71,6 @@ struct model {
 	struct pgd_dw_row *blk;       /* one function's rows, before they join its unit's */
 	size_t nblk, blk_cap;
 };
-
-/* Room for n + 1 elements in a malloc'd array of capacity *cap; 0, or -1 out of memory. */
-static int reserve(void **arr, size_t n, size_t *cap, size_t elem)
-{
-	size_t ncap;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap < *cap || ncap > SIZE_MAX / elem || !(q = realloc(*arr, ncap * elem)))
-		return -1;
-	*arr = q;
-	*cap = ncap;
-	return 0;
-}
 
 static uint64_t die_off(size_t cu, size_t sub)
 {
@@ -164,10 +149,14 @@ static long add_sub(struct model *m, size_t cu, const char *name, int64_t decl_l
 
 	{
 		size_t cap = x->subs_cap;
+		void *q;
 
-		if (reserve((void **)&c->subs, c->nsubs, &cap, sizeof(*c->subs)) ||
-		    reserve((void **)&x->fidx, c->nsubs, &x->subs_cap, sizeof(*x->fidx)))
+		if (!(q = pgd_mem_grow(c->subs, c->nsubs, &cap, sizeof(*c->subs))))
 			return -1;
+		c->subs = q;
+		if (!(q = pgd_mem_grow(x->fidx, c->nsubs, &x->subs_cap, sizeof(*x->fidx))))
+			return -1;
+		x->fidx = q;
 	}
 	s = &c->subs[c->nsubs];
 	memset(s, 0, sizeof(*s));
@@ -202,8 +191,11 @@ static int read_steps(const struct pgd_pcln *p, const struct pgd_pcln_func *f, s
 			continue;
 		if ((uint32_t)v >= MAX_INL_NODES)
 			break;
-		if (reserve((void **)&t->steps, t->nsteps, &t->steps_cap, sizeof(*t->steps)))
+		struct pgd_pcv_step *q = pgd_mem_grow(t->steps, t->nsteps, &t->steps_cap, sizeof(*t->steps));
+
+		if (!q)
 			return -1;
+		t->steps = q;
 		t->steps[t->nsteps].lo = lo;
 		t->steps[t->nsteps].hi = hi;
 		t->steps[t->nsteps++].v = v;
@@ -376,10 +368,14 @@ static int emit_inl(struct model *m, size_t cu, uint32_t sub, const struct pgd_p
 	j = c->ninls;
 	{
 		size_t cap = x->inls_cap;
+		void *q;
 
-		if (reserve((void **)&c->inls, j, &cap, sizeof(*c->inls)) ||
-		    reserve((void **)&x->inl, j, &x->inls_cap, sizeof(*x->inl)))
+		if (!(q = pgd_mem_grow(c->inls, j, &cap, sizeof(*c->inls))))
 			return -1;
+		c->inls = q;
+		if (!(q = pgd_mem_grow(x->inl, j, &x->inls_cap, sizeof(*x->inl))))
+			return -1;
+		x->inl = q;
 	}
 	in = &c->inls[j];
 	memset(in, 0, sizeof(*in));
@@ -480,14 +476,12 @@ static int push_row(struct rowbuf *rb, uint64_t addr, uint32_t line, uint32_t fi
 
 	if (m->nblk && m->blk[m->nblk - 1].line == line && m->blk[m->nblk - 1].file == file && file != PGD_DW_END)
 		return 0;
-	if (m->nblk == m->blk_cap) {
-		size_t cap = m->blk_cap ? m->blk_cap * 2 : 256;
-		void *q = realloc(m->blk, cap * sizeof(*m->blk));
+	{
+		void *q = pgd_mem_grow(m->blk, m->nblk, &m->blk_cap, sizeof(*m->blk));
 
 		if (!q)
 			return -1;
 		m->blk = q;
-		m->blk_cap = cap;
 	}
 	r = &m->blk[m->nblk++];
 	r->addr = addr;

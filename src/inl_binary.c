@@ -220,16 +220,14 @@ static void on_insn(void *ctx, const struct pgd_insn_info *in)
 
 	if (in->kind != PGD_INSN_CALL_DIRECT && in->kind != PGD_INSN_CALL_INDIRECT)
 		return;
-	if (s->nrc == s->caprc) {
-		size_t cap = s->caprc ? 2 * s->caprc : 64;
-		struct raw_call *rc = realloc(s->rc, cap * sizeof(*rc));
+	{
+		struct raw_call *rc = pgd_mem_grow(s->rc, s->nrc, &s->caprc, sizeof(*rc));
 
 		if (!rc) {
 			s->oom = 1;
 			return;
 		}
 		s->rc = rc;
-		s->caprc = cap;
 	}
 	s->rc[s->nrc++] = (struct raw_call){ in->pc, in->target, in->kind == PGD_INSN_CALL_DIRECT };
 }
@@ -248,20 +246,6 @@ static int grow_scratch(struct scan *s, uint32_t n)
 	s->first_pc = malloc(n * sizeof(*s->first_pc));
 	s->cap_nodes = s->map && s->parent && s->bytes && s->first_pc ? n : 0;
 	return s->cap_nodes ? 0 : -1;
-}
-
-static void *grow(void *arr, size_t n, size_t *cap, size_t elem)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return arr;
-	c = *cap ? 2 * *cap : 1024;
-	if (!(p = realloc(arr, c * elem)))
-		return NULL;
-	*cap = c;
-	return p;
 }
 
 /* How many nodes f's tree has (s->inl read): one past the largest PCDATA_InlTreeIndex value. */
@@ -317,8 +301,9 @@ static int scan_tree(struct scan *s, const struct pgd_pcln_func *f, uint32_t fi)
 
 		if (!s->bytes[k] || pgd_pcln_inl(s->p, f, k, &in))
 			continue;
-		if (!(x->nodes = grow(x->nodes, x->nnodes, &s->x->nodes_cap, sizeof(*x->nodes))))
+		if (!(n = pgd_mem_grow(x->nodes, x->nnodes, &x->nodes_cap, sizeof(*x->nodes))))
 			return -1;
+		x->nodes = n;
 		s->map[k] = (int32_t)x->nnodes;
 		n = &x->nodes[x->nnodes++];
 		n->callee = in.name;
@@ -415,8 +400,9 @@ static int record_calls(struct scan *s, uint32_t fi)
 		int32_t v = value_at(&s->inl, s->rc[k].pc);
 		long t;
 
-		if (!(x->calls = grow(x->calls, x->ncalls, &s->x->calls_cap, sizeof(*x->calls))))
+		if (!(c = pgd_mem_grow(x->calls, x->ncalls, &x->calls_cap, sizeof(*x->calls))))
 			return -1;
+		x->calls = c;
 		c = &x->calls[x->ncalls++];
 		c->func = fi;
 		c->line = value_at(&s->ln, s->rc[k].pc);
