@@ -2305,23 +2305,6 @@ static const char *closure_tail(const char *name)
 	return tok[k];
 }
 
-/* a == b once every "()" is dropped from both */
-static int same_but_parens(const char *a, const char *b)
-{
-	for (;;) {
-		while (a[0] == '(' && a[1] == ')')
-			a += 2;
-		while (b[0] == '(' && b[1] == ')')
-			b += 2;
-		if (*a != *b)
-			return 0;
-		if (!*a)
-			return 1;
-		a++;
-		b++;
-	}
-}
-
 const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name)
 {
 	const char *br = strchr(name, '[');
@@ -2334,13 +2317,13 @@ const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name)
 	plen = (size_t)(br - name) + 1;
 	for (size_t i = 0; i < b->nsymbols; i++)
 		if (b->symbols[i].is_func && !strncmp(b->symbols[i].name, name, plen) &&
-		    same_but_parens(b->symbols[i].name, name) && strcmp(b->symbols[i].name, name))
+		    pgd_goname_same_but_parens(b->symbols[i].name, name) && strcmp(b->symbols[i].name, name))
 			return b->symbols[i].name;
 	for (size_t c = 0; c < dw->ncus; c++)
 		for (size_t k = 0; k < dw->cus[c].nsubs; k++) {
 			const char *n = dw->cus[c].subs[k].name;
 
-			if (n && !strncmp(n, name, plen) && same_but_parens(n, name) && strcmp(n, name))
+			if (n && !strncmp(n, name, plen) && pgd_goname_same_but_parens(n, name) && strcmp(n, name))
 				return n;
 		}
 	return NULL;

@@ -20,15 +20,10 @@
 static int cmp_hb_site(const void *pa, const void *pb)
 {
 	const struct doc_hb_site *a = pa, *b = pb;
-	int c;
 
 	if (a->bytes != b->bytes)
 		return a->bytes > b->bytes ? -1 : 1;
-	if ((c = strcmp(a->caller, b->caller)))
-		return c;
-	if (a->offset != b->offset)
-		return a->offset < b->offset ? -1 : 1;
-	return strcmp(a->callee, b->callee);
+	return pgd_key_cmp(a->caller, a->offset, a->callee, b->caller, b->offset, b->callee);
 }
 
 /* One base-hot site: kept when the PGO build inlines it and the build without PGO does not. */

@@ -12,6 +12,7 @@
  */
 
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "hashmap.h"
@@ -46,5 +47,22 @@ const struct pgd_edge *pgd_edges_find(const struct pgd_edges *e, const char *cal
 				      int64_t offset, const char *callee);
 /* Sorts as cmd/internal/pgo sortByWeight: weight desc, caller, callee, offset. */
 void pgd_edges_sort(struct pgd_edges *e);
+
+/*
+ * The order of call-site keys (caller, line offset, callee): caller by
+ * strcmp (Go compares strings bytewise), then offset, then callee. The
+ * sites, the inlining drift's entries and doctor's code-bloat list keys so.
+ */
+static inline int pgd_key_cmp(const char *caller_a, int64_t offset_a, const char *callee_a,
+			      const char *caller_b, int64_t offset_b, const char *callee_b)
+{
+	int c = strcmp(caller_a, caller_b);
+
+	if (c)
+		return c;
+	if (offset_a != offset_b)
+		return offset_a < offset_b ? -1 : 1;
+	return strcmp(callee_a, callee_b);
+}
 
 #endif

@@ -170,6 +170,22 @@ static void set_method(struct pgd_goname *out, const struct part *parts, size_t 
 	out->method = m->s;
 }
 
+int pgd_goname_same_but_parens(const char *a, const char *b)
+{
+	for (;;) {
+		while (a[0] == '(' && a[1] == ')')
+			a += 2;
+		while (b[0] == '(' && b[1] == ')')
+			b += 2;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			return 1;
+		a++;
+		b++;
+	}
+}
+
 void pgd_goname_parse(const char *name, struct pgd_goname *out)
 {
 	struct part parts[MAX_PARTS];

@@ -58,6 +58,12 @@ struct pgd_goname {
 
 void pgd_goname_parse(const char *name, struct pgd_goname *out);
 /*
+ * a == b once every "()" is dropped from both: runtime/pprof spells a
+ * generic instantiation's shape types without the methods' parentheses
+ * ("interface { End go/token.Pos }" where the binary has "End() go/token.Pos").
+ */
+int pgd_goname_same_but_parens(const char *a, const char *b);
+/*
  * Writes the receiver type as itab symbols spell it ("*main.RedisCache" or
  * "main.T") into buf; 0 on success, -1 when not method-shaped or too long.
  */

@@ -23,6 +23,7 @@
 #include "disasm.h"
 #include "err.h"
 #include "gopclntab.h"
+#include "goname.h"
 #include "inlining.h"
 
 #define MAX_INL_NODES (1u << 16) /* per function, as gomodel.c */
@@ -536,7 +537,9 @@ static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
 		return -1;
 	if (s->want) {
 		want = f.inltree ? tree_wanted(s, &f) : 0;
-		s->f_hot = s->want->built_from && pgd_inl_profile_caller_hot(s->want->built_from, f.name);
+		/* only read while a direct call can still teach something (call_teaches) */
+		s->f_hot = s->calls_open && s->want->built_from &&
+			   pgd_inl_profile_caller_hot(s->want->built_from, f.name);
 	}
 	if (want < 0 || find_calls(s, b, &f))
 		return -1;
@@ -549,11 +552,9 @@ static int scan_func(struct scan *s, struct pgd_binary *b, uint32_t i)
 }
 
 /*
- * A generic instantiation as runtime/pprof spells it, with the shape
- * types' method parentheses dropped ("interface { End go/token.Pos }"
- * where the binary has "End() go/token.Pos"): names compare equal up to
- * "()" (binary.c same_but_parens does the same against DWARF). Writes the
- * name without any "()" into buf; 0 when it does not fit or is no generic.
+ * A generic instantiation as runtime/pprof spells it, "()" dropped
+ * (pgd_goname_same_but_parens), as a hash key: writes the name without any
+ * "()" into buf; 0 when it does not fit or is no generic.
  */
 static size_t generic_key(const char *name, char *buf, size_t size)
 {
@@ -576,11 +577,7 @@ static size_t generic_key(const char *name, char *buf, size_t size)
 
 static int name_eq(const char *a, const char *b)
 {
-	char ka[1024], kb[1024];
-
-	if (!strcmp(a, b))
-		return 1;
-	return generic_key(a, ka, sizeof(ka)) && generic_key(b, kb, sizeof(kb)) && !strcmp(ka, kb);
+	return !strcmp(a, b) || (strchr(a, '[') && strchr(b, '[') && pgd_goname_same_but_parens(a, b));
 }
 
 static int is_wrapper(const struct pgd_inl_func *f)

@@ -440,13 +440,7 @@ static int fill_entry(const struct run *u, struct rpt_inl_site *o, const struct 
 
 static int cmp_entry_key(const struct rpt_inl_site *x, const struct rpt_inl_site *y)
 {
-	int c = strcmp(x->caller, y->caller);
-
-	if (c)
-		return c;
-	if (x->offset != y->offset)
-		return x->offset < y->offset ? -1 : 1;
-	return strcmp(x->callee, y->callee);
+	return pgd_key_cmp(x->caller, x->offset, x->callee, y->caller, y->offset, y->callee);
 }
 
 static int cmp_stale(const void *a, const void *b)

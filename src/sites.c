@@ -48,13 +48,8 @@ int pgd_site_ignored_callee(const char *name)
 static int cmp_flat(const void *a, const void *b)
 {
 	const struct flat_edge *x = a, *y = b;
-	int c = strcmp(x->caller, y->caller);
 
-	if (c)
-		return c;
-	if (x->offset != y->offset)
-		return x->offset < y->offset ? -1 : 1;
-	return strcmp(x->callee, y->callee);
+	return pgd_key_cmp(x->caller, x->offset, x->callee, y->caller, y->offset, y->callee);
 }
 
 /* The method name of a callee when it is method-shaped, else NULL. */
