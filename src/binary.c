@@ -1633,9 +1633,14 @@ static int scan_instance(struct pgd_binary *b, const struct bfunc_priv *f, const
 		for (size_t i = 0; i < nsel; i++) {
 			size_t k = row_at(cu, win[i].lo);
 
-			k = k > WINDOW_ROWS ? k - WINDOW_ROWS : 0;
-			if (cu->rows[k].addr > win[i].lo)
-				k = row_at(cu, win[i].lo);
+			/*
+			 * Back while the addresses go down: a unit's rows are
+			 * sorted, a synthetic unit's only within a function's
+			 * block (dwarf.h), and the instance's range cuts the
+			 * window at its start anyway.
+			 */
+			for (int back = 0; back < WINDOW_ROWS && k > 0 && cu->rows[k - 1].addr <= cu->rows[k].addr; back++)
+				k--;
 			win[i].lo = cu->rows[k].addr > win[i].range_lo ? cu->rows[k].addr : win[i].range_lo;
 		}
 		qsort(win, nsel, sizeof(*win), window_cmp);

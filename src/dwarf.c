@@ -725,6 +725,22 @@ size_t pgd_dwarf_rows_upto(const struct pgd_dw_cu *cu, uint64_t pc)
 {
 	size_t lo = 0, hi = cu->nrows;
 
+	if (cu->blks) {
+		size_t bl = 0, bh = cu->nblks;
+
+		while (bl < bh) {
+			size_t mid = bl + (bh - bl) / 2;
+
+			if (cu->blks[mid].lo <= pc)
+				bl = mid + 1;
+			else
+				bh = mid;
+		}
+		if (!bl)
+			return 0;
+		lo = cu->blks[bl - 1].first;
+		hi = lo + cu->blks[bl - 1].n;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

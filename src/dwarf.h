@@ -67,6 +67,18 @@ struct pgd_dw_inl {
 	struct pgd_pc_range *ranges;
 };
 
+/*
+ * A synthetic unit's rows come a function at a time (gomodel.c): each
+ * function's rows are appended as one block, ending with its end row,
+ * and found through these, sorted by address, instead of being inserted
+ * into one sorted array (the insertion's memmove was a twentieth of a
+ * big check).
+ */
+struct pgd_dw_rowblk {
+	uint64_t lo;                  /* the block's first row's address */
+	size_t first, n;              /* cu->rows[first, first + n) */
+};
+
 struct pgd_dw_cu {
 	uint64_t die_off;
 	const char *name;             /* Go: the package path */
@@ -82,7 +94,9 @@ struct pgd_dw_cu {
 	size_t ninls;
 	struct pgd_dw_inl *inls;
 	size_t nrows;
-	struct pgd_dw_row *rows;      /* sorted by address */
+	struct pgd_dw_row *rows;      /* sorted by address; with blks, within each block */
+	size_t nblks;
+	struct pgd_dw_rowblk *blks;   /* NULL: one sorted array (DWARF units) */
 };
 
 struct pgd_dwarf {
@@ -124,7 +138,13 @@ int pgd_dwarf_new_synthetic(struct arena *a, const char *path, struct pgd_dwarf 
 int pgd_dwarf_index_units(struct pgd_dwarf *d, struct pgd_err *err);
 /* Index of the CU whose ranges cover pc, or -1. */
 long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc);
-/* How many of the unit's rows (sorted by address) start at or before pc. */
+/*
+ * How many of the unit's rows (sorted by address) start at or before pc;
+ * with row blocks, one past the last row at or before pc of the last
+ * block starting at or before pc (0 when none does). Either way the row
+ * before that index is the one covering pc, and rows after it, up to an
+ * end row, follow in address order.
+ */
 size_t pgd_dwarf_rows_upto(const struct pgd_dw_cu *cu, uint64_t pc);
 /* Index of the unit holding the DIE at section offset off, or -1. */
 long pgd_dwarf_cu_for_offset(const struct pgd_dwarf *d, uint64_t off);

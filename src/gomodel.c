@@ -30,6 +30,7 @@ struct unit_aux {
 	size_t subs_cap, inls_cap;
 	size_t nfunc_subs;            /* subs [0, nfunc_subs) are functions, by address */
 	size_t rows_cap;              /* room in the unit's rows */
+	size_t blks_cap;              /* room in the unit's row blocks */
 	int any_rows;
 };
 
@@ -566,18 +567,43 @@ static int call_sites(struct rowbuf *rb, struct pgd_dw_cu *cu, struct unit_aux *
 	return 0;
 }
 
+/* A block for the rows [first, first + n) starting at lo, in address order among the unit's. */
+static int add_block(struct pgd_dw_cu *cu, struct unit_aux *x, uint64_t lo, size_t first, size_t n)
+{
+	size_t at = 0, hi = cu->nblks;
+	void *q;
+
+	if (!(q = pgd_mem_grow(cu->blks, cu->nblks, &x->blks_cap, sizeof(*cu->blks))))
+		return -1;
+	cu->blks = q;
+	while (at < hi) {
+		size_t mid = at + (hi - at) / 2;
+
+		if (cu->blks[mid].lo <= lo)
+			at = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(cu->blks + at + 1, cu->blks + at, (cu->nblks - at) * sizeof(*cu->blks));
+	cu->blks[at].lo = lo;
+	cu->blks[at].first = first;
+	cu->blks[at].n = n;
+	cu->nblks++;
+	return 0;
+}
+
 /*
- * Function sub s's rows, into its unit's (kept sorted by address: a
- * function's rows go after every row at or before its entry, so the end
- * row of a function ending there comes first, as DWARF sorts them), then
- * the call sites of its inlined copies.
+ * Function sub s's rows, appended to its unit's as one block (struct
+ * pgd_dw_rowblk: the block ends with the function's end row, so a walk of
+ * rows from a pc of the function stops there), then the call sites of
+ * its inlined copies.
  */
 static int load_func(struct model *m, struct pgd_dw_cu *cu, struct unit_aux *x, size_t s)
 {
 	struct rowbuf rb = { .m = m };
 	struct pgd_pcln_func f;
 	uint32_t fi = x->fidx[s];
-	size_t at, need;
+	size_t need;
 
 	m->fn_done[fi / 8] |= (uint8_t)(1u << (fi % 8));
 	if (pgd_pcln_func(m->p, fi, &f))
@@ -599,9 +625,9 @@ static int load_func(struct model *m, struct pgd_dw_cu *cu, struct unit_aux *x, 
 		cu->rows = q;
 		x->rows_cap = cap;
 	}
-	at = pgd_dwarf_rows_upto(cu, f.entry);
-	memmove(cu->rows + at + m->nblk, cu->rows + at, (cu->nrows - at) * sizeof(*cu->rows));
-	memcpy(cu->rows + at, m->blk, m->nblk * sizeof(*cu->rows));
+	if (m->nblk && add_block(cu, x, m->blk[0].addr, cu->nrows, m->nblk))
+		return -1;
+	memcpy(cu->rows + cu->nrows, m->blk, m->nblk * sizeof(*cu->rows));
 	cu->nrows = need;
 	cu->files = m->files_arr;
 	cu->nfiles = m->nfiles;
@@ -659,11 +685,13 @@ static void model_close(void *ctx)
 		free(cu->subs);
 		free(cu->inls);
 		free(cu->rows);
+		free(cu->blks);
 		free(m->aux[c].fidx);
 		free(m->aux[c].inl);
 		cu->subs = NULL;
 		cu->inls = NULL;
 		cu->rows = NULL;
+		cu->blks = NULL;
 		m->aux[c].fidx = NULL;
 		m->aux[c].inl = NULL;
 	}
