@@ -184,6 +184,31 @@ chmod +x "$OUT/preprofile-all.sh"
 PRE=preprofile-all.sh ratio_row "check compiler: std vs cmd builds (merged)" "$PGODRIFT" check \
 	--binary "$OUT/compile" --base "$OUT/compile-std-all.pprof" --fresh "$OUT/compile-cmd-all.pprof" \
 	--fail-on never
+# Issue #15's own case: two big compiler-build profiles (it measured 17 k
+# and 66 k samples). A fast machine samples less per build, so these merge
+# whole std+cmd builds for several targets (contrib/capture-compile-builds.sh,
+# about 2 minutes a target here): 2 targets as base, 6 others as fresh.
+[ -s "$OUT/compile-big-A.pprof" ] ||
+	sh contrib/capture-compile-builds.sh "$GO" "$OUT/compile-big-A.pprof" linux/amd64 linux/arm64
+[ -s "$OUT/compile-big-B.pprof" ] ||
+	sh contrib/capture-compile-builds.sh "$GO" "$OUT/compile-big-B.pprof" windows/amd64 darwin/arm64 \
+		linux/riscv64 freebsd/amd64 linux/ppc64le linux/s390x
+cat >"$OUT/preprofile-big.sh" <<EOS
+#!/bin/sh
+"$GO" tool preprofile -i "$OUT/compile-big-A.pprof" -o /dev/null &&
+"$GO" tool preprofile -i "$OUT/compile-big-B.pprof" -o /dev/null
+EOS
+chmod +x "$OUT/preprofile-big.sh"
+st=$("$BUILD/bench-stats" --profiles "$OUT/compile-big-A.pprof")
+sa=${st#samples=}; sa=${sa%% *}
+st=$("$BUILD/bench-stats" --profiles "$OUT/compile-big-B.pprof")
+sb=${st#samples=}; sb=${sb%% *}
+PRE=preprofile-big.sh ratio_row "check compiler: $sa vs $sb smp builds" "$PGODRIFT" check \
+	--binary "$OUT/compile" --base "$OUT/compile-big-A.pprof" --fresh "$OUT/compile-big-B.pprof" \
+	--fail-on never
+PRE=preprofile-big.sh ratio_row "  the same, -s -w build" "$PGODRIFT" check \
+	--binary "$OUT/compile.sw" --base "$OUT/compile-big-A.pprof" --fresh "$OUT/compile-big-B.pprof" \
+	--fail-on never
 # Scaling (issue #15): the generated services of contrib/gen-big-program.sh
 # (make bench-gen builds them once into build/bench/gen-SIZE/; these rows run
 # only when they are there). check on the PGO build with workload A's

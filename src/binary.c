@@ -114,6 +114,8 @@ struct pgd_binary_impl {
 	size_t ncounts;
 	struct pgd_inline_count *counts;
 	struct hashmap direct;        /* struct pgd_symbol * -> struct direct_calls * (calls_directly) */
+	/* closure_alias and generic_alias scan every symbol: each name's answer, kept */
+	struct hashmap closure_aliases, generic_aliases; /* name (a copy) -> its alias, NULL none */
 	/* code_at_line answers by (interned name, line): sites and doctor ask the same */
 	struct hashmap code_cache;    /* struct code_key -> struct pgd_line_code * in b->arena */
 	/* the last body decoded for guards by data flow (sites come by caller) */
@@ -705,6 +707,8 @@ void pgd_binary__close(struct pgd_binary *b)
 		pgd_hashmap_free(&im->code_cache);
 		direct_free(im);
 		pgd_hashmap_free(&im->inl_by_origin);
+		pgd_hashmap_free(&im->closure_aliases);
+		pgd_hashmap_free(&im->generic_aliases);
 		free(im->inl_refs);
 		if (im->map)
 			munmap(im->map, im->map_len);
@@ -2310,7 +2314,44 @@ static const char *closure_tail(const char *name)
 	return tok[k];
 }
 
+/*
+ * The alias kept for name in memo, through *e: 1 known (*alias set), 0 not
+ * yet (*e the entry to fill), -1 out of memory (the caller then computes
+ * without keeping it).
+ */
+static int alias_kept(struct pgd_binary *b, struct hashmap *memo, const char *name, const char **alias,
+		      struct hashmap_entry **e)
+{
+	char *copy;
+	int ins;
+
+	if ((*e = pgd_hashmap_find_str(memo, name))) {
+		*alias = (*e)->val.ptr;
+		return 1;
+	}
+	if (!(copy = pgd_arena_strdup(&b->arena, name)) || !(*e = pgd_hashmap_upsert_str(memo, copy, &ins)))
+		return -1;
+	(*e)->val.ptr = NULL;
+	return 0;
+}
+
+static const char *generic_alias(struct pgd_binary *b, const char *name);
+
 const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name)
+{
+	struct hashmap_entry *e;
+	const char *alias;
+	int k = alias_kept(b, &b->impl->generic_aliases, name, &alias, &e);
+
+	if (k > 0)
+		return alias;
+	alias = generic_alias(b, name);
+	if (!k)
+		e->val.ptr = (void *)alias;
+	return alias;
+}
+
+static const char *generic_alias(struct pgd_binary *b, const char *name)
 {
 	const char *br = strchr(name, '[');
 	struct pgd_dwarf *dw = b->impl->dw;
@@ -2339,7 +2380,27 @@ int pgd_goname_is_closure(const char *name)
 	return closure_tail(name) != NULL;
 }
 
+static const char *closure_alias(const struct pgd_binary *b, const char *name);
+
 const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name)
+{
+	struct hashmap_entry *e;
+	const char *alias;
+	int k;
+
+	if (!closure_tail(name))
+		return NULL;
+	/* b is const to its callers; what it keeps for speed is not part of its value */
+	k = alias_kept((struct pgd_binary *)b, &b->impl->closure_aliases, name, &alias, &e);
+	if (k > 0)
+		return alias;
+	alias = closure_alias(b, name);
+	if (!k)
+		e->val.ptr = (void *)alias;
+	return alias;
+}
+
+static const char *closure_alias(const struct pgd_binary *b, const char *name)
 {
 	const char *tail = closure_tail(name);
 	size_t pkg_len, tail_len;
