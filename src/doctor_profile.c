@@ -79,47 +79,67 @@ static enum frame_role role_of(const char *n)
 	return is_init_func(n) ? ROLE_INIT : ROLE_OTHER;
 }
 
+/* What startup_frame needs of one location, worked out once. */
+struct loc_role {
+	uint8_t known, main_main, runtime_main;
+	const char *marker, *init;    /* the first of each among its lines, innermost first */
+};
+
+static void loc_role_of(const struct pgd_profile *p, const struct pgd_location *l, uint8_t *roles,
+			struct loc_role *out)
+{
+	for (uint32_t j = 0; j < l->nlines; j++) {
+		uint32_t fi = l->lines[j].function < p->nfunctions ? l->lines[j].function : p->nfunctions;
+		const char *n = frame_name(p, &l->lines[j]);
+
+		if (roles[fi] == ROLE_UNKNOWN)
+			roles[fi] = (uint8_t)role_of(n);
+		switch (roles[fi]) {
+		case ROLE_MAIN_MAIN:
+			out->main_main = 1;
+			break;
+		case ROLE_RUNTIME_MAIN:
+			out->runtime_main = 1;
+			break;
+		case ROLE_MARKER:
+			out->marker = out->marker ? out->marker : n;
+			break;
+		case ROLE_INIT:
+			out->init = out->init ? out->init : n;
+			break;
+		default:
+			break;
+		}
+	}
+	out->known = 1;
+}
+
 /*
  * A sample is start-up work when its stack is inside package initialisation
  * (runtime.doInit/doInit1 run every init function, runtime.schedinit sets up
  * the runtime) or when runtime.main is on it without main.main: runtime.main
  * runs the inits and only then calls main.main. Returns the frame to blame
  * (the init function when there is one), NULL when not start-up.
- * roles: one per function of p (the last for frames without one), filled
- * as met: a profile's samples share a few thousand functions, so each name
- * is compared once, not once per frame of every sample.
+ * roles: one per function of p (the last for frames without one), and
+ * locs, one per location, filled as met: a profile's samples share a few
+ * thousand functions and locations, so each name is compared once and
+ * each location summed up once, not once per frame of every sample.
  */
-static const char *startup_frame(const struct pgd_profile *p, const struct pgd_sample *s, uint8_t *roles)
+static const char *startup_frame(const struct pgd_profile *p, const struct pgd_sample *s, uint8_t *roles,
+				 struct loc_role *locs)
 {
 	const char *init = NULL, *marker = NULL;
 	int has_runtime_main = 0, has_main_main = 0;
 
 	for (uint32_t i = 0; i < s->nlocations; i++) {
-		const struct pgd_location *l = &p->locations[s->locations[i]];
+		struct loc_role *lr = &locs[s->locations[i]];
 
-		for (uint32_t j = 0; j < l->nlines; j++) {
-			uint32_t fi = l->lines[j].function < p->nfunctions ? l->lines[j].function : p->nfunctions;
-			const char *n = frame_name(p, &l->lines[j]);
-
-			if (roles[fi] == ROLE_UNKNOWN)
-				roles[fi] = (uint8_t)role_of(n);
-			switch (roles[fi]) {
-			case ROLE_MAIN_MAIN:
-				has_main_main = 1;
-				break;
-			case ROLE_RUNTIME_MAIN:
-				has_runtime_main = 1;
-				break;
-			case ROLE_MARKER:
-				marker = marker ? marker : n;
-				break;
-			case ROLE_INIT:
-				init = init ? init : n;   /* leaf first: the innermost init function */
-				break;
-			default:
-				break;
-			}
-		}
+		if (!lr->known)
+			loc_role_of(p, &p->locations[s->locations[i]], roles, lr);
+		has_main_main |= lr->main_main;
+		has_runtime_main |= lr->runtime_main;
+		marker = marker ? marker : lr->marker;
+		init = init ? init : lr->init;   /* leaf first: the innermost init function */
 	}
 	if (init)
 		return init;
@@ -414,8 +434,9 @@ static int startup_one(struct doc_ctx *c, const struct doc_check *chk, const str
 	for (size_t k = 0; k < g->n; k++) {
 		const struct pgd_profile *p = g->profiles[k];
 		uint8_t *roles = pgd_arena_calloc(&c->scratch, (size_t)p->nfunctions + 1, 1);
+		struct loc_role *locs = pgd_arena_calloc(&c->scratch, (size_t)p->nlocations + 1, sizeof(*locs));
 
-		if (!roles) {
+		if (!roles || !locs) {
 			ret = pgd_err_nomem(err, g->label);
 			goto out;
 		}
@@ -424,7 +445,7 @@ static int startup_one(struct doc_ctx *c, const struct doc_check *chk, const str
 			const char *blame;
 
 			total += s->value;
-			if (!s->value || !(blame = startup_frame(p, s, roles)))
+			if (!s->value || !(blame = startup_frame(p, s, roles, locs)))
 				continue;
 			startup += s->value;
 			if (tally_add(&t, blame, 0, s->value)) {
@@ -484,12 +505,16 @@ static int micro_one(struct doc_ctx *c, const struct doc_check *chk, const struc
 	for (size_t k = 0; k < g->n; k++) {
 		const struct pgd_profile *p = g->profiles[k];
 		uint8_t *test = calloc((size_t)p->nfunctions + 1, 1);
+		uint32_t fi;
 
 		if (!test) {
 			ret = pgd_err_nomem(err, g->label);
 			goto out;
 		}
-		for (uint32_t i = 0; i < p->nsamples; i++)
+		/* a profile naming no test driver has no sample to walk */
+		for (fi = 0; fi < p->nfunctions && !is_test_frame(p->functions[fi].name); fi++)
+			;
+		for (uint32_t i = 0; fi < p->nfunctions && i < p->nsamples; i++)
 			if (p->samples[i].value && has_bench_frame(p, &p->samples[i], test))
 				bench += p->samples[i].value;
 		free(test);
