@@ -605,6 +605,9 @@ static int index_generic(struct pgd_inl_index *x, size_t i)
 
 static int index_names(struct pgd_inl_index *x)
 {
+	/* sized once: growing by doubling cleared and refilled a table of every function each time */
+	if (pgd_hashmap_reserve(&x->by_name, x->nfuncs) || pgd_hashmap_reserve(&x->copy_by_name, x->nnodes))
+		return -1;
 	for (size_t i = 0; i < x->nfuncs; i++) {
 		struct hashmap_entry *he;
 		int ins;
