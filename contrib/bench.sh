@@ -10,7 +10,9 @@
 # ../shared/tools/go-toolchain.sh unpacked), the same jobs on a big real
 # binary: Go's own cmd/compile (a PGO build) with a std-wide profile, both
 # built once into build/bench/; the compiler rows also give the ratio to
-# `go tool preprofile` on the same two profiles (issue #15); and the scaling
+# `go tool preprofile` on the same two profiles (issue #15), the last of
+# them on issue #15's own case, two big compiler-build captures
+# (contrib/capture-compile-builds.sh, about 16 minutes once); and the scaling
 # rows on generated services of 20 to 150 MB when `make bench-gen` has built
 # them (contrib/gen-big-program.sh). Each figure is the median of RUNS runs
 # (default 5): wall seconds and peak RSS in MiB from /usr/bin/time.

@@ -258,6 +258,9 @@ static int index_symbols(struct pgd_binary *b, struct pgd_err *err)
 		const char *body = s->is_func ? NULL : itab_body(s->name);
 		int inserted;
 
+		if (i + PGD_HASHMAP_AHEAD < b->nsymbols)
+			pgd_hashmap_prefetch(&im->sym_by_name, b->symbols[i + PGD_HASHMAP_AHEAD].name,
+					     strlen(b->symbols[i + PGD_HASHMAP_AHEAD].name));
 		he = pgd_hashmap_upsert(&im->sym_by_name, s->name, strlen(s->name), &inserted);
 		if (!he)
 			return pgd_err_nomem(err, b->path);

@@ -183,6 +183,11 @@ const char *pgd_dwarf_name_word(struct pgd_dwarf *d, const char *name, size_t le
 	return e ? e->key : NULL;
 }
 
+void pgd_dwarf_name_prefetch(const struct pgd_dwarf *d, const char *name, size_t len)
+{
+	pgd_hashmap_prefetch(&d->impl->names, name, len);
+}
+
 int pgd_dwarf_reserve_names(struct pgd_dwarf *d, size_t n)
 {
 	return pgd_hashmap_reserve(&d->impl->names, d->impl->names.count + n);

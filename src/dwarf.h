@@ -178,6 +178,8 @@ const char *pgd_dwarf_name(struct pgd_dwarf *d, const char *name, size_t len);
  * of a second map of every name), valid until the next name is interned.
  */
 const char *pgd_dwarf_name_word(struct pgd_dwarf *d, const char *name, size_t len, uint64_t **word);
+/* A hint that name will be interned soon (pgd_hashmap_prefetch). */
+void pgd_dwarf_name_prefetch(const struct pgd_dwarf *d, const char *name, size_t len);
 /* Room for n more names without rehashing (gomodel.c interns every function); 0 or -1. */
 int pgd_dwarf_reserve_names(struct pgd_dwarf *d, size_t n);
 /* The interned string if it was ever interned, else NULL (no allocation). */

@@ -736,6 +736,8 @@ static int add_functions(struct model *m)
 		uint64_t *word;
 		long cu, sub;
 
+		if (i + PGD_HASHMAP_AHEAD < m->p->nfunc && !pgd_pcln_func(m->p, i + PGD_HASHMAP_AHEAD, &f))
+			pgd_dwarf_name_prefetch(m->d, f.name, strlen(f.name));
 		if (pgd_pcln_func(m->p, i, &f) || f.end <= f.entry)
 			continue;
 		/* the unit first: interning its name would move the function name's word */

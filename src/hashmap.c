@@ -67,6 +67,12 @@ struct hashmap_entry *pgd_hashmap_find(const struct hashmap *m, const void *key,
 	return e->key ? e : NULL;
 }
 
+void pgd_hashmap_prefetch(const struct hashmap *m, const void *key, size_t len)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(size_t)pgd_hashmap_hash(key, len) & (m->cap - 1)]);
+}
+
 struct hashmap_entry *pgd_hashmap_find_str(const struct hashmap *m, const char *key)
 {
 	return pgd_hashmap_find(m, key, strlen(key));

@@ -40,6 +40,15 @@ struct hashmap_entry *pgd_hashmap_find_str(const struct hashmap *m, const char *
  * which. NULL on out of memory.
  */
 struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, size_t len, int *inserted);
+/*
+ * A hint that key will be looked up or upserted soon: its home slot is
+ * fetched into the cache. A loop indexing every function of a big binary
+ * into a table of megabytes waits on one cache miss per name; hinting a
+ * few names ahead overlaps the misses (the lookup hashes again).
+ */
+void pgd_hashmap_prefetch(const struct hashmap *m, const void *key, size_t len);
+/* How many names ahead such a loop hints. */
+#define PGD_HASHMAP_AHEAD 8
 struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted);
 /* Room for n entries without growing (big maps of a known size rehash once). 0, or -1 out of memory. */
 int pgd_hashmap_reserve(struct hashmap *m, size_t n);

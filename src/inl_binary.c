@@ -612,6 +612,9 @@ static int index_names(struct pgd_inl_index *x)
 		struct hashmap_entry *he;
 		int ins;
 
+		if (i + PGD_HASHMAP_AHEAD < x->nfuncs && x->funcs[i + PGD_HASHMAP_AHEAD].name)
+			pgd_hashmap_prefetch(&x->by_name, x->funcs[i + PGD_HASHMAP_AHEAD].name,
+					     strlen(x->funcs[i + PGD_HASHMAP_AHEAD].name));
 		if (!x->funcs[i].name)
 			continue;
 		if (!(he = pgd_hashmap_upsert_str(&x->by_name, x->funcs[i].name, &ins)))

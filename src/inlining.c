@@ -124,6 +124,31 @@ struct site_key {
 	int64_t offset;
 };
 
+/* The two filter bits of a name (pgd_inl_profile.hot_caller_bits). */
+static void caller_bits(const char *name, uint32_t *b1, uint32_t *b2)
+{
+	uint64_t h = pgd_hashmap_hash(name, strlen(name));
+
+	*b1 = (uint32_t)h % PGD_INL_HOT_CALLER_BITS;
+	*b2 = (uint32_t)(h >> 32) % PGD_INL_HOT_CALLER_BITS;
+}
+
+static int hot_caller_filter(struct arena *a, struct pgd_inl_profile *p)
+{
+	if (!(p->hot_caller_bits = pgd_arena_calloc(a, PGD_INL_HOT_CALLER_BITS / 64, sizeof(uint64_t))))
+		return -1;
+	for (size_t i = 0; i < p->nsites; i++) {
+		uint32_t b1, b2;
+
+		if (!p->sites[i].hot)
+			continue;
+		caller_bits(p->sites[i].caller, &b1, &b2);
+		p->hot_caller_bits[b1 / 64] |= 1ull << (b1 % 64);
+		p->hot_caller_bits[b2 / 64] |= 1ull << (b2 % 64);
+	}
+	return 0;
+}
+
 int pgd_inl_profile_build(const struct pgd_edges *e, double cdf, struct arena *a,
 			  struct pgd_inl_profile *out, struct pgd_err *err)
 {
@@ -167,7 +192,7 @@ int pgd_inl_profile_build(const struct pgd_edges *e, double cdf, struct arena *a
 		}
 	}
 	qsort(out->sites, out->nsites, sizeof(*out->sites), site_cmp);
-	if (hot_callees(e, cut, a, out))
+	if (hot_callees(e, cut, a, out) || hot_caller_filter(a, out))
 		goto nomem;
 	goto out;
 nomem:
@@ -194,6 +219,13 @@ int pgd_inl_profile_caller_hot(const struct pgd_inl_profile *p, const char *call
 
 	if (!caller)
 		return 0;
+	if (p->hot_caller_bits) {
+		uint32_t b1, b2;
+
+		caller_bits(caller, &b1, &b2);
+		if (!(p->hot_caller_bits[b1 / 64] >> (b1 % 64) & 1) || !(p->hot_caller_bits[b2 / 64] >> (b2 % 64) & 1))
+			return 0;   /* no hot site of that name: a Bloom filter has no false negatives */
+	}
 	while (lo < hi) {   /* the first site of caller (sites are by caller, then offset) */
 		size_t mid = lo + (hi - lo) / 2;
 
