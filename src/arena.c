@@ -50,24 +50,58 @@ void *pgd_mem_grow(void *arr, size_t n, size_t *cap, size_t elem)
 	return p;
 }
 
+/* What pgd_mem_zalloc keeps before the block it hands out. */
+struct zalloc_head {
+	size_t len;                   /* of the whole allocation, this head included */
+	int mapped;                   /* mmap'd (munmap it), else calloc'd */
+};
+
+#define ZALLOC_HEAD 64            /* keeps the block 64-byte aligned */
+
 void *pgd_mem_zalloc(size_t n, size_t size)
 {
-	void *p;
+	struct zalloc_head *h;
+	size_t bytes;
 
-	if (size && n > SIZE_MAX / size)
+	if (size && n > (SIZE_MAX - ZALLOC_HEAD) / size)
 		return NULL;
-	/*
-	 * calloc, then the advice: glibc serves a block this big from a fresh
-	 * mapping it does not clear (the kernel hands out zeroed pages, on
-	 * first touch, after the advice), so each byte is zeroed once. An
-	 * aligned_alloc and memset zeroed every huge page twice (the kernel's
-	 * clear_page, then ours): a third of `check` on a 60 MB binary.
-	 */
-	if (!(p = calloc(n, size)))
-		return NULL;
-	if (n * size >= PGD_MEM_HUGE_MIN)
-		pgd_mem_advise_huge(p, n * size);
-	return p;
+	bytes = n * size + ZALLOC_HEAD;
+	if (bytes < PGD_MEM_HUGE_MIN) {
+		if (!(h = calloc(1, bytes)))
+			return NULL;
+		h->mapped = 0;
+	} else {
+		/*
+		 * A fresh mapping: the kernel zeroes each page on first touch,
+		 * after the advice, so every byte is cleared once and the
+		 * interior comes in huge pages. aligned_alloc and memset
+		 * cleared every huge page twice (the kernel's, then ours);
+		 * calloc may hand back heap memory it clears itself before the
+		 * advice can apply.
+		 */
+		void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return NULL;
+		pgd_mem_advise_huge(p, bytes);
+		h = p;
+		h->mapped = 1;
+	}
+	h->len = bytes;
+	return (char *)h + ZALLOC_HEAD;
+}
+
+void pgd_mem_zfree(void *p)
+{
+	struct zalloc_head *h;
+
+	if (!p)
+		return;
+	h = (struct zalloc_head *)((char *)p - ZALLOC_HEAD);
+	if (h->mapped)
+		munmap(h, h->len);
+	else
+		free(h);
 }
 
 void pgd_arena_init(struct arena *a, size_t cap_bytes)

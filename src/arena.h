@@ -61,7 +61,8 @@ void pgd_mem_advise_huge(void *p, size_t len);
  * library's malloc'd arrays.
  */
 void *pgd_mem_grow(void *arr, size_t n, size_t *cap, size_t elem);
-/* calloc(n, size), on huge pages from PGD_MEM_HUGE_MIN bytes; free() it. */
+/* calloc(n, size), on huge pages from PGD_MEM_HUGE_MIN bytes; pgd_mem_zfree() it. */
 void *pgd_mem_zalloc(size_t n, size_t size);
+void pgd_mem_zfree(void *p);
 
 #endif

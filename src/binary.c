@@ -85,6 +85,11 @@ struct itab {
 	size_t sym;                   /* index of its symbol in b->symbols */
 };
 
+struct itab_ref {
+	const char *concrete;
+	size_t idx;                   /* in im->itabs */
+};
+
 struct inl_ref {
 	uint32_t cu, inl;
 	int64_t next;                 /* next instance of the same origin, -1 ends */
@@ -107,6 +112,7 @@ struct pgd_binary_impl {
 	size_t funcs_resolved;
 	size_t nitabs;
 	struct itab *itabs;
+	struct itab_ref *itab_order;  /* the itabs by concrete type, then index (itabs_of); NULL not yet */
 	int all_loaded;
 	struct hashmap inl_by_origin; /* interned origin name, by address (origin_find) -> first inl_ref index + 1 */
 	struct inl_ref *inl_refs;
@@ -332,16 +338,70 @@ const struct pgd_symbol *pgd_binary_symbol_at(const struct pgd_binary *b, uint64
 	return best;
 }
 
+static int itab_ref_cmp(const void *a, const void *b)
+{
+	const struct itab_ref *x = a, *y = b;
+	int r = strcmp(x->concrete, y->concrete);
+
+	return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * The itabs of a concrete type, in im->itabs order: refs [*from, *from + n)
+ * of the order built on the first call (a service has tens of thousands
+ * of itabs, and each site asked through all of them). With no memory for
+ * the order, *all is set and the caller scans every itab.
+ */
+static size_t itabs_of(const struct pgd_binary *b, const char *concrete, size_t *from, int *all)
+{
+	struct pgd_binary_impl *im = b->impl;
+	size_t lo = 0, hi = im->nitabs, n = 0;
+
+	*from = 0;
+	*all = 0;
+	if (!im->itab_order && im->nitabs) {
+		if (!(im->itab_order = malloc(im->nitabs * sizeof(*im->itab_order)))) {
+			*all = 1;
+			return im->nitabs;
+		}
+		for (size_t i = 0; i < im->nitabs; i++)
+			im->itab_order[i] = (struct itab_ref){ im->itabs[i].concrete, i };
+		qsort(im->itab_order, im->nitabs, sizeof(*im->itab_order), itab_ref_cmp);
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(im->itab_order[mid].concrete, concrete) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*from = lo;
+	while (lo + n < im->nitabs && !strcmp(im->itab_order[lo + n].concrete, concrete))
+		n++;
+	return n;
+}
+
+/* The k-th itab of a concrete type found by itabs_of. */
+static const struct itab *itab_at(const struct pgd_binary *b, size_t from, int all, size_t k)
+{
+	return &b->impl->itabs[all ? k : b->impl->itab_order[from + k].idx];
+}
+
 size_t pgd_binary_itab_ifaces(const struct pgd_binary *b, const char *concrete,
 			      const char **out, size_t max)
 {
-	size_t n = 0;
+	size_t from, n = 0;
+	int all;
+	size_t m = itabs_of(b, concrete, &from, &all);
 
-	for (size_t i = 0; i < b->impl->nitabs; i++) {
-		if (strcmp(b->impl->itabs[i].concrete, concrete))
+	for (size_t k = 0; k < m; k++) {
+		const struct itab *it = itab_at(b, from, all, k);
+
+		if (strcmp(it->concrete, concrete))
 			continue;
 		if (n < max)
-			out[n] = b->impl->itabs[i].iface;
+			out[n] = it->iface;
 		n++;
 	}
 	return n;
@@ -710,6 +770,7 @@ void pgd_binary__close(struct pgd_binary *b)
 		pgd_hashmap_free(&im->code_cache);
 		direct_free(im);
 		pgd_hashmap_free(&im->inl_by_origin);
+		free(im->itab_order);
 		pgd_hashmap_free(&im->closure_aliases);
 		pgd_hashmap_free(&im->generic_aliases);
 		free(im->inl_refs);
@@ -2227,11 +2288,12 @@ int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, con
 			   const char *func)
 {
 	const struct pgd_binary_impl *im = b->impl;
-	int found = -1;
+	int found = -1, all;
+	size_t from, m = itabs_of(b, concrete, &from, &all);
 
 	/* The itabs were split once when the symbols were indexed. */
-	for (size_t k = 0; k < im->nitabs && found != 1; k++) {
-		const struct itab *it = &im->itabs[k];
+	for (size_t k = 0; k < m && found != 1; k++) {
+		const struct itab *it = itab_at(b, from, all, k);
 		const struct pgd_symbol *s = &b->symbols[it->sym];
 		const uint8_t *d;
 

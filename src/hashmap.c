@@ -93,7 +93,7 @@ static int rehash(struct hashmap *m, size_t ncap)
 		if (old[i].key)
 			*probe(m, old[i].key, old[i].key_len, old[i].hash) = old[i];
 	}
-	free(old);
+	pgd_mem_zfree(old);
 	return 0;
 }
 
@@ -170,7 +170,7 @@ int pgd_hashmap_next(const struct hashmap *m, size_t *iter, struct hashmap_entry
 
 void pgd_hashmap_free(struct hashmap *m)
 {
-	free(m->slots);
+	pgd_mem_zfree(m->slots);
 	m->slots = NULL;
 	m->cap = 0;
 	m->count = 0;
