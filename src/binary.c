@@ -2322,6 +2322,42 @@ int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, con
 }
 
 /* Closure suffixes the compiler generates (cmd/compile/internal/ir/func.go closureName). */
+int pgd_binary_itab_slot_holds(const struct pgd_binary *b, const char *concrete, const char *iface,
+			       int64_t offset, const char *func)
+{
+	const struct pgd_binary_impl *im = b->impl;
+	int all;
+	size_t from, m;
+
+	/* a method the binary lacks (renamed since the profile) fills no slot to compare */
+	if (!pgd_binary_func_symbol(b, func))
+		return -1;
+	m = itabs_of(b, concrete, &from, &all);
+	for (size_t k = 0; k < m; k++) {
+		const struct itab *it = itab_at(b, from, all, k);
+		const struct pgd_symbol *s = &b->symbols[it->sym], *t;
+		const uint8_t *d;
+		uint64_t target;
+
+		if (strcmp(it->concrete, concrete) || strcmp(it->iface, iface))
+			continue;
+		if (offset < ITAB_FUN0)
+			return 0;
+		/* an itab from itablinks (no .symtab) has its first slot's size only (synth_symbols) */
+		if ((uint64_t)offset + 8 > s->size)
+			return im->symbols_synth ? -1 : 0;
+		/* runtime/runtime2.go itab: fun[] from 0x18 to the symbol's end */
+		if (!(d = pgd_elf_vaddr(&im->elf, s->addr, s->size)))
+			return -1;
+		memcpy(&target, d + offset, 8);
+		if (!target)
+			return -1;   /* PIE: filled in by relocation at load time */
+		t = pgd_binary_symbol_at(b, target);
+		return t && t->addr == target && same_method(t->name, func);
+	}
+	return 0;
+}
+
 static int closure_token(const char *t, size_t len)
 {
 	static const char *const pfx[] = { "func", "gowrap", "deferwrap" };

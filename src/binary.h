@@ -254,6 +254,14 @@ size_t pgd_binary_package_of(const char *name, char *buf, size_t size);
  */
 int pgd_binary_itab_method(const struct pgd_binary *b, const char *concrete, const char *iface,
 			   const char *func);
+/*
+ * Whether the itab of (concrete, iface) holds `func` in the slot at byte
+ * offset `offset` (an indirect call's itab load, pgd_call_insn): 1 yes,
+ * 0 no (another method there, or no such itab), -1 cannot tell (the word
+ * is not in the file, as in PIE).
+ */
+int pgd_binary_itab_slot_holds(const struct pgd_binary *b, const char *concrete, const char *iface,
+			       int64_t offset, const char *func);
 
 /*
  * The binary's name for a closure the profile names differently: PGO

@@ -170,6 +170,26 @@ static int x86_tracked_load(struct pgd_disasm *d, const cs_insn *in, int64_t *di
 	return -1;
 }
 
+/*
+ * A 64-bit register copy, `mov %src, %dst`: returns dst's slot and sets
+ * *src; -1 for any other instruction. The copy carries the source's
+ * tracked load: Go spills an interface's itab word and, reloading it,
+ * may load the method into one register and move it to the one it calls
+ * through (fmt.Fprint's w.Write, Go 1.26: `mov 0x18(%rax),%rax; ...;
+ * mov %rax,%rdx; mov 0x58(%rsp),%rax; call *%rdx`).
+ */
+static int x86_reg_copy(struct pgd_disasm *d, const cs_insn *in, int *src)
+{
+	const cs_x86 *x = &in->detail->x86;
+	const cs_x86_op *op = x->operands;
+
+	if (in->id != X86_INS_MOV || x->op_count != 2 || op[0].type != X86_OP_REG || op[1].type != X86_OP_REG ||
+	    op[0].size != 8 || op[1].size != 8)
+		return -1;
+	*src = reg_slot(d->machine, op[1].reg);
+	return *src >= 0 ? reg_slot(d->machine, op[0].reg) : -1;
+}
+
 static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *st,
 		     struct pgd_insn_info *out)
 {
@@ -207,7 +227,17 @@ static void scan_x86(struct pgd_disasm *d, const cs_insn *in, struct reg_state *
 	default:
 		break;
 	}
-	clobber_written(d, in, st);
+	{
+		int src, dst = x86_reg_copy(d, in, &src);
+		int64_t src_disp = dst >= 0 ? st->disp[src] : -1;
+		uint64_t src_unknown = dst >= 0 ? st->unknown >> src & 1 : 0;
+
+		clobber_written(d, in, st);
+		if (dst >= 0) {
+			st->disp[dst] = src_disp;
+			st->unknown = (st->unknown & ~(1ull << dst)) | src_unknown << dst;
+		}
+	}
 	if ((ls = x86_tracked_load(d, in, &disp)) >= 0)
 		st->disp[ls] = disp;
 }
@@ -263,7 +293,17 @@ static void scan_arm64(struct pgd_disasm *d, const cs_insn *in, struct reg_state
 	default:
 		break;
 	}
-	clobber_written(d, in, st);
+	{
+		/* `mov xd, xn` carries xn's tracked load, as x86_reg_copy's mov does */
+		int copy = in->id == ARM64_INS_MOV && x->op_count == 2 && op[0].type == ARM64_OP_REG &&
+			   op[1].type == ARM64_OP_REG && op[0].reg >= ARM64_REG_X0 && op[0].reg <= ARM64_REG_X28 &&
+			   op[1].reg >= ARM64_REG_X0 && op[1].reg <= ARM64_REG_X28 && s0 >= 0 && s1 >= 0;
+		int64_t src_disp = copy ? st->disp[s1] : -1;
+
+		clobber_written(d, in, st);
+		if (copy)
+			st->disp[s0] = src_disp;
+	}
 	if (s0 >= 0 && new_page) {
 		st->page[s0] = page;
 		st->has_page[s0] = 1;
@@ -523,17 +563,81 @@ static void reg_memo_init(struct reg_memo *m, int part)
  * the last that clobbers it (the same one, but for a load capstone lists
  * no written registers for); the memo's row where neither is after it.
  */
-static void reg_before(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
-		       const struct slist *l, size_t k, int s, struct reg_memo *m, struct reg_state *st)
+/*
+ * Steps one walk back through register copies may take (hostile code can
+ * chain copies without end); past them the caller takes capstone's path.
+ */
+#define COPY_WALK_STEPS 4096u
+
+/*
+ * Register t's row before entry j, as the linear sweep holds it (scan_x86:
+ * a copy carries its source's row), walked back without the memo: a copy
+ * names its source at a point the memo may be past. 0, or -1 when the
+ * walk ran out of steps.
+ */
+static int reg_walk(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, const struct slist *l,
+		    size_t j, int t, int part, unsigned *steps, int64_t *disp, uint64_t *unknown)
+{
+	int have = 0;
+
+	*disp = -1;
+	for (size_t i = j; i-- > 0;) {
+		int64_t dd;
+		int src, w;
+
+		if (!*steps)
+			return -1;
+		(*steps)--;
+		if (!s_decode(d, code, len, addr, &l->v[i]))
+			continue;
+		if (x86_reg_copy(d, d->insn, &src) == t) {
+			int64_t sd;
+			uint64_t su;
+
+			if (reg_walk(d, code, len, addr, l, i, src, part, steps, &sd, &su))
+				return -1;
+			*disp = have ? *disp : sd;
+			*unknown = su;
+			return 0;
+		}
+		w = x86_writes(d, d->insn, t);
+		if (!have && x86_tracked_load(d, d->insn, &dd) == t) {
+			*disp = dd;
+			have = 1;
+		} else if (!have && w) {
+			have = 1;
+		}
+		if (w) {
+			*unknown = 0;
+			return 0;
+		}
+	}
+	*unknown = part ? 1 : 0;
+	return 0;
+}
+
+static int reg_before(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
+		      const struct slist *l, size_t k, int s, int part, struct reg_memo *m, struct reg_state *st)
 {
 	int have_disp = 0;
 
 	for (size_t j = k; j-- > m->at[s];) {
 		int64_t disp;
-		int w;
+		int w, src;
 
 		if (!s_decode(d, code, len, addr, &l->v[j]))
 			continue;
+		if (x86_reg_copy(d, d->insn, &src) == s) {
+			unsigned steps = COPY_WALK_STEPS;
+			uint64_t su;
+
+			if (reg_walk(d, code, len, addr, l, j, src, part, &steps, &disp, &su))
+				return -1;
+			if (!have_disp)
+				m->st.disp[s] = disp;
+			m->st.unknown = (m->st.unknown & ~(1ull << s)) | su << s;
+			break;
+		}
 		w = x86_writes(d, d->insn, s);
 		if (!have_disp && x86_tracked_load(d, d->insn, &disp) == s) {
 			m->st.disp[s] = disp;
@@ -550,6 +654,7 @@ static void reg_before(struct pgd_disasm *d, const uint8_t *code, size_t len, ui
 	m->at[s] = k;
 	st->disp[s] = m->st.disp[s];
 	st->unknown = (st->unknown & ~(1ull << s)) | (m->st.unknown & (1ull << s));
+	return 0;
 }
 
 /* The slot of the register `call *%reg` calls through; -1 for any other instruction. */
@@ -562,7 +667,11 @@ static int x86_call_reg(struct pgd_disasm *d, const cs_insn *in)
 	return reg_slot(d->machine, x->operands[0].reg);
 }
 
-/* The report of entry k (info: pc and len set); 1 when it depends on registers before a partial scan. */
+/*
+ * The report of entry k (info: pc and len set); 1 when it depends on
+ * registers before a partial scan, -1 when a walk through copies ran out
+ * of steps (capstone's path answers instead).
+ */
 static int slist_report_one(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
 			    const struct slist *l, size_t k, int part, struct reg_memo *m, struct pgd_insn_info *info)
 {
@@ -582,7 +691,8 @@ static int slist_report_one(struct pgd_disasm *d, const uint8_t *code, size_t le
 		st.disp[i] = -1;
 	st.unknown = part ? ~0ull : 0;
 	if ((s = x86_call_reg(d, d->insn)) >= 0) {
-		reg_before(d, code, len, addr, l, k, s, m, &st);
+		if (reg_before(d, code, len, addr, l, k, s, part, m, &st))
+			return -1;
 		if (!s_decode(d, code, len, addr, e))
 			return 0;
 	}
@@ -596,10 +706,13 @@ static int scan_sparse(struct pgd_disasm *d, const uint8_t *code, size_t len, ui
 {
 	struct slist l = { 0 };
 	struct reg_memo m;
+	struct pgd_insn_info *out = NULL;
+	size_t nout = 0, cap = 0;
 	int ret = len > UINT32_MAX ? -1 : slist_build(d, code, len, addr, stop, part, &l);
 
 	reg_memo_init(&m, part);
 
+	/* reports are held until the whole sweep succeeds: a failed one hands over to capstone's */
 	for (size_t k = 0; !ret && k < l.n; k++) {
 		struct pgd_insn_info info = { 0 };
 
@@ -609,9 +722,18 @@ static int scan_sparse(struct pgd_disasm *d, const uint8_t *code, size_t len, ui
 		info.len = l.v[k].len;
 		info.load_disp = -1;
 		ret = slist_report_one(d, code, len, addr, &l, k, part, &m, &info);
-		if (!ret && info.kind)
-			fn(ctx, &info);
+		if (!ret && info.kind) {
+			struct pgd_insn_info *q = pgd_mem_grow(out, nout, &cap, sizeof(*out));
+
+			if (!q)
+				ret = -1;
+			else
+				(out = q)[nout++] = info;
+		}
 	}
+	for (size_t i = 0; !ret && i < nout; i++)
+		fn(ctx, &out[i]);
+	free(out);
 	free(l.v);
 	return ret;
 }

@@ -103,8 +103,52 @@ static const struct pgd_guard *guard_for(const struct pgd_line_code *code, const
 }
 
 /*
+ * The itab slot the line's interface calls load from (pgd_call_insn
+ * itab_offset), when they all load the same one; -1 otherwise.
+ */
+static int64_t line_itab_offset(const struct pgd_line_code *code)
+{
+	int64_t off = -1;
+
+	for (size_t i = 0; i < code->ncalls; i++) {
+		int64_t o = code->calls[i].kind == PGD_CALL_INDIRECT ? code->calls[i].itab_offset : -1;
+
+		if (o < 0)
+			continue;
+		if (off >= 0 && o != off)
+			return -1;
+		off = o;
+	}
+	return off;
+}
+
+/*
+ * Drops the candidate interfaces whose itab for a receiver type holds
+ * another method in the slot the call loads: *fmt.pp has a static itab
+ * for fmt.State only, yet fmt.Fprint's w.Write calls it as an io.Writer
+ * (an itab the runtime makes), through slot 0, where fmt.State has Flag.
+ */
+static void iface_by_slot(const struct pgd_binary *b, const struct pgd_site *s, int64_t off,
+			  const char **cand, size_t *ncand)
+{
+	for (size_t k = 0; off >= 0 && k < *ncand;) {
+		int keep = 1;
+
+		for (size_t i = 0; i < s->ncallees && keep; i++)
+			keep = !s->callees[i].recv_type ||
+			       pgd_binary_itab_slot_holds(b, s->callees[i].recv_type, cand[k], off,
+							   s->callees[i].name) != 0;
+		if (keep)
+			k++;
+		else
+			cand[k] = cand[--*ncand];
+	}
+}
+
+/*
  * The interface a site calls through: the guard names it exactly; failing
- * that, the one interface every observed receiver type has an itab for.
+ * that, the one interface every observed receiver type has an itab for
+ * with the called method in the slot the call loads.
  */
 static const char *site_iface(const struct pgd_binary *b, const struct pgd_site *s,
 			      const struct pgd_line_code *code)
@@ -145,6 +189,7 @@ static const char *site_iface(const struct pgd_binary *b, const struct pgd_site 
 				cand[k] = cand[--ncand];
 		}
 	}
+	iface_by_slot(b, s, line_itab_offset(code), cand, &ncand);
 	return ncand == 1 ? cand[0] : NULL;
 }
 

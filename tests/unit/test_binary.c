@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "binary.h"
+#include "disasm.h"
 #include "buildinfo.h"
 #include "elf.h"
 #include "err.h"
@@ -367,6 +368,73 @@ static int has_inlined(const struct pgd_line_code *lc, const char *name)
 		if (!strcmp(lc->inlined[i], name))
 			return 1;
 	return 0;
+}
+
+/*
+ * fmt.Fprint's `w.Write(p.buf)`, w an io.Writer (one method: slot 0,
+ * itab offset 0x18, runtime/runtime2.go): Go 1.26 reloads the spilled
+ * itab word, loads the method into one register and moves it to the one
+ * it calls through (amd64 `mov %rax,%rdx; call *%rdx`, arm64 `mov x5, x0;
+ * blr x5`). The copy carries the load, on the sparse path and capstone's;
+ * without it the call read as a func-value call (field harness, cmd/compile
+ * nopgo, Go 1.26.11). The line is found, not assumed: the body's only
+ * indirect call.
+ */
+static void check_copied_itab_load(const char *fixture, int capstone_only)
+{
+	struct pgd_binary *b = open_fixture(fixture);
+	struct pgd_err err = { 0 };
+	const struct pgd_bfunc *f = pgd_binary_func(b, "fmt.Fprint", &err);
+	size_t lines = 0;
+
+	assert_non_null(f);
+	if (capstone_only)
+		pgd_disasm_capstone_only(pgd_binary_disasm(b), 1);
+	for (int64_t line = f->decl_line; line < f->decl_line + 8; line++) {
+		struct code c;
+		size_t nind;
+
+		code_at(b, "fmt.Fprint", line, &c);
+		nind = count_calls(&c.lc, PGD_CALL_INDIRECT, -1) + count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18);
+		if (nind) {
+			lines++;
+			if (count_calls(&c.lc, PGD_CALL_INDIRECT, 0x18) != 1)
+				fail_msg("%s%s: fmt.Fprint:%lld: %zu indirect calls, none through itab slot 0x18",
+					 fixture, capstone_only ? " (capstone)" : "", (long long)line, nind);
+		}
+		pgd_arena_release(&c.a);
+	}
+	assert_int_equal(lines, 1);
+	pgd_binary__close(b);
+}
+
+static void test_copied_itab_load(void **state)
+{
+	(void)state;
+	check_copied_itab_load("cachesvc.go126.pgo", 0);
+	check_copied_itab_load("cachesvc.go126.pgo", 1);
+	check_copied_itab_load("cachesvc.go126.pgo.sw", 0);
+	check_copied_itab_load("cachesvc.arm64.pgo", 0);
+}
+
+/*
+ * The slot a call loads tells interfaces apart: *fmt.pp's only static itab
+ * is fmt.State's (Flag, Precision, Width, Write, sorted: Write in the
+ * fourth slot, 0x30; the linker dropped the three unreachable methods), so
+ * Fprint's slot-0x18 Write is no fmt.State call.
+ */
+static void test_itab_slot_holds(void **state)
+{
+	struct pgd_binary *b = open_fixture("cachesvc.go126.pgo");
+
+	(void)state;
+	assert_int_equal(pgd_binary_itab_slot_holds(b, "*fmt.pp", "fmt.State", 0x18, "fmt.(*pp).Write"), 0);
+	assert_int_equal(pgd_binary_itab_slot_holds(b, "*fmt.pp", "fmt.State", 0x30, "fmt.(*pp).Write"), 1);
+	assert_int_equal(pgd_binary_itab_slot_holds(b, "*fmt.pp", "fmt.State", 0x38, "fmt.(*pp).Write"), 0);
+	assert_int_equal(pgd_binary_itab_slot_holds(b, "*fmt.pp", "io.Writer", 0x18, "fmt.(*pp).Write"), 0);
+	/* a method the binary lacks cannot be compared */
+	assert_int_equal(pgd_binary_itab_slot_holds(b, "*fmt.pp", "fmt.State", 0x18, "fmt.(*pp).Nope"), -1);
+	pgd_binary__close(b);
 }
 
 /* The hot Cache.Get site: the PGO build guards *RedisCache and keeps the fallback. */
@@ -753,6 +821,8 @@ int main(void)
 		cmocka_unit_test(test_inlined_only_helper),
 		cmocka_unit_test(test_renamed_function_absent),
 		cmocka_unit_test(test_inline_counts),
+		cmocka_unit_test(test_copied_itab_load),
+		cmocka_unit_test(test_itab_slot_holds),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_hashmap_remove),
 	};
