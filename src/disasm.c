@@ -572,8 +572,9 @@ static void reg_memo_init(struct reg_memo *m, int part)
 /*
  * Register t's row before entry j, as the linear sweep holds it (scan_x86:
  * a copy carries its source's row), walked back without the memo: a copy
- * names its source at a point the memo may be past. 0, or -1 when the
- * walk ran out of steps.
+ * names its source at a point the memo may be past. At a copy into t the
+ * walk goes on for its source (a load seen after the copy keeps its disp).
+ * 0, or -1 when the walk ran out of steps.
  */
 static int reg_walk(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, const struct slist *l,
 		    size_t j, int t, int part, unsigned *steps, int64_t *disp, uint64_t *unknown)
@@ -591,14 +592,8 @@ static int reg_walk(struct pgd_disasm *d, const uint8_t *code, size_t len, uint6
 		if (!s_decode(d, code, len, addr, &l->v[i]))
 			continue;
 		if (x86_reg_copy(d, d->insn, &src) == t) {
-			int64_t sd;
-			uint64_t su;
-
-			if (reg_walk(d, code, len, addr, l, i, src, part, steps, &sd, &su))
-				return -1;
-			*disp = have ? *disp : sd;
-			*unknown = su;
-			return 0;
+			t = src;
+			continue;
 		}
 		w = x86_writes(d, d->insn, t);
 		if (!have && x86_tracked_load(d, d->insn, &dd) == t) {
