@@ -35,7 +35,8 @@ for target in "$@"; do
 done
 # Drop the profiles without samples (the go command's `compile -V=full`
 # queries, under 400 bytes; empty when a compile fails early): their
-# mapping has no functions, and a merge with one re-symbolizes the whole
-# profile from the stripped binary, losing every Function.start_line.
+# mapping has no functions, and a merge whose first input is one comes out
+# with every Function.start_line 0 (../shared/notes/go-pgo-facts.md), which
+# go tool preprofile and pgodrift refuse.
 find "$tmp/prof" -type f -size -400c -delete
 "$GO" tool pprof -proto "$tmp"/prof/prof.* >"$OUT" 2>/dev/null

@@ -109,6 +109,9 @@ struct pgd_binary_impl {
 	uint64_t max_decoded;
 	struct hashmap sym_by_name;   /* symbol name -> index + 1 */
 	struct hashmap funcs;         /* interned name -> struct bfunc_priv * (NULL: absent) */
+	/* the last name pgd_binary_func resolved (sites come by caller: the next asks the same) */
+	char last_name[256];
+	const struct bfunc_priv *last_func;
 	size_t funcs_resolved;
 	size_t nitabs;
 	struct itab *itabs;
@@ -1123,6 +1126,16 @@ static const char *canonical_name(struct pgd_binary *b, const char *name, char *
 	return name;
 }
 
+static void remember_func(struct pgd_binary_impl *im, const char *name, const struct bfunc_priv *f)
+{
+	size_t len = strlen(name);
+
+	if (len < sizeof(im->last_name)) {
+		memcpy(im->last_name, name, len + 1);
+		im->last_func = f;
+	}
+}
+
 const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, struct pgd_err *err)
 {
 	struct pgd_binary_impl *im = b->impl;
@@ -1135,6 +1148,8 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 	long cu = -1, sub = -1;
 	int inserted;
 
+	if (im->last_func && !strcmp(name, im->last_name))
+		return &im->last_func->pub;
 	cname = canonical_name(b, name, buf, sizeof(buf));
 	key = pgd_dwarf_name(dw, cname, strlen(cname));
 	if (!key) {
@@ -1146,8 +1161,11 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 		pgd_err_nomem(err, b->path);
 		return NULL;
 	}
-	if (!inserted)
+	if (!inserted) {
+		if (he->val.ptr)
+			remember_func(im, name, he->val.ptr);
 		return he->val.ptr;
+	}
 
 	sym = sym_by_name(b, key);
 	if (sym && !sym->is_func)
@@ -1241,6 +1259,7 @@ const struct pgd_bfunc *pgd_binary_func(struct pgd_binary *b, const char *name, 
 	he = pgd_hashmap_find(&im->funcs, key, strlen(key));
 	he->val.ptr = f;
 	im->funcs_resolved++;
+	remember_func(im, name, f);
 	return &f->pub;
 fail:
 	/* forget the entry so a later call retries and reports the error again */

@@ -187,9 +187,10 @@ static int cmp_edge(const void *pa, const void *pb)
 
 	if (a->weight != b->weight)
 		return a->weight > b->weight ? -1 : 1;
-	if ((c = strcmp(a->caller, b->caller)))
+	/* names are interned (intern): equal ones are one pointer */
+	if (a->caller != b->caller && (c = strcmp(a->caller, b->caller)))
 		return c;
-	if ((c = strcmp(a->callee, b->callee)))
+	if (a->callee != b->callee && (c = strcmp(a->callee, b->callee)))
 		return c;
 	return a->offset < b->offset ? -1 : a->offset > b->offset;
 }

@@ -56,13 +56,14 @@ void pgd_edges_sort(struct pgd_edges *e);
 static inline int pgd_key_cmp(const char *caller_a, int64_t offset_a, const char *callee_a,
 			      const char *caller_b, int64_t offset_b, const char *callee_b)
 {
-	int c = strcmp(caller_a, caller_b);
+	/* an edge set interns its names: equal names are mostly one pointer */
+	int c = caller_a == caller_b ? 0 : strcmp(caller_a, caller_b);
 
 	if (c)
 		return c;
 	if (offset_a != offset_b)
 		return offset_a < offset_b ? -1 : 1;
-	return strcmp(callee_a, callee_b);
+	return callee_a == callee_b ? 0 : strcmp(callee_a, callee_b);
 }
 
 #endif

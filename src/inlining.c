@@ -68,7 +68,7 @@ static double weight_pct(int64_t value, int64_t total)
 static int site_cmp(const void *a, const void *b)
 {
 	const struct pgd_inl_site *x = a, *y = b;
-	int c = strcmp(x->caller, y->caller);
+	int c = x->caller == y->caller ? 0 : strcmp(x->caller, y->caller);
 
 	if (c)
 		return c;
@@ -414,7 +414,33 @@ struct run {
 	struct pgd_inl_index *x;                /* NULL: no runtime tables */
 	const struct pgd_inl_evidence *ev;
 	const struct pgd_inl_profile *base, *fresh;
+	/* per site of base (fresh): the other profile's site at its key, or NULL (match_sites) */
+	const struct pgd_inl_site **in_fresh, **in_base;
 };
+
+/*
+ * Each site of `from` paired with `other`'s at the same key: both are
+ * sorted by key (site_cmp), so one merge walk does what a binary search
+ * per site did three times over (counting, filling, wanting). Memory
+ * from a; -1 out of memory.
+ */
+static int match_sites(const struct pgd_inl_profile *from, const struct pgd_inl_profile *other, struct arena *a,
+		       const struct pgd_inl_site ***out)
+{
+	size_t j = 0;
+
+	if (!(*out = pgd_arena_calloc(a, from->nsites + 1, sizeof(**out))))
+		return -1;
+	for (size_t i = 0; i < from->nsites; i++) {
+		int c = 1;
+
+		while (j < other->nsites && (c = site_cmp(&other->sites[j], &from->sites[i])) < 0)
+			j++;
+		if (j < other->nsites && !c)
+			(*out)[i] = &other->sites[j];
+	}
+	return 0;
+}
 
 static double share(int64_t w, int64_t total)
 {
@@ -511,22 +537,19 @@ static int listed(const struct pgd_inl_site *s, const struct pgd_inl_site *other
 static int collect(const struct run *u, int stale, struct rpt_inl_site **out, size_t *n)
 {
 	const struct pgd_inl_profile *from = stale ? u->base : u->fresh;
-	const struct pgd_inl_profile *other = stale ? u->fresh : u->base;
+	const struct pgd_inl_site **match = stale ? u->in_fresh : u->in_base;
 	size_t k = 0;
 
 	*n = 0;
 	*out = NULL;
-	for (size_t i = 0; i < from->nsites; i++) {
-		const struct pgd_inl_site *s = &from->sites[i], *t = pgd_inl_profile_find(other, s->caller, s->offset);
-
-		k += listed(s, t);
-	}
+	for (size_t i = 0; i < from->nsites; i++)
+		k += listed(&from->sites[i], match[i]);
 	if (!k)
 		return 0;
 	if (!(*out = pgd_arena_calloc(&u->r->arena, k, sizeof(**out))))
 		return -1;
 	for (size_t i = 0; i < from->nsites; i++) {
-		const struct pgd_inl_site *s = &from->sites[i], *t = pgd_inl_profile_find(other, s->caller, s->offset);
+		const struct pgd_inl_site *s = &from->sites[i], *t = match[i];
 
 		if (!listed(s, t))
 			continue;
@@ -545,13 +568,13 @@ static int collect(const struct run *u, int stale, struct rpt_inl_site **out, si
  * for the evidence) and callers (the copies of a caller with no body of
  * its own say where it is declared).
  */
-static int want_sites(const struct pgd_inl_profile *from, const struct pgd_inl_profile *other,
+static int want_sites(const struct pgd_inl_profile *from, const struct pgd_inl_site *const *match,
 		      struct pgd_inl_want *w)
 {
 	for (size_t i = 0; i < from->nsites; i++) {
 		const struct pgd_inl_site *s = &from->sites[i];
 
-		if (!listed(s, pgd_inl_profile_find(other, s->caller, s->offset)))
+		if (!listed(s, match[i]))
 			continue;
 		if (pgd_inl_want_add(w, s->callee, PGD_INL_WANT_CALLEE) ||
 		    pgd_inl_want_add(w, s->caller, PGD_INL_WANT_NAME))
@@ -594,7 +617,8 @@ int pgd_inlining_run(struct pgd_report *r, const struct pgd_edges *base, const s
 	if ((ret = pgd_inl_profile_build(base, PGD_INL_CDF_PERCENT, &a, &pb, err)) ||
 	    (ret = pgd_inl_profile_build(fresh, PGD_INL_CDF_PERCENT, &a, &pf, err)))
 		goto out;
-	if (want_sites(&pb, &pf, &want) || want_sites(&pf, &pb, &want)) {
+	if (match_sites(&pb, &pf, &a, &u.in_fresh) || match_sites(&pf, &pb, &a, &u.in_base) ||
+	    want_sites(&pb, u.in_fresh, &want) || want_sites(&pf, u.in_base, &want)) {
 		ret = pgd_err_nomem(err, NULL);
 		goto out;
 	}

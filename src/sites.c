@@ -381,6 +381,7 @@ struct key_ctx {
 	size_t n, nsets;
 	const char **methods;           /* methods named at the key, in name order */
 	size_t nmethods;
+	const char **edge_method;       /* per edge: its callee's method (callee_method), NULL none */
 	const struct pgd_bfunc *fn;     /* the caller in the binary; NULL: missing */
 	const char *alias;              /* the binary's name for the caller, when it differs */
 	int64_t line;                   /* the call's absolute line */
@@ -402,7 +403,8 @@ static const char *key_caller(const struct key_ctx *k)
 static int collect_methods(struct key_ctx *k, size_t *nplain, struct pgd_err *err)
 {
 	k->methods = calloc(k->n + 1, sizeof(*k->methods));
-	if (!k->methods)
+	k->edge_method = calloc(k->n + 1, sizeof(*k->edge_method));
+	if (!k->methods || !k->edge_method)
 		return pgd_err_nomem(err, NULL);
 	for (size_t i = 0; i < k->n; i++) {
 		struct pgd_goname g;
@@ -411,7 +413,8 @@ static int collect_methods(struct key_ctx *k, size_t *nplain, struct pgd_err *er
 
 		if (pgd_site_ignored_callee(k->e[i].callee))
 			continue;
-		if (!(m = callee_method(k->e[i].callee, &g))) {
+		/* parsed once here: every group of the key asks each edge's method */
+		if (!(m = k->edge_method[i] = callee_method(k->e[i].callee, &g))) {
 			(*nplain)++;
 			continue;
 		}
@@ -552,9 +555,11 @@ static int build_group(struct key_ctx *k, size_t pass, size_t gi, struct pgd_err
 
 		if (pgd_site_ignored_callee(k->e[i].callee))
 			continue;
-		m = callee_method(k->e[i].callee, &g);
+		m = k->edge_method[i];
 		if (!in_group(k, i, pass, gi, m))
 			continue;
+		if (m)
+			callee_method(k->e[i].callee, &g);
 		if (!s && !(s = key_site(k, pass == 0 ? k->methods[gi] : NULL)))
 			return pgd_err_nomem(err, NULL);
 		c = &s->callees[s->ncallees++];
@@ -583,7 +588,7 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 	int ret;
 
 	if ((ret = collect_methods(&k, &nplain, err)))
-		return ret;
+		goto out;
 	if ((indirect_only && !k.nmethods && nplain <= 1) || (!k.nmethods && !nplain))
 		goto out;
 	if ((ret = read_caller(&k, err)))
@@ -599,6 +604,7 @@ static int build_key(struct pgd_binary *b, struct group_builder *gb, const struc
 		ret = build_group(&k, 1, gi, err);
 out:
 	free(k.methods);
+	free(k.edge_method);
 	return ret;
 }
 
