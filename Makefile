@@ -34,8 +34,8 @@ PKG_CONFIG ?= pkg-config
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdwarf 2>/dev/null || echo -I/usr/include/libdwarf) \
               $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null || echo -I/usr/include/cjson)
 CPPFLAGS  += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc -I$(BUILD)/gen $(DEP_CFLAGS)
-CFLAGS    += -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden $(SANITIZE)
-LDFLAGS   += $(SANITIZE)
+CFLAGS    += -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -pthread $(SANITIZE)
+LDFLAGS   += -pthread $(SANITIZE)
 LDLIBS    += -ldwarf -lelf -lcapstone -lprotobuf-c -lcjson -lz -lm
 
 LIB_SRCS  := $(sort $(wildcard src/*.c))

@@ -459,18 +459,7 @@ int pgd_check__run(const char *binary_path, const char *base_path,
 		return pgd_err_nomem(err, NULL);
 	paths[0] = base_path;
 	memcpy(paths + 1, fresh_paths, nfresh * sizeof(*paths));
-	ret = pgd_job_open_profiles(&j, paths, nfresh + 1, &o, err);
-	if (ret)
-		goto out;
-	pgd_job_progress(&o, "reading binary", 0, 0);
-	ret = pgd_binary__open(binary_path, o.limits, &j.binary, err);
-	if (ret)
-		goto out;
-	ret = pgd_job_build_edges(&j, 0, 1, o.attribution, 0, err);
-	if (!ret)
-		ret = pgd_job_build_edges(&j, 1, nfresh, o.attribution, 1, err);
-	if (!ret && o.attribution == PGD_ATTR_STACK)
-		ret = pgd_job_build_edges(&j, 0, 1, PGD_ATTR_COMPILER, 2, err);
+	ret = pgd_job_open_check_inputs(&j, binary_path, paths, nfresh + 1, &o, err);
 	if (ret)
 		goto out;
 	pgd_job_progress(&o, "mapping call sites", 0, 0);

@@ -27,6 +27,15 @@ struct pgd_job {
 	struct pgd_siteset sites;
 };
 
+/*
+ * check's inputs: profile paths[0] (the base) and the binary, then the
+ * fresh captures paths[1..n), with their edges (slot 0 the base's, 1 the
+ * fresh ones', 2 the base's compiler edges under stack attribution). The
+ * base and the binary are read on a second thread; what fails is what
+ * reading them in that order would have reported first.
+ */
+int pgd_job_open_check_inputs(struct pgd_job *j, const char *binary_path, const char *const *paths, size_t n,
+			      const struct pgd_check_opts *o, struct pgd_err *err);
 /* Progress through the caller's callback, when it gave one. */
 void pgd_job_progress(const struct pgd_check_opts *o, const char *stage, uint64_t done,
 		      uint64_t total);

@@ -296,6 +296,24 @@ err_case "binary is not ELF" check --binary $P/base.pprof --base $P/base.pprof -
 [ -f testdata/bad/html.pprof ] && err_case "html fresh" $CHECK --fresh testdata/bad/html.pprof
 [ -f testdata/bad/truncated.elf ] && err_case "truncated binary" check --binary testdata/bad/truncated.elf \
 	--base $P/base.pprof --fresh $P/fresh-even.pprof
+# The base profile and the binary are read on a second thread beside the fresh captures
+# (job.c): with several bad inputs the error is still the one reading them in order meets
+# first (base, fresh captures, binary), whichever thread finishes first.
+if [ -f testdata/bad/truncated.elf ] && [ -f testdata/bad/html.pprof ]; then
+	first_err() { "$PGD" check "$@" 2>&1 >/dev/null | sed -n 1p; }
+	expect "bad base, fresh and binary: the base's error" \
+		"$(first_err --binary testdata/bad/truncated.elf --base testdata/bad/html.pprof --fresh testdata/bad/truncated.pprof |
+		   grep -c "html.pprof")" 1
+	expect "bad fresh and binary: the fresh capture's error" \
+		"$(first_err --binary testdata/bad/truncated.elf --base $P/base.pprof --fresh testdata/bad/truncated.pprof |
+		   grep -c "truncated.pprof")" 1
+	expect "bad binary, good profiles: the binary's error" \
+		"$(first_err --binary testdata/bad/truncated.elf --base $P/base.pprof --fresh $P/fresh-even.pprof |
+		   grep -c "truncated.elf")" 1
+	expect "second fresh capture bad: its error, not the binary's" \
+		"$(first_err --binary testdata/bad/truncated.elf --base $P/base.pprof --fresh $P/fresh-even.pprof \
+		   --fresh testdata/bad/html.pprof | grep -c "html.pprof")" 1
+fi
 # A -ldflags=-w build is read through Go's runtime tables: the same report as its unstripped twin.
 if [ -f "$BIN/cachesvc.nodwarf" ]; then
 	for b in nodwarf nopgo; do
