@@ -206,6 +206,28 @@ void *pgd_arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t ele
 	return arr;
 }
 
+void pgd_arena_adopt(struct arena *into, struct arena *from)
+{
+	struct arena_block *tail = from->head;
+
+	if (!tail)
+		return;
+	while (tail->next)
+		tail = tail->next;
+	/* after into's head: its current block stays the one allocations fill */
+	if (into->head) {
+		tail->next = into->head->next;
+		into->head->next = from->head;
+	} else {
+		into->head = from->head;
+	}
+	into->used_bytes += from->used_bytes;
+	into->reserved_bytes += from->reserved_bytes;
+	from->head = NULL;
+	from->used_bytes = 0;
+	from->reserved_bytes = 0;
+}
+
 void pgd_arena_release(struct arena *a)
 {
 	struct arena_block *b = a->head;

@@ -42,6 +42,8 @@ void *pgd_arena_realloc_array(struct arena *a, void *old, size_t old_n, size_t n
  */
 void *pgd_arena_grow_for_append(struct arena *a, void *arr, size_t n, size_t elem);
 void pgd_arena_release(struct arena *a);
+/* Moves every block of `from` into `into` (what was allocated stays valid); `from` is left empty. */
+void pgd_arena_adopt(struct arena *into, struct arena *from);
 
 /*
  * Asks the kernel to back the 2 MiB-aligned interior of a fresh allocation

@@ -2500,7 +2500,19 @@ int pgd_goname_is_closure(const char *name)
 	return closure_tail(name) != NULL;
 }
 
+struct pgd_disasm *pgd_binary_disasm_new(const struct pgd_binary *b)
+{
+	struct pgd_disasm *d = NULL;
+
+	return pgd_disasm_open(b->impl->elf.machine, &d) ? NULL : d;
+}
+
 static const char *closure_alias(const struct pgd_binary *b, const char *name);
+
+const char *pgd_binary_closure_alias_scan(const struct pgd_binary *b, const char *name)
+{
+	return closure_alias(b, name);
+}
 
 const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name)
 {

@@ -264,6 +264,17 @@ int pgd_binary_itab_slot_holds(const struct pgd_binary *b, const char *concrete,
 			       int64_t offset, const char *func);
 
 /*
+ * What another thread may use of an open binary while this one goes on
+ * (check's inlining drift, check.c): pgd_binary_pcln, pgd_binary_code, the
+ * symbols, and these two, which keep nothing in b: a decoder of its own
+ * (pgd_disasm_close it; NULL out of memory) and the closure alias found by
+ * scanning every symbol each time (pgd_binary_closure_alias keeps answers
+ * in b).
+ */
+struct pgd_disasm *pgd_binary_disasm_new(const struct pgd_binary *b);
+const char *pgd_binary_closure_alias_scan(const struct pgd_binary *b, const char *name);
+
+/*
  * The binary's name for a closure the profile names differently: PGO
  * inlining renames `pkg.F.func4` to `pkg.G.F.func4` when F is inlined into
  * G (and back). Matches package and the closure's own tail (enclosing

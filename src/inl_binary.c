@@ -29,6 +29,11 @@
 #define MAX_INL_NODES (1u << 16) /* per function, as gomodel.c */
 #define MAX_INL_DEPTH 256
 
+struct inl_aliases {
+	struct hashmap map;           /* name (a copy in arena) -> its alias, NULL none */
+	struct arena arena;
+};
+
 /*
  * An open-addressing map of 64-bit keys to want indexes. A key of 0 marks
  * an empty slot, so key 0 is held aside (zero): no name sits at address 0,
@@ -748,6 +753,8 @@ int pgd_inl_index_build(struct pgd_binary *b, struct pgd_inl_want *want, struct 
 	s.want = want;
 	x->want = want;
 	x->nfuncs = p->nfunc;
+	if (!(x->dis = pgd_binary_disasm_new(b)) || !(x->aliases = calloc(1, sizeof(*x->aliases))))
+		goto nomem;
 	/* every function: on huge pages (arena.h), a first-touch fault per 4 KiB was a tenth of a big check */
 	if (!(x->funcs = pgd_mem_zalloc(x->nfuncs ? x->nfuncs : 1, sizeof(*x->funcs))))
 		goto nomem;
@@ -797,8 +804,34 @@ void pgd_inl_index_free(struct pgd_inl_index *x)
 	free(x->calls);
 	pgd_hashmap_free(&x->by_name);
 	pgd_hashmap_free(&x->copy_by_name);
+	if (x->aliases) {
+		pgd_hashmap_free(&x->aliases->map);
+		pgd_arena_release(&x->aliases->arena);
+		free(x->aliases);
+	}
+	pgd_disasm_close(x->dis);
 	pgd_arena_release(&x->arena);
 	free(x);
+}
+
+/*
+ * The binary's closure alias of name, scanned for once per name (the scan
+ * reads every symbol) and kept here, not in the binary, which another
+ * thread is reading meanwhile (binary.h).
+ */
+static const char *closure_alias(const struct pgd_inl_index *x, struct pgd_binary *b, const char *name)
+{
+	struct inl_aliases *m = x->aliases;
+	struct hashmap_entry *he;
+	char *copy;
+	int ins;
+
+	if (m && (he = pgd_hashmap_find_str(&m->map, name)))
+		return he->val.ptr;
+	if (!m || !(copy = pgd_arena_strdup(&m->arena, name)) || !(he = pgd_hashmap_upsert_str(&m->map, copy, &ins)))
+		return pgd_binary_closure_alias_scan(b, name);
+	he->val.ptr = (void *)pgd_binary_closure_alias_scan(b, name);
+	return he->val.ptr;
 }
 
 const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, struct pgd_binary *b,
@@ -810,7 +843,7 @@ const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, str
 
 	if (!he && generic_key(name, key, sizeof(key)))
 		he = pgd_hashmap_find_str(&x->by_name, key);
-	if (!he && b && pgd_goname_is_closure(name) && (alias = pgd_binary_closure_alias(b, name)))
+	if (!he && b && pgd_goname_is_closure(name) && (alias = closure_alias(x, b, name)))
 		he = pgd_hashmap_find_str(&x->by_name, alias);
 	return he ? &x->funcs[he->val.u64 - 1] : NULL;
 }
@@ -881,7 +914,7 @@ static void scan_line_rows(struct pgd_disasm *d, const uint8_t *code, const stru
 static int called_at(const struct pgd_inl_index *x, const struct pgd_inl_func *f, int64_t line, const char *callee)
 {
 	struct line_scan ls = { .p = x->p, .line = line, .callee = callee };
-	struct pgd_disasm *d = pgd_binary_disasm(x->b);
+	struct pgd_disasm *d = x->dis;
 	const uint8_t *code = f->end > f->entry ? pgd_binary_code(x->b, f->entry, f->end - f->entry) : NULL;
 	struct pgd_pcln_func pf;
 

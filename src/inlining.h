@@ -122,6 +122,13 @@ struct pgd_inl_index {
 	struct hashmap by_name;       /* function name -> index + 1 */
 	struct hashmap copy_by_name;  /* inlined function name -> index + 1 of its first copy in nodes[] */
 	struct pgd_inl_want *want;    /* NULL: every function's nodes and calls are here */
+	/*
+	 * Its own decoder and closure aliases (binary.h: what another thread
+	 * may use): check builds and asks the index on a thread of its own
+	 * while the sites are read from the same binary.
+	 */
+	struct pgd_disasm *dis;
+	struct inl_aliases *aliases;  /* name -> its closure alias, found once (pgd_inl_index_func) */
 };
 
 /*
