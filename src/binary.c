@@ -2435,40 +2435,30 @@ static const char *closure_tail(const char *name)
 }
 
 /*
- * The alias kept for name in memo, through *e: 1 known (*alias set), 0 not
- * yet (*e the entry to fill), -1 out of memory (the caller then computes
- * without keeping it).
+ * name's alias as find gives it, kept in memo: find scans every symbol,
+ * and sites ask the same names again. Without memory to keep it, found
+ * again next time.
  */
-static int alias_kept(struct pgd_binary *b, struct hashmap *memo, const char *name, const char **alias,
-		      struct hashmap_entry **e)
+static const char *kept_alias(struct pgd_binary *b, struct hashmap *memo, const char *name,
+			      const char *(*find)(struct pgd_binary *, const char *))
 {
+	struct hashmap_entry *e = pgd_hashmap_find_str(memo, name);
 	char *copy;
 	int ins;
 
-	if ((*e = pgd_hashmap_find_str(memo, name))) {
-		*alias = (*e)->val.ptr;
-		return 1;
-	}
-	if (!(copy = pgd_arena_strdup(&b->arena, name)) || !(*e = pgd_hashmap_upsert_str(memo, copy, &ins)))
-		return -1;
-	(*e)->val.ptr = NULL;
-	return 0;
+	if (e)
+		return e->val.ptr;
+	if (!(copy = pgd_arena_strdup(&b->arena, name)) || !(e = pgd_hashmap_upsert_str(memo, copy, &ins)))
+		return find(b, name);
+	e->val.ptr = (void *)find(b, name);
+	return e->val.ptr;
 }
 
 static const char *generic_alias(struct pgd_binary *b, const char *name);
 
 const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name)
 {
-	struct hashmap_entry *e;
-	const char *alias;
-	int k = alias_kept(b, &b->impl->generic_aliases, name, &alias, &e);
-
-	if (k > 0)
-		return alias;
-	alias = generic_alias(b, name);
-	if (!k)
-		e->val.ptr = (void *)alias;
-	return alias;
+	return kept_alias(b, &b->impl->generic_aliases, name, generic_alias);
 }
 
 static const char *generic_alias(struct pgd_binary *b, const char *name)
@@ -2514,22 +2504,17 @@ const char *pgd_binary_closure_alias_scan(const struct pgd_binary *b, const char
 	return closure_alias(b, name);
 }
 
+static const char *closure_alias_of(struct pgd_binary *b, const char *name)
+{
+	return closure_alias(b, name);
+}
+
 const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name)
 {
-	struct hashmap_entry *e;
-	const char *alias;
-	int k;
-
 	if (!closure_tail(name))
 		return NULL;
 	/* b is const to its callers; what it keeps for speed is not part of its value */
-	k = alias_kept((struct pgd_binary *)b, &b->impl->closure_aliases, name, &alias, &e);
-	if (k > 0)
-		return alias;
-	alias = closure_alias(b, name);
-	if (!k)
-		e->val.ptr = (void *)alias;
-	return alias;
+	return kept_alias((struct pgd_binary *)b, &b->impl->closure_aliases, name, closure_alias_of);
 }
 
 static const char *closure_alias(const struct pgd_binary *b, const char *name)

@@ -726,25 +726,32 @@ long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc)
 	return -1;
 }
 
+size_t pgd_dwarf_blocks_upto(const struct pgd_dw_cu *cu, uint64_t pc)
+{
+	size_t lo = 0, hi = cu->nblks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cu->blks[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t pgd_dwarf_rows_upto(const struct pgd_dw_cu *cu, uint64_t pc)
 {
 	size_t lo = 0, hi = cu->nrows;
 
 	if (cu->blks) {
-		size_t bl = 0, bh = cu->nblks;
+		size_t nb = pgd_dwarf_blocks_upto(cu, pc);
 
-		while (bl < bh) {
-			size_t mid = bl + (bh - bl) / 2;
-
-			if (cu->blks[mid].lo <= pc)
-				bl = mid + 1;
-			else
-				bh = mid;
-		}
-		if (!bl)
+		if (!nb)
 			return 0;
-		lo = cu->blks[bl - 1].first;
-		hi = lo + cu->blks[bl - 1].n;
+		lo = cu->blks[nb - 1].first;
+		hi = lo + cu->blks[nb - 1].n;
 	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

@@ -146,6 +146,8 @@ long pgd_dwarf_cu_for_pc(const struct pgd_dwarf *d, uint64_t pc);
  * end row, follow in address order.
  */
 size_t pgd_dwarf_rows_upto(const struct pgd_dw_cu *cu, uint64_t pc);
+/* How many of a synthetic unit's row blocks start at or before pc. */
+size_t pgd_dwarf_blocks_upto(const struct pgd_dw_cu *cu, uint64_t pc);
 /* Index of the unit holding the DIE at section offset off, or -1. */
 long pgd_dwarf_cu_for_offset(const struct pgd_dwarf *d, uint64_t off);
 /*

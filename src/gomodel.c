@@ -570,20 +570,13 @@ static int call_sites(struct rowbuf *rb, struct pgd_dw_cu *cu, struct unit_aux *
 /* A block for the rows [first, first + n) starting at lo, in address order among the unit's. */
 static int add_block(struct pgd_dw_cu *cu, struct unit_aux *x, uint64_t lo, size_t first, size_t n)
 {
-	size_t at = 0, hi = cu->nblks;
+	size_t at;
 	void *q;
 
 	if (!(q = pgd_mem_grow(cu->blks, cu->nblks, &x->blks_cap, sizeof(*cu->blks))))
 		return -1;
 	cu->blks = q;
-	while (at < hi) {
-		size_t mid = at + (hi - at) / 2;
-
-		if (cu->blks[mid].lo <= lo)
-			at = mid + 1;
-		else
-			hi = mid;
-	}
+	at = pgd_dwarf_blocks_upto(cu, lo);
 	memmove(cu->blks + at + 1, cu->blks + at, (cu->nblks - at) * sizeof(*cu->blks));
 	cu->blks[at].lo = lo;
 	cu->blks[at].first = first;
