@@ -468,7 +468,6 @@ static int start_inlining(struct inlining_job *t, struct pgd_job *j, const struc
 	if (!(t->r = pgd_rpt_new(RPT_CHECK)))
 		return pgd_err_nomem(err, NULL);
 	t->j = j;
-	t->o = o;
 	t->nfresh = nfresh;
 	pgd_job_progress(o, "inlining drift", 0, 0);
 	if (!pthread_create(&t->th, NULL, inlining_thread, t)) {
