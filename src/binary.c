@@ -2434,35 +2434,17 @@ static const char *closure_tail(const char *name)
 	return tok[k];
 }
 
-/*
- * name's alias as find gives it, kept in memo: find scans every symbol,
- * and sites ask the same names again. Without memory to keep it, found
- * again next time.
- */
-static const char *kept_alias(struct pgd_binary *b, struct hashmap *memo, const char *name,
-			      const char *(*find)(struct pgd_binary *, const char *))
-{
-	struct hashmap_entry *e = pgd_hashmap_find_str(memo, name);
-	char *copy;
-	int ins;
+static const void *generic_alias(void *ctx, const char *name);
 
-	if (e)
-		return e->val.ptr;
-	if (!(copy = pgd_arena_strdup(&b->arena, name)) || !(e = pgd_hashmap_upsert_str(memo, copy, &ins)))
-		return find(b, name);
-	e->val.ptr = (void *)find(b, name);
-	return e->val.ptr;
-}
-
-static const char *generic_alias(struct pgd_binary *b, const char *name);
-
+/* Both alias lookups scan every symbol, and sites ask the same names again: kept per name. */
 const char *pgd_binary_generic_alias(struct pgd_binary *b, const char *name)
 {
-	return kept_alias(b, &b->impl->generic_aliases, name, generic_alias);
+	return pgd_hashmap_memo(&b->impl->generic_aliases, &b->arena, name, generic_alias, b);
 }
 
-static const char *generic_alias(struct pgd_binary *b, const char *name)
+static const void *generic_alias(void *ctx, const char *name)
 {
+	struct pgd_binary *b = ctx;
 	const char *br = strchr(name, '[');
 	struct pgd_dwarf *dw = b->impl->dw;
 	struct pgd_err e = { 0 };
@@ -2497,16 +2479,9 @@ struct pgd_disasm *pgd_binary_disasm_new(const struct pgd_binary *b)
 	return pgd_disasm_open(b->impl->elf.machine, &d) ? NULL : d;
 }
 
-static const char *closure_alias(const struct pgd_binary *b, const char *name);
-
-const char *pgd_binary_closure_alias_scan(const struct pgd_binary *b, const char *name)
+static const void *closure_alias_of(void *b, const char *name)
 {
-	return closure_alias(b, name);
-}
-
-static const char *closure_alias_of(struct pgd_binary *b, const char *name)
-{
-	return closure_alias(b, name);
+	return pgd_binary_closure_alias_scan(b, name);
 }
 
 const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *name)
@@ -2514,10 +2489,11 @@ const char *pgd_binary_closure_alias(const struct pgd_binary *b, const char *nam
 	if (!closure_tail(name))
 		return NULL;
 	/* b is const to its callers; what it keeps for speed is not part of its value */
-	return kept_alias((struct pgd_binary *)b, &b->impl->closure_aliases, name, closure_alias_of);
+	return pgd_hashmap_memo(&b->impl->closure_aliases, &((struct pgd_binary *)b)->arena, name, closure_alias_of,
+				(void *)b);
 }
 
-static const char *closure_alias(const struct pgd_binary *b, const char *name)
+const char *pgd_binary_closure_alias_scan(const struct pgd_binary *b, const char *name)
 {
 	const char *tail = closure_tail(name);
 	size_t pkg_len, tail_len;

@@ -445,7 +445,7 @@ struct inlining_job {
 	const struct pgd_check_opts *o;
 	size_t nfresh;
 	pthread_t th;
-	int started;                  /* 1 a thread runs, 2 it ran here (no thread to be had) */
+	int threaded;                 /* a thread runs it (else it ran here: no thread to be had) */
 	int ret;
 	struct pgd_err err;
 };
@@ -470,12 +470,8 @@ static int start_inlining(struct inlining_job *t, struct pgd_job *j, const struc
 	t->j = j;
 	t->nfresh = nfresh;
 	pgd_job_progress(o, "inlining drift", 0, 0);
-	if (!pthread_create(&t->th, NULL, inlining_thread, t)) {
-		t->started = 1;
-		return 0;
-	}
-	inlining_thread(t);
-	t->started = 2;
+	if (!(t->threaded = !pthread_create(&t->th, NULL, inlining_thread, t)))
+		inlining_thread(t);
 	return 0;
 }
 
@@ -484,7 +480,7 @@ static int finish_inlining(struct inlining_job *t, struct pgd_report *r, struct 
 {
 	int ret = 0;
 
-	if (t->started == 1)
+	if (t->threaded)
 		pthread_join(t->th, NULL);
 	if (r && t->o && t->o->no_inlining)
 		r->inlining.skipped_why = "--no-inlining";

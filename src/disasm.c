@@ -558,41 +558,40 @@ static void reg_memo_init(struct reg_memo *m, int part)
 }
 
 /*
- * st's row s as the linear sweep holds it before entry k: disp from the
- * last instruction that loads or clobbers s, the unknown bit cleared by
- * the last that clobbers it (the same one, but for a load capstone lists
- * no written registers for); the memo's row where neither is after it.
- */
-/*
  * Steps one walk back through register copies may take (hostile code can
  * chain copies without end); past them the caller takes capstone's path.
  */
 #define COPY_WALK_STEPS 4096u
 
 /*
- * Register t's row before entry j, as the linear sweep holds it (scan_x86:
- * a copy carries its source's row), walked back without the memo: a copy
- * names its source at a point the memo may be past. At a copy into t the
- * walk goes on for its source (a load seen after the copy keeps its disp).
- * 0, or -1 when the walk ran out of steps.
+ * Register s's row before entry k, as the linear sweep holds it (disp
+ * from the last load of it or write to it, the unknown bit cleared by the
+ * last write: capstone lists no written register for a load), walked back to entry stop, below which *below holds the
+ * row (the memo). A copy into the register followed hands the walk to the
+ * copy's source (scan_x86: a copy carries its source's row), whose row the
+ * memo does not hold: from there the walk goes on to the list's start,
+ * within COPY_WALK_STEPS, and a load seen before the copy keeps its disp.
+ * 0, or -1 when that walk ran out of steps.
  */
 static int reg_walk(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr, const struct slist *l,
-		    size_t j, int t, int part, unsigned *steps, int64_t *disp, uint64_t *unknown)
+		    size_t k, int s, size_t stop, const struct reg_state *below, int part, int64_t *disp,
+		    uint64_t *unknown)
 {
-	int have = 0;
+	unsigned steps = COPY_WALK_STEPS;
+	int have = 0, followed = 0, t = s;
 
 	*disp = -1;
-	for (size_t i = j; i-- > 0;) {
+	for (size_t i = k; i-- > (followed ? 0 : stop);) {
 		int64_t dd;
 		int src, w;
 
-		if (!*steps)
+		if (followed && !steps--)
 			return -1;
-		(*steps)--;
 		if (!s_decode(d, code, len, addr, &l->v[i]))
 			continue;
 		if (x86_reg_copy(d, d->insn, &src) == t) {
 			t = src;
+			followed = 1;
 			continue;
 		}
 		w = x86_writes(d, d->insn, t);
@@ -607,48 +606,29 @@ static int reg_walk(struct pgd_disasm *d, const uint8_t *code, size_t len, uint6
 			return 0;
 		}
 	}
-	*unknown = part ? 1 : 0;
+	if (followed) {
+		*unknown = part ? 1 : 0;
+	} else {
+		*unknown = below->unknown >> s & 1;
+		*disp = have ? *disp : below->disp[s];
+	}
 	return 0;
 }
 
+/* Register s's row before entry k into st, through the memo (each entry walked once per register). */
 static int reg_before(struct pgd_disasm *d, const uint8_t *code, size_t len, uint64_t addr,
 		      const struct slist *l, size_t k, int s, int part, struct reg_memo *m, struct reg_state *st)
 {
-	int have_disp = 0;
+	int64_t disp;
+	uint64_t unknown;
 
-	for (size_t j = k; j-- > m->at[s];) {
-		int64_t disp;
-		int w, src;
-
-		if (!s_decode(d, code, len, addr, &l->v[j]))
-			continue;
-		if (x86_reg_copy(d, d->insn, &src) == s) {
-			unsigned steps = COPY_WALK_STEPS;
-			uint64_t su;
-
-			if (reg_walk(d, code, len, addr, l, j, src, part, &steps, &disp, &su))
-				return -1;
-			if (!have_disp)
-				m->st.disp[s] = disp;
-			m->st.unknown = (m->st.unknown & ~(1ull << s)) | su << s;
-			break;
-		}
-		w = x86_writes(d, d->insn, s);
-		if (!have_disp && x86_tracked_load(d, d->insn, &disp) == s) {
-			m->st.disp[s] = disp;
-			have_disp = 1;
-		} else if (!have_disp && w) {
-			m->st.disp[s] = -1;
-			have_disp = 1;
-		}
-		if (w) {
-			m->st.unknown &= ~(1ull << s);
-			break;
-		}
-	}
+	if (reg_walk(d, code, len, addr, l, k, s, m->at[s], &m->st, part, &disp, &unknown))
+		return -1;
 	m->at[s] = k;
-	st->disp[s] = m->st.disp[s];
-	st->unknown = (st->unknown & ~(1ull << s)) | (m->st.unknown & (1ull << s));
+	m->st.disp[s] = disp;
+	m->st.unknown = (m->st.unknown & ~(1ull << s)) | unknown << s;
+	st->disp[s] = disp;
+	st->unknown = (st->unknown & ~(1ull << s)) | unknown << s;
 	return 0;
 }
 

@@ -134,6 +134,21 @@ struct hashmap_entry *pgd_hashmap_upsert(struct hashmap *m, const void *key, siz
 	return e;
 }
 
+const void *pgd_hashmap_memo(struct hashmap *m, struct arena *a, const char *name,
+			     const void *(*find)(void *ctx, const char *name), void *ctx)
+{
+	struct hashmap_entry *e = pgd_hashmap_find_str(m, name);
+	char *copy;
+	int ins;
+
+	if (e)
+		return e->val.ptr;
+	if (!(copy = pgd_arena_strdup(a, name)) || !(e = pgd_hashmap_upsert_str(m, copy, &ins)))
+		return find(ctx, name);
+	e->val.ptr = (void *)find(ctx, name);
+	return e->val.ptr;
+}
+
 struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted)
 {
 	return pgd_hashmap_upsert(m, key, strlen(key), inserted);

@@ -50,6 +50,14 @@ void pgd_hashmap_prefetch(const struct hashmap *m, const void *key, size_t len);
 /* How many names ahead such a loop hints. */
 #define PGD_HASHMAP_AHEAD 8
 struct hashmap_entry *pgd_hashmap_upsert_str(struct hashmap *m, const char *key, int *inserted);
+/*
+ * name's value as find(ctx, name) gives it, kept in m with the name copied
+ * into a: find runs once per name (the binary's alias lookups scan every
+ * symbol). Out of memory, find's answer is returned unkept.
+ */
+struct arena;
+const void *pgd_hashmap_memo(struct hashmap *m, struct arena *a, const char *name,
+			     const void *(*find)(void *ctx, const char *name), void *ctx);
 /* Room for n entries without growing (big maps of a known size rehash once). 0, or -1 out of memory. */
 int pgd_hashmap_reserve(struct hashmap *m, size_t n);
 /* Removes an entry found or upserted in m (the other entries may move). */

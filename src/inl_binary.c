@@ -819,19 +819,14 @@ void pgd_inl_index_free(struct pgd_inl_index *x)
  * reads every symbol) and kept here, not in the binary, which another
  * thread is reading meanwhile (binary.h).
  */
+static const void *closure_alias_scan(void *b, const char *name)
+{
+	return pgd_binary_closure_alias_scan(b, name);
+}
+
 static const char *closure_alias(const struct pgd_inl_index *x, struct pgd_binary *b, const char *name)
 {
-	struct inl_aliases *m = x->aliases;
-	struct hashmap_entry *he;
-	char *copy;
-	int ins;
-
-	if (m && (he = pgd_hashmap_find_str(&m->map, name)))
-		return he->val.ptr;
-	if (!m || !(copy = pgd_arena_strdup(&m->arena, name)) || !(he = pgd_hashmap_upsert_str(&m->map, copy, &ins)))
-		return pgd_binary_closure_alias_scan(b, name);
-	he->val.ptr = (void *)pgd_binary_closure_alias_scan(b, name);
-	return he->val.ptr;
+	return pgd_hashmap_memo(&x->aliases->map, &x->aliases->arena, name, closure_alias_scan, b);
 }
 
 const struct pgd_inl_func *pgd_inl_index_func(const struct pgd_inl_index *x, struct pgd_binary *b,

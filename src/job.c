@@ -243,92 +243,74 @@ int pgd_job_build_edges(struct pgd_job *j, size_t first, size_t n, enum pgd_attr
  * sequential one, errors included: the first in the order the inputs were
  * read before (profiles in order, the binary, then the edges).
  */
+/*
+ * The first failure of one thread's work. Each thread stops at its first,
+ * and stage ranks the stages in the order the inputs were read before:
+ * the lower rank is the error the sequential reading would have met.
+ */
+enum input_stage { STAGE_BASE, STAGE_FRESH, STAGE_BINARY, STAGE_BASE_EDGES, STAGE_FRESH_EDGES,
+		   STAGE_COMPILER_EDGES, STAGE_NONE };
+
+struct input_failure {
+	enum input_stage stage;       /* STAGE_NONE: none */
+	int ret;
+	struct pgd_err err;
+};
+
 struct base_inputs {
 	const char *path, *binary_path;
 	const struct pgd_check_opts *o;
 	struct pgd_profile *profile;
 	struct pgd_edges *edges, *compiler_edges;
 	struct pgd_binary *binary;
-	int ret_profile, ret_binary, ret_edges, ret_compiler;
-	struct pgd_err err_profile, err_binary, err_edges, err_compiler;
+	struct input_failure fail;
 };
+
+static int failed(struct input_failure *f, enum input_stage stage, int ret)
+{
+	if (ret) {
+		f->stage = stage;
+		f->ret = ret;
+	}
+	return ret;
+}
 
 static void *read_base_inputs(void *arg)
 {
 	struct base_inputs *t = arg;
+	struct input_failure *f = &t->fail;
 
-	t->ret_profile = pgd_profile__open(t->path, t->o->limits, &t->profile, &t->err_profile);
-	if (t->ret_profile)
+	if (failed(f, STAGE_BASE, pgd_profile__open(t->path, t->o->limits, &t->profile, &f->err)) ||
+	    failed(f, STAGE_BINARY, pgd_binary__open(t->binary_path, t->o->limits, &t->binary, &f->err)) ||
+	    failed(f, STAGE_BASE_EDGES, pgd_edges__build(&t->profile, 1, t->o->attribution, &t->edges, &f->err)))
 		return NULL;
-	t->ret_binary = pgd_binary__open(t->binary_path, t->o->limits, &t->binary, &t->err_binary);
-	if (t->ret_binary)
-		return NULL;
-	t->ret_edges = pgd_edges__build(&t->profile, 1, t->o->attribution, &t->edges, &t->err_edges);
 	/* stack attribution also keeps the compiler's edges of the base (slot 2) */
-	if (!t->ret_edges && t->o->attribution == PGD_ATTR_STACK)
-		t->ret_compiler = pgd_edges__build(&t->profile, 1, PGD_ATTR_COMPILER, &t->compiler_edges,
-						   &t->err_compiler);
+	if (t->o->attribution == PGD_ATTR_STACK)
+		failed(f, STAGE_COMPILER_EDGES,
+		       pgd_edges__build(&t->profile, 1, PGD_ATTR_COMPILER, &t->compiler_edges, &f->err));
 	return NULL;
 }
 
-/* The fresh captures (profiles 1..n) and their edges, on this thread; *failed: which stage. */
-static int read_fresh_inputs(struct pgd_job *j, const char *const *paths, size_t n,
-			     const struct pgd_check_opts *o, int *edges_failed, struct pgd_err *err)
+/* The fresh captures (profiles 1..n) and their edges, on this thread. */
+static void read_fresh_inputs(struct pgd_job *j, const char *const *paths, size_t n,
+			      const struct pgd_check_opts *o, struct input_failure *f)
 {
-	int ret;
-
-	*edges_failed = 0;
 	for (size_t i = 1; i < n; i++) {
 		pgd_job_progress(o, "reading profiles", i, n);
-		if ((ret = pgd_profile__open(paths[i], o->limits, &j->profiles[i], err)))
-			return ret;
+		if (failed(f, STAGE_FRESH, pgd_profile__open(paths[i], o->limits, &j->profiles[i], &f->err)))
+			return;
 	}
-	ret = pgd_edges__build(j->profiles + 1, n - 1, o->attribution, &j->edges[1], err);
-	*edges_failed = ret != 0;
-	return ret;
-}
-
-/* Moves what the base thread read into the job and picks the first error in sequential order. */
-static int join_inputs(struct pgd_job *j, struct base_inputs *t, int fresh_ret, int fresh_edges_failed,
-		       struct pgd_err *fresh_err, struct pgd_err *err)
-{
-	j->profiles[0] = t->profile;
-	j->binary = t->binary;
-	j->edges[0] = t->edges;
-	j->edges[2] = t->compiler_edges;
-	j->nsets = t->compiler_edges ? 3 : 2;
-	if (t->ret_profile) {
-		*err = t->err_profile;
-		return t->ret_profile;
-	}
-	if (fresh_ret && !fresh_edges_failed) {
-		*err = *fresh_err;
-		return fresh_ret;
-	}
-	if (t->ret_binary) {
-		*err = t->err_binary;
-		return t->ret_binary;
-	}
-	if (t->ret_edges) {
-		*err = t->err_edges;
-		return t->ret_edges;
-	}
-	if (fresh_ret) {
-		*err = *fresh_err;
-		return fresh_ret;
-	}
-	if (t->ret_compiler)
-		*err = t->err_compiler;
-	return t->ret_compiler;
+	failed(f, STAGE_FRESH_EDGES, pgd_edges__build(j->profiles + 1, n - 1, o->attribution, &j->edges[1], &f->err));
 }
 
 int pgd_job_open_check_inputs(struct pgd_job *j, const char *binary_path, const char *const *paths, size_t n,
 			      const struct pgd_check_opts *o, struct pgd_err *err)
 {
-	struct base_inputs t = { .path = paths[0], .binary_path = binary_path, .o = o };
-	struct pgd_err fresh_err = { 0 };
+	struct base_inputs t = { .path = paths[0], .binary_path = binary_path, .o = o,
+				 .fail = { .stage = STAGE_NONE } };
+	struct input_failure fresh = { .stage = STAGE_NONE }, *first;
 	pthread_t th;
-	int fresh_ret, fresh_edges_failed, threaded;
+	int threaded;
 
 	if (n < 2)
 		return pgd_err_set(err, PGD_EUSAGE, NULL, "check needs a base and a fresh profile");
@@ -340,10 +322,19 @@ int pgd_job_open_check_inputs(struct pgd_job *j, const char *binary_path, const 
 	threaded = !pthread_create(&th, NULL, read_base_inputs, &t);
 	if (!threaded)
 		read_base_inputs(&t);
-	fresh_ret = read_fresh_inputs(j, paths, n, o, &fresh_edges_failed, &fresh_err);
+	read_fresh_inputs(j, paths, n, o, &fresh);
 	if (threaded)
 		pthread_join(th, NULL);
 	pgd_job_progress(o, "reading profiles", n, n);
 	pgd_job_progress(o, "reading binary", 0, 0);
-	return join_inputs(j, &t, fresh_ret, fresh_edges_failed, &fresh_err, err);
+	j->profiles[0] = t.profile;
+	j->binary = t.binary;
+	j->edges[0] = t.edges;
+	j->edges[2] = t.compiler_edges;
+	j->nsets = t.compiler_edges ? 3 : 2;
+	first = t.fail.stage <= fresh.stage ? &t.fail : &fresh;
+	if (first->stage == STAGE_NONE)
+		return 0;
+	*err = first->err;
+	return first->ret;
 }
